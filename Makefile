@@ -1,0 +1,38 @@
+# TiepDan: `make run` serves the demo on SQLite; `make test` runs the test suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test venv translations extract-messages clean-venv
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+translations: venv
+	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations
+
+extract-messages: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo ""
+	@echo "TiepDan is starting on http://$(HOST):$(PORT)"
+	@$(FLASK) demo-logins
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

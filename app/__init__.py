@@ -1,0 +1,154 @@
+"""TiepDan: citizen reception, petitions, complaints and denunciations for Vietnamese government units."""
+import os
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+
+from .config import DefaultConfig, env_overrides
+from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the application: defaults, then instance/config.py, then the environment (or test_config)."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"))
+    app.config.from_object(DefaultConfig)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_PAGE_SIZE ...
+        app.config.update(env_overrides())
+    else:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path,
+                                                                            "tiepdan.sqlite3")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts["connect_args"] = {"timeout": 30, **opts.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+
+    from . import models  # noqa: F401  (register every mapper)
+    from .core.db import init_engine_events
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)),
+                                                     "migrations"),
+                     render_as_batch=True, compare_type=True)
+    init_engine_events(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    login_manager.init_app(app)
+    login_manager.login_view = "users.login"
+    login_manager.login_message_category = "warning"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
+
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            return jsonify(status="error", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
+    @app.get("/")
+    def index():
+        if not current_user.is_authenticated:
+            return redirect(url_for("users.login"))
+        from .core.roles import Role
+
+        if current_user.has_role(Role.RECEPTION):
+            return redirect(url_for("reception.desk"))
+        if current_user.has_any_role(Role.HEAD, Role.INSPECTOR):
+            return redirect(url_for("cases.caseload"))
+        if current_user.has_role(Role.HANDLER):
+            return redirect(url_for("cases.list_cases", mine=1))
+        return redirect(url_for("admin.units"))
+
+    @app.post("/language/<code>")
+    def set_language(code):
+        if code in app.config["LANGUAGES"]:
+            session["locale"] = code
+        target = request.form.get("next") or request.referrer or url_for("index")
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("index")
+        return redirect(target)
+
+    return app
+
+
+def select_locale():
+    from flask import current_app
+
+    code = session.get("locale")
+    if code in current_app.config["LANGUAGES"]:
+        return code
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .cases.views import bp as cases_bp
+    from .persons.views import bp as persons_bp
+    from .petitions.views import bp as petitions_bp
+    from .reception.views import bp as reception_bp
+    from .users.views import bp as users_bp
+
+    for bp in (users_bp, reception_bp, petitions_bp, cases_bp, admin_bp, persons_bp):
+        app.register_blueprint(bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .core.errors import DomainError
+
+    @app.errorhandler(DomainError)
+    def domain_error(err):
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return redirect(request.referrer or url_for("index"))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return render_template("errors/error.html", code=400,
+                               message=_("The form expired or was sent from elsewhere. "
+                                         "Please reload the page and try again.")), 400
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _make_error_page(code))
+
+
+def _make_error_page(code: int):
+    def handler(err):
+        if code == 500:
+            db.session.rollback()
+        messages = {
+            400: _("The request could not be understood."),
+            403: _("You do not have permission to do this."),
+            404: _("Page not found, or you do not have access to it."),
+            405: _("This action is not allowed here."),
+            413: _("The upload is too large."),
+            500: _("An unexpected error occurred. Nothing was saved; please try again."),
+        }
+        return render_template("errors/error.html", code=code, message=messages[code]), code
+
+    return handler
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .core import templating
+
+    templating.init_app(app)

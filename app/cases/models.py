@@ -1,0 +1,248 @@
+"""Cases (vụ việc): a matter being resolved, opened when a petition is accepted (thụ lý)."""
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import EnumStr
+from ..core.enums import LabeledEnum
+from ..core.events import EventMixin
+from ..core.mixins import TimestampMixin
+from ..core.roles import Role
+from ..extensions import db
+from ..petitions.models import Petition, PetitionKind
+from ..units.models import Unit
+from ..users.models import User
+
+
+class CaseState(LabeledEnum):
+    ACCEPTED = "accepted"
+    ASSIGNED = "assigned"
+    SUSPENDED = "suspended"
+    RESOLVED = "resolved"
+    ENFORCED = "enforced"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+
+    __labels__ = {
+        "accepted": _l("Accepted, awaiting assignment"),
+        "assigned": _l("Assigned, being verified"),
+        "suspended": _l("Suspended"),
+        "resolved": _l("Resolved"),
+        "enforced": _l("Enforcement recorded"),
+        "closed": _l("Closed"),
+        "withdrawn": _l("Withdrawn"),
+        "terminated": _l("Terminated"),
+    }
+
+
+OPEN_STATES = frozenset({CaseState.ACCEPTED, CaseState.ASSIGNED, CaseState.SUSPENDED})
+
+
+class Complexity(LabeledEnum):
+    NORMAL = "normal"
+    COMPLEX = "complex"
+    ESPECIALLY_COMPLEX = "especially_complex"
+
+    __labels__ = {
+        "normal": _l("Normal"),
+        "complex": _l("Complex"),
+        "especially_complex": _l("Especially complex"),
+    }
+
+
+class Outcome(LabeledEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    REJECTED = "rejected"
+    TRUE = "true"
+    PARTLY_TRUE = "partly_true"
+    UNTRUE = "untrue"
+    ANSWERED = "answered"
+
+    __labels__ = {
+        "upheld": _l("Complaint upheld"),
+        "partly_upheld": _l("Complaint partly upheld"),
+        "rejected": _l("Complaint rejected"),
+        "true": _l("Denunciation true"),
+        "partly_true": _l("Denunciation partly true"),
+        "untrue": _l("Denunciation untrue"),
+        "answered": _l("Answered"),
+    }
+
+
+#: Which outcomes a decision may have, by the kind of case.
+OUTCOMES_BY_KIND: dict[PetitionKind, tuple[Outcome, ...]] = {
+    PetitionKind.COMPLAINT: (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.REJECTED),
+    PetitionKind.DENUNCIATION: (Outcome.TRUE, Outcome.PARTLY_TRUE, Outcome.UNTRUE),
+    PetitionKind.RECOMMENDATION: (Outcome.ANSWERED,),
+    PetitionKind.FEEDBACK: (Outcome.ANSWERED,),
+}
+
+
+class CaseAction(LabeledEnum):
+    ASSIGN = "assign"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    RESOLVE = "resolve"
+    ENFORCE = "enforce"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+    TERMINATE = "terminate"
+
+    __labels__ = {
+        "assign": _l("Assign"),
+        "suspend": _l("Suspend"),
+        "resume": _l("Resume"),
+        "resolve": _l("Record decision"),
+        "enforce": _l("Record enforcement"),
+        "close": _l("Close"),
+        "withdraw": _l("Record withdrawal"),
+        "terminate": _l("Terminate"),
+    }
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: CaseState
+    #: Roles that may perform it; a handler only on cases assigned to them, a head only in their subtree.
+    roles: frozenset
+    #: Fields that must be given (non-empty) for the transition.
+    requires: tuple = ()
+
+
+S = CaseState
+#: The workflow, as one explicit table: action -> (from states, to state, roles, required fields).
+CASE_TRANSITIONS: dict[CaseAction, Transition] = {
+    CaseAction.ASSIGN: Transition(frozenset({S.ACCEPTED, S.ASSIGNED}), S.ASSIGNED,
+                                  frozenset({Role.HEAD}), ("handler_id",)),
+    CaseAction.SUSPEND: Transition(frozenset({S.ASSIGNED}), S.SUSPENDED, frozenset({Role.HEAD}), ("note",)),
+    CaseAction.RESUME: Transition(frozenset({S.SUSPENDED}), S.ASSIGNED, frozenset({Role.HEAD})),
+    CaseAction.RESOLVE: Transition(frozenset({S.ASSIGNED}), S.RESOLVED, frozenset({Role.HEAD, Role.HANDLER}),
+                                   ("decision_no", "decision_on", "outcome")),
+    CaseAction.ENFORCE: Transition(frozenset({S.RESOLVED}), S.ENFORCED, frozenset({Role.HEAD, Role.HANDLER}),
+                                   ("enforced_on", "enforcement_result")),
+    CaseAction.CLOSE: Transition(frozenset({S.RESOLVED, S.ENFORCED}), S.CLOSED,
+                                 frozenset({Role.HEAD, Role.HANDLER})),
+    CaseAction.WITHDRAW: Transition(frozenset(OPEN_STATES), S.WITHDRAWN, frozenset({Role.HEAD, Role.HANDLER}),
+                                    ("note",)),
+    CaseAction.TERMINATE: Transition(frozenset(OPEN_STATES), S.TERMINATED, frozenset({Role.HEAD}), ("note",)),
+}
+del S
+
+#: The same table seen as state -> reachable states.
+TRANSITIONS: dict[CaseState, set[CaseState]] = {
+    state: {t.target for t in CASE_TRANSITIONS.values() if state in t.sources} for state in CaseState
+}
+
+
+class Case(TimestampMixin, db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "seq", name="uq_cases_unit_year_seq"),
+        CheckConstraint("instance IS NULL OR instance IN (1, 2)", name="instance_1_or_2"),
+        CheckConstraint("kind <> 'complaint' OR instance IS NOT NULL", name="complaint_has_instance"),
+        CheckConstraint("state NOT IN ('assigned', 'suspended') OR handler_id IS NOT NULL",
+                        name="assigned_has_handler"),
+        CheckConstraint("state NOT IN ('resolved', 'enforced', 'closed') "
+                        "OR (decision_no IS NOT NULL AND decision_on IS NOT NULL AND outcome IS NOT NULL)",
+                        name="resolved_has_decision"),
+        CheckConstraint("state <> 'enforced' OR enforced_on IS NOT NULL", name="enforced_has_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unit that accepted the case and must resolve it.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    #: Case number, e.g. "TK-VV-2026-00012".
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind), index=True)
+    #: Complaint instance: 1 (first) or 2 (second); None for other kinds.
+    instance: Mapped[Optional[int]] = mapped_column(Integer)
+    #: For a second-instance complaint, the first-instance case it appeals.
+    parent_case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
+    title: Mapped[str] = mapped_column(String(500))
+    state: Mapped[CaseState] = mapped_column(EnumStr(CaseState), default=CaseState.ACCEPTED, index=True)
+    #: Date of receipt of the (first) petition, and of the acceptance decision (starts the clock).
+    received_on: Mapped[date] = mapped_column(Date)
+    accepted_on: Mapped[date] = mapped_column(Date, index=True)
+    accepted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    handling_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
+    handler_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    complexity: Mapped[Complexity] = mapped_column(EnumStr(Complexity), default=Complexity.NORMAL)
+    #: Remote/difficult area, copied from the unit at acceptance (deadlines are derived from it).
+    is_remote_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Workflow timestamps (UTC), stamped by the transition function.
+    assigned_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    suspended_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    enforced_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    terminated_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # The decision (complaint) or conclusion (denunciation) or answer (recommendation/feedback).
+    decision_no: Mapped[Optional[str]] = mapped_column(String(60))
+    decision_on: Mapped[Optional[date]] = mapped_column(Date)
+    outcome: Mapped[Optional[Outcome]] = mapped_column(EnumStr(Outcome))
+    decision_summary: Mapped[Optional[str]] = mapped_column(Text)
+    # Enforcement of the legally effective decision.
+    enforcement_required: Mapped[Optional[str]] = mapped_column(Text)
+    enforcement_due_on: Mapped[Optional[date]] = mapped_column(Date)
+    enforced_on: Mapped[Optional[date]] = mapped_column(Date)
+    enforcement_result: Mapped[Optional[str]] = mapped_column(Text)
+    #: Optimistic-locking version: a save from a stale form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
+    handling_unit: Mapped[Optional[Unit]] = relationship(foreign_keys=[handling_unit_id])
+    handler: Mapped[Optional[User]] = relationship(foreign_keys=[handler_id])
+    accepted_by: Mapped[User] = relationship(foreign_keys=[accepted_by_id])
+    parent_case: Mapped[Optional["Case"]] = relationship(remote_side="Case.id")
+    petitions: Mapped[list[Petition]] = relationship(back_populates="case", foreign_keys=[Petition.case_id],
+                                                     order_by=Petition.id)
+    events: Mapped[list["CaseEvent"]] = relationship(order_by="CaseEvent.id", back_populates="case")
+
+    def __repr__(self) -> str:
+        return f"<Case {self.number}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def allowed_outcomes(self) -> tuple[Outcome, ...]:
+        return OUTCOMES_BY_KIND[self.kind]
+
+    def can(self, action: CaseAction, user: User) -> bool:
+        """True if ``user`` may perform ``action`` on this case now (state, role and scope)."""
+        t = CASE_TRANSITIONS[action]
+        if self.state not in t.sources:
+            return False
+        if action is CaseAction.CLOSE and self.state is CaseState.RESOLVED and self.enforcement_required:
+            return False  # a decision with something to carry out is closed after enforcement
+        return self.actor_role_ok(t.roles, user)
+
+    def actor_role_ok(self, roles, user: User) -> bool:
+        if Role.HEAD in roles and user.has_role(Role.HEAD) and user.oversees(self.unit):
+            return True
+        if Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id:
+            return True
+        return False
+
+    def available_actions(self, user: User) -> list[CaseAction]:
+        return [a for a in CaseAction if self.can(a, user)]
+
+
+class CaseEvent(EventMixin, db.Model):
+    __tablename__ = "case_events"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case: Mapped[Case] = relationship(back_populates="events")

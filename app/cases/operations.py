@@ -1,0 +1,154 @@
+"""Writes on cases: opening one on acceptance, and the single function that performs a transition."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.locking import check_version
+from ..core.roles import Role
+from ..core.sequences import next_number
+from ..core.timeutil import local_today, utcnow
+from ..extensions import db
+from ..petitions.models import Petition, PetitionKind
+from ..users.models import User
+from .models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
+
+#: Which timestamp each target state stamps.
+STAMPS = {
+    CaseState.ASSIGNED: "assigned_at", CaseState.SUSPENDED: "suspended_at", CaseState.RESOLVED: "resolved_at",
+    CaseState.ENFORCED: "enforced_at", CaseState.CLOSED: "closed_at", CaseState.WITHDRAWN: "withdrawn_at",
+    CaseState.TERMINATED: "terminated_at",
+}
+
+REQUIRED_MESSAGES = {
+    "handler_id": _l("Choose the handling officer."),
+    "note": _l("Write the reason."),
+    "decision_no": _l("Enter the decision number."),
+    "decision_on": _l("Enter the decision date."),
+    "outcome": _l("Choose the outcome."),
+    "enforced_on": _l("Enter the date enforcement was completed."),
+    "enforcement_result": _l("Describe the result of enforcement."),
+}
+
+
+def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | None = None,
+              parent_case: Case | None = None) -> Case:
+    """Accept (thụ lý) a petition: open a case in the petition's unit and start its clock."""
+    if accepted_on < petition.received_on:
+        raise TransitionRefused(_l("The acceptance date cannot be before the petition was received."))
+    if petition.kind is PetitionKind.COMPLAINT:
+        instance = instance or (2 if parent_case else 1)
+        if instance not in (1, 2):
+            raise TransitionRefused(_l("A complaint is first or second instance."))
+    else:
+        instance = None
+    unit = petition.unit
+    year = accepted_on.year
+    seq = next_number(unit.id, "case", year)
+    case = Case(
+        unit=unit, year=year, seq=seq, number=f"{unit.code}-VV-{year}-{seq:05d}", kind=petition.kind,
+        instance=instance, parent_case=parent_case, title=petition.summary, state=CaseState.ACCEPTED,
+        received_on=petition.received_on, accepted_on=accepted_on, accepted_by_id=actor.id,
+        complexity=Complexity.NORMAL, is_remote_area=unit.is_remote,
+    )
+    db.session.add(case)
+    db.session.flush()
+    petition.case_id = case.id
+    _log(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
+    return case
+
+
+def join_petition(case: Case, petition: Petition, actor) -> None:
+    """Join a further petition of the same content to an open case."""
+    if not case.is_open:
+        raise TransitionRefused(_l("A petition can only be joined to an open case."))
+    if case.kind is not petition.kind:
+        raise TransitionRefused(_l("The petition and the case are of different kinds."))
+    petition.case_id = case.id
+    _log(case, actor, "join", case.state, case.state, petition.receipt_no)
+
+
+def perform(case: Case, action: CaseAction, actor: User, *, expected_version=None, note: str | None = None,
+            **fields) -> Case:
+    """Perform one workflow transition: check state, role, scope and required fields; stamp; log."""
+    action = CaseAction(action)
+    check_version(case, expected_version)
+    t = CASE_TRANSITIONS[action]
+    if case.state not in t.sources:
+        raise TransitionRefused(_l("“%(action)s” is not possible while the case is “%(state)s”.",
+                                   action=action.label, state=case.state.label))
+    if not case.actor_role_ok(t.roles, actor):
+        raise PermissionRefused(_l("You are not allowed to “%(action)s” this case.", action=action.label))
+    given = dict(fields, note=(note or "").strip() or None)
+    for name in t.requires:
+        if given.get(name) in (None, ""):
+            raise TransitionRefused(REQUIRED_MESSAGES.get(name, _l("A required field is missing.")))
+    if action is CaseAction.CLOSE and case.state is CaseState.RESOLVED and case.enforcement_required:
+        raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
+
+    apply = _APPLY.get(action)
+    if apply:
+        apply(case, actor, **fields)
+    before = case.state
+    case.state = t.target
+    setattr(case, STAMPS[t.target], utcnow())
+    db.session.flush()
+    _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
+    return case
+
+
+def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=None, **_):
+    handler = db.session.get(User, int(handler_id))
+    if handler is None or not handler.is_active or not handler.has_role(Role.HANDLER):
+        raise TransitionRefused(_l("The chosen officer is not an active handling officer."))
+    if not handler.unit.is_within(case.unit) and not case.unit.is_within(handler.unit):
+        raise TransitionRefused(_l("The handling officer must belong to the case's unit or a unit below it."))
+    case.handler_id = handler.id
+    case.handling_unit_id = int(handling_unit_id) if handling_unit_id else handler.unit_id
+    if complexity:
+        case.complexity = Complexity(complexity)
+
+
+def _resolve(case: Case, actor, *, decision_no, decision_on, outcome, decision_summary=None,
+             enforcement_required=None, enforcement_due_on=None, **_):
+    outcome = Outcome(outcome)
+    if outcome not in case.allowed_outcomes():
+        raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
+    if decision_on < case.accepted_on:
+        raise TransitionRefused(_l("The decision date cannot be before the case was accepted."))
+    if decision_on > local_today():
+        raise TransitionRefused(_l("The decision date cannot be in the future."))
+    if enforcement_due_on and enforcement_due_on < decision_on:
+        raise TransitionRefused(_l("The enforcement deadline cannot be before the decision date."))
+    case.decision_no = decision_no.strip()
+    case.decision_on = decision_on
+    case.outcome = outcome
+    case.decision_summary = (decision_summary or "").strip() or None
+    case.enforcement_required = (enforcement_required or "").strip() or None
+    case.enforcement_due_on = enforcement_due_on
+
+
+def _enforce(case: Case, actor, *, enforced_on, enforcement_result, **_):
+    if enforced_on < case.decision_on:
+        raise TransitionRefused(_l("Enforcement cannot be completed before the decision date."))
+    if enforced_on > local_today():
+        raise TransitionRefused(_l("The enforcement date cannot be in the future."))
+    case.enforced_on = enforced_on
+    case.enforcement_result = enforcement_result.strip()
+
+
+_APPLY = {CaseAction.ASSIGN: _assign, CaseAction.RESOLVE: _resolve, CaseAction.ENFORCE: _enforce}
+
+
+def _describe(action: CaseAction, case: Case) -> str | None:
+    if action is CaseAction.ASSIGN and case.handler_id:
+        return db.session.get(User, case.handler_id).full_name
+    if action is CaseAction.RESOLVE:
+        return f"{case.decision_no} ({case.decision_on:%d/%m/%Y})"
+    return None
+
+
+def _log(case: Case, actor, action: str, before, after, note):
+    db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id, action=action,
+                             from_state=str(before) if before else None,
+                             to_state=str(after) if after else None, note=note or None))

@@ -1,0 +1,48 @@
+"""Command-line interface: flask create-user, flask seed-demo."""
+import sys
+
+import click
+from flask import Flask
+
+from .core.errors import DomainError
+from .core.roles import Role
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+    @click.option("--unit", "unit_code", required=True, help="Code of the user's unit.")
+    @click.option("--full-name", default=None, help="Defaults to the username.")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_user_command(username, roles, unit_code, full_name, password_stdin):
+        """Create a user with one or more roles in a unit."""
+        from .units.queries import unit_by_code
+        from .users.operations import create_user
+
+        unit = unit_by_code(unit_code)
+        if unit is None:
+            raise click.ClickException(f"No unit with code {unit_code!r}.")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = create_user(username=username, full_name=full_name or username, unit=unit, roles=roles,
+                               password=password)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            raise click.ClickException(str(err.message)) from err
+        click.echo(f"Created user {user.username} ({', '.join(sorted(roles))}) in {unit.code}.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load realistic Vietnamese demo data (idempotent: running it twice adds nothing)."""
+        from .demo import seed_demo
+
+        created = seed_demo()
+        db.session.commit()
+        click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")

@@ -1,0 +1,61 @@
+"""Database helpers: enum columns, SQLite connection settings, the per-request transaction."""
+from flask import has_request_context, request
+from sqlalchemy import String, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+from ..extensions import db
+
+
+class EnumStr(TypeDecorator):
+    """Store a StrEnum as VARCHAR (portable, readable, no native ENUM migrations) and load it back."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def __init__(self, enum_cls, length: int = 32):
+        super().__init__(length)
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return self.enum_cls(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_cls(value)
+
+    def __repr__(self) -> str:  # keeps autogenerate output stable
+        return "sa.String(length=%d)" % self.impl.length
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Turn on WAL, foreign keys and a busy timeout; take the write lock at BEGIN for writing requests.
+
+    With a deferred BEGIN, two workers that both read and then write can deadlock: SQLite answers
+    "database is locked" at once instead of waiting. Write requests (POST etc.) and CLI commands
+    therefore start with BEGIN IMMEDIATE, which waits on busy_timeout; GET requests stay deferred
+    so readers never queue behind a writer (WAL lets them read concurrently).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def init_engine_events(app) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine)

@@ -1,0 +1,27 @@
+"""Time helpers: timestamps are stored in UTC, dates and times are shown in Vietnam's time zone."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def utcnow() -> datetime:
+    """Return the current time as a naive UTC datetime (the storage convention)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def local_today() -> date:
+    """Return today's date in Vietnam."""
+    return datetime.now(VN_TZ).date()
+
+
+def to_local(dt: datetime | None) -> datetime | None:
+    """Convert a stored naive-UTC datetime to Vietnam local time."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=timezone.utc).astimezone(VN_TZ)
+
+
+def local_to_utc(dt: datetime) -> datetime:
+    """Convert a naive local (Vietnam) datetime entered by a user to naive UTC."""
+    return dt.replace(tzinfo=VN_TZ).astimezone(timezone.utc).replace(tzinfo=None)

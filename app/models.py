@@ -1,0 +1,8 @@
+"""Import every model so that Alembic and the mappers see the whole schema."""
+from .cases.models import Case, CaseEvent  # noqa: F401
+from .core.sequences import SequenceCounter  # noqa: F401
+from .persons.models import Person  # noqa: F401
+from .petitions.models import Petition, PetitionEvent, PetitionParty  # noqa: F401
+from .reception.models import ReceptionSession, ReceptionVisitor  # noqa: F401
+from .units.models import Unit  # noqa: F401
+from .users.models import User, UserRole  # noqa: F401

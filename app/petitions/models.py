@@ -1,0 +1,190 @@
+"""Petitions (đơn): written submissions received at the desk, by post, online or by transfer."""
+from datetime import date, datetime
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import EnumStr
+from ..core.enums import LabeledEnum
+from ..core.events import EventMixin
+from ..core.mixins import TimestampMixin
+from ..extensions import db
+from ..persons.models import Person
+from ..units.models import Unit
+from ..users.models import User
+
+
+class PetitionKind(LabeledEnum):
+    COMPLAINT = "complaint"
+    DENUNCIATION = "denunciation"
+    RECOMMENDATION = "recommendation"
+    FEEDBACK = "feedback"
+
+    __labels__ = {
+        "complaint": _l("Complaint"),
+        "denunciation": _l("Denunciation"),
+        "recommendation": _l("Recommendation"),
+        "feedback": _l("Feedback"),
+    }
+
+
+class Channel(LabeledEnum):
+    DESK = "desk"
+    POST = "post"
+    ONLINE = "online"
+    TRANSFERRED = "transferred"
+    DEPUTY = "deputy"
+    FATHERLAND_FRONT = "front"
+
+    __labels__ = {
+        "desk": _l("In person at the reception desk"),
+        "post": _l("By post"),
+        "online": _l("Online"),
+        "transferred": _l("Transferred from another agency"),
+        "deputy": _l("From a National Assembly or People's Council deputy"),
+        "front": _l("From the Fatherland Front"),
+    }
+
+
+class PetitionState(LabeledEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    TRANSFERRED = "transferred"
+    GUIDED = "guided"
+    FILED = "filed"
+    WITHDRAWN = "withdrawn"
+
+    __labels__ = {
+        "received": _l("Received, awaiting processing"),
+        "accepted": _l("Accepted for resolution"),
+        "transferred": _l("Transferred"),
+        "guided": _l("Citizen guided"),
+        "filed": _l("Filed without action"),
+        "withdrawn": _l("Withdrawn"),
+    }
+
+
+class FiledReason(LabeledEnum):
+    DUPLICATE = "duplicate"
+    ANONYMOUS = "anonymous"
+    ALREADY_RESOLVED = "already_resolved"
+    NOT_ELIGIBLE = "not_eligible"
+    ILLEGIBLE = "illegible"
+
+    __labels__ = {
+        "duplicate": _l("Duplicate of a petition already being handled"),
+        "anonymous": _l("Anonymous or false name"),
+        "already_resolved": _l("Already finally resolved, no new facts"),
+        "not_eligible": _l("Does not meet the conditions for handling"),
+        "illegible": _l("Illegible or unclear content"),
+    }
+
+
+class PetitionParty(db.Model):
+    __tablename__ = "petition_parties"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    #: Listed first on the petition / chosen representative.
+    is_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+#: The processing decisions open to a petition in each state (one table, checked by one function).
+PETITION_TRANSITIONS: dict[PetitionState, set[PetitionState]] = {
+    PetitionState.RECEIVED: {PetitionState.ACCEPTED, PetitionState.TRANSFERRED, PetitionState.GUIDED,
+                             PetitionState.FILED, PetitionState.WITHDRAWN},
+    PetitionState.ACCEPTED: set(),
+    PetitionState.TRANSFERRED: set(),
+    PetitionState.GUIDED: set(),
+    PetitionState.FILED: set(),
+    PetitionState.WITHDRAWN: set(),
+}
+
+
+class Petition(TimestampMixin, db.Model):
+    __tablename__ = "petitions"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "seq", name="uq_petitions_unit_year_seq"),
+        CheckConstraint("signatory_count >= 1", name="signatories_positive"),
+        CheckConstraint("state <> 'filed' OR filed_reason IS NOT NULL", name="filed_has_reason"),
+        CheckConstraint("state <> 'transferred' OR transferred_to IS NOT NULL", name="transfer_has_target"),
+        CheckConstraint("state <> 'accepted' OR case_id IS NOT NULL", name="accepted_has_case"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unit that received the petition (its register).
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    #: Receipt number, e.g. "TK-2026-000123": unique per unit and year.
+    receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[Channel] = mapped_column(EnumStr(Channel))
+    #: Sending agency and its dispatch number (công văn) for transferred/deputy/Front petitions.
+    source_agency: Mapped[Optional[str]] = mapped_column(String(300))
+    source_dispatch_no: Mapped[Optional[str]] = mapped_column(String(60))
+    kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind), index=True)
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Number of people who signed (many people: 5 or more).
+    signatory_count: Mapped[int] = mapped_column(Integer, default=1)
+    summary: Mapped[str] = mapped_column(String(500))
+    content: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[PetitionState] = mapped_column(EnumStr(PetitionState), default=PetitionState.RECEIVED,
+                                                 index=True)
+    #: Processing decision details.
+    decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    transferred_to: Mapped[Optional[str]] = mapped_column(String(300))
+    transfer_dispatch_no: Mapped[Optional[str]] = mapped_column(String(60))
+    guidance: Mapped[Optional[str]] = mapped_column(Text)
+    filed_reason: Mapped[Optional[FiledReason]] = mapped_column(EnumStr(FiledReason))
+    decision_note: Mapped[Optional[str]] = mapped_column(Text)
+    #: An earlier petition with the same petitioner(s) and content.
+    duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("petitions.id"))
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
+    reception_session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_sessions.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Optimistic-locking version: a save from a stale form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    parties: Mapped[list[PetitionParty]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    duplicate_of: Mapped[Optional["Petition"]] = relationship(remote_side="Petition.id")
+    case = relationship("Case", back_populates="petitions", foreign_keys=[case_id])
+    reception_session = relationship("ReceptionSession", backref="petitions")
+    events: Mapped[list["PetitionEvent"]] = relationship(order_by="PetitionEvent.id",
+                                                         back_populates="petition")
+
+    def __repr__(self) -> str:
+        return f"<Petition {self.receipt_no}>"
+
+    @property
+    def petitioners(self) -> list[Person]:
+        return [p.person for p in sorted(self.parties, key=lambda p: not p.is_representative)]
+
+    @property
+    def petitioner_names(self) -> str:
+        return ", ".join(p.full_name for p in self.petitioners)
+
+    @property
+    def is_many_people(self) -> bool:
+        return self.signatory_count >= 5
+
+    def allowed_next(self) -> set[PetitionState]:
+        return PETITION_TRANSITIONS[self.state]
+
+
+class PetitionEvent(EventMixin, db.Model):
+    __tablename__ = "petition_events"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    petition: Mapped[Petition] = relationship(back_populates="events")

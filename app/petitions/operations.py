@@ -1,0 +1,100 @@
+"""Writes on petitions: registering one, and the processing decision (accept, transfer, guide, file)."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.locking import check_version
+from ..core.roles import Role
+from ..core.sequences import next_number
+from ..core.timeutil import local_today, utcnow
+from ..extensions import db
+from ..persons.operations import PersonData, find_or_create_person
+from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
+
+
+def register_petition(*, unit, actor, received_on: date, channel: Channel, kind: PetitionKind, summary: str,
+                      content: str = "", petitioners: list[PersonData] = (), signatory_count: int = 1,
+                      is_anonymous: bool = False, source_agency: str | None = None,
+                      source_dispatch_no: str | None = None, reception_session=None,
+                      duplicate_of: Petition | None = None) -> Petition:
+    """Enter a petition in the unit's register and give it a receipt number."""
+    if not is_anonymous and not petitioners:
+        raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))
+    year = received_on.year
+    seq = next_number(unit.id, "petition", year)
+    petition = Petition(
+        unit=unit, year=year, seq=seq, receipt_no=f"{unit.code}-{year}-{seq:06d}", received_on=received_on,
+        channel=Channel(channel), kind=PetitionKind(kind), summary=summary.strip(), content=content or "",
+        signatory_count=max(signatory_count, len(petitioners), 1), is_anonymous=is_anonymous,
+        source_agency=source_agency or None, source_dispatch_no=source_dispatch_no or None,
+        reception_session=reception_session, duplicate_of=duplicate_of, created_by_id=actor.id,
+        state=PetitionState.RECEIVED,
+    )
+    for i, data in enumerate(petitioners):
+        petition.parties.append(PetitionParty(person=find_or_create_person(data), is_representative=(i == 0)))
+    db.session.add(petition)
+    db.session.flush()
+    _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
+    return petition
+
+
+def can_decide(petition: Petition, user) -> bool:
+    return (petition.state is PetitionState.RECEIVED and user.has_any_role(Role.RECEPTION, Role.HEAD)
+            and user.oversees(petition.unit))
+
+
+def decide_petition(petition: Petition, actor, decision: PetitionState, *, expected_version=None,
+                    note: str | None = None, transferred_to: str | None = None,
+                    transfer_dispatch_no: str | None = None, guidance: str | None = None,
+                    filed_reason: FiledReason | None = None, accepted_on: date | None = None,
+                    instance: int | None = None, join_case=None):
+    """Record the processing decision on a received petition; accepting it opens (or joins) a case."""
+    decision = PetitionState(decision)
+    check_version(petition, expected_version)
+    if not can_decide(petition, actor):
+        raise PermissionRefused(_l("You cannot process this petition."))
+    if decision not in petition.allowed_next():
+        raise TransitionRefused(_l("This petition has already been processed."))
+    if decision is PetitionState.TRANSFERRED and not (transferred_to or "").strip():
+        raise TransitionRefused(_l("Say which agency the petition is transferred to."))
+    if decision is PetitionState.GUIDED and not (guidance or "").strip():
+        raise TransitionRefused(_l("Write the guidance given to the citizen."))
+    if decision is PetitionState.FILED and not filed_reason:
+        raise TransitionRefused(_l("Choose the reason for filing the petition."))
+    if decision is PetitionState.WITHDRAWN and not (note or "").strip():
+        raise TransitionRefused(_l("Record how the petitioner withdrew the petition."))
+
+    before = petition.state
+    if decision is PetitionState.ACCEPTED:
+        from ..cases.operations import join_petition, open_case
+
+        if join_case is not None:
+            join_petition(join_case, petition, actor)
+        else:
+            open_case(petition, actor, accepted_on=accepted_on or local_today(), instance=instance)
+    petition.transferred_to = (transferred_to or "").strip() or None
+    petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
+    petition.guidance = (guidance or "").strip() or None
+    petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED else None
+    petition.decision_note = (note or "").strip() or None
+    petition.decided_at = utcnow()
+    petition.decided_by_id = actor.id
+    petition.state = decision
+    db.session.flush()
+    _log(petition, actor, "decide", before, decision, note)
+    return petition
+
+
+def mark_duplicate(petition: Petition, original: Petition, actor) -> None:
+    """Link a petition to the earlier one it repeats (it stays on record)."""
+    if original.id == petition.id:
+        raise TransitionRefused(_l("A petition cannot duplicate itself."))
+    petition.duplicate_of = original
+    _log(petition, actor, "mark_duplicate", petition.state, petition.state, original.receipt_no)
+
+
+def _log(petition, actor, action, before, after, note):
+    db.session.add(PetitionEvent(petition_id=petition.id, actor_id=actor.id, action=action,
+                                 from_state=str(before) if before else None,
+                                 to_state=str(after) if after else None, note=note or None))

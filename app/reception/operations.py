@@ -1,0 +1,54 @@
+"""Writes on reception sessions: recording a visit (and the petition the citizens bring)."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.roles import Role
+from ..extensions import db
+from ..persons.operations import PersonData, find_or_create_person
+from ..petitions.models import Channel, PetitionKind
+from ..petitions.operations import register_petition
+from .models import ReceptionKind, ReceptionOutcome, ReceptionSession, ReceptionVisitor, RefusalReason
+
+
+def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, visitors: list[PersonData],
+                 people_count: int, content: str, outcome: ReceptionOutcome, host=None,
+                 refusal_reason: RefusalReason | None = None, outcome_note: str | None = None,
+                 petition_kind: PetitionKind | None = None, petition_summary: str | None = None):
+    """Record one visit (one person or one delegation); if they hand in a petition, register it too.
+
+    Returns ``(session, petition_or_None)``. ``visitors[0]`` is the main visitor; for a delegation the
+    visitors are its chosen representatives.
+    """
+    if not actor.has_any_role(Role.RECEPTION, Role.HEAD) or not actor.oversees(unit):
+        raise PermissionRefused(_l("You cannot record reception sessions for this unit."))
+    if not visitors:
+        raise TransitionRefused(_l("Enter at least the visitor's name."))
+    outcome = ReceptionOutcome(outcome)
+    if outcome is ReceptionOutcome.REFUSED and not refusal_reason:
+        raise TransitionRefused(_l("Choose the legal reason for refusing reception."))
+    if outcome is ReceptionOutcome.PETITION_RECEIVED and not (petition_kind and (petition_summary or content)):
+        raise TransitionRefused(_l("Choose the kind of petition received."))
+    people_count = max(int(people_count or 1), len(visitors))
+    session = ReceptionSession(
+        unit=unit, received_at=received_at, kind=ReceptionKind(kind), host_id=(host or actor).id,
+        is_delegation=people_count >= 5, people_count=people_count, content=content.strip(), outcome=outcome,
+        refusal_reason=RefusalReason(refusal_reason) if outcome is ReceptionOutcome.REFUSED else None,
+        outcome_note=(outcome_note or "").strip() or None, created_by_id=actor.id,
+    )
+    for data in visitors:
+        session.visitors.append(ReceptionVisitor(person=find_or_create_person(data),
+                                                 is_representative=people_count >= 5))
+    db.session.add(session)
+    db.session.flush()
+    petition = None
+    if outcome is ReceptionOutcome.PETITION_RECEIVED:
+        from ..core.timeutil import to_local
+
+        petition = register_petition(
+            unit=unit, actor=actor, received_on=to_local(received_at).date(), channel=Channel.DESK,
+            kind=PetitionKind(petition_kind), summary=(petition_summary or content)[:500], content=content,
+            petitioners=visitors, signatory_count=people_count, reception_session=session,
+        )
+    return session, petition

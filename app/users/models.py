@@ -1,0 +1,78 @@
+"""Users and their roles."""
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.db import EnumStr
+from ..core.mixins import TimestampMixin
+from ..core.roles import Role
+from ..extensions import db
+from ..units.models import Unit
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(EnumStr(Role), primary_key=True)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    #: Position shown on documents, e.g. "Chủ tịch UBND xã".
+    title: Mapped[Optional[str]] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Deactivated users cannot log in; users are never deleted (history names them).
+    is_active_user: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
+    #: Preferred interface language ("vi" or "en"); None means the default.
+    locale: Mapped[Optional[str]] = mapped_column(String(8))
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return bool(self.is_active_user)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def roles(self) -> set[Role]:
+        return {r.role for r in self.role_rows}
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles}
+        self.role_rows = [r for r in self.role_rows if r.role in wanted]
+        have = self.roles
+        for role in sorted(wanted - have):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def has_any_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def oversees(self, unit: Unit | None) -> bool:
+        """True if ``unit`` is this user's unit or below it (the user's visibility scope)."""
+        return unit is not None and unit.is_within(self.unit)
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(r.label for r in sorted(self.roles))

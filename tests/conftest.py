@@ -1,0 +1,150 @@
+"""Fixtures: an app per database backend (SQLite always, PostgreSQL when TEST_DATABASE_URL is set).
+
+The schema is built once per backend by running the Alembic migrations (so every run also tests
+them); each test then starts from empty tables.
+"""
+import os
+import re
+import tempfile
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.config import normalise_db_url
+from app.extensions import db as _db
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+_tmpdir = tempfile.mkdtemp(prefix="tiepdan-test-")
+
+
+def backend_url(backend: str) -> str:
+    if backend == "sqlite":
+        return "sqlite:///" + os.path.join(_tmpdir, "test.sqlite3")
+    return normalise_db_url(os.environ["TEST_DATABASE_URL"])
+
+
+def reset_postgres_schema(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(url: str, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SERVER_NAME": "localhost",
+        "WTF_CSRF_ENABLED": True,
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def _migrated_app(request):
+    """One app per backend whose database was built from empty by `flask db upgrade`."""
+    url = backend_url(request.param)
+    if request.param == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    else:
+        reset_postgres_schema(url)
+    app = make_app(url)
+    app.config["DB_BACKEND"] = request.param
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _truncate_all(app):
+    with app.app_context():
+        _db.session.remove()
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            with _db.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                for name in tables:
+                    conn.execute(text(f'DELETE FROM "{name}"'))
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture
+def app(_migrated_app):
+    _truncate_all(_migrated_app)
+    with _migrated_app.app_context():
+        yield _migrated_app
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class CsrfClient:
+    """A test client that fetches a page, reads its CSRF token and posts with it, as a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def token(self, url: str = "/login") -> str:
+        html = self.client.get(url).get_data(as_text=True)
+        m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+            re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        assert m, f"no CSRF token on {url}"
+        return m.group(1)
+
+    def post(self, url: str, data=None, token_from: str | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(token_from or url))
+        return self.client.post(url, data=data, **kwargs)
+
+
+def login(client, username: str, password: str = "password123"):
+    c = CsrfClient(client)
+    resp = c.post("/login", {"username": username, "password": password})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return c
+
+
+@pytest.fixture
+def world(app):
+    """A small unit tree with users of every role (see factories.build_world)."""
+    from tests.factories import build_world
+
+    w = build_world()
+    _db.session.commit()
+    return w
+
+
+@pytest.fixture
+def login_as(app, world):
+    """login_as("head") -> a CsrfClient logged in as that user of the world."""
+
+    def _login(username: str):
+        return login(app.test_client(), username)
+
+    return _login
