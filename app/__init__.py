@@ -92,9 +92,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def select_locale():
-    from flask import current_app
+    from flask import current_app, has_request_context
 
-    code = session.get("locale")
+    code = session.get("locale") if has_request_context() else None
     if code in current_app.config["LANGUAGES"]:
         return code
     return current_app.config["BABEL_DEFAULT_LOCALE"]

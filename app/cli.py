@@ -46,3 +46,16 @@ def register_cli(app: Flask) -> None:
         created = seed_demo()
         db.session.commit()
         click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")
+
+    @app.cli.command("demo-logins")
+    def demo_logins_command():
+        """Print the demo users and their password."""
+        from .demo import DEMO_PASSWORD, demo_logins
+
+        rows = demo_logins()
+        if not rows:
+            click.echo("No demo users (run `flask seed-demo`).")
+            return
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, full_name, roles, unit in rows:
+            click.echo(f"  {username:<14} {roles:<10} {unit:<6} {full_name}")

@@ -31,9 +31,9 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
         reception_session=reception_session, duplicate_of=duplicate_of, created_by_id=actor.id,
         state=PetitionState.RECEIVED,
     )
+    db.session.add(petition)
     for i, data in enumerate(petitioners):
         petition.parties.append(PetitionParty(person=find_or_create_person(data), is_representative=(i == 0)))
-    db.session.add(petition)
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
     return petition

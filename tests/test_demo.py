@@ -1,0 +1,40 @@
+"""`flask seed-demo` loads demo data covering every state, and running it twice adds nothing."""
+from sqlalchemy import func, select
+
+from app.cases.models import Case, CaseEvent, CaseState
+from app.petitions.models import Petition, PetitionState
+from app.reception.models import ReceptionSession
+from app.users.models import User
+
+
+def _counts(db):
+    return [db.session.scalar(select(func.count()).select_from(m)) for m in (User, Petition, Case, CaseEvent,
+                                                                            ReceptionSession)]
+
+
+def test_seed_demo_covers_every_state_and_is_idempotent(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded" in result.output
+    first = _counts(db)
+    assert all(n > 0 for n in first)
+    case_states = set(db.session.scalars(select(Case.state)).all())
+    assert case_states == set(CaseState)
+    petition_states = set(db.session.scalars(select(Petition.state)).all())
+    assert petition_states >= {PetitionState.RECEIVED, PetitionState.ACCEPTED, PetitionState.TRANSFERRED,
+                               PetitionState.GUIDED, PetitionState.FILED}
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0
+    assert "nothing added" in again.output
+    assert _counts(db) == first
+
+
+def test_demo_logins_can_log_in(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    out = app.test_cli_runner().invoke(args=["demo-logins"]).output
+    assert "chutich.tk" in out and "tiepdan2026" in out
+    from tests.conftest import login
+
+    login(client, "chutich.tk", "tiepdan2026")
