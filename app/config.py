@@ -19,6 +19,8 @@ class DefaultConfig:
     #: Province whose wards are offered first in address forms (75 = Đồng Nai).
     DEFAULT_PROVINCE_CODE = 75
     PAGE_SIZE = 25
+    #: Werkzeug password hash method (tests use a cheap one; production keeps scrypt).
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 def env_overrides() -> dict:

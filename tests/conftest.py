@@ -8,6 +8,8 @@ import re
 import tempfile
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
@@ -34,6 +36,20 @@ def reset_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
+class FreshGClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as in production.
+
+    The ``app`` fixture keeps one app context open for the whole test (so tests share the request's
+    database session), and Flask reuses it for requests; without this, ``g`` would carry the logged-in
+    user (Flask-Login) and the CSRF token (Flask-WTF) from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 def make_app(url: str, **extra):
     config = {
         "TESTING": True,
@@ -41,9 +57,12 @@ def make_app(url: str, **extra):
         "SQLALCHEMY_DATABASE_URI": url,
         "SERVER_NAME": "localhost",
         "WTF_CSRF_ENABLED": True,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt costs ~0.1 s per user: too slow for fixtures
     }
     config.update(extra)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = FreshGClient
+    return app
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
