@@ -1,11 +1,147 @@
-"""Views of admin (stub, to be filled in)."""
-from flask import Blueprint
-from flask_login import login_required
+"""Administration: the unit tree and the users of the administrator's own subtree."""
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.roles import Role, roles_required
+from ..extensions import db
+from ..persons.divisions import wards_of
+from ..units import operations as unit_ops
+from ..units.queries import get_unit, unit_tree, units_in_scope
+from ..users import operations as user_ops
+from ..users.queries import get_user, search_users, user_counts_by_unit
+from .forms import UnitCreateForm, UnitEditForm, UserCreateForm, UserEditForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+def _with(units: list, extra) -> list:
+    """``units`` plus ``extra`` (e.g. a current parent that was deactivated) so the form can show it."""
+    if extra is None or any(u.id == extra.id for u in units):
+        return units
+    return units + [extra]
+
+
+def _refused(form, err: DomainError) -> None:
+    """Undo the refused operation and show its message at the top of the form."""
+    db.session.rollback()
+    form.form_errors.append(str(err.message))
+
+
+# ---- units -------------------------------------------------------------------------------------------
+
 @bp.get("/")
-@login_required
+@bp.get("/units")
+@roles_required(Role.ADMIN)
 def units():
-    return "admin"
+    return render_template("admin/units.html", tree=unit_tree(current_user),
+                           user_counts=user_counts_by_unit(current_user))
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_unit():
+    form = UnitCreateForm(units=units_in_scope(current_user))
+    if request.method == "GET":
+        form.province_code.data = current_user.unit.province_code or current_app.config["DEFAULT_PROVINCE_CODE"]
+        form.ward_code.choices = [form.ward_code.choices[0]] + wards_of(form.province_code.data)
+        if (parent_id := request.args.get("parent", type=int)) in form.units_by_id:
+            form.parent_id.data = parent_id
+    if form.validate_on_submit():
+        try:
+            unit = unit_ops.create_unit(
+                code=form.code.data, name=form.name.data, kind=form.kind.data, parent=form.parent,
+                is_remote=form.is_remote.data, province_code=form.province_code.data,
+                ward_code=form.ward_code.data)
+            db.session.commit()
+        except DomainError as err:
+            _refused(form, err)
+        else:
+            flash(_("Unit %(code)s was created.", code=unit.code), "success")
+            return redirect(url_for(".units"))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_unit(unit_id: int):
+    unit = get_unit(unit_id, current_user)
+    own_unit = unit.id == current_user.unit_id
+    form = UnitEditForm(obj=unit, unit=unit, own_unit=own_unit,
+                        units=_with(units_in_scope(current_user), None if own_unit else unit.parent))
+    if form.validate_on_submit():
+        try:
+            unit_ops.update_unit(
+                unit, name=form.name.data, kind=form.kind.data, parent=form.parent,
+                is_remote=form.is_remote.data, is_active=form.is_active.data,
+                province_code=form.province_code.data, ward_code=form.ward_code.data)
+            db.session.commit()
+        except DomainError as err:
+            _refused(form, err)
+        else:
+            flash(_("Unit %(code)s was saved.", code=unit.code), "success")
+            return redirect(url_for(".units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@bp.get("/wards")
+@roles_required(Role.ADMIN)
+def wards():
+    """The communes/wards of a province, for the unit form's ward list (JSON)."""
+    province = request.args.get("province", type=int)
+    return jsonify([{"code": code, "name": name} for code, name in (wards_of(province) if province else [])])
+
+
+# ---- users -------------------------------------------------------------------------------------------
+
+@bp.get("/users")
+@roles_required(Role.ADMIN)
+def users():
+    scope = units_in_scope(current_user, active_only=False)
+    form = UserFilterForm(request.args, units=scope)
+    unit_id = form.unit.data if form.unit.data in {u.id for u in scope} else None
+    page = search_users(current_user, unit_id=unit_id, q=form.q.data,
+                        page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"])
+    return render_template("admin/users.html", form=form, page=page)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_user():
+    form = UserCreateForm(units=units_in_scope(current_user))
+    if request.method == "GET" and (unit_id := request.args.get("unit", type=int)) in form.units_by_id:
+        form.unit_id.data = unit_id
+    if form.validate_on_submit():
+        try:
+            user = user_ops.create_user(
+                username=form.username.data, full_name=form.full_name.data, title=form.title.data,
+                unit=form.unit, roles=form.roles.data, password=form.password.data)
+            db.session.commit()
+        except DomainError as err:
+            _refused(form, err)
+        else:
+            flash(_("User %(name)s was created.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = get_user(user_id, current_user)
+    form = UserEditForm(obj=user, user=user, actor=current_user,
+                        units=_with(units_in_scope(current_user), user.unit))
+    if form.validate_on_submit():
+        try:
+            user_ops.update_user(
+                user, full_name=form.full_name.data, title=form.title.data, unit=form.unit,
+                roles=form.roles.data, is_active=form.is_active.data, password=form.password.data or None,
+                actor=current_user)
+            db.session.commit()
+        except DomainError as err:
+            _refused(form, err)
+        else:
+            flash(_("User %(name)s was saved.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form, user=user)
