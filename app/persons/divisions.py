@@ -2,21 +2,29 @@
 
 Backed by the vietnam-provinces package; nothing here assumes the abolished district level.
 """
+import unicodedata
 from functools import lru_cache
 
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
 
+def vn_sort_key(name: str) -> tuple[str, str]:
+    """Sort Vietnamese names alphabetically (Đ with D, accents after the bare letter), not by code point."""
+    base = name.removeprefix("Thành phố ")  # "Thành phố Hà Nội" belongs under H
+    bare = unicodedata.normalize("NFD", base.replace("Đ", "D").replace("đ", "d"))
+    return ("".join(c for c in bare if not unicodedata.combining(c)).casefold(), name)
+
+
 @lru_cache(maxsize=1)
 def provinces() -> list[tuple[int, str]]:
-    return sorted(((int(p.code), p.name) for p in Province.iter_all()), key=lambda x: x[1])
+    return sorted(((int(p.code), p.name) for p in Province.iter_all()), key=lambda x: vn_sort_key(x[1]))
 
 
 @lru_cache(maxsize=64)
 def wards_of(province_code: int) -> list[tuple[int, str]]:
     return sorted(
         ((int(w.code), w.name) for w in Ward.iter_all() if int(w.province_code) == int(province_code)),
-        key=lambda x: x[1],
+        key=lambda x: vn_sort_key(x[1]),
     )
 
 
