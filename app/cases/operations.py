@@ -3,7 +3,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.errors import PermissionRefused, TransitionRefused
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
 from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
@@ -74,17 +76,11 @@ def perform(case: Case, action: CaseAction, actor: User, *, expected_version=Non
     action = CaseAction(action)
     check_version(case, expected_version)
     t = CASE_TRANSITIONS[action]
-    if case.state not in t.sources:
-        raise TransitionRefused(_l("“%(action)s” is not possible while the case is “%(state)s”.",
-                                   action=action.label, state=case.state.label))
-    if not case.actor_role_ok(t.roles, actor):
-        raise PermissionRefused(_l("You are not allowed to “%(action)s” this case.", action=action.label))
+    check_transition(case, action, actor)
     given = dict(fields, note=(note or "").strip() or None)
     for name in t.requires:
         if given.get(name) in (None, ""):
             raise TransitionRefused(REQUIRED_MESSAGES.get(name, _l("A required field is missing.")))
-    if action is CaseAction.CLOSE and case.state is CaseState.RESOLVED and case.enforcement_required:
-        raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
 
     apply = _APPLY.get(action)
     if apply:
@@ -92,17 +88,37 @@ def perform(case: Case, action: CaseAction, actor: User, *, expected_version=Non
     before = case.state
     case.state = t.target
     setattr(case, STAMPS[t.target], utcnow())
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another request saved the case between our version check and this write.
+        raise StaleObject(_l("Someone else changed this record after you opened it. Nothing was saved: "
+                             "reload the page to see their changes, then try again.")) from None
     _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
     return case
 
 
+def check_transition(case: Case, action: CaseAction, actor: User) -> None:
+    """Raise the refusal ``perform`` would give for this action now, on state, role and scope alone."""
+    action = CaseAction(action)
+    t = CASE_TRANSITIONS[action]
+    if case.state not in t.sources:
+        raise TransitionRefused(_l("“%(action)s” is not possible while the case is “%(state)s”.",
+                                   action=action.label, state=case.state.label))
+    if not case.actor_role_ok(t.roles, actor):
+        raise PermissionRefused(_l("You are not allowed to “%(action)s” this case.", action=action.label))
+    if action is CaseAction.CLOSE and case.state is CaseState.RESOLVED and case.enforcement_required:
+        raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
+
+
 def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=None, **_):
-    handler = db.session.get(User, int(handler_id))
+    handler = db.session.get(User, int(handler_id)) if str(handler_id).isdigit() else None
     if handler is None or not handler.is_active or not handler.has_role(Role.HANDLER):
         raise TransitionRefused(_l("The chosen officer is not an active handling officer."))
     if not handler.unit.is_within(case.unit) and not case.unit.is_within(handler.unit):
         raise TransitionRefused(_l("The handling officer must belong to the case's unit or a unit below it."))
+    if complexity and complexity not in Complexity._value2member_map_:
+        raise TransitionRefused(_l("Choose the complexity of the case."))
     case.handler_id = handler.id
     case.handling_unit_id = int(handling_unit_id) if handling_unit_id else handler.unit_id
     if complexity:
@@ -111,6 +127,8 @@ def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=
 
 def _resolve(case: Case, actor, *, decision_no, decision_on, outcome, decision_summary=None,
              enforcement_required=None, enforcement_due_on=None, **_):
+    if outcome not in Outcome._value2member_map_:
+        raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
     outcome = Outcome(outcome)
     if outcome not in case.allowed_outcomes():
         raise TransitionRefused(_l("This outcome does not fit a case of this kind."))

@@ -1,16 +1,274 @@
 """Read-only lookups of cases, scoped to what the user may see."""
-from sqlalchemy import or_, select
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..core.scope import get_or_404, in_scope
-from .models import Case
+from ..extensions import db
+from ..persons.models import Person
+from ..petitions.models import Petition, PetitionKind, PetitionParty
+from ..units.models import Unit
+from ..units.queries import units_in_scope
+from ..users.models import User
+from ..users.queries import handlers_for
+from .models import OPEN_STATES, Case, CaseState, Complexity
 
 
 def visible_cases(user):
     """Cases of the user's subtree, those handled in it, and those assigned to the user."""
-    return select(Case).where(or_(in_scope(Case.unit_id, user), in_scope(Case.handling_unit_id, user),
-                                  Case.handler_id == user.id))
+    return select(Case).where(_visible(user))
+
+
+def _visible(user):
+    return or_(in_scope(Case.unit_id, user), in_scope(Case.handling_unit_id, user), Case.handler_id == user.id)
 
 
 def get_case(case_id: int, user) -> Case:
     """The case, or 404 if it does not exist or is outside the user's scope."""
     return get_or_404(visible_cases(user).where(Case.id == case_id))
+
+
+def is_visible(case_id: int | None, user) -> bool:
+    """Tell whether the case exists and the user may see it."""
+    if case_id is None:
+        return False
+    return db.session.execute(select(Case.id).where(Case.id == case_id, _visible(user))).first() is not None
+
+
+def child_cases(case: Case, user) -> list[Case]:
+    """Return the visible cases that appeal ``case`` (second-instance complaints linked to it)."""
+    stmt = visible_cases(user).where(Case.parent_case_id == case.id).order_by(Case.id)
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+# --- The case list: filters ----------------------------------------------------------------------------
+
+#: How the ``unit`` filter matches: the accepting or the handling unit, the accepting unit only, or the
+#: accepting unit anywhere in that unit's subtree.
+UNIT_MATCHES = ("any", "case", "subtree")
+OPEN = "open"
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass
+class CaseFilters:
+    """The filters of the case list, already validated (see ``parse_case_filters``)."""
+
+    #: A CaseState value, or "open" for any open state.
+    state: str | None = None
+    kind: PetitionKind | None = None
+    instance: int | None = None
+    complexity: Complexity | None = None
+    unit_id: int | None = None
+    unit_match: str = "any"
+    #: Only cases assigned to this officer (``mine=1`` sets it to the current user).
+    handler_id: int | None = None
+    mine: bool = False
+    accepted_from: date | None = None
+    accepted_to: date | None = None
+    q: str = ""
+    warnings: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.state, self.kind, self.instance, self.complexity, self.unit_id, self.handler_id,
+                        self.mine, self.accepted_from, self.accepted_to, self.q))
+
+
+def _parse_date(value: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_int(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def parse_case_filters(args: Mapping[str, str], user) -> CaseFilters:
+    """Read the list filters from query arguments; drop a bad value with a warning, never an error.
+
+    Warnings are plain (already translated, not lazy) strings: they quote user input, and Flask-Babel's
+    lazy strings count as safe markup, so Jinja would not escape them.
+    """
+    f = CaseFilters()
+    warn = f.warnings.append
+
+    def arg(name: str) -> str:
+        return (args.get(name) or "").strip()
+
+    if state := arg("state"):
+        if state == OPEN or state in CaseState._value2member_map_:
+            f.state = state
+        else:
+            warn(_("Unknown case state “%(value)s”: that filter was ignored.", value=state))
+    if kind := arg("kind"):
+        if kind in PetitionKind._value2member_map_:
+            f.kind = PetitionKind(kind)
+        else:
+            warn(_("Unknown kind of case “%(value)s”: that filter was ignored.", value=kind))
+    if instance := arg("instance"):
+        if instance in ("1", "2"):
+            f.instance = int(instance)
+        else:
+            warn(_("The instance must be 1 or 2: that filter was ignored."))
+    if complexity := arg("complexity"):
+        if complexity in Complexity._value2member_map_:
+            f.complexity = Complexity(complexity)
+        else:
+            warn(_("Unknown complexity “%(value)s”: that filter was ignored.", value=complexity))
+    if unit := arg("unit"):
+        unit_id = _parse_int(unit)
+        found = db.session.get(Unit, unit_id) if unit_id else None
+        if found is not None and user.oversees(found):
+            f.unit_id = found.id
+            match = arg("unit_match") or "any"
+            f.unit_match = match if match in UNIT_MATCHES else "any"
+        else:
+            warn(_("That unit is not one of yours: the unit filter was ignored."))
+    if arg("mine") in ("1", "true", "on", "yes"):
+        f.mine, f.handler_id = True, user.id
+    elif handler := arg("handler"):
+        f.handler_id = _parse_int(handler)
+        if f.handler_id is None:
+            warn(_("Unknown handling officer: that filter was ignored."))
+    for name, label in (("accepted_from", _("Accepted from")), ("accepted_to", _("Accepted until"))):
+        if value := arg(name):
+            parsed = _parse_date(value)
+            if parsed is None or parsed.year < 1900:
+                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
+                        field=label))
+            else:
+                setattr(f, name, parsed)
+    if f.accepted_from and f.accepted_to and f.accepted_from > f.accepted_to:
+        warn(_("The start of the date range is after its end: the date filter was ignored."))
+        f.accepted_from = f.accepted_to = None
+    if q := arg("q"):
+        if len(q) > MAX_QUERY_LENGTH:
+            warn(_("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
+        f.q = q[:MAX_QUERY_LENGTH]
+    return f
+
+
+def search_cases(user, filters: CaseFilters):
+    """Select the visible cases matching ``filters``, newest first, with their units and handler loaded."""
+    stmt = visible_cases(user).options(joinedload(Case.handler), joinedload(Case.handling_unit))
+    if filters.state == OPEN:
+        stmt = stmt.where(Case.state.in_(sorted(OPEN_STATES)))
+    elif filters.state:
+        stmt = stmt.where(Case.state == CaseState(filters.state))
+    if filters.kind:
+        stmt = stmt.where(Case.kind == filters.kind)
+    if filters.instance:
+        stmt = stmt.where(Case.instance == filters.instance)
+    if filters.complexity:
+        stmt = stmt.where(Case.complexity == filters.complexity)
+    if filters.unit_id:
+        if filters.unit_match == "case":
+            stmt = stmt.where(Case.unit_id == filters.unit_id)
+        elif filters.unit_match == "subtree":
+            root = select(Unit.path).where(Unit.id == filters.unit_id).scalar_subquery()
+            stmt = stmt.where(Case.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root))))
+        else:
+            stmt = stmt.where(or_(Case.unit_id == filters.unit_id, Case.handling_unit_id == filters.unit_id))
+    if filters.handler_id:
+        stmt = stmt.where(Case.handler_id == filters.handler_id)
+    if filters.accepted_from:
+        stmt = stmt.where(Case.accepted_on >= filters.accepted_from)
+    if filters.accepted_to:
+        stmt = stmt.where(Case.accepted_on <= filters.accepted_to)
+    if filters.q:
+        q = filters.q
+        # EXISTS rather than a join: a case with several petitions or petitioners stays one row.
+        by_petition = (
+            select(Petition.id)
+            .join(PetitionParty, PetitionParty.petition_id == Petition.id, isouter=True)
+            .join(Person, Person.id == PetitionParty.person_id, isouter=True)
+            .where(Petition.case_id == Case.id,
+                   or_(Petition.receipt_no.icontains(q, autoescape=True),
+                       Person.full_name.icontains(q, autoescape=True),
+                       Person.citizen_id.contains(q, autoescape=True)))
+        )
+        stmt = stmt.where(or_(Case.number.icontains(q, autoescape=True), Case.title.icontains(q, autoescape=True),
+                              by_petition.exists()))
+    return stmt.order_by(Case.accepted_on.desc(), Case.id.desc())
+
+
+def page_of_cases(user, filters: CaseFilters, page: int, per_page: int):
+    """Return one page of ``search_cases``; a page past the end gives the last page."""
+    stmt = search_cases(user, filters)
+    pagination = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+    if pagination.pages and pagination.page > pagination.pages:
+        pagination = db.paginate(stmt, page=pagination.pages, per_page=per_page, error_out=False)
+    return pagination
+
+
+# --- The caseload --------------------------------------------------------------------------------------
+
+@dataclass
+class CaseloadRow:
+    """Counts for one unit or one officer."""
+
+    subject: object
+    depth: int = 0
+    by_state: dict = field(default_factory=lambda: defaultdict(int))
+    by_kind: dict = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+
+@dataclass
+class Caseload:
+    units: list[CaseloadRow]
+    officers: list[CaseloadRow]
+    totals: CaseloadRow
+
+
+def caseload(user) -> Caseload:
+    """Count the cases of the user's subtree per accepting unit (state, kind) and per officer (open cases)."""
+    root_depth = user.unit.depth
+    units = units_in_scope(user, active_only=False)
+    rows = {u.id: CaseloadRow(u, depth=u.depth - root_depth) for u in units}
+    totals = CaseloadRow(None)
+    counts = db.session.execute(
+        select(Case.unit_id, Case.state, Case.kind, func.count())
+        .where(in_scope(Case.unit_id, user))
+        .group_by(Case.unit_id, Case.state, Case.kind)
+    )
+    for unit_id, state, kind, n in counts:
+        for row in (rows[unit_id], totals):
+            row.by_state[state] += n
+            row.by_kind[kind] += n
+    unit_rows = [r for r in rows.values() if r.subject.is_active or r.total]
+
+    by_officer: dict[int, CaseloadRow] = {}
+    counts = db.session.execute(
+        select(Case.handler_id, Case.state, Case.kind, func.count())
+        .where(_visible(user), Case.state.in_(sorted(OPEN_STATES)), Case.handler_id.is_not(None))
+        .group_by(Case.handler_id, Case.state, Case.kind)
+    )
+    for handler_id, state, kind, n in counts:
+        row = by_officer.setdefault(handler_id, CaseloadRow(None))
+        row.by_state[state] += n
+        row.by_kind[kind] += n
+    officers = {u.id: u for u in handlers_for(user.unit)}
+    missing = set(by_officer) - set(officers)
+    if missing:
+        officers.update((u.id, u) for u in db.session.execute(select(User).where(User.id.in_(missing))).scalars())
+    officer_rows = []
+    for officer in sorted(officers.values(), key=lambda u: (u.unit.path, u.full_name)):
+        row = by_officer.get(officer.id) or CaseloadRow(None)
+        row.subject = officer
+        officer_rows.append(row)
+    return Caseload(units=unit_rows, officers=officer_rows, totals=totals)

@@ -1,0 +1,140 @@
+"""Forms of the case workflow: one per action, each carrying the case's version for optimistic locking."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..core.timeutil import local_today
+from ..users.queries import handlers_for
+from .models import Case, CaseAction, Complexity
+
+NOTE_MAX = 2000
+
+
+class CaseActionForm(FlaskForm):
+    """Base of the action forms: the hidden version the form was opened at."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+    def __init__(self, case: Case, *args, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def setup(self, bound: bool) -> None:
+        """Fill choices and defaults that depend on the case."""
+
+    def operation_fields(self) -> dict:
+        """Return the keyword arguments for ``perform`` (besides the note and the version)."""
+        return {}
+
+    @property
+    def note_value(self) -> str | None:
+        note = getattr(self, "note", None)
+        return note.data if note is not None else None
+
+
+class AssignForm(CaseActionForm):
+    handler_id = SelectField(_l("Handling officer"), coerce=int,
+                             validators=[DataRequired(_l("Choose the handling officer."))])
+    complexity = SelectField(_l("Complexity"), choices=Complexity.lazy_choices(), default=Complexity.NORMAL.value)
+    note = TextAreaField(_l("Instructions to the officer"), validators=[Optional(), Length(max=NOTE_MAX)])
+
+    def setup(self, bound: bool) -> None:
+        self.handler_id.choices = [(0, "—")] + [
+            (u.id, f"{u.full_name} ({u.unit.code})") for u in handlers_for(self.case.unit)
+        ]
+        if not bound:
+            self.handler_id.data = self.case.handler_id or 0
+        if not bound or not self.complexity.raw_data:
+            self.complexity.data = self.case.complexity.value  # a post without it keeps the case's
+
+    def operation_fields(self) -> dict:
+        return {"handler_id": self.handler_id.data, "complexity": self.complexity.data}
+
+
+class ReasonForm(CaseActionForm):
+    """Suspend, withdraw, terminate: the reason is required."""
+
+    note = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Write the reason.")), Length(max=NOTE_MAX)])
+
+
+class NoteForm(CaseActionForm):
+    """Resume, close: an optional note."""
+
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class ResolveForm(CaseActionForm):
+    decision_no = StringField(_l("Decision number"), validators=[DataRequired(_l("Enter the decision number.")),
+                                                                 Length(max=60)])
+    decision_on = DateField(_l("Decision date"), validators=[DataRequired(_l("Enter the decision date."))])
+    outcome = SelectField(_l("Outcome"), validators=[DataRequired(_l("Choose the outcome."))])
+    decision_summary = TextAreaField(_l("Summary of the decision"), validators=[Optional(), Length(max=NOTE_MAX)])
+    enforcement_required = TextAreaField(_l("What must be enforced"),
+                                         description=_l("Leave empty if the decision needs no enforcement."),
+                                         validators=[Optional(), Length(max=NOTE_MAX)])
+    enforcement_due_on = DateField(_l("Enforcement due date"), validators=[Optional()])
+
+    def setup(self, bound: bool) -> None:
+        self.outcome.choices = [("", "—")] + [(o.value, o.label) for o in self.case.allowed_outcomes()]
+
+    def validate_decision_on(self, field) -> None:
+        if field.data < self.case.accepted_on:
+            raise ValidationError(_l("The decision date cannot be before the case was accepted."))
+        if field.data > local_today():
+            raise ValidationError(_l("The decision date cannot be in the future."))
+
+    def validate_enforcement_due_on(self, field) -> None:
+        if field.data and self.decision_on.data and field.data < self.decision_on.data:
+            raise ValidationError(_l("The enforcement deadline cannot be before the decision date."))
+
+    def operation_fields(self) -> dict:
+        return {"decision_no": self.decision_no.data, "decision_on": self.decision_on.data,
+                "outcome": self.outcome.data, "decision_summary": self.decision_summary.data,
+                "enforcement_required": self.enforcement_required.data,
+                "enforcement_due_on": self.enforcement_due_on.data}
+
+
+class EnforceForm(CaseActionForm):
+    enforced_on = DateField(_l("Date enforcement was completed"),
+                            validators=[DataRequired(_l("Enter the date enforcement was completed."))])
+    enforcement_result = TextAreaField(_l("Result of enforcement"), validators=[
+        DataRequired(_l("Describe the result of enforcement.")), Length(max=NOTE_MAX)])
+
+    def validate_enforced_on(self, field) -> None:
+        if self.case.decision_on and field.data < self.case.decision_on:
+            raise ValidationError(_l("Enforcement cannot be completed before the decision date."))
+        if field.data > local_today():
+            raise ValidationError(_l("The enforcement date cannot be in the future."))
+
+    def operation_fields(self) -> dict:
+        return {"enforced_on": self.enforced_on.data, "enforcement_result": self.enforcement_result.data}
+
+
+FORMS: dict[CaseAction, type[CaseActionForm]] = {
+    CaseAction.ASSIGN: AssignForm,
+    CaseAction.SUSPEND: ReasonForm,
+    CaseAction.RESUME: NoteForm,
+    CaseAction.RESOLVE: ResolveForm,
+    CaseAction.ENFORCE: EnforceForm,
+    CaseAction.CLOSE: NoteForm,
+    CaseAction.WITHDRAW: ReasonForm,
+    CaseAction.TERMINATE: ReasonForm,
+}
+
+
+def action_form(action: CaseAction, case: Case, *, bound: bool = False) -> CaseActionForm:
+    """Build the form of ``action`` on ``case``: bound to the posted data, or fresh at the case's version.
+
+    Field names stay plain (``note``, ``version``); ids get the action as prefix so that the several
+    forms on the detail page do not share element ids.
+    """
+    kwargs = {} if bound else {"formdata": None}
+    form = FORMS[action](case, **kwargs)
+    form.setup(bound)
+    if not bound:
+        form.version.data = case.version
+    for f in form:
+        f.id = f"{action.value}-{f.name}"
+        f.label.field_id = f.id
+    return form
