@@ -78,8 +78,15 @@ def _person(i: int) -> PersonData:
 
 
 def _backdate(obj, when: datetime) -> None:
-    """Give the events the operations just wrote the time the demo story says they happened."""
-    obj.events[-1].at = when
+    """Give the event the operation just wrote the time the demo story says it happened."""
+    from .cases.models import CaseEvent
+    from .petitions.models import PetitionEvent
+
+    model, key = (CaseEvent, CaseEvent.case_id) if isinstance(obj, Case) else (PetitionEvent,
+                                                                              PetitionEvent.petition_id)
+    db.session.flush()
+    last = db.session.scalars(select(model).where(key == obj.id).order_by(model.id.desc()).limit(1)).one()
+    last.at = when
 
 
 def seed_demo() -> bool:

@@ -38,3 +38,14 @@ def test_demo_logins_can_log_in(app, client):
     from tests.conftest import login
 
     login(client, "chutich.tk", "tiepdan2026")
+
+
+def test_demo_histories_follow_the_story_dates(app, db):
+    """Each case's events are in time order and the opening event is on the acceptance date."""
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    from app.core.timeutil import to_local
+
+    for case in db.session.scalars(select(Case)).all():
+        times = [e.at for e in case.events]
+        assert times == sorted(times), case.number
+        assert to_local(case.events[0].at).date() == case.accepted_on, case.number
