@@ -9,6 +9,7 @@ from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
+from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
 
@@ -33,7 +34,9 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
     )
     db.session.add(petition)
     for i, data in enumerate(petitioners):
-        petition.parties.append(PetitionParty(person=find_or_create_person(data), is_representative=(i == 0)))
+        # A Person (e.g. a visitor just recorded at the desk) is linked as is, so no twin row is created.
+        person = data if isinstance(data, Person) else find_or_create_person(data)
+        petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
     return petition
@@ -92,6 +95,26 @@ def mark_duplicate(petition: Petition, original: Petition, actor) -> None:
         raise TransitionRefused(_l("A petition cannot duplicate itself."))
     petition.duplicate_of = original
     _log(petition, actor, "mark_duplicate", petition.state, petition.state, original.receipt_no)
+
+
+def can_mark_duplicate(petition: Petition, user) -> bool:
+    return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(petition.unit)
+
+
+def link_duplicate(petition: Petition, original: Petition, actor, *, expected_version=None) -> None:
+    """Check the form's version, the actor's right and that ``original`` came first; then mark_duplicate."""
+    check_version(petition, expected_version)
+    if not can_mark_duplicate(petition, actor):
+        raise PermissionRefused(_l("You cannot change this petition."))
+    if original.id == petition.id:
+        raise TransitionRefused(_l("A petition cannot duplicate itself."))
+    if (original.received_on, original.id) > (petition.received_on, petition.id):
+        raise TransitionRefused(_l("The earlier petition must have been received before this one."))
+    if petition.duplicate_of_id == original.id:
+        raise TransitionRefused(_l("This petition is already marked as a duplicate of %(no)s.",
+                                   no=original.receipt_no))
+    mark_duplicate(petition, original, actor)
+    db.session.flush()
 
 
 def _log(petition, actor, action, before, after, note):

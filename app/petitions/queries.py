@@ -1,8 +1,20 @@
 """Read-only lookups of petitions, scoped to what the user may see."""
-from sqlalchemy import select
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..core.scope import get_or_404, in_scope
-from .models import Petition
+from ..extensions import db
+from ..persons.models import Person
+from ..units.models import Unit
+from .models import Channel, Petition, PetitionKind, PetitionParty, PetitionState
+
+MAX_QUERY_LENGTH = 100
 
 
 def visible_petitions(user):
@@ -11,3 +23,162 @@ def visible_petitions(user):
 
 def get_petition(petition_id: int, user) -> Petition:
     return get_or_404(visible_petitions(user).where(Petition.id == petition_id))
+
+
+def petition_by_receipt_no(receipt_no: str, user) -> Petition | None:
+    """The visible petition with this receipt number (case-insensitive), or None."""
+    receipt_no = (receipt_no or "").strip().upper()
+    if not receipt_no:
+        return None
+    stmt = visible_petitions(user).where(func.upper(Petition.receipt_no) == receipt_no)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
+def case_by_number(number: str, user):
+    """The visible case with this number (case-insensitive), or None; joining it checks kind and state."""
+    from ..cases.models import Case
+    from ..cases.queries import visible_cases
+
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    stmt = visible_cases(user).where(func.upper(Case.number) == number)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
+# --- The petition list: filters --------------------------------------------------------------------------
+
+@dataclass
+class PetitionFilters:
+    """The filters of the petition list, already validated (see ``parse_petition_filters``)."""
+
+    kind: PetitionKind | None = None
+    state: PetitionState | None = None
+    channel: Channel | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    #: Petitions of this unit and the units below it.
+    unit_id: int | None = None
+    #: Receipt number, summary, petitioner name or citizen ID (substring, case-insensitive).
+    q: str = ""
+    page: int = 1
+    #: Why a given value was ignored (shown to the user).
+    warnings: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.kind, self.state, self.channel, self.received_from, self.received_to,
+                        self.unit_id, self.q))
+
+
+def _parse_date(value: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            parsed = datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        return parsed if parsed.year >= 1900 else None
+    return None
+
+
+def _parse_enum(enum_cls, value: str):
+    return enum_cls(value) if value in enum_cls._value2member_map_ else None
+
+
+def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
+    """Read the list filters from query arguments; a bad value is dropped with a warning, never an error."""
+    f = PetitionFilters()
+    warn = f.warnings.append
+
+    def arg(name: str) -> str:
+        return (args.get(name) or "").strip()
+
+    for name, enum_cls, message in (
+        ("kind", PetitionKind, lambda v: _l("Unknown kind of petition “%(value)s”: that filter was ignored.",
+                                            value=v)),
+        ("state", PetitionState, lambda v: _l("Unknown petition state “%(value)s”: that filter was ignored.",
+                                              value=v)),
+        ("channel", Channel, lambda v: _l("Unknown channel “%(value)s”: that filter was ignored.", value=v)),
+    ):
+        if value := arg(name):
+            parsed = _parse_enum(enum_cls, value)
+            if parsed is None:
+                warn(message(value))
+            setattr(f, name, parsed)
+    if unit := arg("unit"):
+        unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
+        found = db.session.get(Unit, unit_id) if unit_id else None
+        if found is not None and user.oversees(found):
+            f.unit_id = found.id
+        else:
+            warn(_l("That unit is not one of yours: the unit filter was ignored."))
+    for name, label in (("received_from", _l("Received from")), ("received_to", _l("Received until"))):
+        if value := arg(name):
+            parsed = _parse_date(value)
+            if parsed is None:
+                warn(_l("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
+                        field=label))
+            setattr(f, name, parsed)
+    if f.received_from and f.received_to and f.received_from > f.received_to:
+        warn(_l("The start of the date range is after its end: the date filter was ignored."))
+        f.received_from = f.received_to = None
+    if q := arg("q"):
+        if len(q) > MAX_QUERY_LENGTH:
+            warn(_l("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
+        f.q = q[:MAX_QUERY_LENGTH]
+    if page := arg("page"):
+        if page.isdigit() and 0 < int(page) < 10**6:
+            f.page = int(page)
+        else:
+            warn(_l("“%(value)s” is not a page number: showing the first page.", value=page))
+    return f
+
+
+def _text_match(q: str):
+    """Receipt number, summary, petitioner name or CCCD contains ``q``, ignoring case (lower() LIKE)."""
+    # EXISTS rather than a join: a petition with several petitioners stays one row.
+    by_party = (select(PetitionParty.petition_id)
+                .join(Person, Person.id == PetitionParty.person_id)
+                .where(PetitionParty.petition_id == Petition.id,
+                       or_(Person.full_name.icontains(q, autoescape=True),
+                           Person.citizen_id.contains(q, autoescape=True))))
+    return or_(Petition.receipt_no.icontains(q, autoescape=True), Petition.summary.icontains(q, autoescape=True),
+               by_party.exists())
+
+
+def filtered_petitions(user, filters: PetitionFilters):
+    """A select of the visible petitions matching ``filters`` (no order, no eager loading)."""
+    stmt = visible_petitions(user)
+    if filters.kind:
+        stmt = stmt.where(Petition.kind == filters.kind)
+    if filters.state:
+        stmt = stmt.where(Petition.state == filters.state)
+    if filters.channel:
+        stmt = stmt.where(Petition.channel == filters.channel)
+    if filters.received_from:
+        stmt = stmt.where(Petition.received_on >= filters.received_from)
+    if filters.received_to:
+        stmt = stmt.where(Petition.received_on <= filters.received_to)
+    if filters.unit_id:
+        root = select(Unit.path).where(Unit.id == filters.unit_id).scalar_subquery()
+        stmt = stmt.where(Petition.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root))))
+    if filters.q:
+        stmt = stmt.where(_text_match(filters.q))
+    return stmt
+
+
+def search_petitions(user, filters: PetitionFilters, per_page: int = 25) -> tuple[list[Petition], int]:
+    """One page of the matching petitions, newest first, with what the list shows loaded, and the total.
+
+    A page past the end shows the last page (``filters.page`` is corrected and a warning added).
+    """
+    stmt = filtered_petitions(user, filters)
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    pages = max(math.ceil(total / per_page), 1)
+    if filters.page > pages:
+        filters.warnings.append(_l("There is no page %(page)d: showing the last page.", page=filters.page))
+        filters.page = pages
+    stmt = (stmt.options(selectinload(Petition.case))
+            .order_by(Petition.received_on.desc(), Petition.id.desc())
+            .limit(per_page).offset((filters.page - 1) * per_page))
+    return list(db.session.execute(stmt).unique().scalars()), total

@@ -1,11 +1,151 @@
-"""Views of petitions (stub, to be filled in)."""
-from flask import Blueprint
-from flask_login import login_required
+"""Petitions: the register (list and search), registering one, its detail, receipt slip and decision."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import BuildError
+
+from ..core.errors import DomainError, StaleObject
+from ..core.roles import Role, roles_required
+from ..extensions import db
+from ..units.queries import units_in_scope
+from . import operations
+from .forms import DecisionForm, DuplicateForm, PetitionForm
+from .models import Channel, PetitionKind, PetitionState
+from .queries import (case_by_number, get_petition, parse_petition_filters, petition_by_receipt_no,
+                      search_petitions)
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
+
+
+def _stale_message() -> str:
+    return _("Someone else changed this record after you opened it. "
+             "Nothing was saved: reload the page to see their changes, then try again.")
 
 
 @bp.get("/")
 @login_required
 def list_petitions():
-    return "petitions"
+    filters = parse_petition_filters(request.args, current_user)
+    per_page = int(current_app.config["PAGE_SIZE"])
+    items, total = search_petitions(current_user, filters, per_page=per_page)
+    pages = max((total + per_page - 1) // per_page, 1)
+    return render_template("petitions/list.html", items=items, total=total, filters=filters,
+                           page=filters.page, pages=pages, units=units_in_scope(current_user),
+                           kinds=PetitionKind, states=PetitionState, channels=Channel)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.RECEPTION, Role.HEAD)
+def new_petition():
+    form = PetitionForm(units_in_scope(current_user), default_unit=current_user.unit)
+    if form.validate_on_submit():
+        try:
+            petition = operations.register_petition(unit=form.unit, actor=current_user._get_current_object(),
+                                                    **form.petition_data())
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+        else:
+            flash(_("Petition %(no)s registered.", no=petition.receipt_no), "success")
+            return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+    elif form.is_submitted():
+        flash(_("The petition was not saved: correct the fields marked below."), "danger")
+    return render_template("petitions/new.html", form=form)
+
+
+def _case_url(petition) -> str | None:
+    """The link to the petition's case, if the cases blueprint offers a detail page."""
+    if petition.case_id is None:
+        return None
+    try:
+        return url_for("cases.case_detail", case_id=petition.case_id)
+    except BuildError:
+        return None
+
+
+def _render_detail(petition, decision_form=None, duplicate_form=None):
+    user = current_user._get_current_object()
+    if decision_form is None and operations.can_decide(petition, user):
+        decision_form = DecisionForm(petition, formdata=None)
+    if duplicate_form is None and operations.can_mark_duplicate(petition, user):
+        duplicate_form = DuplicateForm(petition, formdata=None)
+    return render_template("petitions/detail.html", petition=petition, case_url=_case_url(petition),
+                           decision_form=decision_form, duplicate_form=duplicate_form)
+
+
+@bp.get("/<int:petition_id>")
+@login_required
+def petition_detail(petition_id: int):
+    return _render_detail(get_petition(petition_id, current_user))
+
+
+@bp.get("/<int:petition_id>/receipt")
+@login_required
+def receipt(petition_id: int):
+    return render_template("petitions/receipt.html", petition=get_petition(petition_id, current_user))
+
+
+def _refuse(petition_id: int, message: str):
+    """Roll back, reload the petition and show its page with ``message``."""
+    db.session.rollback()
+    flash(message, "danger")
+    return _render_detail(get_petition(petition_id, current_user))
+
+
+@bp.post("/<int:petition_id>/decide")
+@roles_required(Role.RECEPTION, Role.HEAD)
+def decide(petition_id: int):
+    petition = get_petition(petition_id, current_user)
+    user = current_user._get_current_object()
+    form = DecisionForm(petition)
+    if petition.state is not PetitionState.RECEIVED:
+        return _refuse(petition_id, _("This petition has already been processed."))
+    if not form.validate_on_submit():
+        flash(_("The decision was not saved: correct the fields marked below."), "danger")
+        return _render_detail(petition, decision_form=form)
+    join_case = None
+    if form.chosen is PetitionState.ACCEPTED and form.join_case_no.data:
+        join_case = case_by_number(form.join_case_no.data, current_user)
+        if join_case is None:
+            form.join_case_no.errors.append(_("No case with this number in your units."))
+            return _render_detail(petition, decision_form=form)
+    try:
+        operations.decide_petition(petition, user, **form.decision_data(join_case=join_case))
+        db.session.commit()
+    except (StaleDataError, StaleObject):
+        return _refuse(petition_id, _stale_message())
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return _render_detail(get_petition(petition_id, current_user), decision_form=form)
+    flash(_("Decision recorded: %(state)s.", state=petition.state.label), "success")
+    return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+
+
+@bp.post("/<int:petition_id>/duplicate")
+@roles_required(Role.RECEPTION, Role.HEAD)
+def mark_duplicate(petition_id: int):
+    petition = get_petition(petition_id, current_user)
+    user = current_user._get_current_object()
+    if not operations.can_mark_duplicate(petition, user):
+        abort(403)
+    form = DuplicateForm(petition)
+    if not form.validate_on_submit():
+        return _render_detail(petition, duplicate_form=form)
+    original = petition_by_receipt_no(form.original_receipt_no.data, current_user)
+    if original is None:
+        form.original_receipt_no.errors.append(_("No petition with this receipt number in your units."))
+        return _render_detail(petition, duplicate_form=form)
+    try:
+        operations.link_duplicate(petition, original, user, expected_version=form.version.data)
+        db.session.commit()
+    except (StaleDataError, StaleObject):
+        return _refuse(petition_id, _stale_message())
+    except DomainError as err:
+        db.session.rollback()
+        form.original_receipt_no.errors.append(str(err.message))
+        return _render_detail(get_petition(petition_id, current_user), duplicate_form=form)
+    flash(_("Marked as a duplicate of %(no)s.", no=original.receipt_no), "success")
+    return redirect(url_for("petitions.petition_detail", petition_id=petition.id))

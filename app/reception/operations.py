@@ -49,6 +49,7 @@ def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, vis
         petition = register_petition(
             unit=unit, actor=actor, received_on=to_local(received_at).date(), channel=Channel.DESK,
             kind=PetitionKind(petition_kind), summary=(petition_summary or content)[:500], content=content,
-            petitioners=visitors, signatory_count=people_count, reception_session=session,
+            petitioners=[v.person for v in session.visitors], signatory_count=people_count,
+            reception_session=session,
         )
     return session, petition

@@ -1,7 +1,12 @@
 """Read-only lookups of reception sessions, scoped to what the user may see."""
+from datetime import date, datetime, time, timedelta
+
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core.scope import get_or_404, in_scope
+from ..core.timeutil import local_to_utc
+from ..extensions import db
 from .models import ReceptionSession
 
 
@@ -11,3 +16,14 @@ def visible_sessions(user):
 
 def get_session(session_id: int, user) -> ReceptionSession:
     return get_or_404(visible_sessions(user).where(ReceptionSession.id == session_id))
+
+
+def sessions_on(user, day: date) -> list[ReceptionSession]:
+    """The visits of one local (Vietnam) day in the user's subtree, latest first, with what the desk shows."""
+    start = local_to_utc(datetime.combine(day, time.min))
+    stmt = (visible_sessions(user)
+            .where(ReceptionSession.received_at >= start,
+                   ReceptionSession.received_at < start + timedelta(days=1))
+            .options(selectinload(ReceptionSession.petitions))
+            .order_by(ReceptionSession.received_at.desc(), ReceptionSession.id.desc()))
+    return list(db.session.execute(stmt).unique().scalars())

@@ -1,11 +1,53 @@
-"""Views of reception (stub, to be filled in)."""
-from flask import Blueprint
-from flask_login import login_required
+"""The reception desk: today's visits and the quick form that records a visit and its petition."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.roles import Role, roles_required
+from ..core.timeutil import local_today
+from ..extensions import db
+from ..units.queries import units_in_scope
+from . import operations
+from .forms import VisitForm
+from .queries import sessions_on
 
 bp = Blueprint("reception", __name__, url_prefix="/reception")
 
 
+def _render_desk(form: VisitForm, status: int = 200):
+    today = local_today()
+    return render_template("reception/desk.html", form=form, sessions=sessions_on(current_user, today),
+                           today=today), status
+
+
+def _visit_form() -> VisitForm:
+    return VisitForm(units_in_scope(current_user), default_unit=current_user.unit)
+
+
 @bp.get("/")
-@login_required
+@roles_required(Role.RECEPTION, Role.HEAD)
 def desk():
-    return "reception"
+    return _render_desk(_visit_form())
+
+
+@bp.post("/visits")
+@roles_required(Role.RECEPTION, Role.HEAD)
+def record_visit():
+    form = _visit_form()
+    if not form.validate_on_submit():
+        flash(_("The visit was not saved: correct the fields marked below."), "danger")
+        return _render_desk(form)
+    try:
+        _session, petition = operations.record_visit(unit=form.unit, actor=current_user._get_current_object(),
+                                                     **form.visit_data())
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return _render_desk(form)
+    if petition is not None:
+        flash(_("Visit recorded; petition %(no)s received.", no=petition.receipt_no), "success")
+        return redirect(url_for("petitions.receipt", petition_id=petition.id))
+    flash(_("Visit recorded."), "success")
+    return redirect(url_for("reception.desk"))

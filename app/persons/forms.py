@@ -1,0 +1,159 @@
+"""Person fields shared by the reception desk and the petition forms, with server-side address checks."""
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from ..core.validation import is_citizen_id, is_phone
+from . import divisions
+from .operations import PersonData
+
+#: Most people one line-per-person textarea may list (a delegation chooses at most 5 representatives).
+MAX_PERSON_LINES = 20
+
+
+def strip(value):
+    """Trim surrounding whitespace from submitted text (None stays None)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def optional_int(value):
+    """Coerce a select value to int, with the empty choice meaning None."""
+    if value is None or value == "":
+        return None
+    return int(value)
+
+
+class _BlankIsNone:
+    """An empty input means "no value" (a required-validator's business), not "not a valid date"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class BlankableDateField(_BlankIsNone, DateField):
+    pass
+
+
+class BlankableDateTimeField(_BlankIsNone, DateTimeLocalField):
+    pass
+
+
+def blank_choice():
+    return ("", _("— choose —"))
+
+
+class PersonLinesField(TextAreaField):
+    """A textarea of further people, one a line: ``Full name`` or ``Full name; CCCD``.
+
+    After validation ``field.persons`` holds the parsed :class:`PersonData` rows.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, filters=[strip], **kwargs)
+        self.persons: list[PersonData] = []
+
+    def pre_validate(self, form):
+        self.persons = []
+        errors = []
+        lines = [line.strip() for line in (self.data or "").splitlines()]
+        numbered = [(n, line) for n, line in enumerate(lines, start=1) if line]
+        if len(numbered) > MAX_PERSON_LINES:
+            raise ValidationError(_l("List at most %(n)d people here.", n=MAX_PERSON_LINES))
+        for n, line in numbered:
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) > 2:
+                errors.append(_("Line %(n)d: write “Full name” or “Full name; CCCD”.", n=n))
+                continue
+            name = parts[0]
+            citizen_id = parts[1] if len(parts) == 2 else ""
+            if not name:
+                errors.append(_("Line %(n)d: the full name is missing.", n=n))
+            elif len(name) > 200:
+                errors.append(_("Line %(n)d: the full name is too long.", n=n))
+            elif citizen_id and not is_citizen_id(citizen_id):
+                errors.append(_("Line %(n)d: the citizen ID (CCCD) must be exactly 12 digits.", n=n))
+            else:
+                self.persons.append(PersonData(full_name=name, citizen_id=citizen_id or None))
+        if errors:
+            self.persons = []
+            self.errors.extend(errors[:-1])
+            raise ValidationError(errors[-1])
+
+
+class PersonFieldsMixin:
+    """The fields of one citizen: name, CCCD, phone, province + ward (validated together), address line.
+
+    A form using it calls :meth:`setup_address_choices` from its ``__init__``.
+    """
+
+    full_name = StringField(_l("Full name"), validators=[Length(max=200)], filters=[strip])
+    citizen_id = StringField(_l("Citizen ID (CCCD)"), filters=[strip], description=_l("12 digits, optional"),
+                             render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"})
+    phone = StringField(_l("Phone"), validators=[Length(max=20)], filters=[strip],
+                        render_kw={"inputmode": "tel"})
+    province_code = SelectField(_l("Province / city"), coerce=optional_int, validate_choice=False,
+                                invalid_value_message=_l("Choose a province from the list."))
+    ward_code = SelectField(_l("Commune / ward"), coerce=optional_int, validate_choice=False,
+                            invalid_value_message=_l("Choose a commune or ward from the list."))
+    address_line = StringField(_l("House number, street, hamlet"), validators=[Length(max=300)],
+                               filters=[strip])
+
+    def setup_address_choices(self) -> None:
+        """Offer every province, and the wards of the chosen one (the configured default on a new form)."""
+        if not self.is_submitted() and self.province_code.data is None:
+            self.province_code.data = int(current_app.config["DEFAULT_PROVINCE_CODE"])
+        self.province_code.choices = [blank_choice()] + divisions.provinces()
+        wards = divisions.wards_of(self.province_code.data) if self._province_known() else []
+        self.ward_code.choices = [blank_choice()] + wards
+
+    def _province_known(self) -> bool:
+        code = self.province_code.data
+        return code is not None and divisions.province_name(code) is not None
+
+    def validate_citizen_id(self, field):
+        if field.data and not is_citizen_id(field.data):
+            raise ValidationError(_l("The citizen ID (CCCD) must be exactly 12 digits."))
+
+    def validate_phone(self, field):
+        if field.data and not is_phone(field.data):
+            raise ValidationError(_l("Enter a valid phone number (digits, 8 to 15 characters)."))
+
+    def validate_province_code(self, field):
+        if field.data is not None and not self._province_known():
+            raise ValidationError(_l("Choose a province from the list."))
+
+    def validate_ward_code(self, field):
+        if field.data is None or field.process_errors:
+            return
+        if self.province_code.data is None:
+            raise ValidationError(_l("Choose the province before the commune or ward."))
+        if self._province_known() and not divisions.ward_in_province(field.data, self.province_code.data):
+            raise ValidationError(_l("This commune or ward is not in the chosen province."))
+
+    def has_person_details(self) -> bool:
+        return any([self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data,
+                    self.address_line.data])
+
+    def person_data(self) -> PersonData | None:
+        """The citizen entered in the form, or None if no name was given."""
+        if not self.full_name.data:
+            return None
+        return PersonData(full_name=self.full_name.data, citizen_id=self.citizen_id.data or None,
+                          phone=self.phone.data or None, province_code=self.province_code.data,
+                          ward_code=self.ward_code.data, address_line=self.address_line.data or None)
+
+
+def check_distinct_citizen_ids(people: list[PersonData]) -> str | None:
+    """Return an error message if two of ``people`` carry the same CCCD (they would be one person)."""
+    seen = set()
+    for p in people:
+        if p.citizen_id:
+            if p.citizen_id in seen:
+                return _("The citizen ID %(id)s is entered twice.", id=p.citizen_id)
+            seen.add(p.citizen_id)
+    return None

@@ -1,0 +1,252 @@
+"""Forms of petitions: registering one that did not come via the desk, the processing decision, duplicates."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from ..core.timeutil import local_today
+from ..persons.forms import (BlankableDateField, PersonFieldsMixin, PersonLinesField, blank_choice,
+                             check_distinct_citizen_ids, optional_int, strip)
+from .models import Channel, FiledReason, PetitionKind, PetitionState
+
+#: Channels through which another body sends the petition: its name and dispatch number are required.
+FORWARDED_CHANNELS = (Channel.TRANSFERRED, Channel.DEPUTY, Channel.FATHERLAND_FRONT)
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def unit_choices(units) -> list[tuple[int, str]]:
+    """Units as select options, indented by depth so the tree stays readable."""
+    base = min((u.depth for u in units), default=0)
+    return [(u.id, "\u2003" * (u.depth - base) + f"{u.name} ({u.code})") for u in units]
+
+
+def is_fresh(form, kwargs) -> bool:
+    """True if the form shows stored data, not a submission (also on a POST page, given formdata=None)."""
+    return not form.is_submitted() or ("formdata" in kwargs and kwargs["formdata"] is None)
+
+
+def non_desk_channels():
+    return [(c.value, c.label) for c in Channel if c is not Channel.DESK]
+
+
+class PetitionForm(PersonFieldsMixin, FlaskForm):
+    """A petition received by post, online or from another body (desk petitions come with the visit)."""
+
+    channel = SelectField(_l("Channel"), choices=non_desk_channels, default=Channel.POST.value,
+                          invalid_choice_message=_l("Choose how the petition was received."))
+    source_agency = StringField(_l("Sending agency"), validators=[Length(max=300)], filters=[strip])
+    source_dispatch_no = StringField(_l("Its dispatch number"), validators=[Length(max=60)], filters=[strip])
+    received_on = BlankableDateField(_l("Date received"), format=DATE_FORMATS,
+                            validators=[InputRequired(_l("Enter the date the petition was received."))],
+                            invalid_value_message=_l("Enter the date as day, month and year."))
+    unit_id = SelectField(_l("Receiving unit"), coerce=optional_int, validate_choice=False,
+                          invalid_value_message=_l("Choose one of your units."))
+    kind = SelectField(_l("Kind of petition"), default="",
+                       choices=lambda: [blank_choice()] + PetitionKind.choices(),
+                       validators=[DataRequired(_l("Choose the kind of petition."))],
+                       invalid_choice_message=_l("Choose a kind from the list."))
+    is_anonymous = BooleanField(_l("Anonymous petition (no name or a false name)"))
+    other_petitioners = PersonLinesField(_l("Other petitioners"),
+                                         description=_l("One a line: “Full name” or “Full name; CCCD”."))
+    signatory_count = IntegerField(
+        _l("Number of signatories"), default=1,
+        validators=[InputRequired(_l("Enter the number of signatories."))],
+        invalid_value_message=_l("Enter the number of signatories as a whole number."))
+    summary = StringField(_l("Summary"), validators=[DataRequired(_l("Write a short summary of the petition.")),
+                                                     Length(max=500)], filters=[strip])
+    content = TextAreaField(_l("Content"), filters=[strip])
+
+    def __init__(self, units, default_unit=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {u.id: u for u in units}
+        self.unit_id.choices = unit_choices(units)
+        if not self.is_submitted():
+            if self.unit_id.data is None and default_unit is not None:
+                self.unit_id.data = default_unit.id
+            if self.received_on.data is None:
+                self.received_on.data = local_today()
+        self.setup_address_choices()
+
+    def validate_unit_id(self, field):
+        if field.data not in self.units:
+            raise ValidationError(_l("Choose one of your units."))
+
+    def validate_received_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("The date received cannot be in the future."))
+
+    def validate_source_agency(self, field):
+        if self.channel.data in FORWARDED_CHANNELS and not field.data:
+            raise ValidationError(_l("Enter the agency that sent the petition."))
+
+    def validate_source_dispatch_no(self, field):
+        if self.channel.data in FORWARDED_CHANNELS and not field.data:
+            raise ValidationError(_l("Enter the number of its dispatch."))
+
+    def validate_signatory_count(self, field):
+        if field.data is not None and not 1 <= field.data <= 100000:
+            raise ValidationError(_l("The number of signatories must be at least 1."))
+
+    def validate_full_name(self, field):
+        if self.is_anonymous.data:
+            if self.has_person_details() or self.other_petitioners.data:
+                raise ValidationError(_l("An anonymous petition has no petitioner: clear the petitioner's "
+                                         "details or untick “Anonymous”."))
+        elif not field.data:
+            raise ValidationError(_l("Enter the petitioner's full name (or tick “Anonymous”)."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and self.signatory_count.data < len(self.petitioners()):
+            # Checked after the fields: the textarea is parsed during its own validation.
+            self.signatory_count.errors.append(
+                _l("The number of signatories is less than the number of petitioners named."))
+            ok = False
+        if ok:
+            message = check_distinct_citizen_ids(self.petitioners())
+            if message:
+                self.other_petitioners.errors.append(message)
+                ok = False
+        return ok
+
+    @property
+    def unit(self):
+        return self.units.get(self.unit_id.data)
+
+    def petitioners(self):
+        main = self.person_data()
+        return ([main] if main else []) + self.other_petitioners.persons
+
+    def petition_data(self) -> dict:
+        """The keyword arguments of ``register_petition`` (unit and actor aside)."""
+        channel = Channel(self.channel.data)
+        forwarded = channel in FORWARDED_CHANNELS
+        return dict(
+            received_on=self.received_on.data, channel=channel, kind=PetitionKind(self.kind.data),
+            summary=self.summary.data, content=self.content.data or "",
+            petitioners=[] if self.is_anonymous.data else self.petitioners(),
+            signatory_count=self.signatory_count.data, is_anonymous=bool(self.is_anonymous.data),
+            source_agency=self.source_agency.data if forwarded else None,
+            source_dispatch_no=self.source_dispatch_no.data if forwarded else None,
+        )
+
+
+#: The processing decisions offered by the form, and the state each leads to.
+DECISIONS = {
+    "accept": PetitionState.ACCEPTED,
+    "transfer": PetitionState.TRANSFERRED,
+    "guide": PetitionState.GUIDED,
+    "file": PetitionState.FILED,
+    "withdraw": PetitionState.WITHDRAWN,
+}
+DECISION_LABELS = {
+    "accept": _l("Accept for resolution (opens or joins a case)"),
+    "transfer": _l("Transfer to the competent agency"),
+    "guide": _l("Guide the citizen to the competent body"),
+    "file": _l("File without action"),
+    "withdraw": _l("Record that the petitioner withdrew it"),
+}
+
+
+class DecisionForm(FlaskForm):
+    """The processing decision on a received petition; which details are required depends on it."""
+
+    version = HiddenField()
+    decision = SelectField(_l("Decision"), default="",
+                           choices=lambda: [blank_choice()] + list(DECISION_LABELS.items()),
+                           validators=[DataRequired(_l("Choose a decision."))],
+                           invalid_choice_message=_l("Choose a decision from the list."))
+    accepted_on = BlankableDateField(_l("Acceptance date"), format=DATE_FORMATS,
+                            invalid_value_message=_l("Enter the date as day, month and year."))
+    instance = SelectField(_l("Complaint instance"), coerce=optional_int, validate_choice=False,
+                           choices=lambda: [(1, _l("First instance")), (2, _l("Second instance"))],
+                           invalid_value_message=_l("A complaint is first or second instance."))
+    join_case_no = StringField(_l("Join an existing open case (case number)"), validators=[Length(max=40)],
+                               filters=[strip], description=_l("Leave empty to open a new case."))
+    transferred_to = StringField(_l("Transferred to"), validators=[Length(max=300)], filters=[strip])
+    transfer_dispatch_no = StringField(_l("Transfer dispatch number"), validators=[Length(max=60)],
+                                       filters=[strip])
+    guidance = TextAreaField(_l("Guidance given"), filters=[strip])
+    filed_reason = SelectField(_l("Reason for filing"), default="",
+                               choices=lambda: [blank_choice()] + FiledReason.choices(),
+                               invalid_choice_message=_l("Choose a reason from the list."))
+    note = TextAreaField(_l("Note"), filters=[strip])
+
+    def __init__(self, petition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        if is_fresh(self, kwargs):
+            self.version.data = petition.version
+            self.accepted_on.data = local_today()
+            self.instance.data = 1
+
+    @property
+    def chosen(self) -> PetitionState | None:
+        return DECISIONS.get(self.decision.data)
+
+    def validate_accepted_on(self, field):
+        if self.chosen is not PetitionState.ACCEPTED or field.process_errors:
+            return
+        if field.data is None:
+            raise ValidationError(_l("Enter the acceptance date."))
+        if field.data > local_today():
+            raise ValidationError(_l("The acceptance date cannot be in the future."))
+        if field.data < self.petition.received_on:
+            raise ValidationError(_l("The acceptance date cannot be before the petition was received."))
+
+    def validate_instance(self, field):
+        if (self.chosen is PetitionState.ACCEPTED and self.petition.kind is PetitionKind.COMPLAINT
+                and field.data not in (1, 2) and not field.process_errors):
+            raise ValidationError(_l("A complaint is first or second instance."))
+
+    def validate_transferred_to(self, field):
+        if self.chosen is PetitionState.TRANSFERRED and not field.data:
+            raise ValidationError(_l("Say which agency the petition is transferred to."))
+
+    def validate_transfer_dispatch_no(self, field):
+        if self.chosen is PetitionState.TRANSFERRED and not field.data:
+            raise ValidationError(_l("Enter the number of the transfer dispatch."))
+
+    def validate_guidance(self, field):
+        if self.chosen is PetitionState.GUIDED and not field.data:
+            raise ValidationError(_l("Write the guidance given to the citizen."))
+
+    def validate_filed_reason(self, field):
+        if self.chosen is PetitionState.FILED and not field.data:
+            raise ValidationError(_l("Choose the reason for filing the petition."))
+
+    def validate_note(self, field):
+        if self.chosen is PetitionState.WITHDRAWN and not field.data:
+            raise ValidationError(_l("Record how the petitioner withdrew the petition."))
+
+    def decision_data(self, join_case=None) -> dict:
+        """The keyword arguments of ``decide_petition`` for the chosen decision (other details dropped)."""
+        state = self.chosen
+        data = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
+        if state is PetitionState.ACCEPTED:
+            is_complaint = self.petition.kind is PetitionKind.COMPLAINT
+            data.update(accepted_on=self.accepted_on.data, join_case=join_case,
+                        instance=self.instance.data if is_complaint else None)
+        elif state is PetitionState.TRANSFERRED:
+            data.update(transferred_to=self.transferred_to.data,
+                        transfer_dispatch_no=self.transfer_dispatch_no.data)
+        elif state is PetitionState.GUIDED:
+            data.update(guidance=self.guidance.data)
+        elif state is PetitionState.FILED:
+            data.update(filed_reason=FiledReason(self.filed_reason.data))
+        return data
+
+
+class DuplicateForm(FlaskForm):
+    """Mark the petition as repeating an earlier one, by that one's receipt number."""
+
+    version = HiddenField()
+    original_receipt_no = StringField(_l("Receipt number of the earlier petition"),
+                                      validators=[DataRequired(_l("Enter the receipt number of the earlier "
+                                                                  "petition.")), Length(max=40)],
+                                      filters=[strip])
+
+    def __init__(self, petition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_fresh(self, kwargs):
+            self.version.data = petition.version

@@ -1,0 +1,135 @@
+"""The reception desk's quick form: one visit (a visitor or a delegation) and the petition they bring."""
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from ..core.timeutil import VN_TZ, local_to_utc
+from ..persons.forms import (BlankableDateTimeField, PersonFieldsMixin, PersonLinesField, blank_choice,
+                             check_distinct_citizen_ids, optional_int, strip)
+from ..petitions.forms import unit_choices
+from ..petitions.models import PetitionKind
+from .models import ReceptionKind, ReceptionOutcome, RefusalReason
+
+#: A visit recorded a little ahead of the server clock is a clock skew, not a future visit.
+CLOCK_SKEW = timedelta(minutes=10)
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def local_now() -> datetime:
+    """The current Vietnam time as a naive datetime (what a datetime-local input shows)."""
+    return datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
+
+
+class VisitForm(PersonFieldsMixin, FlaskForm):
+    unit_id = SelectField(_l("Receiving unit"), coerce=optional_int, validate_choice=False,
+                          invalid_value_message=_l("Choose one of your units."))
+    received_at = BlankableDateTimeField(
+        _l("Date and time"), format=DATETIME_FORMATS,
+        validators=[InputRequired(_l("Enter the date and time of the visit."))],
+        invalid_value_message=_l("Enter the date and time as day, month, year, hour and minute."))
+    kind = SelectField(_l("Kind of reception"), choices=ReceptionKind.lazy_choices(),
+                       default=ReceptionKind.REGULAR.value,
+                       invalid_choice_message=_l("Choose the kind of reception."))
+    full_name = StringField(_l("Visitor's full name"),
+                            validators=[DataRequired(_l("Enter the visitor's full name.")), Length(max=200)],
+                            filters=[strip])
+    people_count = IntegerField(
+        _l("Number of people"), default=1,
+        validators=[InputRequired(_l("Enter the number of people."))],
+        invalid_value_message=_l("Enter the number of people as a whole number."),
+        description=_l("5 or more people with the same content make a delegation."))
+    representatives = PersonLinesField(
+        _l("Further representatives of a delegation"),
+        description=_l("One a line: “Full name” or “Full name; CCCD”. For 5–10 people the law asks for "
+                       "1–2 representatives, for more than 10 up to 5."))
+    content = TextAreaField(_l("Content"), validators=[DataRequired(_l("Describe what the citizens raised."))],
+                            filters=[strip])
+    outcome = SelectField(_l("Outcome"), choices=ReceptionOutcome.lazy_choices(),
+                          default=ReceptionOutcome.PETITION_RECEIVED.value,
+                          invalid_choice_message=_l("Choose the outcome of the visit."))
+    refusal_reason = SelectField(_l("Reason for refusal"),
+                                 default="", choices=lambda: [blank_choice()] + RefusalReason.choices(),
+                                 invalid_choice_message=_l("Choose a reason from the list."))
+    outcome_note = TextAreaField(_l("Guidance given / body referred to / details"), filters=[strip])
+    petition_kind = SelectField(_l("Kind of petition"),
+                                default="", choices=lambda: [blank_choice()] + PetitionKind.choices(),
+                                invalid_choice_message=_l("Choose a kind from the list."))
+    petition_summary = StringField(_l("Short summary of the petition"), validators=[Length(max=500)],
+                                   filters=[strip], description=_l("Leave empty to use the content."))
+
+    def __init__(self, units, default_unit=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {u.id: u for u in units}
+        self.unit_id.choices = unit_choices(units)
+        if not self.is_submitted():
+            if self.unit_id.data is None and default_unit is not None:
+                self.unit_id.data = default_unit.id
+            if self.received_at.data is None:
+                self.received_at.data = local_now()
+        self.setup_address_choices()
+
+    def validate_unit_id(self, field):
+        if field.data not in self.units:
+            raise ValidationError(_l("Choose one of your units."))
+
+    def validate_received_at(self, field):
+        if field.data and field.data > local_now() + CLOCK_SKEW:
+            raise ValidationError(_l("The visit cannot be in the future."))
+
+    def validate_people_count(self, field):
+        if field.data is not None and not 1 <= field.data <= 100000:
+            raise ValidationError(_l("The number of people must be at least 1."))
+
+    def validate_refusal_reason(self, field):
+        if self.outcome.data == ReceptionOutcome.REFUSED and not field.data:
+            raise ValidationError(_l("Choose the legal reason for refusing reception."))
+
+    def validate_outcome_note(self, field):
+        if self.outcome.data in (ReceptionOutcome.GUIDED, ReceptionOutcome.REFERRED) and not field.data:
+            raise ValidationError(_l("Write the guidance given or the body the citizens were referred to."))
+
+    def validate_petition_kind(self, field):
+        if self.outcome.data == ReceptionOutcome.PETITION_RECEIVED and not field.data:
+            raise ValidationError(_l("Choose the kind of petition received."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and self.people_count.data < len(self.visitors()):
+            # Checked after the fields: the textarea is parsed during its own validation.
+            self.people_count.errors.append(_l("The number of people is less than the number of people named."))
+            ok = False
+        if ok:
+            message = check_distinct_citizen_ids(self.visitors())
+            if message:
+                self.representatives.errors.append(message)
+                ok = False
+        return ok
+
+    @property
+    def unit(self):
+        return self.units.get(self.unit_id.data)
+
+    def visitors(self):
+        main = self.person_data()
+        return ([main] if main else []) + self.representatives.persons
+
+    def visit_data(self) -> dict:
+        """The keyword arguments of ``record_visit`` taken from the validated form (unit and actor aside)."""
+        outcome = ReceptionOutcome(self.outcome.data)
+        received = outcome is ReceptionOutcome.PETITION_RECEIVED
+        return dict(
+            received_at=local_to_utc(self.received_at.data),
+            kind=ReceptionKind(self.kind.data),
+            visitors=self.visitors(),
+            people_count=self.people_count.data,
+            content=self.content.data,
+            outcome=outcome,
+            refusal_reason=RefusalReason(self.refusal_reason.data) if self.refusal_reason.data else None,
+            outcome_note=self.outcome_note.data or None,
+            petition_kind=PetitionKind(self.petition_kind.data) if received else None,
+            petition_summary=(self.petition_summary.data or None) if received else None,
+        )
+

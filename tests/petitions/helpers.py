@@ -1,0 +1,69 @@
+"""Helpers shared by the reception, petition and person screen tests."""
+import html
+import re
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import event, func, select
+
+from app.core.sequences import SequenceCounter
+from app.core.timeutil import VN_TZ
+from app.extensions import db
+from app.persons.models import Person
+from app.petitions.models import Petition, PetitionEvent, PetitionParty
+from app.reception.models import ReceptionSession, ReceptionVisitor
+
+#: Every table the desk and the petition forms write to.
+WRITTEN_TABLES = (ReceptionSession, ReceptionVisitor, Person, Petition, PetitionParty, PetitionEvent,
+                  SequenceCounter)
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows in each table the forms write to (what a refused request must not change)."""
+    db.session.rollback()
+    return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m)) for m in WRITTEN_TABLES}
+
+
+def text(resp) -> str:
+    """The response body with HTML entities decoded."""
+    return html.unescape(resp.get_data(as_text=True))
+
+
+def field_errors(page: str) -> list[str]:
+    """The messages shown next to fields."""
+    return [html.unescape(m).strip() for m in
+            re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', page, re.S)]
+
+
+def local_now_input() -> str:
+    """The current Vietnam time as a datetime-local input value."""
+    return datetime.now(VN_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def english(client, page: str = "/petitions/"):
+    """Switch the client's session to English, so messages can be matched by their msgid."""
+    resp = client.post("/language/en", {"next": page}, token_from=page)
+    assert resp.status_code == 302
+
+
+def receipt_numbers(page: str) -> list[str]:
+    """The receipt numbers listed in the petition table, in order."""
+    m = re.search(r'<table[^>]*data-testid="petition-list".*?</table>', page, re.S)
+    if not m:
+        return []
+    return re.findall(r'/petitions/\d+">([A-Z0-9]+-\d{4}-\d{6})</a>', m.group(0))
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements executed inside the block."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
