@@ -167,3 +167,20 @@ def login_as(app, world):
         return login(app.test_client(), username)
 
     return _login
+
+
+def english(client: CsrfClient, page: str = "/petitions/") -> CsrfClient:
+    """Switch a logged-in client's session to English, so tests can match messages by their msgid."""
+    resp = client.post("/language/en", {"next": page}, token_from=page)
+    assert resp.status_code == 302
+    return client
+
+
+@pytest.fixture
+def login_en(app, world):
+    """login_en("head") -> a CsrfClient logged in as that user, with the interface in English."""
+
+    def _login(username: str, password: str = "password123") -> CsrfClient:
+        return english(login(app.test_client(), username, password))
+
+    return _login

@@ -149,7 +149,7 @@ class _UserForm(FlaskForm):
 
     full_name = StringField(_l("Full name"), filters=[strip],
                             validators=[DataRequired(_l("Enter the full name.")), Length(max=200)])
-    title = StringField(_l("Title"), filters=[strip, blank_to_none],
+    title = StringField(_l("Position"), filters=[strip, blank_to_none],
                         description=_l("Position shown on documents, e.g. Chairman of the commune People's "
                                        "Committee."),
                         validators=[Optional(), Length(max=200)])

@@ -1,27 +1,10 @@
-"""Fixtures of the administration tests: English pages, the province admin, an admin of TK."""
+"""Fixtures of the administration tests: the province admin and an admin of TK, with English pages."""
 import pytest
 
 from app.core.roles import Role
 from app.users.operations import create_user
-from tests.conftest import CsrfClient, login
+from tests.conftest import CsrfClient
 from tests.factories import PASSWORD
-
-
-def in_english(client: CsrfClient) -> CsrfClient:
-    """Switch the session to English, so the tests read the msgids whatever the translations say."""
-    resp = client.post("/language/en", {"next": "/"}, token_from="/admin/units")
-    assert resp.status_code == 302
-    return client
-
-
-@pytest.fixture
-def login_en(app, world):
-    """login_en("admin") -> a CsrfClient logged in as that user, with English pages."""
-
-    def _login(username: str, password: str = PASSWORD) -> CsrfClient:
-        return in_english(login(app.test_client(), username, password))
-
-    return _login
 
 
 @pytest.fixture

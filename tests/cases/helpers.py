@@ -61,9 +61,3 @@ def count_queries():
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
 
-
-def english(client):
-    """Switch the client's session to English, so messages can be matched by their msgid."""
-    resp = client.post("/language/en", {"next": "/cases/"}, token_from="/cases/")
-    assert resp.status_code == 302
-    return client

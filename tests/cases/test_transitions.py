@@ -13,6 +13,15 @@ from tests.factories import create_case
 
 A, S = CaseAction, CaseState
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(app):
+    """Refusals are lazy translations; read them in English (the msgids) outside a request."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
 #: The workflow as the design card states it, written out independently of the model's table:
 #: action -> {from state: to state}. Every pair not listed must be refused.
 EXPECTED = {

@@ -40,11 +40,6 @@ def local_now_input() -> str:
     return datetime.now(VN_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
-def english(client, page: str = "/petitions/"):
-    """Switch the client's session to English, so messages can be matched by their msgid."""
-    resp = client.post("/language/en", {"next": page}, token_from=page)
-    assert resp.status_code == 302
-
 
 def receipt_numbers(page: str) -> list[str]:
     """The receipt numbers listed in the petition table, in order."""
