@@ -112,38 +112,45 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return local_to_utc(datetime.combine(day, time(hour, minute)))
 
 
+def _visit(**kwargs) -> None:
+    """Record a demo visit; the petition it brings is registered at the time of the visit."""
+    _session, petition = record_visit(**kwargs)
+    if petition is not None:
+        _backdate(petition, kwargs["received_at"])
+
+
 def _seed_sessions(units, users, today: date) -> None:
     tk, md = units["TK"], units["MD"]
     rec, head = users["tiepdan.tk"], users["chutich.tk"]
     # Today at the Tân Khai desk: a visitor with a complaint, one guided, a delegation over land clearance.
-    record_visit(unit=tk, actor=rec, received_at=_at(today, 8, 15), kind=ReceptionKind.REGULAR,
-                 visitors=[_person(0)], people_count=1,
-                 content="Khiếu nại Quyết định số 215/QĐ-UBND về thu hồi đất và bồi thường khi mở rộng "
-                         "đường ĐT.757, cho rằng đơn giá bồi thường cây trồng thấp hơn thực tế.",
-                 outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.COMPLAINT,
-                 petition_summary="Khiếu nại đơn giá bồi thường cây trồng khi thu hồi đất mở rộng đường ĐT.757")
-    record_visit(unit=tk, actor=rec, received_at=_at(today, 9, 0), kind=ReceptionKind.REGULAR,
-                 visitors=[_person(1)], people_count=1,
-                 content="Hỏi thủ tục cấp đổi giấy chứng nhận quyền sử dụng đất.",
-                 outcome=ReceptionOutcome.GUIDED,
-                 outcome_note="Hướng dẫn nộp hồ sơ tại Trung tâm Phục vụ hành chính công xã.")
-    record_visit(unit=tk, actor=head, host=head, received_at=_at(today, 9, 30), kind=ReceptionKind.PERIODIC,
-                 visitors=[_person(8), _person(11)], people_count=12,
-                 content="Đoàn 12 hộ dân ấp Tân Lợi kiến nghị giải quyết tình trạng ngập úng do thi công "
-                         "cống thoát nước khu dân cư.",
-                 outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.RECOMMENDATION,
-                 petition_summary="Kiến nghị khắc phục ngập úng do thi công cống thoát nước ấp Tân Lợi")
+    _visit(unit=tk, actor=rec, received_at=_at(today, 8, 15), kind=ReceptionKind.REGULAR,
+           visitors=[_person(0)], people_count=1,
+           content="Khiếu nại Quyết định số 215/QĐ-UBND về thu hồi đất và bồi thường khi mở rộng "
+                   "đường ĐT.757, cho rằng đơn giá bồi thường cây trồng thấp hơn thực tế.",
+           outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.COMPLAINT,
+           petition_summary="Khiếu nại đơn giá bồi thường cây trồng khi thu hồi đất mở rộng đường ĐT.757")
+    _visit(unit=tk, actor=rec, received_at=_at(today, 9, 0), kind=ReceptionKind.REGULAR,
+           visitors=[_person(1)], people_count=1,
+           content="Hỏi thủ tục cấp đổi giấy chứng nhận quyền sử dụng đất.",
+           outcome=ReceptionOutcome.GUIDED,
+           outcome_note="Hướng dẫn nộp hồ sơ tại Trung tâm Phục vụ hành chính công xã.")
+    _visit(unit=tk, actor=head, host=head, received_at=_at(today, 9, 30), kind=ReceptionKind.PERIODIC,
+           visitors=[_person(8), _person(11)], people_count=12,
+           content="Đoàn 12 hộ dân ấp Tân Lợi kiến nghị giải quyết tình trạng ngập úng do thi công "
+                   "cống thoát nước khu dân cư.",
+           outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.RECOMMENDATION,
+           petition_summary="Kiến nghị khắc phục ngập úng do thi công cống thoát nước ấp Tân Lợi")
     # Earlier sessions, including a lawful refusal.
-    record_visit(unit=tk, actor=rec, received_at=_at(today - timedelta(days=6), 14, 0),
-                 kind=ReceptionKind.REGULAR, visitors=[_person(5)], people_count=1,
-                 content="Tiếp tục khiếu nại việc đã được giải quyết đúng chính sách, pháp luật.",
-                 outcome=ReceptionOutcome.REFUSED, refusal_reason=RefusalReason.ALREADY_RESOLVED,
-                 outcome_note="Vụ việc đã có Quyết định giải quyết khiếu nại lần hai có hiệu lực pháp luật.")
-    record_visit(unit=md, actor=users["tiepdan.md"], received_at=_at(today - timedelta(days=2), 8, 0),
-                 kind=ReceptionKind.ADHOC, visitors=[_person(3), _person(6), _person(10)], people_count=8,
-                 content="Đoàn 8 người dân ấp Bàu Lòn phản ánh việc xả thải của trang trại chăn nuôi heo.",
-                 outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.FEEDBACK,
-                 petition_summary="Phản ánh ô nhiễm môi trường từ trang trại chăn nuôi heo ấp Bàu Lòn")
+    _visit(unit=tk, actor=rec, received_at=_at(today - timedelta(days=6), 14, 0),
+           kind=ReceptionKind.REGULAR, visitors=[_person(5)], people_count=1,
+           content="Tiếp tục khiếu nại việc đã được giải quyết đúng chính sách, pháp luật.",
+           outcome=ReceptionOutcome.REFUSED, refusal_reason=RefusalReason.ALREADY_RESOLVED,
+           outcome_note="Vụ việc đã có Quyết định giải quyết khiếu nại lần hai có hiệu lực pháp luật.")
+    _visit(unit=md, actor=users["tiepdan.md"], received_at=_at(today - timedelta(days=2), 8, 0),
+           kind=ReceptionKind.ADHOC, visitors=[_person(3), _person(6), _person(10)], people_count=8,
+           content="Đoàn 8 người dân ấp Bàu Lòn phản ánh việc xả thải của trang trại chăn nuôi heo.",
+           outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.FEEDBACK,
+           petition_summary="Phản ánh ô nhiễm môi trường từ trang trại chăn nuôi heo ấp Bàu Lòn")
 
 
 # (unit, kind, days ago received, summary, citizen, final state, extras)
