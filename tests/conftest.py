@@ -5,12 +5,16 @@ them); each test then starts from empty tables.
 """
 import os
 import re
+import shutil
 import tempfile
+import threading
+from contextlib import contextmanager
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import normalise_db_url
@@ -184,3 +188,55 @@ def login_en(app, world):
         return english(login(app.test_client(), username, password))
 
     return _login
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements executed inside the block."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", before)
+
+
+# A live server in a thread and headless Debian Chromium driven by Playwright (browser tests).
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_server(app, world, db):
+    if app.config.get("DB_BACKEND") != "sqlite":
+        pytest.skip("the browser walkthrough runs once, on SQLite")
+    db.session.commit()
+    db.session.remove()  # the server's requests use their own sessions; hold no lock here
+    saved_server_name, app.config["SERVER_NAME"] = app.config["SERVER_NAME"], None
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.config["SERVER_NAME"] = saved_server_name
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

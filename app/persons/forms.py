@@ -139,6 +139,17 @@ class PersonFieldsMixin:
         return any([self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data,
                     self.address_line.data])
 
+    def check_people(self, people: list[PersonData], count_field, lines_field, too_few_message) -> bool:
+        """After field validation: the count covers everyone named, and no CCCD is entered twice."""
+        if count_field.data < len(people):
+            count_field.errors.append(too_few_message)
+            return False
+        message = check_distinct_citizen_ids(people)
+        if message:
+            lines_field.errors.append(message)
+            return False
+        return True
+
     def person_data(self) -> PersonData | None:
         """The citizen entered in the form, or None if no name was given."""
         if not self.full_name.data:

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from ..core.timeutil import local_today
 from ..persons.forms import (BlankableDateField, PersonFieldsMixin, PersonLinesField, blank_choice,
-                             check_distinct_citizen_ids, optional_int, strip)
+                             optional_int, strip)
 from .models import Channel, FiledReason, PetitionKind, PetitionState
 
 #: Channels through which another body sends the petition: its name and dispatch number are required.
@@ -96,18 +96,10 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
             raise ValidationError(_l("Enter the petitioner's full name (or tick “Anonymous”)."))
 
     def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if ok and self.signatory_count.data < len(self.petitioners()):
-            # Checked after the fields: the textarea is parsed during its own validation.
-            self.signatory_count.errors.append(
-                _l("The number of signatories is less than the number of petitioners named."))
-            ok = False
-        if ok:
-            message = check_distinct_citizen_ids(self.petitioners())
-            if message:
-                self.other_petitioners.errors.append(message)
-                ok = False
-        return ok
+        # Checked after the fields: the textarea of further petitioners is parsed during its own validation.
+        return super().validate(extra_validators) and self.check_people(
+            self.petitioners(), self.signatory_count, self.other_petitioners,
+            _l("The number of signatories is less than the number of petitioners named."))
 
     @property
     def unit(self):

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from ..core.timeutil import VN_TZ, local_to_utc
 from ..persons.forms import (BlankableDateTimeField, PersonFieldsMixin, PersonLinesField, blank_choice,
-                             check_distinct_citizen_ids, optional_int, strip)
+                             optional_int, strip)
 from ..petitions.forms import unit_choices
 from ..petitions.models import PetitionKind
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
@@ -96,17 +96,10 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
             raise ValidationError(_l("Choose the kind of petition received."))
 
     def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if ok and self.people_count.data < len(self.visitors()):
-            # Checked after the fields: the textarea is parsed during its own validation.
-            self.people_count.errors.append(_l("The number of people is less than the number of people named."))
-            ok = False
-        if ok:
-            message = check_distinct_citizen_ids(self.visitors())
-            if message:
-                self.representatives.errors.append(message)
-                ok = False
-        return ok
+        # Checked after the fields: the textarea of representatives is parsed during its own validation.
+        return super().validate(extra_validators) and self.check_people(
+            self.visitors(), self.people_count, self.representatives,
+            _l("The number of people is less than the number of people named."))
 
     @property
     def unit(self):

@@ -1,12 +1,11 @@
 """In a real browser: choosing a province reloads the commune/ward list of the unit form."""
 import pytest
 
-from tests.e2e.conftest import browser, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.e2e
 
 
-def test_province_change_reloads_the_wards_and_the_unit_is_saved(live_server, browser):  # noqa: F811
+def test_province_change_reloads_the_wards_and_the_unit_is_saved(live_server, browser):
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -1,9 +1,8 @@
 """Helpers for the case screen tests: reading what the pages show."""
 import html
 import re
-from contextlib import contextmanager
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseEvent
 from app.extensions import db
@@ -47,17 +46,4 @@ def case_state(case_id: int) -> tuple:
             events)
 
 
-@contextmanager
-def count_queries():
-    """Count the SQL statements executed inside the block."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 

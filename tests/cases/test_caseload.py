@@ -8,7 +8,8 @@ from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
-from tests.cases.helpers import count_queries, listed, text
+from tests.cases.helpers import listed, text
+from tests.conftest import count_queries
 from tests.factories import create_case, create_petition
 
 S = CaseState

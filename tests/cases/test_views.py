@@ -12,7 +12,8 @@ from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
 from app.users.models import User
 from app.users.operations import create_user
-from tests.cases.helpers import action_forms, case_state, count_queries, follow, listed, text, timeline
+from tests.cases.helpers import action_forms, case_state, follow, listed, text, timeline
+from tests.conftest import count_queries
 from tests.factories import create_case, create_petition, person
 
 TODAY = date.today()
@@ -506,7 +507,7 @@ def test_unknown_action_is_404_and_get_is_405(world, db, login_en):
     assert client.post(f"{url}/open", {"version": case.version}, token_from=url).status_code == 404
     assert client.get(f"{url}/suspend").status_code == 405
     assert client.get(f"{url}/explode").status_code == 405
-    assert client.post(f"/cases/987654/suspend", {"note": "x", "version": 1}, token_from=url).status_code == 404
+    assert client.post("/cases/987654/suspend", {"note": "x", "version": 1}, token_from=url).status_code == 404
 
 
 def test_posting_without_csrf_is_refused(world, db, login_en):

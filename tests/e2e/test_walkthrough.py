@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import browser, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +27,7 @@ def log_out(page):
     page.wait_for_url(re.compile(r".*/login$"))
 
 
-def test_reception_to_enforcement_walkthrough(live_server, browser):  # noqa: F811
+def test_reception_to_enforcement_walkthrough(live_server, browser):
     base = live_server
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()

@@ -1,10 +1,9 @@
 """Helpers shared by the reception, petition and person screen tests."""
 import html
 import re
-from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.core.sequences import SequenceCounter
 from app.core.timeutil import VN_TZ
@@ -49,16 +48,3 @@ def receipt_numbers(page: str) -> list[str]:
     return re.findall(r'/petitions/\d+">([A-Z0-9]+-\d{4}-\d{6})</a>', m.group(0))
 
 
-@contextmanager
-def count_queries():
-    """Count the SQL statements executed inside the block."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)

@@ -7,7 +7,8 @@ from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
 from tests.factories import create_petition
-from tests.petitions.helpers import count_queries, receipt_numbers, text
+from tests.conftest import count_queries
+from tests.petitions.helpers import receipt_numbers, text
 
 LIST = "/petitions/"
 

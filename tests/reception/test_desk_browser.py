@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import browser, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +15,7 @@ def login(page, base, username="reception"):
     page.wait_for_url(re.compile(r".*/reception/$"))
 
 
-def test_desk_in_the_browser(live_server, browser):  # noqa: F811
+def test_desk_in_the_browser(live_server, browser):
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -5,7 +5,7 @@ from app.persons.operations import PersonData
 from app.reception.models import ReceptionKind, ReceptionOutcome
 from app.reception.operations import record_visit
 from app.reception.queries import sessions_on
-from tests.petitions.helpers import count_queries
+from tests.conftest import count_queries
 
 
 def _visit(world, unit, name, received_at_utc):
