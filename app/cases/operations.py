@@ -42,6 +42,10 @@ def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | N
         instance = instance or (2 if parent_case else 1)
         if instance not in (1, 2):
             raise TransitionRefused(_l("A complaint is first or second instance."))
+        if parent_case is not None:
+            _check_appeal(parent_case, instance)
+    elif parent_case is not None:
+        raise TransitionRefused(_l("Only a complaint can appeal a first-instance decision."))
     else:
         instance = None
     unit = petition.unit
@@ -58,6 +62,16 @@ def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | N
     petition.case_id = case.id
     _log(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
     return case
+
+
+def _check_appeal(parent: Case, instance: int) -> None:
+    """A second-instance case appeals a first-instance complaint case that has its decision."""
+    if instance != 2:
+        raise TransitionRefused(_l("A case that appeals a first-instance decision is second instance."))
+    if parent.kind is not PetitionKind.COMPLAINT or parent.instance != 1:
+        raise TransitionRefused(_l("The appealed case must be a first-instance complaint."))
+    if parent.decision_no is None:
+        raise TransitionRefused(_l("The appealed case has no first-instance decision yet."))
 
 
 def join_petition(case: Case, petition: Petition, actor) -> None:

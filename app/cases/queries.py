@@ -28,6 +28,15 @@ def _visible(user):
     return or_(in_scope(Case.unit_id, user), in_scope(Case.handling_unit_id, user), Case.handler_id == user.id)
 
 
+def case_by_number(number: str, user) -> Case | None:
+    """The visible case with this number (case-insensitive), or None."""
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    stmt = visible_cases(user).where(func.upper(Case.number) == number)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
 def get_case(case_id: int, user) -> Case:
     """The case, or 404 if it does not exist or is outside the user's scope."""
     return get_or_404(visible_cases(user).where(Case.id == case_id))

@@ -155,6 +155,9 @@ class DecisionForm(FlaskForm):
                            invalid_value_message=_l("A complaint is first or second instance."))
     join_case_no = StringField(_l("Join an existing open case (case number)"), validators=[Length(max=40)],
                                filters=[strip], description=_l("Leave empty to open a new case."))
+    appeal_of_case_no = StringField(_l("First-instance case appealed (case number)"),
+                                    validators=[Length(max=40)], filters=[strip],
+                                    description=_l("For a second-instance complaint: links the two cases."))
     transferred_to = StringField(_l("Transferred to"), validators=[Length(max=300)], filters=[strip])
     transfer_dispatch_no = StringField(_l("Transfer dispatch number"), validators=[Length(max=60)],
                                        filters=[strip])
@@ -211,14 +214,15 @@ class DecisionForm(FlaskForm):
         if self.chosen is PetitionState.WITHDRAWN and not field.data:
             raise ValidationError(_l("Record how the petitioner withdrew the petition."))
 
-    def decision_data(self, join_case=None) -> dict:
+    def decision_data(self, join_case=None, appeal_of=None) -> dict:
         """The keyword arguments of ``decide_petition`` for the chosen decision (other details dropped)."""
         state = self.chosen
         data = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
         if state is PetitionState.ACCEPTED:
             is_complaint = self.petition.kind is PetitionKind.COMPLAINT
             data.update(accepted_on=self.accepted_on.data, join_case=join_case,
-                        instance=self.instance.data if is_complaint else None)
+                        instance=self.instance.data if is_complaint else None,
+                        appeal_of=appeal_of if is_complaint else None)
         elif state is PetitionState.TRANSFERRED:
             data.update(transferred_to=self.transferred_to.data,
                         transfer_dispatch_no=self.transfer_dispatch_no.data)

@@ -51,7 +51,7 @@ def decide_petition(petition: Petition, actor, decision: PetitionState, *, expec
                     note: str | None = None, transferred_to: str | None = None,
                     transfer_dispatch_no: str | None = None, guidance: str | None = None,
                     filed_reason: FiledReason | None = None, accepted_on: date | None = None,
-                    instance: int | None = None, join_case=None):
+                    instance: int | None = None, join_case=None, appeal_of=None):
     """Record the processing decision on a received petition; accepting it opens (or joins) a case."""
     decision = PetitionState(decision)
     check_version(petition, expected_version)
@@ -75,7 +75,8 @@ def decide_petition(petition: Petition, actor, decision: PetitionState, *, expec
         if join_case is not None:
             join_petition(join_case, petition, actor)
         else:
-            open_case(petition, actor, accepted_on=accepted_on or local_today(), instance=instance)
+            open_case(petition, actor, accepted_on=accepted_on or local_today(), instance=instance,
+                      parent_case=appeal_of)
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
     petition.guidance = (guidance or "").strip() or None

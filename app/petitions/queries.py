@@ -34,18 +34,6 @@ def petition_by_receipt_no(receipt_no: str, user) -> Petition | None:
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
-def case_by_number(number: str, user):
-    """The visible case with this number (case-insensitive), or None; joining it checks kind and state."""
-    from ..cases.models import Case
-    from ..cases.queries import visible_cases
-
-    number = (number or "").strip().upper()
-    if not number:
-        return None
-    stmt = visible_cases(user).where(func.upper(Case.number) == number)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
-
-
 # --- The petition list: filters --------------------------------------------------------------------------
 
 @dataclass

@@ -12,7 +12,8 @@ from ..units.queries import units_in_scope
 from . import operations
 from .forms import DecisionForm, DuplicateForm, PetitionForm
 from .models import Channel, PetitionKind, PetitionState
-from .queries import (case_by_number, get_petition, parse_petition_filters, petition_by_receipt_no,
+from ..cases.queries import case_by_number
+from .queries import (get_petition, parse_petition_filters, petition_by_receipt_no,
                       search_petitions)
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
@@ -105,14 +106,16 @@ def decide(petition_id: int):
     if not form.validate_on_submit():
         flash(_("The decision was not saved: correct the fields marked below."), "danger")
         return _render_detail(petition, decision_form=form)
-    join_case = None
-    if form.chosen is PetitionState.ACCEPTED and form.join_case_no.data:
-        join_case = case_by_number(form.join_case_no.data, current_user)
-        if join_case is None:
-            form.join_case_no.errors.append(_("No case with this number in your units."))
-            return _render_detail(petition, decision_form=form)
+    linked = {}
+    if form.chosen is PetitionState.ACCEPTED:
+        for name, field in (("join_case", form.join_case_no), ("appeal_of", form.appeal_of_case_no)):
+            if field.data:
+                linked[name] = case_by_number(field.data, current_user)
+                if linked[name] is None:
+                    field.errors.append(_("No case with this number in your units."))
+                    return _render_detail(petition, decision_form=form)
     try:
-        operations.decide_petition(petition, user, **form.decision_data(join_case=join_case))
+        operations.decide_petition(petition, user, **form.decision_data(**linked))
         db.session.commit()
     except (StaleDataError, StaleObject):
         return _refuse(petition_id, _stale_message())

@@ -91,6 +91,40 @@ def test_second_instance_complaint(login_en, petition):
     assert db.session.get(Petition, petition.id).case.instance == 2
 
 
+def test_second_instance_links_the_appealed_case(login_en, world, petition):
+    first = create_case(world, CaseState.RESOLVED)
+    db.session.commit()
+    client = login_en("phead")  # the province chairman hears appeals against commune decisions
+    resp = client.post(url(petition), {"decision": "accept", "version": petition.version, "instance": "2",
+                                       "accepted_on": local_today().isoformat(),
+                                       "appeal_of_case_no": first.number}, token_from=page_of(petition))
+    assert resp.status_code == 302
+    db.session.expire_all()
+    second = db.session.get(Petition, petition.id).case
+    assert (second.instance, second.parent_case_id) == (2, first.id)
+    page = text(client.get(f"/cases/{first.id}"))
+    assert second.number in page  # the first-instance case links to its appeal
+
+
+@pytest.mark.parametrize("first_state, instance, message", [
+    (CaseState.ASSIGNED, "2", "The appealed case has no first-instance decision yet."),
+    (CaseState.RESOLVED, "1", "A case that appeals a first-instance decision is second instance."),
+])
+def test_bad_appeal_link_is_refused(login_en, world, petition, first_state, instance, message):
+    first = create_case(world, first_state)
+    db.session.commit()
+    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
+                                          "instance": instance, "appeal_of_case_no": first.number}, message)
+
+
+def test_appeal_of_a_case_outside_scope_is_refused(login_en, world, petition):
+    first = create_case(world, CaseState.RESOLVED, unit="TL")
+    db.session.commit()
+    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
+                                          "instance": "2", "appeal_of_case_no": first.number},
+             "No case with this number in your units.")
+
+
 def test_accept_a_recommendation_has_no_instance(login_en, world):
     p = create_petition(world, kind=PetitionKind.RECOMMENDATION)
     db.session.commit()
