@@ -1,5 +1,5 @@
 """Administration: the unit tree and the users of the administrator's own subtree."""
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -83,14 +83,6 @@ def edit_unit(unit_id: int):
             flash(_("Unit %(code)s was saved.", code=unit.code), "success")
             return redirect(url_for(".units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
-
-
-@bp.get("/wards")
-@roles_required(Role.ADMIN)
-def wards():
-    """The communes/wards of a province, for the unit form's ward list (JSON)."""
-    province = request.args.get("province", type=int)
-    return jsonify([{"code": code, "name": name} for code, name in (wards_of(province) if province else [])])
 
 
 # ---- users -------------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def test_create_form_offers_units_in_scope_and_wards_of_the_province(admin, worl
     html = admin.get(f"/admin/units/new?parent={world.units['TK'].id}").get_data(as_text=True)
     assert re.search(r'<option selected value="%d">TK – ' % world.units["TK"].id, html)
     assert "Xã Tân Khai" in html  # the default province's wards are listed
-    assert 'data-wards-url="/admin/wards"' in html
+    assert 'data-wards-url="/persons/wards"' in html
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -181,11 +181,6 @@ def test_own_unit_cannot_be_moved_or_deactivated(admin, world, db):
     dn = unit(db, "DN")
     assert (dn.name, dn.parent_id, dn.path) == ("UBND tỉnh", None, f"/{dn.id}/")
 
-
-def test_wards_endpoint_lists_the_wards_of_a_province(admin):
-    wards = admin.get("/admin/wards?province=75").get_json()
-    assert {"code": TK_WARD, "name": "Xã Tân Khai"} in wards
-    assert admin.get("/admin/wards").get_json() == []
 
 
 def test_a_refusal_by_the_operation_is_shown_and_nothing_is_written(admin, world, db, monkeypatch):
