@@ -10,6 +10,10 @@ from .extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from .deadlines.cli import deadlines_cli
+
+    app.cli.add_command(deadlines_cli)
+
     @app.cli.command("create-user")
     @click.argument("username")
     @click.option("--role", "roles", multiple=True, required=True,
@@ -43,6 +47,9 @@ def register_cli(app: Flask) -> None:
         """Load realistic Vietnamese demo data (idempotent: running it twice adds nothing)."""
         from .demo import seed_demo
 
+        from .deadlines.operations import sync_default_rules
+
+        sync_default_rules()
         created = seed_demo()
         db.session.commit()
         click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")

@@ -6,3 +6,7 @@ from .petitions.models import Petition, PetitionEvent, PetitionParty  # noqa: F4
 from .reception.models import ReceptionSession, ReceptionVisitor  # noqa: F401
 from .units.models import Unit  # noqa: F401
 from .users.models import User, UserRole  # noqa: F401
+from .deadlines.models import CalendarOverride, Clock, DeadlineRule, DeadlineRuleChange, Extension  # noqa: F401
+from .flags.models import Flag  # noqa: F401
+from .notifications.models import Notification  # noqa: F401
+from .scheduler.models import SchedulerLease  # noqa: F401

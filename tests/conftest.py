@@ -110,6 +110,10 @@ def _truncate_all(app):
 def app(_migrated_app):
     _truncate_all(_migrated_app)
     with _migrated_app.app_context():
+        from app.deadlines.operations import sync_default_rules
+
+        sync_default_rules()  # the shipped rule table, as `flask deadlines load-rules` loads it
+        _db.session.commit()
         yield _migrated_app
         _db.session.remove()
 

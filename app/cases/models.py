@@ -197,6 +197,8 @@ class Case(TimestampMixin, db.Model):
     enforcement_due_on: Mapped[Optional[date]] = mapped_column(Date)
     enforced_on: Mapped[Optional[date]] = mapped_column(Date)
     enforcement_result: Mapped[Optional[str]] = mapped_column(Text)
+    #: The day the decision took legal effect (no appeal within the period), set by the scheduler.
+    legally_effective_on: Mapped[Optional[date]] = mapped_column(Date)
     #: Optimistic-locking version: a save from a stale form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

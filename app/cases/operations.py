@@ -9,6 +9,7 @@ from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
 from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
+from ..deadlines import operations as deadlines
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
 from ..petitions.models import Petition, PetitionKind
@@ -61,6 +62,7 @@ def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | N
     db.session.flush()
     petition.case_id = case.id
     _log(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
+    deadlines.on_case_opened(case)
     return case
 
 
@@ -109,6 +111,7 @@ def perform(case: Case, action: CaseAction, actor: User, *, expected_version=Non
         raise StaleObject(_l("Someone else changed this record after you opened it. Nothing was saved: "
                              "reload the page to see their changes, then try again.")) from None
     _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
+    deadlines.on_case_transition(case, action.value, local_today())
     return case
 
 

@@ -7,6 +7,7 @@ from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
+from ..deadlines import operations as deadlines
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
 from ..persons.models import Person
@@ -39,6 +40,7 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
         petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
+    deadlines.on_petition_registered(petition)
     return petition
 
 
@@ -87,6 +89,9 @@ def decide_petition(petition: Petition, actor, decision: PetitionState, *, expec
     petition.state = decision
     db.session.flush()
     _log(petition, actor, "decide", before, decision, note)
+    deadlines.on_petition_decided(petition, accepted=decision is PetitionState.ACCEPTED,
+                                  on=(accepted_on if decision is PetitionState.ACCEPTED and accepted_on
+                                      else local_today()))
     return petition
 
 

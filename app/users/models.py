@@ -32,6 +32,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Deactivated users cannot log in; users are never deleted (history names them).
     is_active_user: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
+    #: Where reminders are e-mailed (optional; in-app notifications always work).
+    email: Mapped[Optional[str]] = mapped_column(String(200))
     #: Preferred interface language ("vi" or "en"); None means the default.
     locale: Mapped[Optional[str]] = mapped_column(String(8))
 

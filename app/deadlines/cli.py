@@ -1,0 +1,67 @@
+"""flask deadlines explain / load-rules."""
+import json
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+
+deadlines_cli = AppGroup("deadlines", help="Legal deadlines: explain due dates, load the rule table.")
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@deadlines_cli.command("load-rules")
+def load_rules_command():
+    """Insert the shipped rules and calendar overrides that are missing (never overwrites edits)."""
+    from .operations import sync_default_rules
+
+    added = sync_default_rules()
+    db.session.commit()
+    click.echo(f"{added} rule(s)/override(s) added." if added else "Rule table up to date; nothing added.")
+
+
+@deadlines_cli.command("explain")
+@click.option("--kind", required=True, type=click.Choice(["complaint", "denunciation", "recommendation",
+                                                          "feedback"]))
+@click.option("--instance", type=click.IntRange(1, 2), default=None, help="Complaint instance (default 1).")
+@click.option("--received", required=True, type=DATE, help="Date the petition was received (YYYY-MM-DD).")
+@click.option("--accepted", type=DATE, default=None, help="Date of acceptance (thụ lý).")
+@click.option("--decided", type=DATE, default=None, help="Date of the decision or conclusion.")
+@click.option("--complexity", type=click.Choice(["normal", "complex", "especially_complex"]), default="normal")
+@click.option("--remote", is_flag=True, help="Remote or especially difficult area.")
+@click.option("--extensions", type=click.IntRange(0, 5), default=0, help="Extensions decided (denunciations).")
+@click.option("--sites", type=click.IntRange(1, 1000), default=1, help="Sites to verify (denunciations).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def explain_command(kind, instance, received, accepted, decided, complexity, remote, extensions, sites,
+                    as_json):
+    """Print every due date that follows from the facts, with its rule and legal basis."""
+    from .engine import explain
+
+    received = received.date()
+    accepted = accepted.date() if accepted else None
+    decided = decided.date() if decided else None
+    if accepted and accepted < received:
+        raise click.BadParameter("cannot be before --received", param_hint="--accepted")
+    if decided and accepted and decided < accepted:
+        raise click.BadParameter("cannot be before --accepted", param_hint="--decided")
+    if instance and kind != "complaint":
+        raise click.BadParameter("only complaints have an instance", param_hint="--instance")
+    rows = explain(kind, received=received, accepted=accepted, decided=decided, instance=instance,
+                   complexity=complexity, remote=remote, extensions=extensions, sites=sites)
+    if not any(r.rule for r in rows):
+        raise click.ClickException("No deadline rules in the database: run `flask deadlines load-rules`.")
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        d = r.as_dict()
+        if d["due"] is None:
+            click.echo(f"{d['stage']:<20} {'—':<10}  from {d['from']}: {'; '.join(d['notes'])}")
+            continue
+        verified = "" if d["verified"] else " [verify]"
+        click.echo(f"{d['stage']:<20} {d['due']}  {d['limit']} {d['unit']} from {d['from']} {d['start']}"
+                   f"  — {d['legal_basis']} ({d['rule']}, in force {d['effective_from']}"
+                   f"{' to ' + d['effective_to'] if d['effective_to'] else ''}){verified}")
+        for note in d["notes"]:
+            click.echo(f"{'':<31}{note}")

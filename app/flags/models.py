@@ -1,0 +1,57 @@
+"""Flags the scheduler raises on cases and petitions: late, due soon, many people, repeated, hot spot..."""
+from datetime import datetime
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.db import EnumStr
+from ..core.enums import LabeledEnum
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+
+class FlagKind(LabeledEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    MANY_PEOPLE = "many_people"
+    REPEATED = "repeated"
+    PROLONGED = "prolonged"
+    OVER_LEVEL = "over_level"
+    HOT_SPOT = "hot_spot"
+
+    __labels__ = {
+        "overdue": _l("Overdue"),
+        "due_soon": _l("Due soon"),
+        "many_people": _l("Many people"),
+        "repeated": _l("Repeated"),
+        "prolonged": _l("Prolonged"),
+        "over_level": _l("Over-level"),
+        "hot_spot": _l("Hot spot"),
+    }
+
+
+class Flag(db.Model):
+    """A flag on a case (or a petition): raised when its cause appears, cleared when it goes away.
+
+    At most one active (uncleared) flag per subject, kind and clock; the row stays after clearing.
+    """
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        Index("uq_flags_active", "subject", "subject_id", "kind", "clock_id", unique=True,
+              sqlite_where=text("cleared_at IS NULL"), postgresql_where=text("cleared_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "case" or "petition", and the id of that row.
+    subject: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[FlagKind] = mapped_column(EnumStr(FlagKind), index=True)
+    #: For due-soon/overdue: the clock concerned (0 for flags about the whole case).
+    clock_id: Mapped[int] = mapped_column(default=0)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cleared_at: Mapped[Optional[datetime]] = mapped_column(DateTime, index=True)
+    detail: Mapped[Optional[str]] = mapped_column(Text)
