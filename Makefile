@@ -23,12 +23,15 @@ extract-messages: venv
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app templates
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
+# The scheduler (flask scheduler run) runs beside the web server and stops with it (Ctrl-C, or the server exiting).
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo ""
-	@echo "TiepDan is starting on http://$(HOST):$(PORT)"
+	@echo "TiepDan is starting on http://$(HOST):$(PORT), with its scheduler (flask scheduler run)"
 	@$(FLASK) demo-logins
+	$(FLASK) scheduler run & sched=$$!; \
+	trap 'kill -TERM $$sched 2>/dev/null; wait $$sched' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: translations

@@ -13,6 +13,9 @@ def register_cli(app: Flask) -> None:
     from .deadlines.cli import deadlines_cli
 
     app.cli.add_command(deadlines_cli)
+    from .scheduler.cli import scheduler_cli
+
+    app.cli.add_command(scheduler_cli)
 
     @app.cli.command("create-user")
     @click.argument("username")

@@ -22,6 +22,38 @@ class DefaultConfig:
     #: Werkzeug password hash method (tests use a cheap one; production keeps scrypt).
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Deadlines, flags and reminders (the scheduler's jobs).
+    #: A running clock is "due soon" when its due date is at most this many working days ahead.
+    DUE_SOON_WORKING_DAYS = 3
+    #: Window (days) in which two petitions of the same person count as repeated / sent to several units.
+    REPEAT_WINDOW_DAYS = 365
+    #: An open case accepted more than this many days ago is prolonged.
+    PROLONGED_DAYS = 180
+
+    # The scheduler process (`flask scheduler run`).
+    #: Minutes between two runs of all jobs (the first run is at start, so a scheduler that was down
+    #: catches up once).
+    SCHEDULER_INTERVAL_MINUTES = 15
+    #: Local time (Asia/Ho_Chi_Minh) of the daily morning reminders run, "HH:MM".
+    SCHEDULER_DAILY_AT = "07:30"
+    #: A run that starts later than this (e.g. the machine slept) is skipped; the next one catches up.
+    SCHEDULER_MISFIRE_GRACE_SECONDS = 3600
+    #: SQLite only: the leader's lease lasts this long and is renewed every third of it.
+    SCHEDULER_LEASE_SECONDS = 90
+
+    # E-mail copies of notifications (sent only when MAIL_SERVER is set).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    #: STARTTLS after connecting (port 587); MAIL_USE_SSL for implicit TLS (port 465).
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "TiepDan <tiepdan@localhost>"
+    MAIL_TIMEOUT = 30
+    #: Address of the site as users reach it (e.g. "https://tiepdan.example.gov.vn"), for links in e-mails.
+    PUBLIC_BASE_URL: str | None = None
+
 
 def env_overrides() -> dict:
     """Return settings taken from the environment (DATABASE_URL and FLASK_* variables)."""

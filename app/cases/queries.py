@@ -9,7 +9,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..core.scope import get_or_404, in_scope
+from ..core.timeutil import local_today
+from ..deadlines import queries as deadlines
 from ..extensions import db
+from ..flags.models import FlagKind
 from ..persons.models import Person
 from ..petitions.models import Petition, PetitionKind, PetitionParty
 from ..units.models import Unit
@@ -26,6 +29,11 @@ def visible_cases(user):
 
 def _visible(user):
     return or_(in_scope(Case.unit_id, user), in_scope(Case.handling_unit_id, user), Case.handler_id == user.id)
+
+
+def visible_to(user):
+    """SQL condition: the case is visible to ``user`` (for selects of case columns rather than cases)."""
+    return _visible(user)
 
 
 def case_by_number(number: str, user) -> Case | None:
@@ -81,12 +89,27 @@ class CaseFilters:
     accepted_from: date | None = None
     accepted_to: date | None = None
     q: str = ""
+    #: Cases with a running clock overdue, due soon, or either ("attention"): see deadlines.queries.
+    deadline: str | None = None
+    #: Cases with an active flag of this kind (raised by the scheduler).
+    flag: FlagKind | None = None
+    #: The day the deadline filter and badges are read against, and the last due date that is "due soon".
+    today: date | None = None
+    due_soon_until: date | None = None
     warnings: list = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not any((self.state, self.kind, self.instance, self.complexity, self.unit_id, self.handler_id,
-                        self.mine, self.accepted_from, self.accepted_to, self.q))
+                        self.mine, self.accepted_from, self.accepted_to, self.q, self.deadline, self.flag))
+
+    def deadline_dates(self) -> tuple[date, date]:
+        """Today and the due-soon limit, computed once (the limit needs the working-day calendar)."""
+        if self.today is None:
+            self.today = local_today()
+        if self.due_soon_until is None:
+            self.due_soon_until = deadlines.due_soon_threshold(self.today)
+        return self.today, self.due_soon_until
 
 
 def _parse_date(value: str) -> date | None:
@@ -103,13 +126,13 @@ def _parse_int(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def parse_case_filters(args: Mapping[str, str], user) -> CaseFilters:
+def parse_case_filters(args: Mapping[str, str], user, today: date | None = None) -> CaseFilters:
     """Read the list filters from query arguments; drop a bad value with a warning, never an error.
 
     Warnings are plain (already translated, not lazy) strings: they quote user input, and Flask-Babel's
     lazy strings count as safe markup, so Jinja would not escape them.
     """
-    f = CaseFilters()
+    f = CaseFilters(today=today)
     warn = f.warnings.append
 
     def arg(name: str) -> str:
@@ -165,11 +188,24 @@ def parse_case_filters(args: Mapping[str, str], user) -> CaseFilters:
         if len(q) > MAX_QUERY_LENGTH:
             warn(_("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
         f.q = q[:MAX_QUERY_LENGTH]
+    if deadline := arg("deadline"):
+        if deadline in deadlines.DEADLINE_FILTERS:
+            f.deadline = deadline
+        else:
+            warn(_("Unknown deadline filter “%(value)s”: that filter was ignored.", value=deadline))
+    if flag := arg("flag"):
+        if flag in FlagKind._value2member_map_:
+            f.flag = FlagKind(flag)
+        else:
+            warn(_("Unknown flag “%(value)s”: that filter was ignored.", value=flag))
     return f
 
 
 def search_cases(user, filters: CaseFilters):
-    """Select the visible cases matching ``filters``, newest first, with their units and handler loaded."""
+    """Select the visible cases matching ``filters``, newest first, with their units and handler loaded.
+
+    With a deadline filter the most urgent come first (the earliest due date of the matching clocks).
+    """
     stmt = visible_cases(user).options(joinedload(Case.handler), joinedload(Case.handling_unit))
     if filters.state == OPEN:
         stmt = stmt.where(Case.state.in_(sorted(OPEN_STATES)))
@@ -209,6 +245,12 @@ def search_cases(user, filters: CaseFilters):
         )
         stmt = stmt.where(or_(Case.number.icontains(q, autoescape=True), Case.title.icontains(q, autoescape=True),
                               by_petition.exists()))
+    if filters.flag:
+        stmt = stmt.where(Case.id.in_(deadlines.cases_with_flag(filters.flag)))
+    if filters.deadline:
+        today, until = filters.deadline_dates()
+        stmt = stmt.where(Case.id.in_(deadlines.cases_with_deadline(filters.deadline, today, until)))
+        return stmt.order_by(deadlines.most_urgent_due(filters.deadline, today, until), Case.id)
     return stmt.order_by(Case.accepted_on.desc(), Case.id.desc())
 
 

@@ -6,7 +6,14 @@ from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
+from ..core.templating import fmt_date
+from ..core.timeutil import local_today
+from ..deadlines import operations as deadline_ops
+from ..deadlines import queries as deadline_queries
+from ..deadlines.forms import ExtendResolutionForm, NoticeForm
+from ..deadlines.models import Stage
 from ..extensions import db
+from ..flags.models import FlagKind
 from ..petitions.models import PetitionKind
 from ..units.queries import units_in_scope
 from ..users.queries import handlers_for
@@ -18,7 +25,10 @@ from .operations import check_transition, perform
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 #: Labels of timeline entries that are not workflow actions.
-EVENT_LABELS = {"open": _l("Case opened (accepted)"), "join": _l("Petition joined to the case")}
+EVENT_LABELS = {"open": _l("Case opened (accepted)"), "join": _l("Petition joined to the case"),
+                "extend": _l("Resolution period extended"), "notice": _l("Notice recorded")}
+#: Rows of the caseload's "needs attention" list.
+ATTENTION_LIMIT = 50
 
 
 def event_label(action: str) -> str:
@@ -40,10 +50,13 @@ def list_cases():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and len(page) < 7 else 1
     pagination = queries.page_of_cases(current_user, filters, page, current_app.config["PAGE_SIZE"])
+    today, until = filters.deadline_dates()
     return render_template(
         "cases/list.html", filters=filters, pagination=pagination, states=list(CaseState), open_value=queries.OPEN,
         kinds=list(PetitionKind), complexities=list(Complexity), units=units_in_scope(current_user),
-        officers=handlers_for(current_user.unit),
+        officers=handlers_for(current_user.unit), flag_kinds=list(FlagKind),
+        nearest_due=deadline_queries.nearest_due(c.id for c in pagination.items),
+        deadline_status=lambda due: deadline_queries.deadline_status(due, today, until), today=today,
     )
 
 
@@ -83,17 +96,93 @@ def case_action(case_id: int, action: str):
     return redirect(back)
 
 
+def _offered(check, *args):
+    """The clock an action on it is offered for, or None when ``check`` refuses it."""
+    try:
+        return check(*args)
+    except DomainError:
+        return None
+
+
+def _deadline_forms(case) -> dict:
+    """The deadline actions this user may take on the case now: {"extend"|"notice": fresh form}."""
+    user = current_user._get_current_object()
+    forms = {}
+    if clock := _offered(deadline_ops.check_extension, case, user):
+        forms["extend"] = ExtendResolutionForm(case, clock, formdata=None)
+    if clock := _offered(deadline_ops.check_notice, case, user, Stage.NOTIFY_ACCEPTANCE):
+        forms["notice"] = NoticeForm(case, clock, formdata=None)
+    return forms
+
+
 def _render_detail(case, failed: tuple | None = None):
     """Render the detail page; ``failed`` is the (action, form) whose submission did not validate."""
     forms = {action: action_form(action, case) for action in case.available_actions(current_user)}
+    deadline_forms = _deadline_forms(case)
     if failed is not None:
-        forms[failed[0]] = failed[1]
+        (deadline_forms if failed[0] in ("extend", "notice") else forms)[failed[0]] = failed[1]
     return render_template(
         "cases/detail.html", case=case, forms=forms, failed_action=failed[0] if failed else None,
+        deadline_forms=deadline_forms, deadlines=deadline_queries.deadlines_of_case(case),
         children=queries.child_cases(case, current_user),
         parent_visible=queries.is_visible(case.parent_case_id, current_user),
         event_label=event_label, state_label=state_label,
     )
+
+
+@bp.post("/<int:case_id>/extend")
+@login_required
+def extend_resolution(case_id: int):
+    case = queries.get_case(case_id, current_user)
+    user = current_user._get_current_object()
+    back = url_for("cases.case_detail", case_id=case.id)
+    try:
+        clock = deadline_ops.check_extension(case, user)
+    except DomainError as err:
+        flash(str(err.message), "danger")
+        return redirect(back)
+    form = ExtendResolutionForm(case, clock)
+    if not form.validate_on_submit():
+        return _render_detail(case, failed=("extend", form)), 422
+    try:
+        ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data,
+                                             **form.operation_fields())
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return redirect(back)
+    due_after = ext.due_after
+    db.session.commit()
+    flash(_("The resolution period of case %(number)s was extended to %(date)s.", number=case.number,
+            date=fmt_date(due_after)), "success")
+    return redirect(back)
+
+
+@bp.post("/<int:case_id>/notice")
+@login_required
+def record_notice(case_id: int):
+    case = queries.get_case(case_id, current_user)
+    user = current_user._get_current_object()
+    back = url_for("cases.case_detail", case_id=case.id)
+    try:
+        clock = deadline_ops.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
+    except DomainError as err:
+        flash(str(err.message), "danger")
+        return redirect(back)
+    form = NoticeForm(case, clock)
+    if not form.validate_on_submit():
+        return _render_detail(case, failed=("notice", form)), 422
+    try:
+        deadline_ops.record_notice(case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data,
+                                   expected_version=form.version.data)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(_("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number),
+          "success")
+    return redirect(back)
 
 
 @bp.get("/caseload")
@@ -101,5 +190,10 @@ def _render_detail(case, failed: tuple | None = None):
 def caseload():
     load = queries.caseload(current_user)
     open_states = [s for s in CaseState if s in OPEN_STATES and s is not CaseState.ACCEPTED]
+    today = local_today()
+    until = deadline_queries.due_soon_threshold(today)
     return render_template("cases/caseload.html", load=load, states=list(CaseState), kinds=list(PetitionKind),
-                           officer_states=open_states, root=current_user.unit)
+                           officer_states=open_states, root=current_user.unit,
+                           deadline_counts=deadline_queries.deadline_counts(current_user, today, until),
+                           attention=deadline_queries.attention_list(current_user, today, ATTENTION_LIMIT, until),
+                           due_soon_days=deadline_queries.due_soon_days())

@@ -7,6 +7,7 @@ from werkzeug.routing import BuildError
 
 from ..core.errors import DomainError, StaleObject
 from ..core.roles import Role, roles_required
+from ..deadlines.queries import deadlines_of_petition
 from ..extensions import db
 from ..units.queries import units_in_scope
 from . import operations
@@ -73,7 +74,8 @@ def _render_detail(petition, decision_form=None, duplicate_form=None):
     if duplicate_form is None and operations.can_mark_duplicate(petition, user):
         duplicate_form = DuplicateForm(petition, formdata=None)
     return render_template("petitions/detail.html", petition=petition, case_url=_case_url(petition),
-                           decision_form=decision_form, duplicate_form=duplicate_form)
+                           decision_form=decision_form, duplicate_form=duplicate_form,
+                           deadlines=deadlines_of_petition(petition))
 
 
 @bp.get("/<int:petition_id>")

@@ -1,0 +1,182 @@
+"""Forms of the rule table and working-day calendar screens."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..cases.models import Complexity
+from ..deadlines.models import DayUnit, RuleKind, Stage
+from ..deadlines.operations import (DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, LEGAL_BASIS_MAX, RULE_CONDITIONS,
+                                    RULE_EDITABLE_FIELDS, TEXT_MAX, overlap_message, overlapping_rule, override_of,
+                                    rule_problems)
+from ..units.models import Unit
+from .forms import BLANK, int_or_none, strip, unit_label
+
+
+def blank_to_none(value):
+    return value if value not in ("", None) else None
+
+
+def tri_state(value):
+    """A select of yes / no / any: "1", "0" or "" (or garbage) -> True, False, None."""
+    return {"1": True, "0": False, True: True, False: False}.get(value)
+
+
+def working_choice(value):
+    return {"1": True, "0": False, True: True, False: False}.get(value)
+
+
+class RuleFilterForm(Form):
+    """The filter above the rule table (a GET form: nothing changes, so no CSRF token)."""
+
+    on = DateField(_l("In force on"), validators=[Optional()])
+    verify = BooleanField(_l("Only rules to verify"))
+
+
+class RuleForm(FlaskForm):
+    """What an administrator may change on a rule; the reason is kept in the rule's history."""
+
+    limit_days = IntegerField(_l("Limit"), validators=[InputRequired(_l("Enter the limit."))])
+    unit = SelectField(_l("Counted in"), choices=DayUnit.lazy_choices(),
+                       validators=[DataRequired(_l("Choose working days or days."))])
+    max_extensions = IntegerField(_l("Extensions allowed"), default=0,
+                                  validators=[InputRequired(_l("Enter how many extensions are allowed (0 for none)."))])
+    extension_days = IntegerField(_l("Length of an extension"), filters=[blank_to_none],
+                                  description=_l("In the rule's unit; only when extensions are allowed."),
+                                  validators=[Optional()])
+    legal_basis = StringField(_l("Legal basis"), filters=[strip],
+                              description=_l("The law and article, as officers cite it."),
+                              validators=[DataRequired(_l("Enter the legal basis (law, article), or say that "
+                                                          "there is none.")), Length(max=LEGAL_BASIS_MAX)])
+    is_verified = BooleanField(_l("Verified against the legal text"), default=True)
+    note = TextAreaField(_l("Note"), filters=[strip, blank_to_none], validators=[Optional(), Length(max=TEXT_MAX)])
+    effective_from = DateField(_l("In force from"),
+                               validators=[InputRequired(_l("Enter the date from which the rule applies."))])
+    effective_to = DateField(_l("No longer in force from"), validators=[Optional()],
+                             description=_l("The first day the rule no longer applies; leave empty while it stays "
+                                            "in force."))
+    is_active = BooleanField(_l("Active (an inactive rule is kept with its history but no longer applied)"))
+    reason = TextAreaField(_l("Reason for the change"), filters=[strip],
+                           description=_l("E.g. the legal document that changed the limit."),
+                           validators=[DataRequired(_l("Give the reason for the change (e.g. the legal document).")),
+                                       Length(max=TEXT_MAX)])
+    version = HiddenField(validators=[InputRequired()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, rule=None, **kwargs):
+        self.rule = rule
+        super().__init__(*args, **kwargs)
+
+    def condition_values(self) -> dict:
+        """The conditions the rule applies under (fixed once the rule exists), for the checks across fields."""
+        return {name: getattr(self.rule, name) for name in RULE_CONDITIONS}
+
+    def values(self) -> dict:
+        """The editable fields, as the operation takes them."""
+        return {name: getattr(self, name).data for name in RULE_EDITABLE_FIELDS
+                if getattr(self, name, None) is not None}
+
+    def all_values(self) -> dict:
+        return {**self.condition_values(), "is_active": True, **self.values()}
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not ok:
+            return False
+        values = self.all_values()
+        for name, message in rule_problems(values).items():
+            target = getattr(self, name, None)
+            if target is not None:
+                target.errors.append(message)
+            else:
+                self.form_errors.append(message)
+        if self.errors or self.form_errors:
+            return False
+        other = overlapping_rule(values, exclude_id=self.rule.id if self.rule is not None else None)
+        if other is not None:
+            self.form_errors.append(overlap_message(other))
+            return False
+        return True
+
+
+class RuleCreateForm(RuleForm):
+    """A new rule: its conditions too; ``units`` are the units the administrator manages."""
+
+    kind = SelectField(_l("Applies to"), choices=RuleKind.lazy_choices(), default=RuleKind.RECOMMENDATION.value,
+                       validators=[DataRequired(_l("Choose what the rule applies to."))])
+    stage = SelectField(_l("Stage"), choices=Stage.lazy_choices(), default=Stage.RESOLUTION.value,
+                        validators=[DataRequired(_l("Choose the stage the rule times."))])
+    instance = SelectField(_l("Complaint instance"), coerce=int_or_none, validate_choice=False,
+                           choices=lambda: [("", _l("Any")), ("1", _l("First instance")),
+                                            ("2", _l("Second instance"))])
+    complexity = SelectField(_l("Complexity"), coerce=blank_to_none, validate_choice=False,
+                             choices=lambda: [("", _l("Any"))] + Complexity.choices())
+    is_remote = SelectField(_l("Area"), coerce=tri_state, validate_choice=False,
+                            choices=lambda: [("", _l("Any")), ("1", _l("Remote areas only")),
+                                             ("0", _l("Other areas only"))])
+    min_sites = IntegerField(_l("Minimum number of sites to verify"), filters=[blank_to_none],
+                             validators=[Optional()])
+    unit_id = SelectField(_l("Unit"), coerce=int_or_none, validate_choice=False,
+                          description=_l("The rule replaces the general one for this unit and the units below it."))
+    version = None  # a new rule has no version yet
+    is_active = None  # a new rule is active
+    reason = TextAreaField(_l("Reason"), filters=[strip],
+                           description=_l("E.g. the decision of the unit that set this limit."),
+                           validators=[DataRequired(_l("Give the reason for the change (e.g. the legal document).")),
+                                       Length(max=TEXT_MAX)])
+
+    def __init__(self, *args, units: list[Unit], national: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units_by_id = {u.id: u for u in units}
+        self.national = national
+        first = [("", _l("All units (national rule)"))] if national else [BLANK]
+        self.unit_id.choices = first + [(u.id, unit_label(u)) for u in units]
+
+    def condition_values(self) -> dict:
+        return {name: getattr(self, name).data for name in RULE_CONDITIONS}
+
+    def values(self) -> dict:
+        return {**super().values(), **self.condition_values()}
+
+    def validate_unit_id(self, field) -> None:
+        if field.data is None:
+            if not self.national:
+                raise ValidationError(_l("Choose the unit the rule is for."))
+        elif field.data not in self.units_by_id:
+            raise ValidationError(_l("Choose a unit among the units you manage."))
+
+
+class OverrideForm(FlaskForm):
+    """A day the government moved: worked or off, and the document that says so."""
+
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
+    is_working_day = SelectField(_l("The day is"), coerce=working_choice, validate_choice=False,
+                                 choices=lambda: [("", "—"), ("1", _l("A working day")), ("0", _l("A day off"))],
+                                 validators=[InputRequired(_l("Choose whether the day is worked or off."))])
+    document = StringField(_l("Document"), filters=[strip],
+                           description=_l("The document that announced it, e.g. a notice of the Ministry of "
+                                          "Home Affairs with its number and date."),
+                           validators=[DataRequired(_l("Enter the document that announced the change.")),
+                                       Length(max=DOCUMENT_MAX)])
+    submit = SubmitField(_l("Save"))
+
+    def validate_is_working_day(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(_l("Choose whether the day is worked or off."))
+
+    def validate_day(self, field) -> None:
+        if field.data is None:
+            return  # not a date: the field already says so
+        if not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR,
+                                     last=LAST_YEAR))
+        if override_of(field.data) is not None:
+            raise ValidationError(_l("%(day)s is already in the list of changed days: edit it there.",
+                                     day=f"{field.data:%d/%m/%Y}"))
+
+
+class OverrideEditForm(OverrideForm):
+    """Change an override: the day itself stays (add another day instead)."""
+
+    day = None

@@ -1,0 +1,317 @@
+"""Read-only views of the clocks: each clock's status today, the deadline filters, counts and urgency lists.
+
+Everything here is derived from the stored clocks (due date, status) and today's date, never from the
+flags the scheduler raises, so the pages are right even when the scheduler has not run.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, case as sql_case, distinct, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..cases.models import Case, CaseState
+from ..core.scope import in_scope
+from ..core.timeutil import local_today
+from ..extensions import db
+from ..flags.models import Flag, FlagKind
+from ..petitions.models import Petition
+from ..units.models import Unit
+from ..users.models import User
+from .calendar import WorkCalendar
+from .engine import load_calendar
+from .models import Clock, ClockStatus, Stage
+
+#: Periods the law gives the citizen (to lodge, to appeal; before a decision takes effect). When one ends,
+#: nobody is late: these stages never count as overdue or due soon.
+PERIOD_STAGES = frozenset({Stage.LODGING, Stage.APPEAL, Stage.LEGAL_EFFECT})
+#: Stages whose due date is a duty of the unit.
+DUTY_STAGES = tuple(s for s in Stage if s not in PERIOD_STAGES)
+#: The order in which a petition and its case meet the stages (the order of the enum).
+STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
+
+#: Values of the case list's ``deadline`` filter; "attention" is either of the other two.
+OVERDUE, DUE_SOON, ATTENTION = "overdue", "due_soon", "attention"
+DEADLINE_FILTERS = (OVERDUE, DUE_SOON, ATTENTION)
+
+
+def due_soon_days() -> int:
+    """The configured number of working days within which a running clock is due soon."""
+    return int(current_app.config.get("DUE_SOON_WORKING_DAYS", 3))
+
+
+def due_soon_threshold(today: date, cal: WorkCalendar | None = None, days: int | None = None) -> date:
+    """The last due date that counts as due soon on ``today``: ``days`` working days ahead."""
+    cal = cal or load_calendar()
+    return cal.add_working_days(today, due_soon_days() if days is None else days)
+
+
+def deadline_status(due_on: date | None, today: date, until: date) -> str | None:
+    """"overdue", "due_today", "due_soon" or None for a running clock due on ``due_on``."""
+    if due_on is None:
+        return None
+    if due_on < today:
+        return "overdue"
+    if due_on == today:
+        return "due_today"
+    if due_on <= until:
+        return "due_soon"
+    return None
+
+
+# --- One clock, as a page shows it -----------------------------------------------------------------------
+
+@dataclass
+class ClockRow:
+    """A clock with its status on a given day.
+
+    ``status`` is one of: done, done_late, cancelled, suspended, overdue, due_today, due_soon, running,
+    period (a citizen's period still running), period_over (it ended).
+    """
+
+    clock: Clock
+    status: str
+    #: Calendar days: late (done_late, overdue, period_over) or left (due_soon, running, period).
+    days: int = 0
+    #: For a petition's clock shown on its case: the petition's receipt number.
+    petition_no: str | None = None
+
+    @property
+    def stage(self) -> Stage:
+        return self.clock.stage
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.clock.fixed_due_on is not None
+
+    @property
+    def is_period(self) -> bool:
+        return self.clock.stage in PERIOD_STAGES
+
+
+def describe_clock(clock: Clock, today: date, until: date, petition_no: str | None = None) -> ClockRow:
+    """The status of ``clock`` on ``today`` (``until``: the last due date that counts as due soon)."""
+    if clock.status is ClockStatus.DONE:
+        late = (clock.completed_on - clock.due_on).days if clock.completed_on else 0
+        is_late = late > 0 and clock.stage not in PERIOD_STAGES
+        return ClockRow(clock, "done_late" if is_late else "done", late if is_late else 0, petition_no)
+    if clock.status is ClockStatus.CANCELLED:
+        return ClockRow(clock, "cancelled", 0, petition_no)
+    if clock.status is ClockStatus.PAUSED:
+        return ClockRow(clock, "suspended", 0, petition_no)
+    left = (clock.due_on - today).days
+    if clock.stage in PERIOD_STAGES:
+        return ClockRow(clock, "period" if left >= 0 else "period_over", abs(left), petition_no)
+    status = deadline_status(clock.due_on, today, until) or "running"
+    return ClockRow(clock, status, abs(left), petition_no)
+
+
+def _sort_key(clock: Clock):
+    # A petition's clocks before its case's at the same stage; then by start, then creation.
+    return (STAGE_ORDER.get(clock.stage, 99), clock.case_id is not None, clock.started_on, clock.id)
+
+
+def clocks_of_case(case: Case) -> list[Clock]:
+    """The clocks of ``case`` and of its petitions, in stage order, with their rules and extensions."""
+    petitions = select(Petition.id).where(Petition.case_id == case.id)
+    stmt = (select(Clock).where(or_(Clock.case_id == case.id, Clock.petition_id.in_(petitions)))
+            .options(selectinload(Clock.extensions)))
+    return sorted(db.session.execute(stmt).unique().scalars(), key=_sort_key)
+
+
+def clocks_of_petition(petition: Petition) -> list[Clock]:
+    """The clocks of ``petition`` (first answer, classification, acceptance), in stage order."""
+    stmt = select(Clock).where(Clock.petition_id == petition.id).options(selectinload(Clock.extensions))
+    return sorted(db.session.execute(stmt).unique().scalars(), key=_sort_key)
+
+
+@dataclass
+class Deadlines:
+    """What the deadline panel of a case or petition page shows."""
+
+    rows: list[ClockRow]
+    today: date
+    #: The last due date that counts as due soon, and the working days that makes.
+    due_soon_until: date
+    due_soon_days: int
+
+
+def _panel(clocks: list[Clock], today: date | None, receipt_nos: dict[int, str]) -> Deadlines:
+    today = today or local_today()
+    until = due_soon_threshold(today)
+    rows = [describe_clock(c, today, until, receipt_nos.get(c.petition_id)) for c in clocks]
+    return Deadlines(rows=rows, today=today, due_soon_until=until, due_soon_days=due_soon_days())
+
+
+def deadlines_of_case(case: Case, today: date | None = None) -> Deadlines:
+    """The deadline panel of a case page: its clocks and its petitions' clocks, each with its status."""
+    return _panel(clocks_of_case(case), today, {p.id: p.receipt_no for p in case.petitions})
+
+
+def deadlines_of_petition(petition: Petition, today: date | None = None) -> Deadlines:
+    """The deadline panel of a petition page."""
+    return _panel(clocks_of_petition(petition), today, {})
+
+
+# --- Deadlines across cases: filters, counts, the attention list ----------------------------------------
+
+def running_duty_clock():
+    """SQL condition: a running clock of a case at a stage whose due date is a duty of the unit."""
+    return and_(Clock.case_id.is_not(None), Clock.status == ClockStatus.RUNNING, Clock.stage.in_(DUTY_STAGES))
+
+
+def deadline_condition(kind: str, today: date, until: date):
+    """SQL condition on a clock's due date for the ``deadline`` filter value ``kind``."""
+    if kind == OVERDUE:
+        return Clock.due_on < today
+    if kind == DUE_SOON:
+        return and_(Clock.due_on >= today, Clock.due_on <= until)
+    if kind == ATTENTION:
+        return Clock.due_on <= until
+    raise ValueError(kind)
+
+
+def cases_with_deadline(kind: str, today: date, until: date):
+    """A subquery of the ids of the cases with a running duty clock that is ``kind`` (overdue, ...)."""
+    return select(Clock.case_id).where(running_duty_clock(), deadline_condition(kind, today, until))
+
+
+def most_urgent_due(kind: str, today: date, until: date):
+    """A correlated scalar subquery: the earliest due date of the case's clocks that are ``kind``."""
+    return (select(func.min(Clock.due_on))
+            .where(Clock.case_id == Case.id, running_duty_clock(), deadline_condition(kind, today, until))
+            .correlate(Case).scalar_subquery())
+
+
+def cases_with_flag(kind: FlagKind):
+    """A subquery of the ids of the cases with an active (uncleared) flag of this kind."""
+    return select(Flag.subject_id).where(Flag.subject == "case", Flag.kind == kind, Flag.cleared_at.is_(None))
+
+
+def nearest_due(case_ids) -> dict[int, date]:
+    """{case id: the earliest due date of its running duty clocks}, in one grouped query."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Clock.case_id, func.min(Clock.due_on))
+                              .where(Clock.case_id.in_(ids), running_duty_clock())
+                              .group_by(Clock.case_id))
+    return dict(rows.all())
+
+
+@dataclass
+class DeadlineCount:
+    """Cases with an overdue clock, and cases with a clock due soon (a case may be in both)."""
+
+    overdue: int = 0
+    due_soon: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.due_soon)
+
+
+@dataclass
+class OfficerDeadlines:
+    officer_id: int
+    username: str
+    full_name: str
+    unit_code: str
+    count: DeadlineCount
+
+
+@dataclass
+class DeadlineCounts:
+    #: {accepting unit id: counts} for the units of the user's subtree.
+    units: dict[int, DeadlineCount] = field(default_factory=dict)
+    total: DeadlineCount = field(default_factory=DeadlineCount)
+    #: Officers with at least one case overdue or due soon, in unit and name order.
+    officers: list[OfficerDeadlines] = field(default_factory=list)
+
+
+def _counted(today: date, until: date):
+    """count(DISTINCT case) of the overdue and of the due-soon clocks, for a grouped select."""
+    overdue = func.count(distinct(sql_case((Clock.due_on < today, Case.id))))
+    soon = func.count(distinct(sql_case((Clock.due_on >= today, Case.id))))
+    return overdue.label("overdue"), soon.label("due_soon")
+
+
+def deadline_counts(user, today: date, until: date) -> DeadlineCounts:
+    """Per accepting unit (the user's subtree) and per handling officer (visible cases): cases overdue or
+    due soon. Two grouped queries; each count matches the case list filtered by ``deadline`` and unit
+    (``unit_match=case``) or officer.
+    """
+    from ..cases.queries import visible_to  # the cases' queries import this module
+
+    out = DeadlineCounts()
+    attention = and_(running_duty_clock(), Clock.due_on <= until)
+    per_unit = db.session.execute(
+        select(Case.unit_id, *_counted(today, until)).join(Clock, Clock.case_id == Case.id)
+        .where(in_scope(Case.unit_id, user), attention).group_by(Case.unit_id))
+    for unit_id, overdue, soon in per_unit:
+        out.units[unit_id] = DeadlineCount(overdue, soon)
+        out.total.overdue += overdue
+        out.total.due_soon += soon
+    per_officer = (select(Case.handler_id.label("handler_id"), *_counted(today, until))
+                   .join(Clock, Clock.case_id == Case.id)
+                   .where(visible_to(user), Case.handler_id.is_not(None), attention)
+                   .group_by(Case.handler_id).subquery())
+    rows = db.session.execute(
+        select(User.id, User.username, User.full_name, Unit.code, per_officer.c.overdue, per_officer.c.due_soon)
+        .join(per_officer, per_officer.c.handler_id == User.id).join(Unit, Unit.id == User.unit_id)
+        .order_by(Unit.path, User.full_name))
+    out.officers = [OfficerDeadlines(uid, username, name, code, DeadlineCount(overdue, soon))
+                    for uid, username, name, code, overdue, soon in rows]
+    return out
+
+
+@dataclass
+class AttentionRow:
+    """A case with an overdue or due-soon clock: its most urgent clock."""
+
+    case_id: int
+    number: str
+    title: str
+    state: CaseState
+    unit_code: str
+    handler_name: str | None
+    stage: Stage
+    due_on: date
+    status: str
+    #: Calendar days late (overdue) or left.
+    days: int
+
+
+@dataclass
+class AttentionList:
+    rows: list[AttentionRow]
+    #: All cases needing attention (the rows are the first ``limit`` of them).
+    total: int
+    today: date
+    due_soon_until: date
+
+
+def attention_list(user, today: date, limit: int = 50, until: date | None = None) -> AttentionList:
+    """The visible cases with a running duty clock overdue or due soon, most urgent first, in one query.
+
+    Urgency: the most days overdue first, then the soonest due (that is, the earliest due date).
+    """
+    from ..cases.queries import visible_to  # the cases' queries import this module
+
+    until = until or due_soon_threshold(today)
+    ranked = (select(Clock.case_id, Clock.stage, Clock.due_on,
+                     func.row_number().over(partition_by=Clock.case_id,
+                                            order_by=(Clock.due_on, Clock.id)).label("rn"))
+              .where(running_duty_clock(), Clock.due_on <= until).subquery())
+    stmt = (select(Case.id, Case.number, Case.title, Case.state, Unit.code, User.full_name, ranked.c.stage,
+                   ranked.c.due_on, func.count().over().label("total"))
+            .join(ranked, ranked.c.case_id == Case.id)
+            .join(Unit, Unit.id == Case.unit_id)
+            .outerjoin(User, User.id == Case.handler_id)
+            .where(visible_to(user), ranked.c.rn == 1)
+            .order_by(ranked.c.due_on, Case.id)
+            .limit(limit))
+    rows, total = [], 0
+    for case_id, number, title, state, unit_code, handler, stage, due_on, total in db.session.execute(stmt):
+        rows.append(AttentionRow(case_id, number, title, state, unit_code, handler, stage, due_on,
+                                 deadline_status(due_on, today, until), abs((due_on - today).days)))
+    return AttentionList(rows=rows, total=total, today=today, due_soon_until=until)

@@ -1,0 +1,199 @@
+"""Scheduled job raising the "complex case" flags: many people, repeated, prolonged, over-level, hot spot.
+
+Each kind is synchronised by two statements: an UPDATE clearing the active flags whose cause went away,
+and an INSERT ... SELECT raising the missing ones (set-based, idempotent; the caller commits).
+
+Flags sit on cases that are still live (accepted, assigned, suspended, resolved, enforced: not yet closed,
+withdrawn or terminated) and, for many people / repeated / over-level, on petitions still awaiting their
+processing decision. The detail column holds a small JSON object saying why (see ``queries.describe``).
+"""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Integer, String, and_, case, exists, func, insert, literal, or_, select, union_all, update
+from sqlalchemy.orm import aliased
+
+from ..cases.models import OPEN_STATES, Case, CaseState
+from ..core.timeutil import to_local
+from ..extensions import db
+from ..persons.models import Person
+from ..petitions.models import Petition, PetitionParty, PetitionState
+from ..reception.models import ReceptionSession
+from ..scheduler.sql import json_sql
+from ..units.models import Unit, UnitKind
+from .models import Flag, FlagKind
+
+#: Cases whose complex flags stay up: everything not yet closed, withdrawn or terminated.
+LIVE_STATES = tuple(OPEN_STATES | {CaseState.RESOLVED, CaseState.ENFORCED})
+#: A delegation or petition of this many people is "many people" (Law on Citizen Reception art. 29).
+MANY_PEOPLE_MIN = 5
+#: Units above the commune level: a petition they receive from a commune's resident skipped a level.
+UPPER_LEVELS = (UnitKind.PROVINCE, UnitKind.DEPARTMENT)
+
+
+def _subject(name: str):
+    return literal(name, String).label("subject")
+
+
+def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
+    """Make the active flags of ``kind`` match ``reasons`` (rows of subject, subject_id, unit_id, detail).
+
+    ``reasons`` may hold several rows for one subject; one flag is raised per subject.
+    """
+    r = reasons.subquery("r")
+    still = select(r.c.subject_id).where(r.c.subject == Flag.subject, r.c.subject_id == Flag.subject_id)
+    cleared = db.session.execute(
+        update(Flag)
+        .where(Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None), ~still.exists())
+        .values(cleared_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    g = (select(r.c.subject, r.c.subject_id, func.min(r.c.unit_id).label("unit_id"),
+                func.min(r.c.detail).label("detail"))
+         .group_by(r.c.subject, r.c.subject_id).subquery("g"))
+    active = select(Flag.id).where(Flag.subject == g.c.subject, Flag.subject_id == g.c.subject_id,
+                                   Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None))
+    rows = select(g.c.subject, g.c.subject_id, literal(kind.value, String), literal(0, Integer), g.c.unit_id,
+                  literal(now, Flag.raised_at.type), g.c.detail).where(~active.exists())
+    raised = db.session.execute(
+        insert(Flag).from_select(["subject", "subject_id", "kind", "clock_id", "unit_id", "raised_at", "detail"],
+                                 rows)
+        .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
+    ).rowcount
+    return {"raised": raised, "cleared": cleared}
+
+
+# --- The reasons of each kind: selects of (subject, subject_id, unit_id, detail) ------------------------
+
+def many_people_reasons():
+    """Live cases and received petitions of 5 or more people (signatories or the delegation that came)."""
+    people = case((ReceptionSession.people_count > Petition.signatory_count, ReceptionSession.people_count),
+                  else_=Petition.signatory_count)
+    most = func.max(people)
+    on_cases = (select(_subject("case"), Petition.case_id.label("subject_id"), Case.unit_id,
+                       json_sql({"people": most}).label("detail"))
+                .select_from(Petition)
+                .outerjoin(ReceptionSession, ReceptionSession.id == Petition.reception_session_id)
+                .join(Case, Case.id == Petition.case_id)
+                .where(Case.state.in_(LIVE_STATES))
+                .group_by(Petition.case_id, Case.unit_id)
+                .having(most >= MANY_PEOPLE_MIN))
+    on_petitions = (select(_subject("petition"), Petition.id.label("subject_id"), Petition.unit_id,
+                           json_sql({"people": people}).label("detail"))
+                    .select_from(Petition)
+                    .outerjoin(ReceptionSession, ReceptionSession.id == Petition.reception_session_id)
+                    .where(Petition.state == PetitionState.RECEIVED, people >= MANY_PEOPLE_MIN))
+    return union_all(on_cases, on_petitions)
+
+
+def _window_start(now: datetime):
+    return to_local(now).date() - timedelta(days=current_app.config["REPEAT_WINDOW_DAYS"])
+
+
+def _subjects_of(petition_rows, label_value):
+    """Live cases and received petitions among the petitions of ``petition_rows`` (petition_id, value)."""
+    pr = petition_rows.subquery("pr")
+    value = func.max(pr.c.value)
+    on_cases = (select(_subject("case"), Petition.case_id.label("subject_id"), Case.unit_id,
+                       label_value(value).label("detail"))
+                .select_from(pr).join(Petition, Petition.id == pr.c.petition_id)
+                .join(Case, Case.id == Petition.case_id)
+                .where(Case.state.in_(LIVE_STATES))
+                .group_by(Petition.case_id, Case.unit_id))
+    on_petitions = (select(_subject("petition"), Petition.id.label("subject_id"), Petition.unit_id,
+                           label_value(value).label("detail"))
+                    .select_from(pr).join(Petition, Petition.id == pr.c.petition_id)
+                    .where(Petition.state == PetitionState.RECEIVED)
+                    .group_by(Petition.id, Petition.unit_id))
+    return on_cases, on_petitions
+
+
+def repeated_reasons(now: datetime):
+    """Petitions of a person who sent 2 or more within the window: their live cases and received petitions."""
+    since = _window_start(now)
+    days = current_app.config["REPEAT_WINDOW_DAYS"]
+    per_person = (select(PetitionParty.person_id, func.count(func.distinct(Petition.id)).label("n"))
+                  .join(Petition, Petition.id == PetitionParty.petition_id)
+                  .where(Petition.received_on >= since)
+                  .group_by(PetitionParty.person_id)
+                  .having(func.count(func.distinct(Petition.id)) >= 2)
+                  .subquery("per_person"))
+    petition_rows = (select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
+                     .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+                     .join(per_person, per_person.c.person_id == PetitionParty.person_id)
+                     .where(Petition.received_on >= since))
+    return union_all(*_subjects_of(petition_rows, lambda n: json_sql({"petitions": n, "days": days})))
+
+
+def prolonged_reasons(now: datetime):
+    """Open cases accepted more than PROLONGED_DAYS ago; live cases appealed or that are an appeal."""
+    days = current_app.config["PROLONGED_DAYS"]
+    before = to_local(now).date() - timedelta(days=days)
+    old = (select(_subject("case"), Case.id.label("subject_id"), Case.unit_id,
+                  json_sql({"reason": "open_long", "since": Case.accepted_on, "days": days}).label("detail"))
+           .where(Case.state.in_(OPEN_STATES), Case.accepted_on < before))
+    parent = aliased(Case)
+    appeal = (select(_subject("case"), Case.id.label("subject_id"), Case.unit_id,
+                     json_sql({"reason": "appeal", "of": parent.number}).label("detail"))
+              .join(parent, parent.id == Case.parent_case_id)
+              .where(Case.state.in_(LIVE_STATES)))
+    child = aliased(Case)
+    appealed = (select(_subject("case"), Case.id.label("subject_id"), Case.unit_id,
+                       json_sql({"reason": "appealed", "by": child.number}).label("detail"))
+                .join(child, child.parent_case_id == Case.id)
+                .where(Case.state.in_(LIVE_STATES)))
+    return union_all(old, appeal, appealed)
+
+
+def over_level_reasons(now: datetime):
+    """Petitions sent to several units within the window, or taken to a province/department by a commune's
+    resident (the commune is competent first): their live cases and received petitions."""
+    since = _window_start(now)
+    per_person = (select(PetitionParty.person_id, func.count(func.distinct(Petition.unit_id)).label("n"))
+                  .join(Petition, Petition.id == PetitionParty.petition_id)
+                  .where(Petition.received_on >= since)
+                  .group_by(PetitionParty.person_id)
+                  .having(func.count(func.distinct(Petition.unit_id)) >= 2)
+                  .subquery("per_person"))
+    several = (select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
+               .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+               .join(per_person, per_person.c.person_id == PetitionParty.person_id)
+               .where(Petition.received_on >= since))
+    receiver, commune = aliased(Unit), aliased(Unit)
+    skipped = (select(Petition.id.label("petition_id"), commune.code.label("value"))
+               .join(receiver, receiver.id == Petition.unit_id)
+               .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+               .join(Person, Person.id == PetitionParty.person_id)
+               .join(commune, and_(commune.ward_code == Person.ward_code, commune.kind == UnitKind.COMMUNE,
+                                   commune.is_active.is_(True)))
+               .where(receiver.kind.in_(UPPER_LEVELS)))
+    parts = _subjects_of(several, lambda n: json_sql({"reason": "several_units", "units": n}))
+    parts += _subjects_of(skipped, lambda code: json_sql({"reason": "skipped_level", "competent": code}))
+    return union_all(*parts)
+
+
+def hot_spot_reasons():
+    """Live cases flagged many-people and (repeated or prolonged): the head should look before it escalates."""
+    def has(kind, subject_id=Case.id):
+        return exists().where(Flag.subject == "case", Flag.subject_id == subject_id, Flag.kind == kind,
+                              Flag.cleared_at.is_(None))
+
+    repeated, prolonged = has(FlagKind.REPEATED), has(FlagKind.PROLONGED)
+    detail = case(
+        (and_(repeated, prolonged), json_sql({"with": "repeated+prolonged"})),
+        (repeated, json_sql({"with": "repeated"})),
+        else_=json_sql({"with": "prolonged"}),
+    )
+    return select(_subject("case"), Case.id.label("subject_id"), Case.unit_id, detail.label("detail")).where(
+        Case.state.in_(LIVE_STATES), has(FlagKind.MANY_PEOPLE), or_(repeated, prolonged))
+
+
+def flag_complex_cases(now: datetime) -> dict[str, dict[str, int]]:
+    """Synchronise the many-people, repeated, prolonged, over-level and hot-spot flags (hot spot last)."""
+    return {
+        FlagKind.MANY_PEOPLE.value: sync_flags(FlagKind.MANY_PEOPLE, many_people_reasons(), now),
+        FlagKind.REPEATED.value: sync_flags(FlagKind.REPEATED, repeated_reasons(now), now),
+        FlagKind.PROLONGED.value: sync_flags(FlagKind.PROLONGED, prolonged_reasons(now), now),
+        FlagKind.OVER_LEVEL.value: sync_flags(FlagKind.OVER_LEVEL, over_level_reasons(now), now),
+        FlagKind.HOT_SPOT.value: sync_flags(FlagKind.HOT_SPOT, hot_spot_reasons(), now),
+    }

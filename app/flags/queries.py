@@ -1,0 +1,65 @@
+"""Read-only lookups of flags, and the words that say why a flag was raised."""
+import json
+from collections import defaultdict
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core.templating import fmt_date
+from ..extensions import db
+from .models import Flag, FlagKind
+
+
+def active_flags_for(subject: str, ids) -> dict[int, list[Flag]]:
+    """The active flags of many cases (subject "case") or petitions, by subject id (one query)."""
+    ids = {i for i in ids if i}
+    out: dict[int, list[Flag]] = defaultdict(list)
+    if not ids:
+        return out
+    stmt = (select(Flag).where(Flag.subject == subject, Flag.subject_id.in_(ids), Flag.cleared_at.is_(None))
+            .order_by(Flag.raised_at, Flag.id))
+    for flag in db.session.scalars(stmt):
+        out[flag.subject_id].append(flag)
+    return out
+
+
+def _date(value) -> str:
+    try:
+        return fmt_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def describe(flag: Flag) -> str:
+    """Why the flag was raised, in the current language (from its JSON detail)."""
+    try:
+        d = json.loads(flag.detail or "")
+    except ValueError:
+        return flag.detail or ""
+    if not isinstance(d, dict):
+        return flag.detail or ""
+    reason = d.get("reason")
+    if "stage" in d and "due_on" in d:
+        from ..deadlines.models import Stage
+
+        stage = Stage(d["stage"]).label if d["stage"] in Stage._value2member_map_ else d["stage"]
+        return _("%(stage)s: due on %(due)s", stage=stage, due=_date(d["due_on"]))
+    if "people" in d:
+        return _("%(n)s people", n=d["people"])
+    if "petitions" in d:
+        return _("%(n)s petitions from the same person within %(days)s days", n=d["petitions"], days=d.get("days"))
+    if reason == "open_long":
+        return _("Open since %(since)s, more than %(days)s days", since=_date(d.get("since")), days=d.get("days"))
+    if reason == "appeal":
+        return _("Appeal against the decision of case %(number)s", number=d.get("of"))
+    if reason == "appealed":
+        return _("The decision was appealed: case %(number)s", number=d.get("by"))
+    if reason == "several_units":
+        return _("The same person petitioned %(n)s different units", n=d.get("units"))
+    if reason == "skipped_level":
+        return _("Skipped a level: the competent commune is %(unit)s", unit=d.get("competent"))
+    if "with" in d:
+        labels = [FlagKind(k).label for k in str(d["with"]).split("+") if k in FlagKind._value2member_map_]
+        return _("Many people, and %(others)s", others=", ".join(str(x).lower() for x in labels))
+    return flag.detail or ""
