@@ -7,6 +7,7 @@ unsent copy once: it claims the row with a conditional UPDATE committed before t
 the claim back if the send fails, so the next run retries.
 """
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -94,6 +95,20 @@ def create_reminders(now: datetime) -> int:
     ).rowcount
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What an e-mail copy needs: the notification and its recipient."""
+
+    id: int
+    kind: str
+    params: str
+    case_id: int | None
+    user_id: int
+    email: str
+    full_name: str
+    locale: str | None
+
+
 def send_emails(now: datetime, mailer=None) -> dict[str, int]:
     """E-mail each unsent, unread notification once to users with an address (when MAIL_SERVER is set)."""
     from .mail import Mailer, build_message
@@ -101,21 +116,25 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
     if not current_app.config.get("MAIL_SERVER") and mailer is None:
         return {"sent": 0, "failed": 0}
     db.session.commit()  # what follows commits row by row: start from a clean transaction
-    pending = db.session.execute(
-        select(Notification, User)
+    # Plain rows, not ORM objects: after each commit an object would reload itself, and on SQLite that
+    # read would hold the write lock through the SMTP conversation.
+    pending = [Outgoing(*row) for row in db.session.execute(
+        select(Notification.id, Notification.kind, Notification.params, Notification.case_id, User.id, User.email,
+               User.full_name, User.locale)
         .join(User, User.id == Notification.user_id)
         .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
                Notification.created_at >= now - EMAIL_MAX_AGE,
                User.email.is_not(None), User.email != "", User.is_active_user.is_(True))
         .order_by(Notification.id)
-    ).unique().all()
+    )]
+    db.session.commit()
     mailer = mailer or Mailer.from_config(current_app.config)
     sent = failed = connection_failures = 0
     try:
-        for notification, user in pending:
+        for out in pending:
             claimed = db.session.execute(
                 update(Notification)
-                .where(Notification.id == notification.id, Notification.emailed_at.is_(None))
+                .where(Notification.id == out.id, Notification.emailed_at.is_(None))
                 .values(emailed_at=now)
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -123,12 +142,12 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
             if claimed != 1:
                 continue  # another scheduler process sent (or is sending) this one
             try:
-                mailer.send(build_message(notification, user))
+                mailer.send(build_message(out))
             except Exception as err:  # noqa: BLE001 - any failure: give the claim back, retry next run
                 failed += 1
-                log.warning("e-mail of notification %s to user %s failed: %s", notification.id, user.id, err)
+                log.warning("e-mail of notification %s to user %s failed: %s", out.id, out.user_id, err)
                 db.session.execute(
-                    update(Notification).where(Notification.id == notification.id)
+                    update(Notification).where(Notification.id == out.id)
                     .values(emailed_at=None).execution_options(synchronize_session=False))
                 db.session.commit()
                 if mailer.is_connection_error(err):

@@ -80,15 +80,14 @@ def case_url(case_id: int | None) -> str | None:
     return base.rstrip("/") + path
 
 
-def build_message(notification, user) -> EmailMessage:
-    """The e-mail for ``notification``, in ``user``'s language (default: the site's)."""
-    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else \
+def build_message(out) -> EmailMessage:
+    """The e-mail for one notification (a ``jobs.Outgoing``), in its recipient's language (default: the site's)."""
+    locale = out.locale if out.locale in current_app.config["LANGUAGES"] else \
         current_app.config["BABEL_DEFAULT_LOCALE"]
-    link = case_url(notification.case_id)
+    link = case_url(out.case_id)
     with force_locale(locale):
-        subject = notification_subject(notification.kind, notification.params)
-        paragraphs = [_("Dear %(name)s,", name=user.full_name),
-                      notification_text(notification.kind, notification.params)]
+        subject = notification_subject(out.kind, out.params)
+        paragraphs = [_("Dear %(name)s,", name=out.full_name), notification_text(out.kind, out.params)]
         if link:
             paragraphs.append(_("Open the case: %(link)s", link=link))
         paragraphs += [_("You receive this message because you handle this case or head a unit responsible for "
@@ -98,10 +97,10 @@ def build_message(notification, user) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = current_app.config["MAIL_SENDER"]
-    msg["To"] = user.email
+    msg["To"] = out.email
     msg["Date"] = formatdate(usegmt=True)
-    msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="tiepdan")
-    msg["X-TiepDan-Notification"] = str(notification.id)
+    msg["Message-ID"] = make_msgid(idstring=f"n{out.id}", domain="tiepdan")
+    msg["X-TiepDan-Notification"] = str(out.id)
     msg.set_content(body)
     msg["Content-Language"] = locale  # after set_content, which replaces the Content-* headers
     return msg

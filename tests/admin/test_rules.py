@@ -423,3 +423,13 @@ def test_recomputing_open_clocks_takes_two_queries_whatever_their_number(app, wo
     with count_queries() as statements:
         assert recompute_open_clocks() == 0  # nothing changed in the calendar
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_every_shipped_rule_passes_the_checks_an_administrator_faces(app, db):
+    """Otherwise an administrator could not save a shipped rule without first repairing it."""
+    from app.deadlines.operations import RULE_FIELDS, overlapping_rule, rule_problems
+
+    for r in db.session.scalars(select(DeadlineRule)):
+        values = {name: getattr(r, name) for name in RULE_FIELDS}
+        assert rule_problems(values) == {}, r.code
+        assert overlapping_rule(values, exclude_id=r.id) is None, r.code
