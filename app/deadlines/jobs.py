@@ -13,11 +13,10 @@ from ..extensions import db
 from ..flags.models import Flag, FlagKind
 from ..scheduler.sql import json_sql
 from .engine import load_calendar
-from .models import Clock, ClockStatus, Stage
+from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
 
 #: Periods that are not a duty of the unit (the citizen's time to appeal or lodge, the wait for legal
 #: effect): no due-soon or overdue flag for them.
-NOT_DUTIES = (Stage.LEGAL_EFFECT, Stage.APPEAL, Stage.LODGING)
 DEADLINE_KINDS = (FlagKind.OVERDUE, FlagKind.DUE_SOON)
 
 
@@ -45,7 +44,7 @@ def flag_deadlines(now: datetime) -> dict[str, int]:
     today = local_date(now)
     until = due_soon_until(today)
     detail = _deadline_detail()
-    duty = and_(Clock.status == ClockStatus.RUNNING, Clock.stage.not_in(NOT_DUTIES))
+    duty = and_(Clock.status == ClockStatus.RUNNING, Clock.stage.not_in(CITIZEN_PERIODS))
 
     # 1. Clear: the clock no longer supports the flag exactly as it was raised.
     supported = (

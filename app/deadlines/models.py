@@ -45,6 +45,11 @@ class Stage(LabeledEnum):
     }
 
 
+#: Periods that belong to the citizen (to appeal, to lodging a complaint, before legal effect), not duties of
+#: the unit: they are never "overdue" or "due soon" and raise no reminders.
+CITIZEN_PERIODS = frozenset({Stage.LODGING, Stage.APPEAL, Stage.LEGAL_EFFECT})
+
+
 class DayUnit(LabeledEnum):
     WORKING = "wd"
     CALENDAR = "d"

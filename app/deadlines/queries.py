@@ -20,13 +20,12 @@ from ..units.models import Unit
 from ..users.models import User
 from .calendar import WorkCalendar
 from .engine import load_calendar
-from .models import Clock, ClockStatus, Stage
+from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
 
 #: Periods the law gives the citizen (to lodge, to appeal; before a decision takes effect). When one ends,
 #: nobody is late: these stages never count as overdue or due soon.
-PERIOD_STAGES = frozenset({Stage.LODGING, Stage.APPEAL, Stage.LEGAL_EFFECT})
 #: Stages whose due date is a duty of the unit.
-DUTY_STAGES = tuple(s for s in Stage if s not in PERIOD_STAGES)
+DUTY_STAGES = tuple(s for s in Stage if s not in CITIZEN_PERIODS)
 #: The order in which a petition and its case meet the stages (the order of the enum).
 STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
 
@@ -86,21 +85,21 @@ class ClockRow:
 
     @property
     def is_period(self) -> bool:
-        return self.clock.stage in PERIOD_STAGES
+        return self.clock.stage in CITIZEN_PERIODS
 
 
 def describe_clock(clock: Clock, today: date, until: date, petition_no: str | None = None) -> ClockRow:
     """The status of ``clock`` on ``today`` (``until``: the last due date that counts as due soon)."""
     if clock.status is ClockStatus.DONE:
         late = (clock.completed_on - clock.due_on).days if clock.completed_on else 0
-        is_late = late > 0 and clock.stage not in PERIOD_STAGES
+        is_late = late > 0 and clock.stage not in CITIZEN_PERIODS
         return ClockRow(clock, "done_late" if is_late else "done", late if is_late else 0, petition_no)
     if clock.status is ClockStatus.CANCELLED:
         return ClockRow(clock, "cancelled", 0, petition_no)
     if clock.status is ClockStatus.PAUSED:
         return ClockRow(clock, "suspended", 0, petition_no)
     left = (clock.due_on - today).days
-    if clock.stage in PERIOD_STAGES:
+    if clock.stage in CITIZEN_PERIODS:
         return ClockRow(clock, "period" if left >= 0 else "period_over", abs(left), petition_no)
     status = deadline_status(clock.due_on, today, until) or "running"
     return ClockRow(clock, status, abs(left), petition_no)
