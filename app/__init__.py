@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from sqlalchemy.orm.exc import StaleDataError
 
 from .config import DefaultConfig, env_overrides
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -125,6 +126,15 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(err):
         db.session.rollback()
         flash(str(err.message), "danger")
+        return redirect(request.referrer or url_for("index"))
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(err):
+        # Two saves of the same versioned row at the same instant: the second one loses, visibly.
+        from .core.locking import STALE_MESSAGE
+
+        db.session.rollback()
+        flash(str(STALE_MESSAGE), "danger")
         return redirect(request.referrer or url_for("index"))
 
     @app.errorhandler(CSRFError)

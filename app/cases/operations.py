@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
-from ..core.locking import check_version
+from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
 from ..deadlines import operations as deadlines
@@ -108,8 +108,7 @@ def perform(case: Case, action: CaseAction, actor: User, *, expected_version=Non
         db.session.flush()
     except StaleDataError:
         # Another request saved the case between our version check and this write.
-        raise StaleObject(_l("Someone else changed this record after you opened it. Nothing was saved: "
-                             "reload the page to see their changes, then try again.")) from None
+        raise StaleObject(STALE_MESSAGE) from None
     _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
     deadlines.on_case_transition(case, action.value, local_today())
     return case

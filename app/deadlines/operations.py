@@ -165,7 +165,7 @@ def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: 
 
     from ..cases.models import CaseEvent
     from ..core.errors import StaleObject
-    from ..core.locking import check_version
+    from ..core.locking import STALE_MESSAGE, check_version
     from ..core.timeutil import utcnow
 
     check_version(case, expected_version)
@@ -190,8 +190,7 @@ def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: 
     try:
         db.session.flush()
     except StaleDataError:
-        raise StaleObject(_l("Someone else changed this record after you opened it. Nothing was saved: "
-                             "reload the page to see their changes, then try again.")) from None
+        raise StaleObject(STALE_MESSAGE) from None
     ext.due_after = recompute(clock, cal)
     db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id, action="extend", from_state=str(case.state),
                              to_state=str(case.state),

@@ -5,7 +5,10 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
+
+from ..cases.queries import case_by_number
 from ..core.errors import DomainError, StaleObject
+from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
 from ..deadlines.queries import deadlines_of_petition
 from ..extensions import db
@@ -13,7 +16,6 @@ from ..units.queries import units_in_scope
 from . import operations
 from .forms import DecisionForm, DuplicateForm, PetitionForm
 from .models import Channel, PetitionKind, PetitionState
-from ..cases.queries import case_by_number
 from .queries import (get_petition, parse_petition_filters, petition_by_receipt_no,
                       search_petitions)
 
@@ -21,8 +23,7 @@ bp = Blueprint("petitions", __name__, url_prefix="/petitions")
 
 
 def _stale_message() -> str:
-    return _("Someone else changed this record after you opened it. "
-             "Nothing was saved: reload the page to see their changes, then try again.")
+    return str(STALE_MESSAGE)
 
 
 @bp.get("/")
