@@ -2,11 +2,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from ..extensions import db, login_manager
 from .forms import LoginForm
 from .models import User
+from .queries import user_by_username
 
 bp = Blueprint("users", __name__)
 
@@ -23,9 +23,7 @@ def login():
         return redirect(url_for("index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.username == form.username.data.strip().lower())
-        ).scalar_one_or_none()
+        user = user_by_username(form.username.data)
         if user is None or not user.is_active or not user.check_password(form.password.data):
             flash(_("Wrong username or password."), "danger")
         else:
