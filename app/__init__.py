@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                      "migrations"),
                      render_as_batch=True, compare_type=True)
     init_engine_events(app)
+    from .core import appendonly
+
+    appendonly.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
@@ -50,6 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
 
+    from . import security
+
+    security.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -117,6 +123,13 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)  # also gives templates unread_notifications() for the bell
+    from .api.views import bp as api_bp
+    from .attachments.views import bp as attachments_bp
+    from .audit.views import bp as audit_bp
+    from .privacy.views import bp as privacy_bp
+
+    for bp in (privacy_bp, attachments_bp, audit_bp, api_bp):
+        app.register_blueprint(bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -16,6 +16,9 @@ def register_cli(app: Flask) -> None:
     from .scheduler.cli import scheduler_cli
 
     app.cli.add_command(scheduler_cli)
+    from .backup.cli import backup_cli
+
+    app.cli.add_command(backup_cli)
 
     @app.cli.command("create-user")
     @click.argument("username")

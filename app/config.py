@@ -3,7 +3,11 @@ import os
 
 
 class DefaultConfig:
-    #: Overridden by instance/config.py or FLASK_SECRET_KEY; the default is for development only.
+    #: "production" (the default: secure settings enforced, see app/security.py) or "development"
+    #: (`make run`; the test suite). Set with FLASK_DEPLOYMENT.
+    DEPLOYMENT = "production"
+    #: Overridden by instance/config.py or FLASK_SECRET_KEY; the default is for development only and
+    #: refused in production.
     SECRET_KEY = "dev-only-not-secret"
     #: None means the SQLite file instance/tiepdan.sqlite3 (set in create_app).
     SQLALCHEMY_DATABASE_URI = None
@@ -21,6 +25,32 @@ class DefaultConfig:
     PAGE_SIZE = 25
     #: Werkzeug password hash method (tests use a cheap one; production keeps scrypt).
     PASSWORD_HASH_METHOD = "scrypt"
+
+    # Login sessions and throttling (app/security.py, app/users).
+    #: A session unused this long ends (the user logs in again).
+    SESSION_IDLE_MINUTES = 30
+    #: Where Flask-Limiter counts login attempts: shared by all gunicorn workers in production.
+    #: None means "redis://127.0.0.1:6379" in production and "memory://" otherwise.
+    RATELIMIT_STORAGE_URI: str | None = None
+    #: Login attempts allowed per account name and per client address.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+
+    # Uploads (app/attachments).
+    #: Largest request body; a bigger upload is answered 413.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: Where attachment files are stored (outside the web root). None means instance/attachments.
+    ATTACHMENTS_DIR: str | None = None
+
+    # Backups (flask backup create / restore).
+    #: None means instance/backups.
+    BACKUP_DIR: str | None = None
+
+    # Confidentiality of petitioners' identity (app/privacy).
+    #: A reveal (with a typed reason) shows a confidential identity for this many minutes.
+    IDENTITY_REVEAL_MINUTES = 15
+    #: The officer who registered a confidential petition may print its receipt with names this long.
+    IDENTITY_CREATOR_MINUTES = 30
 
     # Deadlines, flags and reminders (the scheduler's jobs).
     #: A running clock is "due soon" when its due date is at most this many working days ahead.

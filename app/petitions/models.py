@@ -3,7 +3,7 @@ from datetime import date, datetime
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, false,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -130,6 +130,9 @@ class Petition(TimestampMixin, db.Model):
     source_dispatch_no: Mapped[Optional[str]] = mapped_column(String(60))
     kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind), index=True)
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The petitioners' identity is confidential: always for a denunciation (Law on Denunciations 2018
+    #: art. 47-48), for a complaint or other petition when the petitioner asked for it.
+    is_identity_confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Number of people who signed (many people: 5 or more).
     signatory_count: Mapped[int] = mapped_column(Integer, default=1)
     summary: Mapped[str] = mapped_column(String(500))

@@ -2,13 +2,16 @@
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.db import EnumStr
 from ..core.mixins import TimestampMixin
 from ..core.roles import Role
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..units.models import Unit
 
@@ -80,3 +83,24 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def role_labels(self) -> str:
         return ", ".join(r.label for r in sorted(self.roles))
+
+
+class UserSession(db.Model):
+    """One login: its random id lives in the signed session cookie and is checked on every request.
+
+    Logging out, deactivating the user or an administrator ending it sets ``ended_at``; a replayed
+    cookie of an ended session is then refused.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    #: "logout", "idle", "deactivated", "password_changed", "admin".
+    end_reason: Mapped[Optional[str]] = mapped_column(String(20))
+    ip: Mapped[Optional[str]] = mapped_column(String(45))
+    user_agent: Mapped[Optional[str]] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()

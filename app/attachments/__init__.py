@@ -1,0 +1,1 @@
+"""Attachments: scanned petitions, photos and PDFs, stored outside the web root."""

@@ -1,0 +1,1 @@
+"""Backups: `flask backup create` and `flask backup restore` (SQLite backup API / pg_dump)."""

@@ -1,0 +1,122 @@
+"""Who may see a confidential petitioner's identity, and whether it is shown now.
+
+The rule (Law on Denunciations 2018 art. 47-48; Law on Complaints 2011 for a complainant who asked):
+the identity of the petitioners of a confidential petition is masked for everyone except
+
+- the handler assigned to the petition's case,
+- a head of the unit that received the petition or holds its case,
+- a user holding a role granted ``view_identity`` (see RolePermission).
+
+Even they see it masked until they *reveal* it with a typed reason; each reveal is an audit event and
+shows the identity for IDENTITY_REVEAL_MINUTES in that login session. One exception: the officer who
+registered the petition (and so met the petitioner) can print the receipt slip with the names for
+IDENTITY_CREATOR_MINUTES after registering it.
+
+Everything that renders, searches or exports petitioners goes through this module.
+"""
+from datetime import timedelta
+
+from flask import current_app, g, has_request_context, session
+from sqlalchemy import and_, false, or_, select, true
+
+from ..core.roles import Role
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+REVEAL_ACTION = "identity.reveal"
+
+
+def user_permissions(user) -> frozenset:
+    """The permissions granted to any of ``user``'s roles (cached for the request)."""
+    from .models import RolePermission
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = g.setdefault("_tiepdan_perms", {}) if has_request_context() else {}
+    if user.id not in cache:
+        roles = [r.value for r in user.roles]
+        rows = db.session.execute(select(RolePermission.permission)
+                                  .where(RolePermission.role.in_(roles))).scalars() if roles else []
+        cache[user.id] = frozenset(rows)
+    return cache[user.id]
+
+
+def has_permission(user, permission) -> bool:
+    return permission in user_permissions(user)
+
+
+def may_view_identity(user, petition) -> bool:
+    """True if ``user`` is entitled to see (after revealing) the petitioners of ``petition``."""
+    from .models import Permission
+
+    if not petition.is_identity_confidential:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if has_permission(user, Permission.VIEW_IDENTITY):
+        return True
+    case = petition.case
+    if case is not None and case.handler_id == user.id:
+        return True
+    if user.has_role(Role.HEAD):
+        units = {petition.unit_id} | ({case.unit_id} if case is not None else set())
+        if user.unit_id in units:
+            return True
+    return False
+
+
+def entitled_condition(user):
+    """SQL condition on Petition: ``user`` may see its petitioners (same rule as may_view_identity)."""
+    from ..cases.models import Case
+    from ..petitions.models import Petition
+    from .models import Permission
+
+    if has_permission(user, Permission.VIEW_IDENTITY):
+        return true()
+    own_cases = select(Case.id).where(Case.handler_id == user.id)
+    if user.has_role(Role.HEAD):
+        headed = select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id))
+        return or_(Petition.is_identity_confidential.is_(false()), Petition.unit_id == user.unit_id,
+                   Petition.case_id.in_(headed))
+    return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(own_cases))
+
+
+def revealed_petition_ids(user) -> frozenset:
+    """Petitions whose identity ``user`` revealed in this login session within the reveal window."""
+    from ..audit.models import AuditEvent
+
+    if not has_request_context() or user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    sid = session.get("sid")
+    if not sid:
+        return frozenset()
+    if "_tiepdan_revealed" not in g:
+        cutoff = utcnow() - timedelta(minutes=int(current_app.config["IDENTITY_REVEAL_MINUTES"]))
+        g._tiepdan_revealed = frozenset(db.session.execute(
+            select(AuditEvent.petition_id).where(
+                and_(AuditEvent.action == REVEAL_ACTION, AuditEvent.actor_id == user.id,
+                     AuditEvent.session_id == sid, AuditEvent.at >= cutoff,
+                     AuditEvent.petition_id.is_not(None)))).scalars())
+    return g._tiepdan_revealed
+
+
+def forget_reveals_cache() -> None:
+    if has_request_context():
+        g.pop("_tiepdan_revealed", None)
+
+
+def shows_identity(user, petition) -> bool:
+    """True if the petitioners of ``petition`` are shown to ``user`` now (not confidential, or revealed)."""
+    if not petition.is_identity_confidential:
+        return True
+    return petition.id in revealed_petition_ids(user) and may_view_identity(user, petition)
+
+
+def shows_identity_on_receipt(user, petition) -> bool:
+    """The receipt slip: also shown to the registering officer shortly after registration."""
+    if shows_identity(user, petition):
+        return True
+    window = timedelta(minutes=int(current_app.config["IDENTITY_CREATOR_MINUTES"]))
+    return (user is not None and getattr(user, "is_authenticated", False)
+            and petition.created_by_id == user.id and petition.created_at is not None
+            and utcnow() - petition.created_at <= window)
