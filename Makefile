@@ -24,6 +24,9 @@ extract-messages: venv
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 # The scheduler (flask scheduler run) runs beside the web server and stops with it (Ctrl-C, or the server exiting).
+# `make run` serves plain http on this machine: a development deployment (production would refuse the
+# default SECRET_KEY, send Secure cookies and count login attempts in Redis).
+run: export FLASK_DEPLOYMENT = development
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

@@ -133,7 +133,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from .core import locking
     from .core.errors import DomainError
+
+    locking.init_app(app)  # the stale-record message gets a "Reload the latest version" link
 
     @app.errorhandler(DomainError)
     def domain_error(err):

@@ -23,7 +23,7 @@ from .units.models import Unit, UnitKind
 from .units.operations import create_unit
 from .users.operations import create_user
 
-DEMO_PASSWORD = "tiepdan2026"
+DEMO_PASSWORD = "tiepdan-demo-2026"
 PROVINCE = 75  # Đồng Nai (Bình Phước merged into it on 1 July 2025)
 
 #: (code, name, kind, parent code, ward code, remote)

@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.config import normalise_db_url
 from app.extensions import db as _db
+from tests.factories import PASSWORD
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _tmpdir = tempfile.mkdtemp(prefix="tiepdan-test-")
@@ -57,6 +58,7 @@ class FreshGClient(FlaskClient):
 def make_app(url: str, **extra):
     config = {
         "TESTING": True,
+        "DEPLOYMENT": "development",  # production refuses a weak SECRET_KEY and sets Secure cookies
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "SERVER_NAME": "localhost",
@@ -109,6 +111,9 @@ def _truncate_all(app):
 @pytest.fixture
 def app(_migrated_app):
     _truncate_all(_migrated_app)
+    from app.security import limiter
+
+    limiter.reset()  # login throttling counts start from zero in every test
     with _migrated_app.app_context():
         from app.deadlines.operations import sync_default_rules
 
@@ -150,7 +155,7 @@ class CsrfClient:
         return self.client.post(url, data=data, **kwargs)
 
 
-def login(client, username: str, password: str = "password123"):
+def login(client, username: str, password: str = PASSWORD):
     c = CsrfClient(client)
     resp = c.post("/login", {"username": username, "password": password})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
@@ -188,7 +193,7 @@ def english(client: CsrfClient, page: str = "/petitions/") -> CsrfClient:
 def login_en(app, world):
     """login_en("head") -> a CsrfClient logged in as that user, with the interface in English."""
 
-    def _login(username: str, password: str = "password123") -> CsrfClient:
+    def _login(username: str, password: str = PASSWORD) -> CsrfClient:
         return english(login(app.test_client(), username, password))
 
     return _login

@@ -13,7 +13,7 @@ from app.units.models import UnitKind
 from app.units.operations import create_unit
 from app.users.operations import create_user
 
-PASSWORD = "password123"
+PASSWORD = "correct-horse-77"
 
 
 @dataclass

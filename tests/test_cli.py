@@ -38,8 +38,8 @@ def test_create_user_with_roles_who_can_then_log_in(app, world, db):
     (["--role", "head", "--unit", "NOPE"], "mat-khau-123", 1, "No unit with code 'NOPE'."),
     (["--role", "boss", "--unit", "TK"], "mat-khau-123", 2, "Invalid value for '--role'"),
     (["--unit", "TK"], "mat-khau-123", 2, "Missing option '--role'"),
-    (["--role", "head", "--unit", "TK"], "short", 1, "The password must have at least 8 characters."),
-    (["--role", "head", "--unit", "TK"], "", 1, "The password must have at least 8 characters."),
+    (["--role", "head", "--unit", "TK"], "short", 1, "The password must have at least 10 characters."),
+    (["--role", "head", "--unit", "TK"], "", 1, "The password must have at least 10 characters."),
 ])
 def test_bad_input_gives_an_error_and_creates_nothing(app, world, db, args, password, exit_code, message):
     before = user_count(db)

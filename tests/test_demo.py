@@ -34,10 +34,10 @@ def test_seed_demo_covers_every_state_and_is_idempotent(app, db):
 def test_demo_logins_can_log_in(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
     out = app.test_cli_runner().invoke(args=["demo-logins"]).output
-    assert "chutich.tk" in out and "tiepdan2026" in out
+    assert "chutich.tk" in out and "tiepdan-demo-2026" in out
     from tests.conftest import login
 
-    login(client, "chutich.tk", "tiepdan2026")
+    login(client, "chutich.tk", "tiepdan-demo-2026")
 
 
 def test_demo_histories_follow_the_story_dates(app, db):

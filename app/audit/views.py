@@ -1,4 +1,20 @@
-"""The audit blueprint."""
-from flask import Blueprint
+"""The audit blueprint: the read-only audit log for administrators and inspectors."""
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from ..core.roles import Role, roles_required
+from . import queries
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN, Role.INSPECTOR)
+def audit_log():
+    filters = queries.parse_filters(request.args)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+    pagination = queries.page_of_events(current_user, filters, page, current_app.config["PAGE_SIZE"])
+    petitions, cases = queries.linked_records(pagination.items, current_user)
+    return render_template("audit/list.html", pagination=pagination, filters=filters, petitions=petitions,
+                           cases=cases, actions=queries.recorded_actions(), action_label=queries.action_label)

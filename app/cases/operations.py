@@ -128,7 +128,8 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
 
 
 def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=None, **_):
-    handler = db.session.get(User, int(handler_id)) if str(handler_id).isdigit() else None
+    raw = str(handler_id)
+    handler = db.session.get(User, int(raw)) if raw.isascii() and raw.isdigit() else None
     if handler is None or not handler.is_active or not handler.has_role(Role.HANDLER):
         raise TransitionRefused(_l("The chosen officer is not an active handling officer."))
     if not handler.unit.is_within(case.unit) and not case.unit.is_within(handler.unit):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..core.scope import get_or_404, in_scope
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..flags.models import FlagKind
 from ..persons.models import Person
 from ..petitions.models import Petition, PetitionKind, PetitionParty
+from ..privacy.policy import entitled_condition
 from ..units.models import Unit
 from ..units.queries import units_in_scope
 from ..users.models import User
@@ -123,7 +124,7 @@ def _parse_date(value: str) -> date | None:
 
 def _parse_int(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def parse_case_filters(args: Mapping[str, str], user, today: date | None = None) -> CaseFilters:
@@ -136,7 +137,7 @@ def parse_case_filters(args: Mapping[str, str], user, today: date | None = None)
     warn = f.warnings.append
 
     def arg(name: str) -> str:
-        return (args.get(name) or "").strip()
+        return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
 
     if state := arg("state"):
         if state == OPEN or state in CaseState._value2member_map_:
@@ -234,14 +235,16 @@ def search_cases(user, filters: CaseFilters):
     if filters.q:
         q = filters.q
         # EXISTS rather than a join: a case with several petitions or petitioners stays one row.
+        # A confidential petitioner's name or CCCD matches only for users entitled to see it.
         by_petition = (
             select(Petition.id)
             .join(PetitionParty, PetitionParty.petition_id == Petition.id, isouter=True)
             .join(Person, Person.id == PetitionParty.person_id, isouter=True)
             .where(Petition.case_id == Case.id,
                    or_(Petition.receipt_no.icontains(q, autoescape=True),
-                       Person.full_name.icontains(q, autoescape=True),
-                       Person.citizen_id.contains(q, autoescape=True)))
+                       and_(entitled_condition(user),
+                            or_(Person.full_name.icontains(q, autoescape=True),
+                                Person.citizen_id.contains(q, autoescape=True)))))
         )
         stmt = stmt.where(or_(Case.number.icontains(q, autoescape=True), Case.title.icontains(q, autoescape=True),
                               by_petition.exists()))

@@ -48,7 +48,7 @@ def state_label(value: str | None) -> str:
 def list_cases():
     filters = queries.parse_case_filters(request.args, current_user)
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and len(page) < 7 else 1
+    page = int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
     pagination = queries.page_of_cases(current_user, filters, page, current_app.config["PAGE_SIZE"])
     today, until = filters.deadline_dates()
     return render_template(

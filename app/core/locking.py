@@ -1,10 +1,15 @@
 """Optimistic locking against stale forms."""
+from urllib.parse import urlsplit
+
+from flask import get_flashed_messages, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .errors import StaleObject
 
 STALE_MESSAGE = _l("Someone else changed this record after you opened it. "
                    "Nothing was saved: reload the page to see their changes, then try again.")
+RELOAD_LABEL = _l("Reload the latest version")
 
 
 def check_version(obj, expected_version) -> None:
@@ -17,3 +22,37 @@ def check_version(obj, expected_version) -> None:
         expected = -1
     if expected != obj.version:
         raise StaleObject(STALE_MESSAGE)
+
+
+def init_app(app) -> None:
+    """Show every stale-record message with a link that reloads the latest version of the page."""
+    app.add_template_global(flashed_messages, "get_flashed_messages")
+
+
+def reload_url() -> str:
+    """The page to reload: this one if it was fetched with GET, else the (same-site) page the form was on."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.path.startswith("/") and not referrer.path.startswith("//") and \
+            referrer.netloc in ("", request.host):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("index")
+
+
+def stale_markup(message: str) -> Markup:
+    return Markup('{} <a class="alert-link" href="{}" data-testid="reload-latest">{}</a>').format(
+        message, reload_url(), RELOAD_LABEL)
+
+
+def flashed_messages(with_categories: bool = False, category_filter=()):
+    """Flask's get_flashed_messages, with the reload link added to the stale-record message."""
+    messages = get_flashed_messages(with_categories=with_categories, category_filter=category_filter)
+    stale = str(STALE_MESSAGE)
+    out = []
+    for item in messages:
+        category, message = item if with_categories else (None, item)
+        if message == stale:
+            message = stale_markup(message)
+        out.append((category, message) if with_categories else message)
+    return out

@@ -46,6 +46,9 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
                        validators=[DataRequired(_l("Choose the kind of petition."))],
                        invalid_choice_message=_l("Choose a kind from the list."))
     is_anonymous = BooleanField(_l("Anonymous petition (no name or a false name)"))
+    is_identity_confidential = BooleanField(
+        _l("The petitioner asks that their identity be kept confidential"),
+        description=_l("A denunciator's identity is always kept confidential."))
     other_petitioners = PersonLinesField(_l("Other petitioners"),
                                          description=_l("One a line: “Full name” or “Full name; CCCD”."))
     signatory_count = IntegerField(
@@ -118,6 +121,7 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
             summary=self.summary.data, content=self.content.data or "",
             petitioners=[] if self.is_anonymous.data else self.petitioners(),
             signatory_count=self.signatory_count.data, is_anonymous=bool(self.is_anonymous.data),
+            is_identity_confidential=bool(self.is_identity_confidential.data),
             source_agency=self.source_agency.data if forwarded else None,
             source_dispatch_no=self.source_dispatch_no.data if forwarded else None,
         )

@@ -19,8 +19,12 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
                       content: str = "", petitioners: list[PersonData] = (), signatory_count: int = 1,
                       is_anonymous: bool = False, source_agency: str | None = None,
                       source_dispatch_no: str | None = None, reception_session=None,
-                      duplicate_of: Petition | None = None) -> Petition:
-    """Enter a petition in the unit's register and give it a receipt number."""
+                      duplicate_of: Petition | None = None, is_identity_confidential: bool = False) -> Petition:
+    """Enter a petition in the unit's register and give it a receipt number.
+
+    A denunciation's petitioners are always confidential (Law on Denunciations 2018 art. 47), whatever
+    ``is_identity_confidential`` says; other kinds are when the petitioner asked for it.
+    """
     if not is_anonymous and not petitioners:
         raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))
     year = received_on.year
@@ -29,6 +33,7 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
         unit=unit, year=year, seq=seq, receipt_no=f"{unit.code}-{year}-{seq:06d}", received_on=received_on,
         channel=Channel(channel), kind=PetitionKind(kind), summary=summary.strip(), content=content or "",
         signatory_count=max(signatory_count, len(petitioners), 1), is_anonymous=is_anonymous,
+        is_identity_confidential=PetitionKind(kind) is PetitionKind.DENUNCIATION or bool(is_identity_confidential),
         source_agency=source_agency or None, source_dispatch_no=source_dispatch_no or None,
         reception_session=reception_session, duplicate_of=duplicate_of, created_by_id=actor.id,
         state=PetitionState.RECEIVED,

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db
 from ..persons.models import Person
+from ..privacy.policy import entitled_condition
 from ..units.models import Unit
 from .models import Channel, Petition, PetitionKind, PetitionParty, PetitionState
 
@@ -79,7 +80,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
     warn = f.warnings.append
 
     def arg(name: str) -> str:
-        return (args.get(name) or "").strip()
+        return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
 
     for name, enum_cls, message in (
         ("kind", PetitionKind, lambda v: _l("Unknown kind of petition “%(value)s”: that filter was ignored.",
@@ -94,7 +95,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
                 warn(message(value))
             setattr(f, name, parsed)
     if unit := arg("unit"):
-        unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
+        unit_id = int(unit) if unit.isascii() and unit.isdigit() and len(unit) < 10 else None
         found = db.session.get(Unit, unit_id) if unit_id else None
         if found is not None and user.oversees(found):
             f.unit_id = found.id
@@ -115,15 +116,19 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
             warn(_l("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
         f.q = q[:MAX_QUERY_LENGTH]
     if page := arg("page"):
-        if page.isdigit() and 0 < int(page) < 10**6:
+        if page.isascii() and page.isdigit() and 0 < int(page) < 10**6:
             f.page = int(page)
         else:
             warn(_l("“%(value)s” is not a page number: showing the first page.", value=page))
     return f
 
 
-def _text_match(q: str):
-    """Receipt number, summary, petitioner name or CCCD contains ``q``, ignoring case (lower() LIKE)."""
+def _text_match(q: str, user):
+    """Receipt number, summary, petitioner name or CCCD contains ``q``, ignoring case (lower() LIKE).
+
+    Names and CCCDs of a confidential petition match only for users entitled to its identity: otherwise
+    a search would tell who the denunciator is.
+    """
     # EXISTS rather than a join: a petition with several petitioners stays one row.
     by_party = (select(PetitionParty.petition_id)
                 .join(Person, Person.id == PetitionParty.person_id)
@@ -131,7 +136,7 @@ def _text_match(q: str):
                        or_(Person.full_name.icontains(q, autoescape=True),
                            Person.citizen_id.contains(q, autoescape=True))))
     return or_(Petition.receipt_no.icontains(q, autoescape=True), Petition.summary.icontains(q, autoescape=True),
-               by_party.exists())
+               and_(entitled_condition(user), by_party.exists()))
 
 
 def filtered_petitions(user, filters: PetitionFilters):
@@ -151,7 +156,7 @@ def filtered_petitions(user, filters: PetitionFilters):
         root = select(Unit.path).where(Unit.id == filters.unit_id).scalar_subquery()
         stmt = stmt.where(Petition.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root))))
     if filters.q:
-        stmt = stmt.where(_text_match(filters.q))
+        stmt = stmt.where(_text_match(filters.q, user))
     return stmt
 
 

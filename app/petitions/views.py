@@ -1,5 +1,6 @@
 """Petitions: the register (list and search), registering one, its detail, receipt slip and decision."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,10 +13,13 @@ from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
 from ..deadlines.queries import deadlines_of_petition
 from ..extensions import db
+from ..privacy.forms import RevealForm
+from ..privacy.masking import may_reveal
 from ..units.queries import units_in_scope
 from . import operations
 from .forms import DecisionForm, DuplicateForm, PetitionForm
 from .models import Channel, PetitionKind, PetitionState
+from .export import export_petitions
 from .queries import (get_petition, parse_petition_filters, petition_by_receipt_no,
                       search_petitions)
 
@@ -33,9 +37,23 @@ def list_petitions():
     per_page = int(current_app.config["PAGE_SIZE"])
     items, total = search_petitions(current_user, filters, per_page=per_page)
     pages = max((total + per_page - 1) // per_page, 1)
+    export_url = url_for("petitions.export", **{k: v for k, v in request.args.items() if k != "page"})
     return render_template("petitions/list.html", items=items, total=total, filters=filters,
                            page=filters.page, pages=pages, units=units_in_scope(current_user),
-                           kinds=PetitionKind, states=PetitionState, channels=Channel)
+                           kinds=PetitionKind, states=PetitionState, channels=Channel, export_url=export_url)
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export():
+    """The register as an Excel workbook, with the list's filters (identities masked as on screen)."""
+    filters = parse_petition_filters(request.args, current_user)
+    result = export_petitions(current_user._get_current_object(), filters)
+    db.session.commit()  # the export's audit event
+    resp = send_file(result.content, mimetype=result.mimetype, as_attachment=True,
+                     download_name=result.filename, max_age=0)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -68,15 +86,22 @@ def _case_url(petition) -> str | None:
         return None
 
 
-def _render_detail(petition, decision_form=None, duplicate_form=None):
+def render_detail(petition, decision_form=None, duplicate_form=None, reveal_form=None):
+    """The petition page; a form given (after a failed submission) is shown with its errors."""
     user = current_user._get_current_object()
     if decision_form is None and operations.can_decide(petition, user):
         decision_form = DecisionForm(petition, formdata=None)
     if duplicate_form is None and operations.can_mark_duplicate(petition, user):
         duplicate_form = DuplicateForm(petition, formdata=None)
+    if reveal_form is None and may_reveal(user, petition):
+        reveal_form = RevealForm(formdata=None)
+        reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
     return render_template("petitions/detail.html", petition=petition, case_url=_case_url(petition),
-                           decision_form=decision_form, duplicate_form=duplicate_form,
+                           decision_form=decision_form, duplicate_form=duplicate_form, reveal_form=reveal_form,
                            deadlines=deadlines_of_petition(petition))
+
+
+_render_detail = render_detail
 
 
 @bp.get("/<int:petition_id>")

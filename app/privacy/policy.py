@@ -45,6 +45,13 @@ def has_permission(user, permission) -> bool:
     return permission in user_permissions(user)
 
 
+def forget_permissions_cache() -> None:
+    """Drop the request's cached permissions (after a grant or a revocation)."""
+    if has_request_context():
+        g.pop("_tiepdan_perms", None)
+        g.pop("_tiepdan_shown", None)
+
+
 def may_view_identity(user, petition) -> bool:
     """True if ``user`` is entitled to see (after revealing) the petitioners of ``petition``."""
     from .models import Permission
@@ -71,11 +78,16 @@ def entitled_condition(user):
     from ..petitions.models import Petition
     from .models import Permission
 
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Petition.is_identity_confidential.is_(false())
     if has_permission(user, Permission.VIEW_IDENTITY):
         return true()
-    own_cases = select(Case.id).where(Case.handler_id == user.id)
+    # correlate(None): used inside a subquery over cases (the case search), these selects must not be
+    # correlated to the enclosing query's cases.
+    own_cases = select(Case.id).where(Case.handler_id == user.id).correlate(None)
     if user.has_role(Role.HEAD):
-        headed = select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id))
+        headed = (select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id))
+                  .correlate(None))
         return or_(Petition.is_identity_confidential.is_(false()), Petition.unit_id == user.unit_id,
                    Petition.case_id.in_(headed))
     return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(own_cases))
@@ -90,26 +102,46 @@ def revealed_petition_ids(user) -> frozenset:
     sid = session.get("sid")
     if not sid:
         return frozenset()
-    if "_tiepdan_revealed" not in g:
+    # Keyed by user and session: the cache must never answer for another user in the same context.
+    cache = g.setdefault("_tiepdan_revealed", {})
+    key = (user.id, sid)
+    if key not in cache:
         cutoff = utcnow() - timedelta(minutes=int(current_app.config["IDENTITY_REVEAL_MINUTES"]))
-        g._tiepdan_revealed = frozenset(db.session.execute(
+        cache[key] = frozenset(db.session.execute(
             select(AuditEvent.petition_id).where(
                 and_(AuditEvent.action == REVEAL_ACTION, AuditEvent.actor_id == user.id,
                      AuditEvent.session_id == sid, AuditEvent.at >= cutoff,
                      AuditEvent.petition_id.is_not(None)))).scalars())
-    return g._tiepdan_revealed
+    return cache[key]
+
+
+def shown_petition_ids(user) -> frozenset:
+    """The revealed petitions that ``user`` is still entitled to (one query for any number of rows)."""
+    from ..petitions.models import Petition
+
+    revealed = revealed_petition_ids(user)
+    if not revealed:
+        return frozenset()
+    cache = g.setdefault("_tiepdan_shown", {})
+    key = (user.id, revealed)
+    if key not in cache:
+        # The same rule as may_view_identity, in SQL: a list does not load each petition's case.
+        cache[key] = frozenset(db.session.execute(
+            select(Petition.id).where(Petition.id.in_(sorted(revealed)), entitled_condition(user))).scalars())
+    return cache[key]
 
 
 def forget_reveals_cache() -> None:
     if has_request_context():
         g.pop("_tiepdan_revealed", None)
+        g.pop("_tiepdan_shown", None)
 
 
 def shows_identity(user, petition) -> bool:
     """True if the petitioners of ``petition`` are shown to ``user`` now (not confidential, or revealed)."""
     if not petition.is_identity_confidential:
         return True
-    return petition.id in revealed_petition_ids(user) and may_view_identity(user, petition)
+    return petition.id in shown_petition_ids(user)
 
 
 def shows_identity_on_receipt(user, petition) -> bool:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.timeutil import VN_TZ, local_to_utc
@@ -59,6 +59,9 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
                                 invalid_choice_message=_l("Choose a kind from the list."))
     petition_summary = StringField(_l("Short summary of the petition"), validators=[Length(max=500)],
                                    filters=[strip], description=_l("Leave empty to use the content."))
+    is_identity_confidential = BooleanField(
+        _l("The petitioner asks that their identity be kept confidential"),
+        description=_l("A denunciator's identity is always kept confidential."))
 
     def __init__(self, units, default_unit=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,5 +127,6 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
             outcome_note=self.outcome_note.data or None,
             petition_kind=PetitionKind(self.petition_kind.data) if received else None,
             petition_summary=(self.petition_summary.data or None) if received else None,
+            identity_confidential=bool(self.is_identity_confidential.data) if received else False,
         )
 

@@ -15,11 +15,13 @@ from .models import ReceptionKind, ReceptionOutcome, ReceptionSession, Reception
 def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, visitors: list[PersonData],
                  people_count: int, content: str, outcome: ReceptionOutcome, host=None,
                  refusal_reason: RefusalReason | None = None, outcome_note: str | None = None,
-                 petition_kind: PetitionKind | None = None, petition_summary: str | None = None):
+                 petition_kind: PetitionKind | None = None, petition_summary: str | None = None,
+                 identity_confidential: bool = False):
     """Record one visit (one person or one delegation); if they hand in a petition, register it too.
 
     Returns ``(session, petition_or_None)``. ``visitors[0]`` is the main visitor; for a delegation the
-    visitors are its chosen representatives.
+    visitors are its chosen representatives. ``identity_confidential``: the petitioner asked that their
+    identity be kept confidential (a denunciation's always is).
     """
     if not actor.has_any_role(Role.RECEPTION, Role.HEAD) or not actor.oversees(unit):
         raise PermissionRefused(_l("You cannot record reception sessions for this unit."))
@@ -50,6 +52,6 @@ def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, vis
             unit=unit, actor=actor, received_on=to_local(received_at).date(), channel=Channel.DESK,
             kind=PetitionKind(petition_kind), summary=(petition_summary or content)[:500], content=content,
             petitioners=[v.person for v in session.visitors], signatory_count=people_count,
-            reception_session=session,
+            reception_session=session, is_identity_confidential=identity_confidential,
         )
     return session, petition

@@ -8,8 +8,8 @@ from ..core.errors import TransitionRefused
 from ..core.roles import Role
 from ..extensions import db
 from .models import User
-
-MIN_PASSWORD_LENGTH = 8
+from .passwords import MIN_PASSWORD_LENGTH, check_password_rules  # noqa: F401  (admin forms use both)
+from .sessions import current_session_id, end_user_sessions
 #: Usernames are typed at login (lower-cased there): 3-64 characters of a-z, 0-9, '.', '_' and '-'.
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 
@@ -31,11 +31,6 @@ def check_self_edit(user: User, actor: User, *, roles, is_active: bool) -> None:
         raise TransitionRefused(_l("You cannot remove your own administrator role."))
 
 
-def check_password_rules(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise TransitionRefused(_l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-
-
 def create_user(*, username: str, full_name: str, unit, roles, password: str, title: str | None = None) -> User:
     """Create an active user with the given roles."""
     username = username.strip().lower()
@@ -46,7 +41,7 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
         raise TransitionRefused(_l("The username %(name)s is taken.", name=username))
     if not roles:
         raise TransitionRefused(_l("Give the user at least one role."))
-    check_password_rules(password)
+    check_password_rules(password, username=username)
     user = User(username=username, full_name=full_name.strip(), unit=unit, title=title, is_active_user=True)
     user.set_password(password)
     user.set_roles(roles)
@@ -57,15 +52,25 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
 
 def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, title: str | None = None,
                 password: str | None = None, actor: User | None = None) -> User:
-    """Change a user's details, roles, unit or active flag (and optionally reset the password)."""
+    """Change a user's details, roles, unit or active flag (and optionally reset the password).
+
+    Deactivating a user or resetting their password ends their open login sessions (a password reset
+    by the user themselves keeps the session they are using).
+    """
     if not roles:
         raise TransitionRefused(_l("Give the user at least one role."))
     check_self_edit(user, actor, roles=roles, is_active=is_active)
     if password:
-        check_password_rules(password)  # refuse before changing anything
+        check_password_rules(password, username=user.username)  # refuse before changing anything
+    was_active = user.is_active
     user.full_name, user.unit, user.title, user.is_active_user = full_name.strip(), unit, title, is_active
     user.set_roles(roles)
     if password:
         user.set_password(password)
     db.session.flush()
+    if was_active and not is_active:
+        end_user_sessions(user, "deactivated", actor=actor)
+    elif password:
+        keep = current_session_id() if actor is not None and actor.id == user.id else None
+        end_user_sessions(user, "password_changed", actor=actor, keep=keep)
     return user

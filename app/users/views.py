@@ -1,39 +1,69 @@
 """Login and logout."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..audit.operations import record
 from ..extensions import db, login_manager
+from ..security import limiter
 from .forms import LoginForm
-from .models import User
+from .passwords import dummy_check
 from .queries import user_by_username
+from .sessions import clear_cookie_session, end_session, start_session, user_for_session
 
 bp = Blueprint("users", __name__)
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    # Only a cookie naming an open session of this (active) user logs in: a replayed cookie does not.
+    return user_for_session(user_id, session.get("sid"))
+
+
+def _account_key() -> str:
+    """Throttling key of the account a login attempt is for (the name as typed, lower-cased)."""
+    return "account:" + (request.form.get("username") or "").strip().lower()[:64]
+
+
+def _ip_key() -> str:
+    return "ip:" + (request.remote_addr or "unknown")
+
+
+def _failed(_response) -> bool:
+    """Count an attempt against the limits only when the password was checked and refused."""
+    return bool(g.get("login_failed"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], key_func=_ip_key, methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = user_by_username(form.username.data)
-        if user is None or not user.is_active or not user.check_password(form.password.data):
+        if user is None:
+            dummy_check(form.password.data)  # as slow as a real check: timing does not reveal the name
+            ok = False
+        else:
+            ok = user.check_password(form.password.data) and user.is_active
+        if not ok:
+            g.login_failed = True
+            # The typed name is stored only when it is a real username: a password typed into the name
+            # field by mistake must not end up in the log.
+            record("auth.login_failed", actor=user, detail={"username": user.username} if user else None)
+            db.session.commit()
             flash(_("Wrong username or password."), "danger")
         else:
-            locale = session.get("locale")
-            session.clear()  # a fresh session at login
-            if locale:
-                session["locale"] = locale
-            login_user(user, remember=form.remember.data)
+            start_session(user)  # a new session id, in an emptied cookie session
+            login_user(user)
+            record("auth.login", actor=user)
+            db.session.commit()
             target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
+            if not target.startswith("/") or target.startswith(("//", "/\\")):
                 target = url_for("index")
             return redirect(target)
     return render_template("users/login.html", form=form)
@@ -42,10 +72,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    locale = session.get("locale")
+    end_session(session.get("sid"), "logout")
+    record("auth.logout", actor=current_user)
+    db.session.commit()
     logout_user()
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    clear_cookie_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("users.login"))

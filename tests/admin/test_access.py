@@ -43,8 +43,8 @@ def test_other_roles_get_403_on_every_admin_route(login_en, world, db, username)
         else:
             resp = client.post(url, {"code": "NEW", "name": "x", "kind": "other", "username": "new.user",
                                      "full_name": "x", "roles": ["admin"], "unit_id": world.units["DN"].id,
-                                     "parent_id": world.units["DN"].id, "password": "password123",
-                                     "confirm": "password123", "is_active": "y"}, token_from="/admin/units")
+                                     "parent_id": world.units["DN"].id, "password": "correct-horse-77",
+                                     "confirm": "correct-horse-77", "is_active": "y"}, token_from="/admin/units")
         refused[(method, url)] = resp.status_code
     assert set(refused.values()) == {403}, refused
     db.session.rollback()
@@ -98,8 +98,8 @@ def test_admin_of_a_commune_cannot_create_outside_their_subtree(tk_admin, world,
                                               "parent_id": world.units["TL"].id})  # ... and refused
     assert has_error(resp.get_data(as_text=True), "parent_id", "Choose a parent unit among the units you manage.")
     resp = tk_admin.post("/admin/users/new", {"username": "tinh.moi", "full_name": "Cán bộ tỉnh", "roles": ["head"],
-                                              "unit_id": world.units["DN"].id, "password": "password123",
-                                              "confirm": "password123"})
+                                              "unit_id": world.units["DN"].id, "password": "correct-horse-77",
+                                              "confirm": "correct-horse-77"})
     assert has_error(resp.get_data(as_text=True), "unit_id", "Choose a unit among the units you manage.")
     # Nor move one of their units out of it.
     resp = tk_admin.post(f"/admin/units/{world.units['TKVP'].id}/edit", {
@@ -120,5 +120,5 @@ def test_admin_of_a_commune_creates_units_and_users_inside_it(tk_admin, world, d
     assert new.path == f"{world.units['TKVP'].path}{new.id}/"
     resp = tk_admin.post("/admin/users/new", {"username": "ap2.truong", "full_name": "Trưởng ấp",
                                               "roles": ["reception"], "unit_id": new.id,
-                                              "password": "password123", "confirm": "password123"})
+                                              "password": "correct-horse-77", "confirm": "correct-horse-77"})
     assert resp.status_code == 302

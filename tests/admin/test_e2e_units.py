@@ -11,7 +11,7 @@ def test_province_change_reloads_the_wards_and_the_unit_is_saved(live_server, br
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(live_server + "/login")
     page.fill("#username", "admin")
-    page.fill("#password", "password123")
+    page.fill("#password", "correct-horse-77")
     page.press("#password", "Enter")
     page.wait_for_url(live_server + "/admin/units")
     page.goto(live_server + "/admin/units/new")

@@ -99,7 +99,7 @@ def test_create_user_who_can_then_log_in(admin, world, db, app):
     ({"username": "h" * 65}, "username", "The username must have 3 to 64 characters"),
     ({"username": ""}, "username", "Enter a username."),
     ({"full_name": " "}, "full_name", "Enter the full name."),
-    ({"password": "short12", "confirm": "short12"}, "password", "The password must have at least 8 characters."),
+    ({"password": "short12", "confirm": "short12"}, "password", "The password must have at least 10 characters."),
     ({"password": "", "confirm": ""}, "password", "Enter a password."),
     ({"confirm": "mat-khau-124"}, "confirm", "The two passwords do not match."),
     ({"roles": None}, "roles-0", "Choose at least one role."),
@@ -161,9 +161,9 @@ def test_new_password_replaces_the_old_one(admin, world, db, app):
     resp = admin.post(url, edit_data(world, "head", password="new-pass-1", confirm="new-pass-2"))
     assert has_error(resp.get_data(as_text=True), "confirm", "The two passwords do not match.")
     resp = admin.post(url, edit_data(world, "head", password="short", confirm="short"))
-    assert has_error(resp.get_data(as_text=True), "password", "The password must have at least 8 characters.")
+    assert has_error(resp.get_data(as_text=True), "password", "The password must have at least 10 characters.")
     resp = admin.post(url, edit_data(world, "head", confirm="new-pass-1"))
-    assert has_error(resp.get_data(as_text=True), "password", "The password must have at least 8 characters.")
+    assert has_error(resp.get_data(as_text=True), "password", "The password must have at least 10 characters.")
     assert can_log_in(app, "head", PASSWORD)
     assert admin.post(url, edit_data(world, "head", password="new-pass-1", confirm="new-pass-1")).status_code == 302
     assert can_log_in(app, "head", "new-pass-1") and not can_log_in(app, "head", PASSWORD)

@@ -205,7 +205,7 @@ def test_the_list_runs_a_fixed_number_of_queries(world, db, login_en):
     # that the page loads for its filter, so only eager loading keeps their names from costing a query each.
     for i in range(3):
         officer = create_user(username=f"dn_handler{i}", full_name=f"Chuyên viên tỉnh {i}", unit=world.units["DN"],
-                              roles=[Role.HANDLER], password="password123")
+                              roles=[Role.HANDLER], password="correct-horse-77")
         case = create_case(world, S.ACCEPTED, kind=PetitionKind.DENUNCIATION,
                            petitioners=[person(f"Người {i}", f"07900000010{i}")])
         perform(case, A.ASSIGN, world.users["head"], handler_id=officer.id)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def log_in(page, base, username):
     page.goto(f"{base}/login")
     page.fill("#username", username)
-    page.fill("#password", "password123")
+    page.fill("#password", "correct-horse-77")
     page.click("form.card button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url

@@ -101,7 +101,7 @@ def test_a_head_who_is_also_the_handler_gets_one(world):
     from app.cases.operations import perform
 
     both = create_user(username="both", full_name="Lý Văn Kiêm", unit=world.units["TK"],
-                       roles=[Role.HEAD, Role.HANDLER], password="password123")
+                       roles=[Role.HEAD, Role.HANDLER], password="correct-horse-77")
     case = overdue_case(world, state=CaseState.ACCEPTED)
     perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=both.id)
     db.session.commit()

@@ -11,7 +11,8 @@ from tests.petitions.helpers import text
 
 @pytest.fixture
 def tk_petition(world, db):
-    p = create_petition(world, kind=PetitionKind.DENUNCIATION, received_on=date(2025, 8, 4),
+    # A complaint: a denunciator's identity is masked (see tests/privacy).
+    p = create_petition(world, kind=PetitionKind.COMPLAINT, received_on=date(2025, 8, 4),
                         summary="Tố cáo cán bộ thu tiền trái phép",
                         petitioners=[PersonData("Nguyễn Văn An", "079123456789", phone="0912345678",
                                                 province_code=75, ward_code=25357, address_line="Ấp 3")])
@@ -39,7 +40,7 @@ def test_unknown_petition_is_404(login_as, world):
 def test_detail_shows_fields_petitioners_and_history(login_en, tk_petition):
     page = text(login_en("handler").get(f"/petitions/{tk_petition.id}"))
     assert tk_petition.receipt_no in page
-    assert "Tố cáo cán bộ thu tiền trái phép" in page and "Denunciation" in page
+    assert "Tố cáo cán bộ thu tiền trái phép" in page and "Complaint" in page
     assert "Nguyễn Văn An" in page and "079123456789" in page and "0912345678" in page
     assert "Ấp 3, Xã Tân Khai, Đồng Nai" in page
     assert "Registered" in page and "Nguyễn Thị Tiếp" in page
@@ -50,7 +51,7 @@ def test_receipt_slip(login_en, tk_petition):
     page = text(login_en("inspector").get(f"/petitions/{tk_petition.id}/receipt"))
     assert f'data-testid="receipt-no">{tk_petition.receipt_no}<' in page
     for expected in ("PETITION RECEIPT", "SOCIALIST REPUBLIC OF VIETNAM", "Independence – Freedom – Happiness",
-                     "UBND xã Tân Khai", "UBND tỉnh Đồng Nai", "04/08/2025", "Nguyễn Văn An", "Denunciation",
+                     "UBND xã Tân Khai", "UBND tỉnh Đồng Nai", "04/08/2025", "Nguyễn Văn An", "Complaint",
                      "Tố cáo cán bộ thu tiền trái phép", "Nguyễn Thị Tiếp"):
         assert expected in page, expected
     assert '<button type="button" class="btn btn-primary btn-sm" data-action="print">' in page

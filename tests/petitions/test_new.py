@@ -56,7 +56,9 @@ def test_register_by_post(officer, world, db):
     after = row_counts()
     assert after["petitions"] - before["petitions"] == 1 and after["reception_sessions"] == 0
     page = text(officer.get(resp.headers["Location"]))
-    assert f"Petition {petition.receipt_no} registered." in page and "Phạm Thị Dung" in page
+    assert f"Petition {petition.receipt_no} registered." in page
+    # A denunciation: its petitioner's identity is confidential, masked on the page (see tests/privacy).
+    assert petition.is_identity_confidential and "Phạm Thị Dung" not in page and "Identity protected" in page
 
 
 @pytest.mark.parametrize("channel", ["transferred", "deputy", "front"])

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 def login(page, base, username="reception"):
     page.goto(f"{base}/login")
     page.fill("#username", username)
-    page.fill("#password", "password123")
+    page.fill("#password", "correct-horse-77")
     page.press("#password", "Enter")
     page.wait_for_url(re.compile(r".*/reception/$"))
 

@@ -183,7 +183,7 @@ def test_flask_scheduler_run_catches_up_at_start_and_stops_on_sigterm(app, world
     db.session.remove()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
-           "FLASK_SCHEDULER_LEASE_SECONDS": "6", "PYTHONUNBUFFERED": "1"}
+           "FLASK_SCHEDULER_LEASE_SECONDS": "6", "PYTHONUNBUFFERED": "1", "FLASK_DEPLOYMENT": "development"}
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []

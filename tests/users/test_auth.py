@@ -19,7 +19,7 @@ def test_empty_login_form_shows_field_messages(client, world):
 
 
 def test_login_without_csrf_token_is_refused(client, world):
-    resp = client.post("/login", data={"username": "head", "password": "password123"})
+    resp = client.post("/login", data={"username": "head", "password": "correct-horse-77"})
     assert resp.status_code == 400
     assert client.get("/cases/").status_code == 302
 
@@ -27,7 +27,7 @@ def test_login_without_csrf_token_is_refused(client, world):
 def test_deactivated_user_cannot_log_in(client, world, db):
     world.users["handler"].is_active_user = False
     db.session.commit()
-    resp = CsrfClient(client).post("/login", {"username": "handler", "password": "password123"})
+    resp = CsrfClient(client).post("/login", {"username": "handler", "password": "correct-horse-77"})
     assert resp.status_code == 200
     assert client.get("/cases/").status_code == 302
 
@@ -54,7 +54,7 @@ def test_logout_needs_post_and_ends_the_session(client, world):
 
 def test_open_redirect_after_login_is_refused(client, world):
     resp = CsrfClient(client).post("/login?next=//evil.example/x", {"username": "head",
-                                                                  "password": "password123"},
+                                                                  "password": "correct-horse-77"},
                                    token_from="/login")
     assert resp.status_code == 302
     assert "evil.example" not in resp.headers["Location"]

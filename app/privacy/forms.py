@@ -1,0 +1,37 @@
+"""Forms of the privacy screens: revealing a confidential identity, granting and revoking permissions."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..core.roles import Role
+from ..persons.forms import strip
+from .models import Permission
+
+REASON_MIN = 10
+REASON_MAX = 500
+
+
+class RevealForm(FlaskForm):
+    """Reveal the petitioners of a confidential petition: the reason is required and audited."""
+
+    reason = TextAreaField(
+        _l("Reason for revealing the identity"),
+        validators=[DataRequired(_l("Write why you need to see the petitioner's identity.")),
+                    Length(min=REASON_MIN, max=REASON_MAX,
+                           message=_l("Write the reason in %(min)d to %(max)d characters."))],
+        filters=[strip],
+        description=_l("Recorded in the audit log with your name and the time."))
+    #: Where to go back to (a local path: the petition or its case).
+    next = HiddenField()
+
+
+class PermissionForm(FlaskForm):
+    """Grant or revoke one permission of one role."""
+
+    role = SelectField(_l("Role"), choices=Role.lazy_choices(),
+                       validators=[DataRequired(_l("Choose a role."))],
+                       invalid_choice_message=_l("Choose a role from the list."))
+    permission = SelectField(_l("Permission"), choices=Permission.lazy_choices(),
+                             validators=[DataRequired(_l("Choose a permission."))],
+                             invalid_choice_message=_l("Choose a permission from the list."))
