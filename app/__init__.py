@@ -54,8 +54,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
 
     from . import security
+    from .privacy import logs as privacy_logs
 
     security.init_app(app)
+    privacy_logs.init_app(app)  # no query strings (a searched name) in access logs
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)

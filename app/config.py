@@ -35,6 +35,11 @@ class DefaultConfig:
     #: Login attempts allowed per account name and per client address.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+    #: Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For/-Proto are trusted.
+    #: Set to 1 behind nginx, or every client looks like 127.0.0.1 to the per-IP login limit.
+    TRUSTED_PROXIES = 0
+    #: Redirect http to https in the app (production only); usually the proxy does it.
+    FORCE_HTTPS = False
 
     # Uploads (app/attachments).
     #: Largest request body; a bigger upload is answered 413.

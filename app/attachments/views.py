@@ -8,6 +8,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.db import writes_on_get
 from ..cases.queries import get_case
 from ..core.errors import DomainError
 from ..extensions import db
@@ -144,6 +145,7 @@ def _upload(petition=None, case=None):
 
 
 @bp.get("/<int:attachment_id>")
+@writes_on_get
 @security_headers(content_security_policy=DOWNLOAD_CSP)
 @login_required
 def download(attachment_id: int):
@@ -165,7 +167,7 @@ def download(attachment_id: int):
     db.session.commit()
     resp = send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.original_name,
                      etag=False, max_age=None, conditional=False)
-    pass
+    resp.headers.update(DOWNLOAD_HEADERS)
     return resp
 
 

@@ -54,6 +54,12 @@ def init_app(app) -> None:
     _installed = True
 
 
+def _guarded_tables() -> frozenset:
+    from ..extensions import db
+
+    return frozenset(db.metadata.tables)
+
+
 def _table_of(obj) -> str:
     return inspect(obj).mapper.persist_selectable.name
 
@@ -99,8 +105,8 @@ def _before_execute(conn, clauseelement, multiparams, params, execution_options)
     if not isinstance(clauseelement, (Update, Delete)):
         return
     table = getattr(clauseelement.table, "name", None)
-    if table is None:
-        return
+    if table is None or table not in _guarded_tables():
+        return  # not one of the app's tables (e.g. Alembic's alembic_version)
     if isinstance(clauseelement, Update) and table in APPEND_ONLY_TABLES:
         _refuse_update(table, "UPDATE statement")
     if isinstance(clauseelement, Delete) and table not in BULK_DELETABLE_TABLES:

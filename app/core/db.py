@@ -52,8 +52,26 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        read_only = (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+                     and not _view_writes_on_get())
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes (an audit row for a download or an export).
+
+    On SQLite such a request starts with BEGIN IMMEDIATE like a POST: a deferred transaction that reads
+    and then writes fails at once with "database is locked" if another writer committed in between.
+    """
+    view.writes_on_get = True
+    return view
+
+
+def _view_writes_on_get() -> bool:
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes_on_get", False))
 
 
 def _unicode_lower(value):

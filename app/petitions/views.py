@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
 
+from ..core.db import writes_on_get
 from ..cases.queries import case_by_number
 from ..core.errors import DomainError, StaleObject
 from ..core.locking import STALE_MESSAGE
@@ -44,6 +45,7 @@ def list_petitions():
 
 
 @bp.get("/export.xlsx")
+@writes_on_get
 @login_required
 def export():
     """The register as an Excel workbook, with the list's filters (identities masked as on screen)."""

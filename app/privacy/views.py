@@ -3,7 +3,7 @@
 It also gives every template the identity helpers (``shows_identity(petition)`` ...), so templates never
 decide on their own whether a petitioner is shown.
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -98,7 +98,7 @@ def reveals(petition_id: int):
 @roles_required(Role.ADMIN)
 def permissions():
     return render_template("privacy/permissions.html", granted=queries.role_permissions(), roles=list(Role),
-                           permissions=list(Permission), form=PermissionForm(formdata=None), active="permissions")
+                           permissions=list(Permission))
 
 
 @bp.post("/permissions/<any(grant, revoke):action>")

@@ -310,6 +310,23 @@ def test_download_follows_the_owner_scope(login_en, petition, files_dir, usernam
         assert "a.pdf" not in text(login_en(username).get("/petitions/"))
 
 
+@pytest.mark.parametrize("username, status, removal", [
+    ("head", 200, 302), ("handler", 200, 302), ("reception", 200, 403), ("inspector", 200, 403),
+    ("admin", 200, 403), ("handler2", 404, 404), ("tl_head", 404, 404), ("tl_handler", 404, 404),
+])
+def test_case_file_scope(login_en, case, files_dir, username, status, removal):
+    url, page = c_urls(case)
+    h.upload(login_en("handler"), url, page, h.PNG, "map.png")
+    att = only_attachment()
+    client = login_en(username)
+    resp = client.get(f"/attachments/{att.id}", buffered=True)
+    assert resp.status_code == status
+    assert (resp.data == h.PNG) is (status == 200)
+    resp = client.post(f"/attachments/{att.id}/remove", {"reason": "Nhầm vụ việc"}, token_from="/petitions/")
+    assert resp.status_code == removal
+    assert only_attachment().is_removed is (removal == 302)
+
+
 def test_unknown_attachment_is_404(login_en, world):
     assert login_en("admin").get("/attachments/424242").status_code == 404
 
@@ -437,3 +454,14 @@ def test_removal_is_post_only(login_en, petition, files_dir):
     att = only_attachment()
     assert login_en("head").get(f"/attachments/{att.id}/remove").status_code == 405
     assert not only_attachment().is_removed
+
+
+def test_names_and_descriptions_are_escaped(login_en, petition, files_dir):
+    url, page = p_urls(petition)
+    client = login_en("reception")
+    resp = h.upload(client, url, page, h.PDF, "<img src=x onerror=alert(1)>.pdf",
+                    description="<script>alert(2)</script>")
+    raw = resp.get_data(as_text=True)
+    assert "<script>alert(2)" not in raw and "&lt;script&gt;alert(2)&lt;/script&gt;" in raw
+    assert "<img src=x" not in raw
+    assert only_attachment().original_name == "img src=x onerror=alert(1).pdf"
