@@ -4,9 +4,10 @@ A province (Đồng Nai, with its real 2025 code from vietnam-provinces), depart
 officers of every role, citizens, reception sessions, and petitions and cases in every state — all
 created through the same operations the screens use, so the histories are genuine.
 """
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from .cases.models import Case, CaseAction, CaseState, Complexity, Outcome
 from .cases.operations import perform
@@ -77,16 +78,26 @@ def _person(i: int) -> PersonData:
                       address_line=line)
 
 
-def _backdate(obj, when: datetime) -> None:
-    """Give the event the operation just wrote the time the demo story says it happened."""
+@contextmanager
+def _story_time(when: datetime):
+    """Stamp the history events written inside the block with the time the demo story says.
+
+    History is append-only (an event is never updated afterwards), so the time is set as it is inserted.
+    """
     from .cases.models import CaseEvent
     from .petitions.models import PetitionEvent
 
-    model, key = (CaseEvent, CaseEvent.case_id) if isinstance(obj, Case) else (PetitionEvent,
-                                                                              PetitionEvent.petition_id)
-    db.session.flush()
-    last = db.session.scalars(select(model).where(key == obj.id).order_by(model.id.desc()).limit(1)).one()
-    last.at = when
+    def stamp(_mapper, _conn, target):
+        target.at = when
+
+    for model in (CaseEvent, PetitionEvent):
+        event.listen(model, "before_insert", stamp)
+    try:
+        yield
+        db.session.flush()
+    finally:
+        for model in (CaseEvent, PetitionEvent):
+            event.remove(model, "before_insert", stamp)
 
 
 def seed_demo() -> bool:
@@ -114,9 +125,8 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def _visit(**kwargs) -> None:
     """Record a demo visit; the petition it brings is registered at the time of the visit."""
-    _session, petition = record_visit(**kwargs)
-    if petition is not None:
-        _backdate(petition, kwargs["received_at"])
+    with _story_time(kwargs["received_at"]):
+        record_visit(**kwargs)
 
 
 def _seed_sessions(units, users, today: date) -> None:
@@ -206,64 +216,63 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
     for unit_code, kind, ago, summary, who, decision, details in OTHER_PETITIONS:
         rec = users[STAFF[unit_code][0]]
         received = today - timedelta(days=ago)
-        petition = register_petition(unit=units[unit_code], actor=rec, received_on=received,
-                                     channel=Channel.POST if ago % 2 else Channel.ONLINE, kind=kind,
-                                     summary=summary, content=summary + ".", petitioners=[_person(who)])
-        _backdate(petition, _at(received, 8, 30))
+        with _story_time(_at(received, 8, 30)):
+            petition = register_petition(unit=units[unit_code], actor=rec, received_on=received,
+                                         channel=Channel.POST if ago % 2 else Channel.ONLINE, kind=kind,
+                                         summary=summary, content=summary + ".", petitioners=[_person(who)])
         if decision is not PetitionState.RECEIVED:
-            decide_petition(petition, rec, decision, **details)
-            _backdate(petition, _at(received + timedelta(days=2), 10))
+            with _story_time(_at(received + timedelta(days=2), 10)):
+                decide_petition(petition, rec, decision, **details)
 
     for unit_code, kind, ago, summary, who, final, extra in STORIES:
         rec_name, head_name, handler_name = STAFF[unit_code]
         rec, head, handler = users[rec_name], users[head_name], users.get(handler_name)
         received = today - timedelta(days=ago)
-        petition = register_petition(
-            unit=units[unit_code], actor=rec, received_on=received, channel=Channel.DESK, kind=kind,
-            summary=summary, content=summary + ". Đề nghị cơ quan có thẩm quyền xem xét, giải quyết.",
-            petitioners=[_person(who)], signatory_count=1)
-        _backdate(petition, _at(received, 9))
+        with _story_time(_at(received, 9)):
+            petition = register_petition(
+                unit=units[unit_code], actor=rec, received_on=received, channel=Channel.DESK, kind=kind,
+                summary=summary, content=summary + ". Đề nghị cơ quan có thẩm quyền xem xét, giải quyết.",
+                petitioners=[_person(who)], signatory_count=1)
         accepted = received + timedelta(days=5)
-        decide_petition(petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1)
-        _backdate(petition, _at(accepted, 10))
+        with _story_time(_at(accepted, 10)):
+            decide_petition(petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1)
         case: Case = petition.case
-        _backdate(case, _at(accepted, 10))
         if final is CaseState.ACCEPTED:
             continue
         step = accepted + timedelta(days=2)
-        perform(case, CaseAction.ASSIGN, head, handler_id=handler.id,
-                complexity=extra.get("complexity", Complexity.NORMAL), note="Giao xác minh, báo cáo kết quả.")
-        _backdate(case, _at(step, 14))
+        with _story_time(_at(step, 14)):
+            perform(case, CaseAction.ASSIGN, head, handler_id=handler.id,
+                    complexity=extra.get("complexity", Complexity.NORMAL), note="Giao xác minh, báo cáo kết quả.")
         if final in (CaseState.SUSPENDED, CaseState.WITHDRAWN, CaseState.TERMINATED):
             action, note = {
                 CaseState.SUSPENDED: (CaseAction.SUSPEND, "Tạm đình chỉ chờ kết quả giám định của cơ quan chuyên môn."),
                 CaseState.WITHDRAWN: (CaseAction.WITHDRAW, "Người khiếu nại có đơn rút toàn bộ nội dung khiếu nại."),
                 CaseState.TERMINATED: (CaseAction.TERMINATE, "Người khiếu nại chết, không có người thừa kế quyền."),
             }[final]
-            perform(case, action, head, note=note)
-            _backdate(case, _at(step + timedelta(days=10), 9))
+            with _story_time(_at(step + timedelta(days=10), 9)):
+                perform(case, action, head, note=note)
             continue
         if final is CaseState.ASSIGNED:
             continue
         decided = min(step + timedelta(days=25), today - timedelta(days=3))
         prefix = {PetitionKind.DENUNCIATION: "KL", PetitionKind.COMPLAINT: "QĐ"}.get(kind, "TL")
-        perform(case, CaseAction.RESOLVE, handler, decision_no=f"{case.seq:02d}/{prefix}-UBND",
-                decision_on=decided, outcome=extra.get("outcome", Outcome.ANSWERED),
-                decision_summary="Kết quả xác minh và kết luận theo báo cáo của cán bộ xử lý.",
-                enforcement_required=extra.get("enforcement"),
-                enforcement_due_on=decided + timedelta(days=30) if extra.get("enforcement") else None)
-        _backdate(case, _at(decided, 16))
+        with _story_time(_at(decided, 16)):
+            perform(case, CaseAction.RESOLVE, handler, decision_no=f"{case.seq:02d}/{prefix}-UBND",
+                    decision_on=decided, outcome=extra.get("outcome", Outcome.ANSWERED),
+                    decision_summary="Kết quả xác minh và kết luận theo báo cáo của cán bộ xử lý.",
+                    enforcement_required=extra.get("enforcement"),
+                    enforcement_due_on=decided + timedelta(days=30) if extra.get("enforcement") else None)
         if final is CaseState.RESOLVED:
             continue
         if extra.get("enforcement"):
             done = min(decided + timedelta(days=20), today - timedelta(days=1))
-            perform(case, CaseAction.ENFORCE, handler, enforced_on=done,
-                    enforcement_result="Đã tổ chức thực hiện xong; công dân đã nhận và ký biên bản.")
-            _backdate(case, _at(done, 15))
+            with _story_time(_at(done, 15)):
+                perform(case, CaseAction.ENFORCE, handler, enforced_on=done,
+                        enforcement_result="Đã tổ chức thực hiện xong; công dân đã nhận và ký biên bản.")
             if final is CaseState.ENFORCED:
                 continue
-        perform(case, CaseAction.CLOSE, head, note="Lưu hồ sơ vụ việc.")
-        _backdate(case, _at(today - timedelta(days=1), 11))
+        with _story_time(_at(today - timedelta(days=1), 11)):
+            perform(case, CaseAction.CLOSE, head, note="Lưu hồ sơ vụ việc.")
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.core.timeutil import local_today
 from app.cases.models import CaseAction, CaseState, Outcome
 from app.cases.operations import perform
 from app.core.roles import Role
@@ -66,7 +67,7 @@ def create_petition(world: World, *, unit="TK", actor="reception", kind=Petition
                     received_on: date | None = None, summary="Khiếu nại quyết định thu hồi đất",
                     petitioners=None, **kw):
     return register_petition(
-        unit=world.units[unit], actor=world.users[actor], received_on=received_on or date.today() - timedelta(3),
+        unit=world.units[unit], actor=world.users[actor], received_on=received_on or local_today() - timedelta(3),
         channel=kw.pop("channel", Channel.DESK), kind=kind, summary=summary,
         content=kw.pop("content", "Nội dung đơn"), petitioners=petitioners or [person()], **kw)
 
@@ -93,11 +94,11 @@ def create_case(world: World, state: CaseState = CaseState.ACCEPTED, *, unit="TK
         return case
     outcome = {PetitionKind.COMPLAINT: Outcome.PARTLY_UPHELD, PetitionKind.DENUNCIATION: Outcome.UNTRUE}.get(
         kind, Outcome.ANSWERED)
-    perform(case, CaseAction.RESOLVE, world.users[handler], decision_no="12/QĐ-UBND", decision_on=date.today(),
+    perform(case, CaseAction.RESOLVE, world.users[handler], decision_no="12/QĐ-UBND", decision_on=local_today(),
             outcome=outcome, enforcement_required=enforcement_required)
     if state is CaseState.RESOLVED:
         return case
-    perform(case, CaseAction.ENFORCE, world.users[handler], enforced_on=date.today(),
+    perform(case, CaseAction.ENFORCE, world.users[handler], enforced_on=local_today(),
             enforcement_result="Đã chi trả bồi thường")
     if state is CaseState.ENFORCED:
         return case

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.core.timeutil import local_today
 from app.cases.models import CaseState
 from app.deadlines.admin_queries import package_is_working_day
 from app.deadlines.engine import load_calendar
@@ -73,7 +74,7 @@ def test_another_year_shows_its_own_days(admin, world):
     assert 'data-testid="no-overrides"' in page and "No changed days in 2024." in page
     assert "Working-day calendar 2024" in page
     # A year outside the supported range falls back to the current one.
-    assert f"Working-day calendar {date.today().year}" in text(admin.get("/admin/calendar?year=99999"))
+    assert f"Working-day calendar {local_today().year}" in text(admin.get("/admin/calendar?year=99999"))
 
 
 def test_vietnamese_names_when_the_interface_is_vietnamese(login_as, world):

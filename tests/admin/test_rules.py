@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.core.timeutil import local_today
 from app.cases.models import CaseState
 from app.deadlines.engine import Facts, find_rule, load_calendar
 from app.deadlines.models import Clock, ClockStatus, DayUnit, DeadlineRule, DeadlineRuleChange, Stage
@@ -67,7 +68,7 @@ def new_rule_data(world, **changes) -> dict:
     data = {"unit_id": str(world.units["TK"].id), "kind": "recommendation", "stage": "resolution",
             "instance": "", "complexity": "", "is_remote": "", "min_sites": "", "limit_days": "15", "unit": "d",
             "max_extensions": "0", "extension_days": "", "legal_basis": "Quyết định 45/QĐ-UBND của UBND xã Tân Khai",
-            "is_verified": "y", "effective_from": (date.today() - timedelta(30)).isoformat(), "effective_to": "",
+            "is_verified": "y", "effective_from": (local_today() - timedelta(30)).isoformat(), "effective_to": "",
             "reason": "Quyết định 45/QĐ-UBND ngày 02/01/2026"}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -268,7 +269,7 @@ def test_create_a_unit_rule_used_for_that_unit_only(admin, world, db):
     change = db.session.execute(select(DeadlineRuleChange).where(DeadlineRuleChange.rule_id == new.id)).scalar_one()
     assert (json.loads(change.changes), change.reason, change.actor_id) == (
         "created", "Quyết định 45/QĐ-UBND ngày 02/01/2026", world.users["admin"].id)
-    today = date.today()
+    today = local_today()
     tk_path, tkvp_path, tl_path = (world.units[c].path for c in ("TK", "TKVP", "TL"))
     assert find_rule(Stage.RESOLUTION, Facts(kind="recommendation", unit_path=tk_path), today).id == new.id
     assert find_rule(Stage.RESOLUTION, Facts(kind="recommendation", unit_path=tkvp_path), today).id == new.id
@@ -295,7 +296,7 @@ def test_a_new_rule_starting_later_leaves_running_clocks_alone(admin, world, db)
     case = create_case(world, CaseState.ASSIGNED, kind=PetitionKind.RECOMMENDATION)
     db.session.commit()
     due = clock(db, case).due_on
-    resp = admin.post("/admin/rules/new", new_rule_data(world, effective_from=(date.today() + timedelta(1)).isoformat()))
+    resp = admin.post("/admin/rules/new", new_rule_data(world, effective_from=(local_today() + timedelta(1)).isoformat()))
     assert resp.status_code == 302
     assert "0 open deadlines got a new due date." in text(admin.get(resp.location))
     assert (clock(db, case).limit_days, clock(db, case).due_on) == (30, due)

@@ -1,5 +1,5 @@
 """The case workflow at the operation level: every (action, state) pair, every role, required fields, locking."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from app.cases.models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Outcome
 from app.cases.operations import STAMPS, perform
 from app.core.errors import PermissionRefused, StaleObject, TransitionRefused
-from app.core.timeutil import utcnow
+from app.core.timeutil import utcnow, local_today
 from app.petitions.models import PetitionKind
 from tests.factories import create_case
 
@@ -53,7 +53,7 @@ USERS = ["reception", "handler", "handler2", "head", "phead", "tl_head", "tl_han
 
 def fields_for(action: CaseAction, world) -> dict:
     """Valid input for ``action`` on a TK complaint."""
-    today = date.today()
+    today = local_today()
     return {
         A.ASSIGN: {"handler_id": world.users["handler2"].id, "complexity": "complex"},
         A.SUSPEND: {"note": "Chờ kết quả giám định"},
@@ -177,7 +177,7 @@ def test_resolve_requires_number_date_and_outcome(world, db, missing, message, b
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
-    fields = dict(RESOLVE_OK, decision_on=date.today())
+    fields = dict(RESOLVE_OK, decision_on=local_today())
     fields[missing] = blank
     with pytest.raises(TransitionRefused) as err:
         perform(case, A.RESOLVE, world.users["handler"], **fields)
@@ -198,7 +198,7 @@ def test_resolve_refuses_an_outcome_of_the_wrong_kind(world, db, kind, outcome):
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="outcome does not fit"):
-        perform(case, A.RESOLVE, world.users["handler"], decision_no="1/QĐ", decision_on=date.today(),
+        perform(case, A.RESOLVE, world.users["handler"], decision_no="1/QĐ", decision_on=local_today(),
                 outcome=outcome)
     assert snapshot(db, case.id) == before
 
@@ -207,7 +207,7 @@ def test_resolve_refuses_an_outcome_of_the_wrong_kind(world, db, kind, outcome):
                                            (PetitionKind.FEEDBACK, Outcome.ANSWERED)])
 def test_resolve_accepts_the_outcomes_of_its_kind(world, db, kind, outcome):
     case = create_case(world, S.ASSIGNED, kind=kind)
-    perform(case, A.RESOLVE, world.users["handler"], decision_no="1/KL", decision_on=date.today(), outcome=outcome)
+    perform(case, A.RESOLVE, world.users["handler"], decision_no="1/KL", decision_on=local_today(), outcome=outcome)
     assert (case.state, case.outcome) == (S.RESOLVED, outcome)
 
 
@@ -220,7 +220,7 @@ def test_resolve_checks_the_decision_date(world, db, when, message):
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
-    decision_on = case.accepted_on - timedelta(1) if when == "before_acceptance" else date.today() + timedelta(2)
+    decision_on = case.accepted_on - timedelta(1) if when == "before_acceptance" else local_today() + timedelta(2)
     with pytest.raises(TransitionRefused, match=message):
         perform(case, A.RESOLVE, world.users["handler"], decision_on=decision_on, **RESOLVE_OK)
     assert snapshot(db, case.id) == before
@@ -238,8 +238,8 @@ def test_resolve_refuses_an_enforcement_deadline_before_the_decision(world, db):
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="enforcement deadline cannot be before"):
-        perform(case, A.RESOLVE, world.users["handler"], decision_on=date.today(), **RESOLVE_OK,
-                enforcement_required="Thu hồi quyết định", enforcement_due_on=date.today() - timedelta(1))
+        perform(case, A.RESOLVE, world.users["handler"], decision_on=local_today(), **RESOLVE_OK,
+                enforcement_required="Thu hồi quyết định", enforcement_due_on=local_today() - timedelta(1))
     assert snapshot(db, case.id) == before
 
 
@@ -252,7 +252,7 @@ def test_enforce_checks_the_completion_date(world, db, when, message):
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
-    enforced_on = case.decision_on - timedelta(1) if when == "before_decision" else date.today() + timedelta(2)
+    enforced_on = case.decision_on - timedelta(1) if when == "before_decision" else local_today() + timedelta(2)
     with pytest.raises(TransitionRefused, match=message):
         perform(case, A.ENFORCE, world.users["handler"], enforced_on=enforced_on, enforcement_result="Xong")
     assert snapshot(db, case.id) == before
@@ -264,7 +264,7 @@ def test_enforce_requires_date_and_result(world, db, missing):
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
-    fields = {"enforced_on": date.today(), "enforcement_result": "Xong", missing: None}
+    fields = {"enforced_on": local_today(), "enforcement_result": "Xong", missing: None}
     with pytest.raises(TransitionRefused):
         perform(case, A.ENFORCE, world.users["handler"], **fields)
     assert snapshot(db, case.id) == before
@@ -281,7 +281,7 @@ def test_close_is_refused_while_the_decision_awaits_enforcement(world, db):
         perform(case, A.CLOSE, head)
     assert snapshot(db, case.id) == before
     case = db.session.get(Case, case.id)
-    perform(case, A.ENFORCE, world.users["handler"], enforced_on=date.today(), enforcement_result="Đã chi trả")
+    perform(case, A.ENFORCE, world.users["handler"], enforced_on=local_today(), enforcement_result="Đã chi trả")
     assert case.can(A.CLOSE, head)
     perform(case, A.CLOSE, head)
     assert case.state is S.CLOSED

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.core.timeutil import local_today
 from app.cases.models import Case, CaseAction, CaseState, Complexity
 from app.cases.operations import perform
 from app.cases.queries import CaseFilters, search_cases
@@ -16,7 +17,7 @@ from tests.cases.helpers import action_forms, case_state, follow, listed, text, 
 from tests.conftest import count_queries
 from tests.factories import create_case, create_petition, person
 
-TODAY = date.today()
+TODAY = local_today()
 A, S = CaseAction, CaseState
 USERS = ["admin", "phead", "inspector", "reception", "head", "handler", "handler2", "tl_reception", "tl_head",
          "tl_handler"]

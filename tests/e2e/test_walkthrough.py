@@ -5,7 +5,7 @@ assigns the case; the handling officer records the decision and then its enforce
 every step.
 """
 import re
-from datetime import date
+from app.core.timeutil import local_today
 
 import pytest
 
@@ -51,7 +51,7 @@ def test_reception_to_enforcement_walkthrough(live_server, browser):
     # 2. The receipt slip shows the number and prints.
     page.wait_for_url(re.compile(r".*/petitions/\d+/receipt$"))
     receipt_no = page.inner_text("[data-testid=receipt-no]").strip()
-    assert re.fullmatch(rf"TK-{date.today().year}-\d{{6}}", receipt_no), receipt_no
+    assert re.fullmatch(rf"TK-{local_today().year}-\d{{6}}", receipt_no), receipt_no
     assert "GIẤY BIÊN NHẬN ĐƠN" in page.content()
     page.click("[data-action=print]")
     assert page.evaluate("window.__printed") == 1
@@ -82,7 +82,7 @@ def test_reception_to_enforcement_walkthrough(live_server, browser):
     # 4. The handling officer records the decision, then its enforcement.
     log_in(page, base, "handler")
     page.goto(case_url)
-    today = date.today().isoformat()
+    today = local_today().isoformat()
     page.click("details[data-action=resolve] summary")
     form = "details[data-action=resolve] form"
     page.fill(f"{form} [name=decision_no]", "25/QĐ-UBND")

@@ -1,5 +1,5 @@
 """The processing decision on a received petition, and marking duplicates, through the views."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -328,7 +328,7 @@ def test_bad_duplicate_is_refused(login_en, world, petition, earlier, target, me
     if target == "SELF":
         target = petition.receipt_no
     elif target == "LATER":
-        later = create_petition(world, received_on=date.today())
+        later = create_petition(world, received_on=local_today())
         db.session.commit()
         target = later.receipt_no
     elif target == "OTHER_UNIT":

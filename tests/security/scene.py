@@ -25,7 +25,7 @@ from app.attachments.models import Attachment
 from app.cases.models import CaseAction
 from app.cases.operations import perform
 from app.core.roles import Role
-from app.core.timeutil import utcnow
+from app.core.timeutil import utcnow, local_today
 from app.extensions import db
 from app.notifications.models import Notification
 from app.persons.operations import PersonData
@@ -103,13 +103,13 @@ def build_scene(world, text: str | None = None) -> Scene:
     s.objects["session"] = session
     s.objects["walk_in"] = walk_in  # stays received (the decision form is on its page)
     petition = register_petition(
-        unit=units["TK"], actor=u["reception"], received_on=date.today() - timedelta(3), channel=Channel.POST,
+        unit=units["TK"], actor=u["reception"], received_on=local_today() - timedelta(3), channel=Channel.POST,
         kind=PetitionKind.DENUNCIATION, summary=t("Tố cáo cán bộ thu tiền"), content=t("Nội dung tố cáo"),
         source_agency=t("Sở Tài nguyên"), petitioners=[
             PersonData(full_name=t("Trần Thị Mật"), citizen_id="079200000002", phone="0909000002",
                        address_line=t("Tổ 3, khu phố 2"), province_code=75)])
     petition.is_identity_confidential = True
-    decide_petition(petition, u["reception"], PetitionState.ACCEPTED, accepted_on=date.today() - timedelta(2),
+    decide_petition(petition, u["reception"], PetitionState.ACCEPTED, accepted_on=local_today() - timedelta(2),
                     note=t("Đủ điều kiện thụ lý"))
     case = petition.case
     if text is not None:

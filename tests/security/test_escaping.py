@@ -6,10 +6,11 @@ operations; then every GET page of app.url_map is read as admin, head and handle
 """
 import io
 import re
-from datetime import date
+
 
 import pytest
 
+from app.core.timeutil import local_today
 from app.cases.models import CaseAction, Outcome
 from app.cases.operations import perform
 from app.extensions import db
@@ -41,7 +42,7 @@ def dirty_scene(app, world, monkeypatch, tmp_path):
     from app.cases.models import CaseState
 
     decided = create_case(w, CaseState.ASSIGNED, summary=PAYLOAD, content=PAYLOAD)
-    perform(decided, CaseAction.RESOLVE, w.users["handler"], decision_no="1/QĐ", decision_on=date.today(),
+    perform(decided, CaseAction.RESOLVE, w.users["handler"], decision_no="1/QĐ", decision_on=local_today(),
             outcome=Outcome.PARTLY_UPHELD, decision_summary=PAYLOAD, enforcement_required=PAYLOAD, note=PAYLOAD)
     db.session.commit()
     s.objects["decided"] = decided
