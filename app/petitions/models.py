@@ -131,7 +131,7 @@ class Petition(TimestampMixin, db.Model):
     kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind), index=True)
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The petitioners' identity is confidential: always for a denunciation (Law on Denunciations 2018
-    #: art. 47-48), for a complaint or other petition when the petitioner asked for it.
+    #: art. 8, 9, 47, 56), for a complaint or other petition when the petitioner asked for it.
     is_identity_confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Number of people who signed (many people: 5 or more).
     signatory_count: Mapped[int] = mapped_column(Integer, default=1)

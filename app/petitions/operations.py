@@ -22,8 +22,8 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
                       duplicate_of: Petition | None = None, is_identity_confidential: bool = False) -> Petition:
     """Enter a petition in the unit's register and give it a receipt number.
 
-    A denunciation's petitioners are always confidential (Law on Denunciations 2018 art. 47), whatever
-    ``is_identity_confidential`` says; other kinds are when the petitioner asked for it.
+    A denunciation's petitioners are always confidential (Law on Denunciations 2018 art. 8, 9, 47, 56),
+    whatever ``is_identity_confidential`` says; other kinds are when the petitioner asked for it.
     """
     if not is_anonymous and not petitioners:
         raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))

@@ -1,1 +1,1 @@
-"""Confidentiality of petitioners' identity (Law on Denunciations 2018 art. 47-48; complainants on request)."""
+"""Confidentiality of petitioners' identity (Law on Denunciations 2018 art. 8, 9, 47, 56; complainants on request)."""

@@ -1,6 +1,6 @@
 """Who may see a confidential petitioner's identity, and whether it is shown now.
 
-The rule (Law on Denunciations 2018 art. 47-48; Law on Complaints 2011 for a complainant who asked):
+The rule (Law on Denunciations 2018 art. 8, 9, 47, 56; Law on Complaints 2011 for a complainant who asked):
 the identity of the petitioners of a confidential petition is masked for everyone except
 
 - the handler assigned to the petition's case,
