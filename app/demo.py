@@ -16,7 +16,7 @@ from .core.timeutil import local_to_utc, local_today
 from .extensions import db
 from .persons.divisions import province_name, ward_name
 from .persons.operations import PersonData
-from .petitions.models import Channel, FiledReason, PetitionKind, PetitionState
+from .petitions.models import Channel, FiledReason, Petition, PetitionKind, PetitionState
 from .petitions.operations import decide_petition, register_petition
 from .reception.models import ReceptionKind, ReceptionOutcome, RefusalReason
 from .reception.operations import record_visit
@@ -94,6 +94,11 @@ def _story_time(when: datetime):
         event.listen(model, "before_insert", stamp)
     try:
         yield
+        db.session.flush()
+        # The processing decision's own time stamp (the operation writes "now") follows the story too.
+        for obj in list(db.session.identity_map.values()):
+            if isinstance(obj, Petition) and obj.decided_at is not None and obj.decided_at > when:
+                obj.decided_at = when
         db.session.flush()
     finally:
         for model in (CaseEvent, PetitionEvent):
