@@ -27,10 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                             "tiepdan.sqlite3")
+    opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # Database errors (logged with their traceback) must not carry the statement's values: they hold
+    # citizens' names, CCCD numbers and addresses.
+    opts.setdefault("hide_parameters", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts["connect_args"] = {"timeout": 30, **opts.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
     from . import models  # noqa: F401  (register every mapper)
     from .core.db import init_engine_events

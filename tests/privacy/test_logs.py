@@ -91,3 +91,19 @@ def test_gunicorn_access_log_is_path_only():
     line = fmt % logger.atoms_wrapper_class(logger.atoms(Resp(), {}, environ, timedelta(milliseconds=5)))
     assert "GET /petitions/ HTTP/1.1" in line and " 200 " in line
     assert "q=" not in line and CCCD not in line and quote(NAME) not in line
+
+
+def test_database_errors_do_not_carry_citizens_data(app):
+    """A failed statement's message (logged with the traceback of a 500) names no value it was given."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.extensions import db
+    from app.persons.models import Person
+
+    db.session.add(Person(full_name=NAME, citizen_id=CCCD[:5]))  # breaks the 12-digit CHECK constraint
+    with pytest.raises(IntegrityError) as caught:
+        db.session.flush()
+    db.session.rollback()
+    message = str(caught.value)
+    assert "persons" in message  # the statement is there, for the developer
+    assert NAME not in message and CCCD[:5] not in message
