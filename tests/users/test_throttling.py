@@ -15,7 +15,7 @@ from tests.factories import PASSWORD
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WRONG = "Sai tên đăng nhập hoặc mật khẩu."
-THROTTLED = "Too many login attempts"
+THROTTLED = "Quá nhiều lần thử đăng nhập"  # the page speaks Vietnamese by default
 
 
 def attempt(client, username, password, ip="127.0.0.1"):
