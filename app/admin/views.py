@@ -108,7 +108,8 @@ def create_user():
         try:
             user = user_ops.create_user(
                 username=form.username.data, full_name=form.full_name.data, title=form.title.data,
-                unit=form.unit, roles=form.roles.data, password=form.password.data)
+                unit=form.unit, roles=form.roles.data, password=form.password.data,
+                actor=current_user._get_current_object())
             db.session.commit()
         except DomainError as err:
             _refused(form, err)

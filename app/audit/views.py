@@ -1,4 +1,4 @@
-"""The audit blueprint: the read-only audit log for administrators and inspectors."""
+"""The audit blueprint: the read-only audit log for administrators, inspectors and heads of unit (their subtree)."""
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN, Role.INSPECTOR)
+@roles_required(Role.ADMIN, Role.INSPECTOR, Role.HEAD)
 def audit_log():
     filters = queries.parse_filters(request.args)
     page = request.args.get("page", "1")

@@ -4,6 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..audit.operations import record
 from ..core.errors import TransitionRefused
 from ..core.roles import Role
 from ..extensions import db
@@ -31,8 +32,9 @@ def check_self_edit(user: User, actor: User, *, roles, is_active: bool) -> None:
         raise TransitionRefused(_l("You cannot remove your own administrator role."))
 
 
-def create_user(*, username: str, full_name: str, unit, roles, password: str, title: str | None = None) -> User:
-    """Create an active user with the given roles."""
+def create_user(*, username: str, full_name: str, unit, roles, password: str, title: str | None = None,
+                actor: User | None = None) -> User:
+    """Create an active user with the given roles (an audit event names who created them)."""
     username = username.strip().lower()
     if not username:
         raise TransitionRefused(_l("Enter a username."))
@@ -47,6 +49,8 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
     user.set_roles(roles)
     db.session.add(user)
     db.session.flush()
+    record("user.create", actor=actor, target_user=user,
+           detail={"unit": unit.code, "roles": sorted(r.value for r in user.roles)})
     return user
 
 
@@ -63,14 +67,27 @@ def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, tit
     if password:
         check_password_rules(password, username=user.username)  # refuse before changing anything
     was_active = user.is_active
+    before = _account_facts(user)
     user.full_name, user.unit, user.title, user.is_active_user = full_name.strip(), unit, title, is_active
     user.set_roles(roles)
     if password:
         user.set_password(password)
     db.session.flush()
+    after = _account_facts(user)
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if password:
+        changes["password"] = "reset"
+    if changes:
+        record("user.update", actor=actor, target_user=user, detail=changes)
     if was_active and not is_active:
         end_user_sessions(user, "deactivated", actor=actor)
     elif password:
         keep = current_session_id() if actor is not None and actor.id == user.id else None
         end_user_sessions(user, "password_changed", actor=actor, keep=keep)
     return user
+
+
+def _account_facts(user: User) -> dict:
+    """What an account change is audited on (who can do what where; never the password)."""
+    return {"full_name": user.full_name, "title": user.title, "unit": user.unit.code,
+            "roles": sorted(r.value for r in user.roles), "is_active": bool(user.is_active_user)}

@@ -17,8 +17,10 @@ def test_province_change_reloads_the_wards_and_the_unit_is_saved(live_server, br
     page.goto(live_server + "/admin/units/new")
     assert page.locator("#ward_code option", has_text="Xã Tân Khai").count() == 1  # Đồng Nai by default
     page.select_option("#province_code", "1")  # Hà Nội
-    page.wait_for_function("!Array.from(document.querySelectorAll('#ward_code option'))"
-                           ".some(o => o.textContent === 'Xã Tân Khai')")
+    # The list is emptied, then refilled from /persons/wards: wait for the new province's wards.
+    page.wait_for_function("(() => { const names = Array.from(document.querySelectorAll('#ward_code option'), "
+                           "o => o.textContent); return !names.includes('Xã Tân Khai') "
+                           "&& names.includes('Phường Ba Đình'); })()")
     assert page.locator("#ward_code option", has_text="Phường Ba Đình").count() == 1
     assert page.eval_on_selector("#ward_code", "s => s.value") == ""
     page.fill("#code", "HN-BD")

@@ -80,13 +80,13 @@ def reveal_count() -> int:
 
 
 def audit_count(action: str | None = None) -> int:
-    """The number of audit events (of ``action``; by default all but the login/logout ones)."""
+    """The number of audit events (of ``action``; by default all but logins and account set-up)."""
     db.session.rollback()
     stmt = select(func.count()).select_from(AuditEvent)
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     else:
-        stmt = stmt.where(AuditEvent.action.not_like("auth.%"))
+        stmt = stmt.where(AuditEvent.action.not_like("auth.%"), AuditEvent.action.not_like("user.%"))
     return db.session.scalar(stmt)
 
 
