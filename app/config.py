@@ -29,6 +29,8 @@ class DefaultConfig:
     # Login sessions and throttling (app/security.py, app/users).
     #: A session unused this long ends (the user logs in again).
     SESSION_IDLE_MINUTES = 30
+    #: A login session ends this many hours after login however active it is.
+    SESSION_MAX_HOURS = 12
     #: Where Flask-Limiter counts login attempts: shared by all gunicorn workers in production.
     #: None means "redis://127.0.0.1:6379" in production and "memory://" otherwise.
     RATELIMIT_STORAGE_URI: str | None = None

@@ -7,6 +7,7 @@ SESSION_IDLE_MINUTES without a request.
 """
 import secrets
 import time
+from datetime import timedelta
 
 from flask import current_app, flash, has_request_context, request, session
 from flask_babel import gettext as _
@@ -71,12 +72,16 @@ def end_user_sessions(user: User, reason: str, *, actor=None, keep: str | None =
 
 
 def user_for_session(user_id: str, sid: str | None) -> User | None:
-    """The active user of the open session ``sid`` if it is ``user_id``'s; None otherwise."""
+    """The active user of the open session ``sid`` if it is ``user_id``'s; None otherwise.
+
+    A session older than SESSION_MAX_HOURS is refused however active it was (a day's work, then log in).
+    """
     if not sid or not isinstance(sid, str) or not str(user_id).isdigit():
         return None
+    born_after = utcnow() - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     stmt = (select(User).join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.id == sid, UserSession.ended_at.is_(None), User.id == int(user_id),
-                   User.is_active_user.is_(True)))
+                   User.is_active_user.is_(True), UserSession.created_at >= born_after))
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 

@@ -252,3 +252,24 @@ def test_idle_expiry_on_a_get_while_another_worker_reads(app, world, db):
         reader.rollback()
     assert resp.status_code == 302
     assert row(db, sid).end_reason == "idle"
+
+
+def test_a_session_ends_after_the_maximum_lifetime_however_active(app, client, world, db, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    login(client, "head")
+    sid = sid_of(client)
+    assert logged_in(client)
+    # Logged in 11 hours ago and active since: still in.
+    db.session.execute(update(UserSession).where(UserSession.id == sid)
+                       .values(created_at=row(db, sid).created_at - timedelta(hours=11)))
+    db.session.commit()
+    assert logged_in(client)
+    db.session.execute(update(UserSession).where(UserSession.id == sid)
+                       .values(created_at=row(db, sid).created_at - timedelta(hours=2)))
+    db.session.commit()
+    assert not logged_in(client)  # 13 hours: log in again
+    monkeypatch.setitem(app.config, "SESSION_MAX_HOURS", 24)
+    assert logged_in(client)  # the same cookie, under a longer limit
