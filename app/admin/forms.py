@@ -240,3 +240,9 @@ class UserFilterForm(Form):
     def __init__(self, *args, units: list[Unit], **kwargs):
         super().__init__(*args, **kwargs)
         self.unit.choices = [("", _l("All units"))] + [(u.id, unit_label(u)) for u in units]
+
+
+class EndSessionsForm(FlaskForm):
+    """A button (POST with CSRF) that ends every open login session of a user."""
+
+    submit = SubmitField(_l("Log out everywhere"))

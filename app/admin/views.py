@@ -1,6 +1,7 @@
 """Administration: the unit tree and the users of the administrator's own subtree."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..core.errors import DomainError
@@ -11,7 +12,7 @@ from ..units import operations as unit_ops
 from ..units.queries import get_unit, unit_tree, units_in_scope
 from ..users import operations as user_ops
 from ..users.queries import get_user, search_users, user_counts_by_unit
-from .forms import UnitCreateForm, UnitEditForm, UserCreateForm, UserEditForm, UserFilterForm
+from .forms import EndSessionsForm, UnitCreateForm, UnitEditForm, UserCreateForm, UserEditForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -137,4 +138,20 @@ def edit_user(user_id: int):
         else:
             flash(_("User %(name)s was saved.", name=user.username), "success")
             return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user,
+                           open_sessions=user_ops.open_session_count(user), end_form=EndSessionsForm())
+
+
+@bp.post("/users/<int:user_id>/end-sessions")
+@roles_required(Role.ADMIN)
+def end_sessions(user_id: int):
+    """Log a user out everywhere (a lost laptop, a shared password): their open sessions end now."""
+    user = get_user(user_id, current_user)
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    actor = current_user._get_current_object()
+    ended = user_ops.end_sessions_by_admin(user, actor)
+    db.session.commit()
+    flash(ngettext("%(num)d open session of %(name)s was ended.", "%(num)d open sessions of %(name)s were ended.",
+                   ended, name=user.username), "success" if ended else "info")
+    return redirect(url_for(".edit_user", user_id=user.id))

@@ -91,3 +91,19 @@ def _account_facts(user: User) -> dict:
     """What an account change is audited on (who can do what where; never the password)."""
     return {"full_name": user.full_name, "title": user.title, "unit": user.unit.code,
             "roles": sorted(r.value for r in user.roles), "is_active": bool(user.is_active_user)}
+
+
+def open_session_count(user: User) -> int:
+    """How many login sessions of ``user`` are open (not ended; idle ones end on their next request)."""
+    from sqlalchemy import func
+
+    from .models import UserSession
+
+    return db.session.scalar(select(func.count()).select_from(UserSession)
+                             .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None)))
+
+
+def end_sessions_by_admin(user: User, actor: User) -> int:
+    """End every open session of ``user`` (an administrator's act, audited); the count ended."""
+    keep = current_session_id() if actor.id == user.id else None  # not the admin's own current one
+    return end_user_sessions(user, "admin", actor=actor, keep=keep)

@@ -63,6 +63,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "admin.users": {},
     "admin.create_user": {},
     "admin.edit_user": {"user_id": "user"},
+    "admin.end_sessions": {"user_id": "user"},
     "deadline_admin.rules": {},
     "deadline_admin.rule_detail": {"rule_id": "rule"},
     "deadline_admin.edit_rule": {"rule_id": "rule"},

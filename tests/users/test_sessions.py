@@ -273,3 +273,28 @@ def test_a_session_ends_after_the_maximum_lifetime_however_active(app, client, w
     assert not logged_in(client)  # 13 hours: log in again
     monkeypatch.setitem(app.config, "SESSION_MAX_HOURS", 24)
     assert logged_in(client)  # the same cookie, under a longer limit
+
+
+def test_an_administrator_logs_a_user_out_everywhere(app, login_as, world, db):
+    victim_pc, victim_phone = login_as("handler"), login_as("handler")
+    admin = login_as("admin")
+    target = world.users["handler"]
+    page = admin.get(f"/admin/users/{target.id}/edit").get_data(as_text=True)
+    assert 'data-testid="end-sessions"' in page and "2" in page
+    assert admin.client.get(f"/admin/users/{target.id}/edit").status_code == 200
+    # Without the CSRF token nothing happens.
+    assert admin.client.post(f"/admin/users/{target.id}/end-sessions").status_code == 400
+    assert logged_in(victim_pc.client)
+    resp = admin.post(f"/admin/users/{target.id}/end-sessions", {})
+    assert resp.status_code == 302
+    assert not logged_in(victim_pc.client) and not logged_in(victim_phone.client)
+    (event,) = events(db, "auth.session_ended")
+    assert event.actor_id == world.users["admin"].id and event.target_user_id == target.id
+    assert json.loads(event.detail) == {"reason": "admin", "sessions": 2}
+    assert logged_in(admin.client)  # the administrator's own session is untouched
+
+
+def test_only_administrators_may_end_sessions(login_as, world):
+    target = world.users["handler"]
+    assert login_as("head").post(f"/admin/users/{target.id}/end-sessions", {}).status_code == 403
+    assert login_as("handler").post(f"/admin/users/{target.id}/end-sessions", {}).status_code == 403
