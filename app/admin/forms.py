@@ -1,7 +1,8 @@
 """Forms of the administration screens: units and users."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import (BooleanField, Form, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     SubmitField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -120,6 +121,8 @@ class UnitEditForm(_UnitForm):
     """Edit a unit; ``own_unit`` is set when it is the administrator's own unit (its parent is not theirs)."""
 
     is_active = BooleanField(_l("Active (an inactive unit is kept with its history but no longer offered)"))
+    #: The unit's version when the form was opened (optimistic locking).
+    version = HiddenField()
 
     def __init__(self, *args, unit: Unit, own_unit: bool = False, **kwargs):
         self.unit = unit
@@ -207,6 +210,8 @@ class UserEditForm(_UserForm):
     """Edit a user; ``user`` is the one edited and ``actor`` the administrator (who may not lock themselves out)."""
 
     is_active = BooleanField(_l("Active (an inactive user cannot log in)"))
+    #: The user's version when the form was opened (optimistic locking).
+    version = HiddenField()
     password = PasswordField(_l("New password"), description=_l("Leave empty to keep the current password."),
                              validators=[Length(max=200)])
     confirm = PasswordField(_l("Repeat the new password"), validators=[Length(max=200)])

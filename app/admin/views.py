@@ -4,7 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core.errors import DomainError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core.errors import DomainError, StaleObject
+from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
 from ..extensions import db
 from ..persons.divisions import wards_of
@@ -22,6 +25,12 @@ def _with(units: list, extra) -> list:
     if extra is None or any(u.id == extra.id for u in units):
         return units
     return units + [extra]
+
+
+def _stale() -> None:
+    """Another administrator saved first: nothing of this form is saved; the page offers a reload link."""
+    db.session.rollback()
+    flash(str(STALE_MESSAGE), "danger")
 
 
 def _refused(form, err: DomainError) -> None:
@@ -76,8 +85,11 @@ def edit_unit(unit_id: int):
             unit_ops.update_unit(
                 unit, name=form.name.data, kind=form.kind.data, parent=form.parent,
                 is_remote=form.is_remote.data, is_active=form.is_active.data,
-                province_code=form.province_code.data, ward_code=form.ward_code.data)
+                province_code=form.province_code.data, ward_code=form.ward_code.data,
+                expected_version=form.version.data)
             db.session.commit()
+        except (StaleObject, StaleDataError):
+            _stale()
         except DomainError as err:
             _refused(form, err)
         else:
@@ -131,8 +143,10 @@ def edit_user(user_id: int):
             user_ops.update_user(
                 user, full_name=form.full_name.data, title=form.title.data, unit=form.unit,
                 roles=form.roles.data, is_active=form.is_active.data, password=form.password.data or None,
-                actor=current_user)
+                actor=current_user, expected_version=form.version.data)
             db.session.commit()
+        except (StaleObject, StaleDataError):
+            _stale()
         except DomainError as err:
             _refused(form, err)
         else:

@@ -30,9 +30,12 @@ def init_app(app) -> None:
 
 
 def reload_url() -> str:
-    """The page to reload: this one if it was fetched with GET, else the (same-site) page the form was on."""
+    """The page to reload: this one if it was fetched with GET or also answers GET, else the (same-site)
+    page the form was on."""
     if request.method in ("GET", "HEAD"):
         return request.full_path.rstrip("?")
+    if request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
+        return request.path  # a form page posting to itself (administration edits): GET shows the latest
     referrer = urlsplit(request.referrer or "")
     if referrer.path.startswith("/") and not referrer.path.startswith("//") and \
             referrer.netloc in ("", request.host):

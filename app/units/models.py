@@ -46,6 +46,10 @@ class Unit(TimestampMixin, db.Model):
     ward_code: Mapped[Optional[int]] = mapped_column(Integer)
     #: Units are never deleted; a dissolved unit is deactivated.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Optimistic-locking version: a save from a stale administration form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     parent: Mapped[Optional["Unit"]] = relationship(remote_side="Unit.id", back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")

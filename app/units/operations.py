@@ -4,6 +4,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..core.locking import check_version
+from ..core.timeutil import utcnow
 from ..core.errors import TransitionRefused
 from ..extensions import db
 from ..persons.divisions import ward_in_province
@@ -46,8 +48,14 @@ def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None = N
 
 
 def update_unit(unit: Unit, *, name: str, kind: UnitKind, parent: Unit | None, is_remote: bool,
-                is_active: bool, province_code: int | None = None, ward_code: int | None = None) -> Unit:
-    """Change a unit; moving it re-roots the paths of its whole subtree."""
+                is_active: bool, province_code: int | None = None, ward_code: int | None = None,
+                expected_version=None) -> Unit:
+    """Change a unit; moving it re-roots the paths of its whole subtree.
+
+    ``expected_version`` (the form's) refuses a save over another administrator's newer one.
+    """
+    check_version(unit, expected_version)
+    unit.updated_at = utcnow()  # always an UPDATE of the row, so its version moves on
     if parent is not None and parent.is_within(unit):
         raise TransitionRefused(_l("A unit cannot be placed under itself or one of its own units."))
     check_division(province_code, ward_code)

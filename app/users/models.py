@@ -4,7 +4,7 @@ from typing import Optional
 from flask_login import UserMixin
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +39,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     email: Mapped[Optional[str]] = mapped_column(String(200))
     #: Preferred interface language ("vi" or "en"); None means the default.
     locale: Mapped[Optional[str]] = mapped_column(String(8))
+    #: Optimistic-locking version: a save from a stale administration form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

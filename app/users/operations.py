@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from ..audit.operations import record
 from ..core.errors import TransitionRefused
+from ..core.locking import check_version
+from ..core.timeutil import utcnow
 from ..core.roles import Role
 from ..extensions import db
 from .models import User
@@ -55,12 +57,13 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
 
 
 def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, title: str | None = None,
-                password: str | None = None, actor: User | None = None) -> User:
+                password: str | None = None, actor: User | None = None, expected_version=None) -> User:
     """Change a user's details, roles, unit or active flag (and optionally reset the password).
 
     Deactivating a user or resetting their password ends their open login sessions (a password reset
     by the user themselves keeps the session they are using).
     """
+    check_version(user, expected_version)  # another administrator saved this user since the form opened
     if not roles:
         raise TransitionRefused(_l("Give the user at least one role."))
     check_self_edit(user, actor, roles=roles, is_active=is_active)
@@ -72,6 +75,7 @@ def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, tit
     user.set_roles(roles)
     if password:
         user.set_password(password)
+    user.updated_at = utcnow()  # a change of roles alone touches only user_roles: still move the version on
     db.session.flush()
     after = _account_facts(user)
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
