@@ -95,10 +95,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     def set_language(code):
         if code in app.config["LANGUAGES"]:
             session["locale"] = code
-        target = request.form.get("next") or request.referrer or url_for("index")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("index")
-        return redirect(target)
+        from .core.urls import safe_next
+
+        return redirect(safe_next(request.form.get("next"), url_for("index")))
 
     return app
 
@@ -138,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from .core.urls import referrer_or
     from .core import locking
     from .core.errors import DomainError
 
@@ -147,7 +147,7 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(err):
         db.session.rollback()
         flash(str(err.message), "danger")
-        return redirect(request.referrer or url_for("index"))
+        return redirect(referrer_or(url_for("index")))
 
     @app.errorhandler(StaleDataError)
     def stale_data(err):
@@ -156,7 +156,7 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         flash(str(STALE_MESSAGE), "danger")
-        return redirect(request.referrer or url_for("index"))
+        return redirect(referrer_or(url_for("index")))
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):

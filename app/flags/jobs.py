@@ -10,7 +10,8 @@ processing decision. The detail column holds a small JSON object saying why (see
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, String, and_, case, exists, func, insert, literal, or_, select, union_all, update
+from sqlalchemy import (Integer, String, and_, case, cast, exists, false, func, insert, literal, or_, select, union_all,
+                        update)
 from sqlalchemy.orm import aliased
 
 from ..cases.models import OPEN_STATES, Case, CaseState
@@ -108,20 +109,35 @@ def _subjects_of(petition_rows, label_value):
     return on_cases, on_petitions
 
 
+def _person_key():
+    """Who a petitioner is across person rows: the citizen ID when given, else the row."""
+    return func.coalesce(Person.citizen_id, cast(Person.id, String))
+
+
+def _not_confidential():
+    """Confidential petitions are left out of person-based flags: a flag linking a denunciation to the same
+    person's other petitions, or naming their home commune, would disclose who the denunciator is."""
+    return Petition.is_identity_confidential.is_(false())
+
+
 def repeated_reasons(now: datetime):
     """Petitions of a person who sent 2 or more within the window: their live cases and received petitions."""
     since = _window_start(now)
     days = current_app.config["REPEAT_WINDOW_DAYS"]
-    per_person = (select(PetitionParty.person_id, func.count(func.distinct(Petition.id)).label("n"))
+    key = _person_key()
+    per_person = (select(key.label("person_key"), func.count(func.distinct(Petition.id)).label("n"))
+                  .select_from(PetitionParty)
                   .join(Petition, Petition.id == PetitionParty.petition_id)
-                  .where(Petition.received_on >= since)
-                  .group_by(PetitionParty.person_id)
+                  .join(Person, Person.id == PetitionParty.person_id)
+                  .where(Petition.received_on >= since, _not_confidential())
+                  .group_by(key)
                   .having(func.count(func.distinct(Petition.id)) >= 2)
                   .subquery("per_person"))
     petition_rows = (select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
                      .join(PetitionParty, PetitionParty.petition_id == Petition.id)
-                     .join(per_person, per_person.c.person_id == PetitionParty.person_id)
-                     .where(Petition.received_on >= since))
+                     .join(Person, Person.id == PetitionParty.person_id)
+                     .join(per_person, per_person.c.person_key == key)
+                     .where(Petition.received_on >= since, _not_confidential()))
     return union_all(*_subjects_of(petition_rows, lambda n: json_sql({"petitions": n, "days": days})))
 
 
@@ -149,16 +165,20 @@ def over_level_reasons(now: datetime):
     """Petitions sent to several units within the window, or taken to a province/department by a commune's
     resident (the commune is competent first): their live cases and received petitions."""
     since = _window_start(now)
-    per_person = (select(PetitionParty.person_id, func.count(func.distinct(Petition.unit_id)).label("n"))
+    key = _person_key()
+    per_person = (select(key.label("person_key"), func.count(func.distinct(Petition.unit_id)).label("n"))
+                  .select_from(PetitionParty)
                   .join(Petition, Petition.id == PetitionParty.petition_id)
-                  .where(Petition.received_on >= since)
-                  .group_by(PetitionParty.person_id)
+                  .join(Person, Person.id == PetitionParty.person_id)
+                  .where(Petition.received_on >= since, _not_confidential())
+                  .group_by(key)
                   .having(func.count(func.distinct(Petition.unit_id)) >= 2)
                   .subquery("per_person"))
     several = (select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
                .join(PetitionParty, PetitionParty.petition_id == Petition.id)
-               .join(per_person, per_person.c.person_id == PetitionParty.person_id)
-               .where(Petition.received_on >= since))
+               .join(Person, Person.id == PetitionParty.person_id)
+               .join(per_person, per_person.c.person_key == key)
+               .where(Petition.received_on >= since, _not_confidential()))
     receiver, commune = aliased(Unit), aliased(Unit)
     skipped = (select(Petition.id.label("petition_id"), commune.code.label("value"))
                .join(receiver, receiver.id == Petition.unit_id)
@@ -166,7 +186,7 @@ def over_level_reasons(now: datetime):
                .join(Person, Person.id == PetitionParty.person_id)
                .join(commune, and_(commune.ward_code == Person.ward_code, commune.kind == UnitKind.COMMUNE,
                                    commune.is_active.is_(True)))
-               .where(receiver.kind.in_(UPPER_LEVELS)))
+               .where(receiver.kind.in_(UPPER_LEVELS), _not_confidential()))
     parts = _subjects_of(several, lambda n: json_sql({"reason": "several_units", "units": n}))
     parts += _subjects_of(skipped, lambda code: json_sql({"reason": "skipped_level", "competent": code}))
     return union_all(*parts)

@@ -15,12 +15,20 @@ class PersonData:
     address_line: str | None = None
 
 
-def find_or_create_person(data: PersonData) -> Person:
-    """Reuse the person with the same citizen ID (filling in what they lacked), else create one."""
+def find_or_create_person(data: PersonData, actor=None, confidential: bool = False) -> Person:
+    """Reuse the person with the same citizen ID (filling in what they lacked), else create one.
+
+    A stored person is reused only when nothing about them is hidden from ``actor``: they appear on no
+    confidential petition (a denunciator's record must not be found by typing their CCCD, nor get a phone
+    or address from another petition) and, when ``actor`` is given, on no petition or visit outside the
+    actor's units. A ``confidential`` registration (a denunciator) always gets a new row, so what they give
+    never shows on their other records. Otherwise a new person row holds what was typed.
+    """
     person = None
-    if data.citizen_id:
+    if data.citizen_id and not confidential:
         person = db.session.execute(
-            db.select(Person).where(Person.citizen_id == data.citizen_id).order_by(Person.id).limit(1)
+            db.select(Person).where(Person.citizen_id == data.citizen_id, ~_hidden_from(actor))
+            .order_by(Person.id).limit(1)
         ).scalar_one_or_none()
     if person is None:
         person = Person(full_name=data.full_name.strip())
@@ -30,3 +38,23 @@ def find_or_create_person(data: PersonData) -> Person:
         if value not in (None, "") and getattr(person, field) in (None, ""):
             setattr(person, field, value)
     return person
+
+
+def _hidden_from(actor):
+    """SQL condition on Person: they appear somewhere ``actor`` may not see their identity."""
+    from sqlalchemy import exists, or_
+
+    from ..core.scope import in_scope
+    from ..petitions.models import Petition, PetitionParty
+    from ..reception.models import ReceptionSession, ReceptionVisitor
+
+    on_petition = Petition.is_identity_confidential.is_(True)
+    if actor is not None:
+        on_petition = or_(on_petition, ~in_scope(Petition.unit_id, actor))
+    conditions = [exists().where(PetitionParty.person_id == Person.id, Petition.id == PetitionParty.petition_id,
+                                 on_petition)]
+    if actor is not None:
+        conditions.append(exists().where(ReceptionVisitor.person_id == Person.id,
+                                         ReceptionSession.id == ReceptionVisitor.session_id,
+                                         ~in_scope(ReceptionSession.unit_id, actor)))
+    return or_(*conditions)

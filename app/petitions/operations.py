@@ -41,7 +41,8 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
     db.session.add(petition)
     for i, data in enumerate(petitioners):
         # A Person (e.g. a visitor just recorded at the desk) is linked as is, so no twin row is created.
-        person = data if isinstance(data, Person) else find_or_create_person(data)
+        person = (data if isinstance(data, Person)
+                  else find_or_create_person(data, actor, petition.is_identity_confidential))
         petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.urls import safe_next
 from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..extensions import db
@@ -49,12 +50,6 @@ def identity_helpers():
     }
 
 
-def _safe_next(target: str | None, default: str) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 @bp.post("/petitions/<int:petition_id>/reveal")
 @login_required
 def reveal(petition_id: int):
@@ -84,7 +79,7 @@ def reveal(petition_id: int):
         return redirect(back)
     flash(_("The identity is shown for %(n)d minutes in this login session. Your reason was recorded.",
             n=int(current_app.config["IDENTITY_REVEAL_MINUTES"])), "success")
-    return redirect(_safe_next(form.next.data, back))
+    return redirect(safe_next(form.next.data, back))
 
 
 @bp.get("/petitions/<int:petition_id>/reveals")

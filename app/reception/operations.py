@@ -39,8 +39,11 @@ def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, vis
         refusal_reason=RefusalReason(refusal_reason) if outcome is ReceptionOutcome.REFUSED else None,
         outcome_note=(outcome_note or "").strip() or None, created_by_id=actor.id,
     )
+    # A confidential petitioner gets a person row of their own (never one shared with other records).
+    confidential = outcome is ReceptionOutcome.PETITION_RECEIVED and (
+        identity_confidential or PetitionKind(petition_kind) is PetitionKind.DENUNCIATION)
     for data in visitors:
-        session.visitors.append(ReceptionVisitor(person=find_or_create_person(data),
+        session.visitors.append(ReceptionVisitor(person=find_or_create_person(data, actor, confidential),
                                                  is_representative=people_count >= 5))
     db.session.add(session)
     db.session.flush()

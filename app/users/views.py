@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..audit.operations import record
+from ..core.urls import safe_next
 from ..extensions import db, login_manager
 from ..security import limiter
 from .forms import LoginForm
@@ -62,10 +63,7 @@ def login():
             login_user(user)
             record("auth.login", actor=user)
             db.session.commit()
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith(("//", "/\\")):
-                target = url_for("index")
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next"), url_for("index")))
     return render_template("users/login.html", form=form)
 
 
