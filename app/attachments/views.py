@@ -194,5 +194,5 @@ def remove(attachment_id: int):
         db.session.rollback()
         flash(str(err.message), "danger")
         return redirect(back)
-    flash(_("The file “%(name)s” was marked removed; it stays on record.", name=att.original_name), "success")
+    flash(_("The file was marked removed; it stays on record."), "success")
     return redirect(back)

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..flags.models import FlagKind
 from ..persons.models import Person
 from ..petitions.models import Petition, PetitionKind, PetitionParty
-from ..privacy.policy import entitled_condition
+from ..privacy.policy import searchable_condition
 from ..units.models import Unit
 from ..units.queries import units_in_scope
 from ..users.models import User
@@ -235,14 +235,14 @@ def search_cases(user, filters: CaseFilters):
     if filters.q:
         q = filters.q
         # EXISTS rather than a join: a case with several petitions or petitioners stays one row.
-        # A confidential petitioner's name or CCCD matches only for users entitled to see it.
+        # A confidential petitioner's name or CCCD matches only once its identity is shown (revealed).
         by_petition = (
             select(Petition.id)
             .join(PetitionParty, PetitionParty.petition_id == Petition.id, isouter=True)
             .join(Person, Person.id == PetitionParty.person_id, isouter=True)
             .where(Petition.case_id == Case.id,
                    or_(Petition.receipt_no.icontains(q, autoescape=True),
-                       and_(entitled_condition(user),
+                       and_(searchable_condition(user),
                             or_(Person.full_name.icontains(q, autoescape=True),
                                 Person.citizen_id.contains(q, autoescape=True)))))
         )

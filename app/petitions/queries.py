@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db
 from ..persons.models import Person
-from ..privacy.policy import entitled_condition
+from ..privacy.policy import searchable_condition
 from ..units.models import Unit
 from .models import Channel, Petition, PetitionKind, PetitionParty, PetitionState
 
@@ -126,8 +126,8 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
 def _text_match(q: str, user):
     """Receipt number, summary, petitioner name or CCCD contains ``q``, ignoring case (lower() LIKE).
 
-    Names and CCCDs of a confidential petition match only for users entitled to its identity: otherwise
-    a search would tell who the denunciator is.
+    Names and CCCDs of a confidential petition match only while its identity is shown to the user (after a
+    recorded reveal): otherwise a search would tell who the denunciator is.
     """
     # EXISTS rather than a join: a petition with several petitioners stays one row.
     by_party = (select(PetitionParty.petition_id)
@@ -136,7 +136,7 @@ def _text_match(q: str, user):
                        or_(Person.full_name.icontains(q, autoescape=True),
                            Person.citizen_id.contains(q, autoescape=True))))
     return or_(Petition.receipt_no.icontains(q, autoescape=True), Petition.summary.icontains(q, autoescape=True),
-               and_(entitled_condition(user), by_party.exists()))
+               and_(searchable_condition(user), by_party.exists()))
 
 
 def filtered_petitions(user, filters: PetitionFilters):

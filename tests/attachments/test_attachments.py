@@ -372,6 +372,23 @@ def test_confidential_file_needs_a_reveal(app, login_en, world, denunciation, fi
     assert len(h.audit_actions("attachment.download")) == 1
 
 
+def test_a_locked_file_shows_neither_its_name_nor_its_description(app, login_en, world, denunciation,
+                                                                  files_dir):
+    """A scan's file name or description can name the denunciator: locked, the panel shows neither."""
+    url, page = p_urls(denunciation)
+    h.upload(login_en("reception"), url, page, h.PDF, "Đơn tố cáo - Trịnh Văn Lộ.pdf",
+             description="Bản chụp đơn của ông Trịnh Văn Lộ")
+    att = only_attachment()
+    for who in ("reception", "inspector", "head"):  # head: entitled, not yet revealed
+        html = text(login_en(who).get(page))
+        assert 'data-testid="attachment-confidential"' in html and "Lộ" not in html, who
+    head = login_en("head")
+    head.post(f"/attachments/{att.id}/remove", {"reason": "Tải nhầm tệp của đơn khác"}, token_from=page)
+    assert "Lộ" not in text(head.get(page)) and "Tải nhầm" not in text(head.get(page))
+    _reveal(app, head, world.users["head"], denunciation)
+    assert "Trịnh Văn Lộ" in text(head.get(page))
+
+
 def test_a_reveal_is_personal(app, login_en, world, denunciation, files_dir):
     """The inspector may not view the identity at all; another user's reveal does not help."""
     url, page = p_urls(denunciation)

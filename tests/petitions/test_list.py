@@ -68,9 +68,10 @@ FILTER_CASES = [
     ("q=thu hồi", ["land"]),
     ("q=THU HỒI ĐẤT", ["land"]),
     ("q=nguyễn văn an", ["land"]),
-    ("q=Đặng Thị", ["official"]),
-    ("q=đặng thị hoa", ["official"]),
-    ("q=hoa", ["official"]),
+    # A denunciator's name is not searchable until the identity is revealed (tests/privacy).
+    ("q=Đặng Thị", []),
+    ("q=đặng thị hoa", []),
+    ("q=hoa", []),
     ("q=079555", ["noise"]),
     ("q=666777", ["noise"]),
     ("q=TK-2025-000002", ["official"]),

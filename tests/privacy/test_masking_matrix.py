@@ -81,8 +81,10 @@ def test_identity_shows_only_where_allowed(login_en, world, denunciation, role, 
         return
     assert status == 200
     if surface == "search":
-        # A name or CCCD finds the petition (and its case) only for users entitled to the identity.
-        assert found is entitled
+        # A name or CCCD finds the petition (and its case) for nobody before a recorded reveal: not for
+        # outsiders (it would tell who the denunciator is), nor for entitled users (it would read the
+        # identity without a reveal). After their reveal it does (below).
+        assert found is False
     else:
         assert found
     creator_receipt = surface == "receipt" and username == "reception"
