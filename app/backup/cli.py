@@ -66,6 +66,8 @@ def restore_command(directory, yes):
     for table, (expected, now) in result.counts.items():
         click.echo(f"  {table:<24} {expected} {'=' if expected == now else '!='} {now}")
     click.echo(f"{result.files} attachment files copied.")
+    if result.upgraded_from:
+        click.echo(f"The backup's schema ({result.upgraded_from}) was upgraded to this version's (flask db upgrade).")
     if result.mismatched:
         raise click.ClickException("The row counts of the restored database differ from the backup's manifest: "
                                    + ", ".join(sorted(result.mismatched)))

@@ -81,11 +81,20 @@ def create_backup(output: str | None = None) -> BackupInfo:
             json.dump(manifest, out, indent=2, sort_keys=True)
             out.flush()
             os.fsync(out.fileno())
+        _owner_only(target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never leave a half-written backup that looks complete
         raise
     _record("backup.create", target, manifest)
     return BackupInfo(target, manifest)
+
+
+def _owner_only(root: str) -> None:
+    """A backup holds every citizen's data: readable by the owner (the service account) only."""
+    for dirpath, dirs, files in os.walk(root):
+        os.chmod(dirpath, 0o700)
+        for name in files:
+            os.chmod(os.path.join(dirpath, name), 0o600)
 
 
 def _new_directory(parent: str) -> str:
@@ -232,6 +241,26 @@ def _read_manifest(path: str) -> dict | None:
     return manifest if isinstance(manifest, dict) else None
 
 
+def _symlinks(root: str) -> list[str]:
+    """Symbolic links inside a backup: refused (a restore would copy whatever they point to, unchecked)."""
+    out = []
+    for dirpath, dirs, files in os.walk(root):
+        for name in dirs + files:
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full):
+                out.append(os.path.relpath(full, root).replace(os.sep, "/"))
+    return sorted(out)
+
+
+def _schema_revisions() -> tuple[set, str | None]:
+    """The migration revisions this code knows, and its head."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    return {rev.revision for rev in script.walk_revisions()}, script.get_current_head()
+
+
 def verify(path: str) -> dict:
     """Return the manifest if every file is present with its checksum and nothing was added; else raise."""
     manifest = _read_manifest(path)
@@ -243,6 +272,7 @@ def verify(path: str) -> dict:
     problems += [f"unexpected {rel}" for rel in sorted(set(actual) - set(expected))]
     problems += [f"checksum mismatch {rel}" for rel in sorted(set(expected) & set(actual))
                  if expected[rel] != actual[rel]]
+    problems += [f"symbolic link {rel}" for rel in _symlinks(path)]
     db_file = SQLITE_FILE if manifest.get("backend") == "sqlite" else PG_FILE
     if db_file not in expected:
         problems.append(f"missing {db_file}")
@@ -259,6 +289,8 @@ class RestoreResult:
     #: table -> (rows in the manifest, rows now in the database)
     counts: dict
     files: int
+    #: The backup's schema revision when the restore had to upgrade it to the code's (else None).
+    upgraded_from: str | None = None
 
     @property
     def mismatched(self) -> dict:
@@ -275,6 +307,11 @@ def restore_backup(path: str) -> RestoreResult:
     manifest = verify(path)
     if manifest.get("backend") != backend():
         raise BackupError(f"this is a {manifest.get('backend')} backup; the configured database is {backend()}")
+    known, head = _schema_revisions()
+    revision = manifest.get("alembic_revision")
+    if revision not in known:
+        raise BackupError(f"the backup's schema revision {revision!r} is unknown to this version of TiepDan "
+                          "(a backup made by a newer version?): install that version to restore it. Nothing was restored.")
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold a lock or a stale view of the old database
     if backend() == "sqlite":
@@ -285,7 +322,16 @@ def restore_backup(path: str) -> RestoreResult:
     counts = _current_counts()
     result = RestoreResult(manifest, {t: (manifest["row_counts"].get(t), counts.get(t))
                                       for t in sorted(set(manifest["row_counts"]) | set(counts))}, files)
+    if revision != head:
+        # A backup of an older schema: bring it to this code's schema, as `flask db upgrade` would.
+        from flask_migrate import upgrade
+
+        db.session.remove()
+        upgrade()
+        result.upgraded_from = revision
     extra = {"mismatched": sorted(result.mismatched)} if result.mismatched else {}
+    if result.upgraded_from:
+        extra["upgraded_from"] = revision
     _record("backup.restore", path, manifest, **extra)  # into the restored database, after the check
     return result
 
