@@ -15,7 +15,7 @@ history tables; TRUNCATE (the test suite, restores) is allowed by both.
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Delete, Update
+from sqlalchemy.sql.dml import Delete, Insert, Update
 
 #: History tables: rows are only ever inserted.
 APPEND_ONLY_TABLES = frozenset({"case_events", "petition_events", "audit_events", "deadline_rule_changes"})
@@ -102,6 +102,12 @@ def _before_delete(mapper, connection, target) -> None:
 
 
 def _before_execute(conn, clauseelement, multiparams, params, execution_options) -> None:
+    if isinstance(clauseelement, Insert):
+        # INSERT ... ON CONFLICT DO UPDATE (an upsert) would change a history row in place.
+        table = getattr(clauseelement.table, "name", None)
+        if table in APPEND_ONLY_TABLES and getattr(clauseelement, "_post_values_clause", None) is not None:
+            _refuse_update(table, "INSERT ... ON CONFLICT statement")
+        return
     if not isinstance(clauseelement, (Update, Delete)):
         return
     table = getattr(clauseelement.table, "name", None)

@@ -120,6 +120,11 @@ def link_duplicate(petition: Petition, original: Petition, actor, *, expected_ve
         raise PermissionRefused(_l("You cannot change this petition."))
     if original.id == petition.id:
         raise TransitionRefused(_l("A petition cannot duplicate itself."))
+    if original.kind is not petition.kind or original.is_identity_confidential != petition.is_identity_confidential:
+        # "Same petitioner, same content": a link between a confidential petition and an open one would
+        # put a name next to a denunciation.
+        raise TransitionRefused(_l("A duplicate must be of the same kind, and a confidential petition can only "
+                                   "duplicate another confidential one."))
     if (original.received_on, original.id) > (petition.received_on, petition.id):
         raise TransitionRefused(_l("The earlier petition must have been received before this one."))
     if petition.duplicate_of_id == original.id:

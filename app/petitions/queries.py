@@ -19,7 +19,13 @@ MAX_QUERY_LENGTH = 100
 
 
 def visible_petitions(user):
-    return select(Petition).where(in_scope(Petition.unit_id, user))
+    """Petitions of the user's units, and those of the cases assigned to them (a handler of a unit below
+    may be assigned a case of the unit above: they need its petitions, scans and, after a reveal, its
+    petitioners)."""
+    from ..cases.models import Case
+
+    return select(Petition).where(or_(in_scope(Petition.unit_id, user),
+                                      Petition.case_id.in_(select(Case.id).where(Case.handler_id == user.id))))
 
 
 def get_petition(petition_id: int, user) -> Petition:

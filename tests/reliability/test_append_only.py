@@ -170,3 +170,18 @@ def test_the_test_suite_truncation_still_empties_history(app, populated):
     db.session.rollback()  # release SQLite's write lock for the truncating connection
     _truncate_all(app)
     assert all(count_rows(m) == 0 for m in HISTORY)
+
+
+def test_an_upsert_over_history_is_refused(populated):
+    """INSERT ... ON CONFLICT DO UPDATE would rewrite a history row in place."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    event = db.session.scalars(select(CaseEvent).limit(1)).one()
+    dialect_insert = sqlite.insert if db.engine.dialect.name == "sqlite" else postgresql.insert
+    stmt = (dialect_insert(CaseEvent.__table__)
+            .values(id=event.id, case_id=event.case_id, at=event.at, action="rewritten", actor_id=event.actor_id)
+            .on_conflict_do_update(index_elements=["id"], set_={"action": "rewritten"}))
+    with pytest.raises(AppendOnlyViolation):
+        db.session.execute(stmt)
+    db.session.rollback()
+    assert db.session.get(CaseEvent, event.id).action != "rewritten"
