@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from ..core.validation import parse_id
 from ..cases import queries as case_queries
 from ..deadlines.queries import deadlines_of_case, deadlines_of_petition
 from ..extensions import db
@@ -142,9 +143,7 @@ def case_summary(case) -> dict:
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "1").strip()
-    # isascii(): "²".isdigit() is true, but int("²") fails.
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    return parse_id(request.args.get("page"), max_digits=6) or 1
 
 
 # --- Endpoints ---------------------------------------------------------------------------------------

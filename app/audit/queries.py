@@ -6,6 +6,7 @@ from typing import Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
+from ..core.validation import parse_date
 from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc
 from ..extensions import db
@@ -73,17 +74,11 @@ class AuditFilters:
         return bool(self.action or self.actor or self.date_from or self.date_to)
 
 
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip()[:10])
-    except ValueError:
-        return None
-
 
 def parse_filters(args: Mapping[str, str]) -> AuditFilters:
     action = (args.get("action") or "").strip()[:40]
     return AuditFilters(action=action, actor=(args.get("actor") or "").strip()[:64],
-                        date_from=_parse_date(args.get("from", "")), date_to=_parse_date(args.get("to", "")))
+                        date_from=parse_date(args.get("from", "")), date_to=parse_date(args.get("to", "")))
 
 
 def page_of_events(user, filters: AuditFilters, page: int, per_page: int):

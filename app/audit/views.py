@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from ..core.validation import parse_id
 from ..core.roles import Role, roles_required
 from . import queries
 
@@ -13,7 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 def audit_log():
     filters = queries.parse_filters(request.args)
     page = request.args.get("page", "1")
-    page = int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+    page = parse_id(page, max_digits=6) or 1
     pagination = queries.page_of_events(current_user, filters, page, current_app.config["PAGE_SIZE"])
     petitions, cases = queries.linked_records(pagination.items, current_user)
     return render_template("audit/list.html", pagination=pagination, filters=filters, petitions=petitions,

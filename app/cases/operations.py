@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.validation import parse_id
 from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
@@ -128,8 +129,7 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
 
 
 def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=None, **_):
-    raw = str(handler_id)
-    handler = db.session.get(User, int(raw)) if raw.isascii() and raw.isdigit() else None
+    handler = db.session.get(User, parse_id(handler_id)) if parse_id(handler_id) else None
     if handler is None or not handler.is_active or not handler.has_role(Role.HANDLER):
         raise TransitionRefused(_l("The chosen officer is not an active handling officer."))
     if not handler.unit.is_within(case.unit) and not case.unit.is_within(handler.unit):

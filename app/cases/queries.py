@@ -2,12 +2,13 @@
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
 from ..core.timeutil import local_today
 from ..deadlines import queries as deadlines
@@ -113,18 +114,6 @@ class CaseFilters:
         return self.today, self.due_soon_until
 
 
-def _parse_date(value: str) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_int(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def parse_case_filters(args: Mapping[str, str], user, today: date | None = None) -> CaseFilters:
@@ -160,7 +149,7 @@ def parse_case_filters(args: Mapping[str, str], user, today: date | None = None)
         else:
             warn(_("Unknown complexity “%(value)s”: that filter was ignored.", value=complexity))
     if unit := arg("unit"):
-        unit_id = _parse_int(unit)
+        unit_id = parse_id(unit)
         found = db.session.get(Unit, unit_id) if unit_id else None
         if found is not None and user.oversees(found):
             f.unit_id = found.id
@@ -171,12 +160,12 @@ def parse_case_filters(args: Mapping[str, str], user, today: date | None = None)
     if arg("mine") in ("1", "true", "on", "yes"):
         f.mine, f.handler_id = True, user.id
     elif handler := arg("handler"):
-        f.handler_id = _parse_int(handler)
+        f.handler_id = parse_id(handler)
         if f.handler_id is None:
             warn(_("Unknown handling officer: that filter was ignored."))
     for name, label in (("accepted_from", _("Accepted from")), ("accepted_to", _("Accepted until"))):
         if value := arg(name):
-            parsed = _parse_date(value)
+            parsed = parse_date(value)
             if parsed is None or parsed.year < 1900:
                 warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
                         field=label))

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..core.validation import parse_id
 from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
@@ -48,7 +49,7 @@ def state_label(value: str | None) -> str:
 def list_cases():
     filters = queries.parse_case_filters(request.args, current_user)
     page = request.args.get("page", "1")
-    page = int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+    page = parse_id(page, max_digits=6) or 1
     pagination = queries.page_of_cases(current_user, filters, page, current_app.config["PAGE_SIZE"])
     today, until = filters.deadline_dates()
     return render_template(

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ..core.validation import parse_id
 from ..extensions import db
 from . import queries
 from .forms import MarkReadForm
@@ -28,7 +29,7 @@ def inject_unread_count():
 @login_required
 def list_notifications():
     page = request.args.get("page", "1")
-    page = int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+    page = parse_id(page, max_digits=6) or 1
     pagination = queries.page_of_notifications(current_user, page, current_app.config["PAGE_SIZE"])
     visible = queries.visible_case_ids([n.case_id for n in pagination.items], current_user)
     items = [(n, notification_text(n.kind, n.params), n.case_id in visible) for n in pagination.items]

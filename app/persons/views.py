@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..core.validation import parse_id
 from . import divisions
 
 bp = Blueprint("persons", __name__, url_prefix="/persons")
@@ -13,7 +14,7 @@ bp = Blueprint("persons", __name__, url_prefix="/persons")
 def wards():
     """The communes and wards of one province, as JSON, for app/static/address.js."""
     raw = request.args.get("province", "")
-    code = int(raw) if raw.strip().isascii() and raw.strip().isdigit() else None
+    code = parse_id(raw)
     if code is None or divisions.province_name(code) is None:
         return jsonify(error=_("Unknown province code."), wards=[]), 400
     return jsonify(province=code, wards=[{"code": c, "name": n} for c, n in divisions.wards_of(code)])

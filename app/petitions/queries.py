@@ -2,12 +2,13 @@
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db
 from ..persons.models import Person
@@ -66,15 +67,6 @@ class PetitionFilters:
                         self.unit_id, self.q))
 
 
-def _parse_date(value: str) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            parsed = datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        return parsed if parsed.year >= 1900 else None
-    return None
-
 
 def _parse_enum(enum_cls, value: str):
     return enum_cls(value) if value in enum_cls._value2member_map_ else None
@@ -101,7 +93,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
                 warn(message(value))
             setattr(f, name, parsed)
     if unit := arg("unit"):
-        unit_id = int(unit) if unit.isascii() and unit.isdigit() and len(unit) < 10 else None
+        unit_id = parse_id(unit)
         found = db.session.get(Unit, unit_id) if unit_id else None
         if found is not None and user.oversees(found):
             f.unit_id = found.id
@@ -109,7 +101,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
             warn(_l("That unit is not one of yours: the unit filter was ignored."))
     for name, label in (("received_from", _l("Received from")), ("received_to", _l("Received until"))):
         if value := arg(name):
-            parsed = _parse_date(value)
+            parsed = parse_date(value)
             if parsed is None:
                 warn(_l("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
                         field=label))
@@ -122,8 +114,8 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
             warn(_l("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
         f.q = q[:MAX_QUERY_LENGTH]
     if page := arg("page"):
-        if page.isascii() and page.isdigit() and 0 < int(page) < 10**6:
-            f.page = int(page)
+        if parse_id(page, max_digits=6):
+            f.page = parse_id(page, max_digits=6)
         else:
             warn(_l("“%(value)s” is not a page number: showing the first page.", value=page))
     return f

@@ -48,6 +48,32 @@ def start_session(user: User) -> UserSession:
     return row
 
 
+def log_in(user: User) -> UserSession:
+    """Log ``user`` in under a new session id (in an emptied cookie session) and record it."""
+    from flask_login import login_user
+
+    row = start_session(user)
+    login_user(user)
+    record("auth.login", actor=user)
+    return row
+
+
+def record_failed_login(user: User | None) -> None:
+    """Record a refused login; the typed name is kept only when it is a real username (a password typed
+    into the name field by mistake must not end up in the log)."""
+    record("auth.login_failed", actor=user, detail={"username": user.username} if user else None)
+
+
+def log_out(user: User) -> None:
+    """End this login session (a replay of its cookie is refused), record it, and empty the cookie."""
+    from flask_login import logout_user
+
+    end_session(session.get("sid"), "logout")
+    record("auth.logout", actor=user)
+    logout_user()
+    clear_cookie_session()
+
+
 def end_session(sid: str | None, reason: str) -> bool:
     """End one open session; True if it was open."""
     if not sid:

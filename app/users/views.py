@@ -1,16 +1,15 @@
 """Login and logout."""
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from ..audit.operations import record
 from ..core.urls import safe_next
 from ..extensions import db, login_manager
 from ..security import limiter
 from .forms import LoginForm
 from .passwords import dummy_check
 from .queries import user_by_username
-from .sessions import clear_cookie_session, end_session, start_session, user_for_session
+from .sessions import log_in, log_out, record_failed_login, user_for_session
 
 bp = Blueprint("users", __name__)
 
@@ -53,15 +52,11 @@ def login():
             ok = user.check_password(form.password.data) and user.is_active
         if not ok:
             g.login_failed = True
-            # The typed name is stored only when it is a real username: a password typed into the name
-            # field by mistake must not end up in the log.
-            record("auth.login_failed", actor=user, detail={"username": user.username} if user else None)
+            record_failed_login(user)
             db.session.commit()
             flash(_("Wrong username or password."), "danger")
         else:
-            start_session(user)  # a new session id, in an emptied cookie session
-            login_user(user)
-            record("auth.login", actor=user)
+            log_in(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("index")))
     return render_template("users/login.html", form=form)
@@ -70,10 +65,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    end_session(session.get("sid"), "logout")
-    record("auth.logout", actor=current_user)
+    log_out(current_user._get_current_object())
     db.session.commit()
-    logout_user()
-    clear_cookie_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("users.login"))
