@@ -6,11 +6,12 @@ over all rows, whatever their number. They only flush; the caller commits.
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, func, insert, literal, or_, select, update
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select, update
 
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..flags.models import Flag, FlagKind
+from ..flags.operations import insert_flags
 from ..scheduler.sql import json_sql
 from .engine import load_calendar
 from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
@@ -74,11 +75,7 @@ def flag_deadlines(now: datetime) -> dict[str, int]:
                literal(now, Flag.raised_at.type), detail)
         .where(duty, Clock.due_on <= until, ~already.exists())
     )
-    raised = db.session.execute(
-        insert(Flag).from_select(["subject", "subject_id", "kind", "clock_id", "unit_id", "raised_at", "detail"],
-                                 rows)
-        .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
-    ).rowcount
+    raised = insert_flags(rows)
     return {"raised": raised, "cleared": cleared}
 
 

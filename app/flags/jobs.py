@@ -10,7 +10,7 @@ processing decision. The detail column holds a small JSON object saying why (see
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import (Integer, String, and_, case, cast, exists, false, func, insert, literal, or_, select, union_all,
+from sqlalchemy import (Integer, String, and_, case, cast, exists, false, func, literal, or_, select, union_all,
                         update)
 from sqlalchemy.orm import aliased
 
@@ -23,6 +23,7 @@ from ..reception.models import ReceptionSession
 from ..scheduler.sql import json_sql
 from ..units.models import Unit, UnitKind
 from .models import Flag, FlagKind
+from .operations import insert_flags
 
 #: Cases whose complex flags stay up: everything not yet closed, withdrawn or terminated.
 LIVE_STATES = tuple(OPEN_STATES | {CaseState.RESOLVED, CaseState.ENFORCED})
@@ -56,11 +57,7 @@ def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
                                    Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None))
     rows = select(g.c.subject, g.c.subject_id, literal(kind.value, String), literal(0, Integer), g.c.unit_id,
                   literal(now, Flag.raised_at.type), g.c.detail).where(~active.exists())
-    raised = db.session.execute(
-        insert(Flag).from_select(["subject", "subject_id", "kind", "clock_id", "unit_id", "raised_at", "detail"],
-                                 rows)
-        .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
-    ).rowcount
+    raised = insert_flags(rows)
     return {"raised": raised, "cleared": cleared}
 
 

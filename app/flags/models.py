@@ -55,3 +55,4 @@ class Flag(db.Model):
     raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     cleared_at: Mapped[Optional[datetime]] = mapped_column(DateTime, index=True)
     detail: Mapped[Optional[str]] = mapped_column(Text)
+
