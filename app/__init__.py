@@ -46,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core import appendonly
 
     appendonly.init_app(app)
+    from .search import sync as search_sync
+
+    search_sync.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")

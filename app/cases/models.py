@@ -199,6 +199,8 @@ class Case(TimestampMixin, db.Model):
     enforcement_result: Mapped[Optional[str]] = mapped_column(Text)
     #: The day the decision took legal effect (no appeal within the period), set by the scheduler.
     legally_effective_on: Mapped[Optional[date]] = mapped_column(Date)
+    #: Folded words for the search (number, title, decision number; see app/search), kept up to date on flush.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Optimistic-locking version: a save from a stale form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -152,6 +152,11 @@ class Petition(TimestampMixin, db.Model):
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
     reception_session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_sessions.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Folded words for the search (see app/search): receipt number, text and, unless the identity is
+    #: confidential, the petitioners' names and CCCDs. Kept up to date on every flush.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: For a confidential petition only: search_text with the petitioners, searched only where they are shown.
+    search_private: Mapped[Optional[str]] = mapped_column(Text)
     #: Optimistic-locking version: a save from a stale form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
