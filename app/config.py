@@ -23,6 +23,8 @@ class DefaultConfig:
     #: Province whose wards are offered first in address forms (75 = Đồng Nai).
     DEFAULT_PROVINCE_CODE = 75
     PAGE_SIZE = 25
+    #: Lists count their matches up to this many, then say "more than" (a count never reads a million rows).
+    LIST_COUNT_CAP = 10000
     #: Werkzeug password hash method (tests use a cheap one; production keeps scrypt).
     PASSWORD_HASH_METHOD = "scrypt"
 

@@ -17,7 +17,7 @@ from ..deadlines.queries import deadlines_of_case, deadlines_of_petition
 from ..extensions import db
 from ..notifications import queries as notification_queries
 from ..notifications.messages import notification_text
-from ..petitions.queries import get_petition, parse_petition_filters, search_petitions
+from ..petitions.queries import get_petition, page_of_petitions, parse_petition_filters
 from ..privacy.policy import shows_identity
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -146,6 +146,20 @@ def _page_arg() -> int:
     return parse_id(request.args.get("page"), max_digits=6) or 1
 
 
+def _page_json(page, items: list, warnings) -> dict:
+    """A list answer: the items, the (capped) total and the arguments that fetch the pages around it.
+
+    ``next`` and ``prev`` are the query arguments to add to the same URL (``after``/``before`` cursors, or
+    ``page`` for lists in a computed order); null at either end.
+    """
+    def args(found):
+        return None if found is None else {k: v for k, v in found.items() if v is not None}
+
+    return jsonify(items=items, total=page.total, total_is_capped=page.total_is_capped,
+                   next=args(page.next_args), prev=args(page.prev_args), page=page.number, pages=page.pages,
+                   warnings=[str(w) for w in list(warnings) + page.warnings])
+
+
 # --- Endpoints ---------------------------------------------------------------------------------------
 
 @bp.get("/petitions")
@@ -153,11 +167,9 @@ def petitions():
     """The petition register, with the HTML list's filters (kind, state, channel, unit, dates, q, page)."""
     user = current_user._get_current_object()
     filters = parse_petition_filters(request.args, user)
-    per_page = int(current_app.config["PAGE_SIZE"])
-    items, total = search_petitions(user, filters, per_page=per_page)
-    return jsonify(items=[petition_summary(p, user) for p in items], total=total, page=filters.page,
-                   pages=max((total + per_page - 1) // per_page, 1), per_page=per_page,
-                   warnings=[str(w) for w in filters.warnings])
+    page = page_of_petitions(user, filters, request.args, int(current_app.config["PAGE_SIZE"]),
+                             current_app.config["LIST_COUNT_CAP"])
+    return _page_json(page, [petition_summary(p, user) for p in page.items], filters.warnings)
 
 
 @bp.get("/petitions/<int:petition_id>")
@@ -180,10 +192,9 @@ def cases():
     """The case list, with the HTML list's filters (state, kind, unit, mine, handler, dates, q, deadline...)."""
     user = current_user._get_current_object()
     filters = case_queries.parse_case_filters(request.args, user)
-    pagination = case_queries.page_of_cases(user, filters, _page_arg(), current_app.config["PAGE_SIZE"])
-    return jsonify(items=[case_summary(c) for c in pagination.items], total=pagination.total,
-                   page=pagination.page, pages=max(pagination.pages, 1), per_page=pagination.per_page,
-                   warnings=[str(w) for w in filters.warnings])
+    page = case_queries.page_of_cases(user, filters, request.args, current_app.config["PAGE_SIZE"],
+                                      current_app.config["LIST_COUNT_CAP"])
+    return _page_json(page, [case_summary(c) for c in page.items], filters.warnings)
 
 
 @bp.get("/cases/<int:case_id>")

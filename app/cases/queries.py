@@ -5,18 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..core.paging import Page, keyset_page, offset_page
 from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
 from ..core.timeutil import local_today
 from ..deadlines import queries as deadlines
 from ..extensions import db
 from ..flags.models import FlagKind
-from ..persons.models import Person
-from ..petitions.models import Petition, PetitionKind, PetitionParty
-from ..privacy.policy import searchable_condition
+from ..petitions.models import PetitionKind
+from ..search.match import case_ids_matching
 from ..units.models import Unit
 from ..units.queries import units_in_scope
 from ..users.models import User
@@ -192,11 +192,12 @@ def parse_case_filters(args: Mapping[str, str], user, today: date | None = None)
 
 
 def search_cases(user, filters: CaseFilters):
-    """Select the visible cases matching ``filters``, newest first, with their units and handler loaded.
+    """Select the visible cases matching ``filters`` (no order).
 
-    With a deadline filter the most urgent come first (the earliest due date of the matching clocks).
+    Number, title, decision number, and the receipt numbers, text and petitioners of their petitions are
+    searched word by word, ignoring diacritics and case (app.search).
     """
-    stmt = visible_cases(user).options(joinedload(Case.handler), joinedload(Case.handling_unit))
+    stmt = visible_cases(user)
     if filters.state == OPEN:
         stmt = stmt.where(Case.state.in_(sorted(OPEN_STATES)))
     elif filters.state:
@@ -222,37 +223,34 @@ def search_cases(user, filters: CaseFilters):
     if filters.accepted_to:
         stmt = stmt.where(Case.accepted_on <= filters.accepted_to)
     if filters.q:
-        q = filters.q
-        # EXISTS rather than a join: a case with several petitions or petitioners stays one row.
-        # A confidential petitioner's name or CCCD matches only once its identity is shown (revealed).
-        by_petition = (
-            select(Petition.id)
-            .join(PetitionParty, PetitionParty.petition_id == Petition.id, isouter=True)
-            .join(Person, Person.id == PetitionParty.person_id, isouter=True)
-            .where(Petition.case_id == Case.id,
-                   or_(Petition.receipt_no.icontains(q, autoescape=True),
-                       and_(searchable_condition(user),
-                            or_(Person.full_name.icontains(q, autoescape=True),
-                                Person.citizen_id.contains(q, autoescape=True)))))
-        )
-        stmt = stmt.where(or_(Case.number.icontains(q, autoescape=True), Case.title.icontains(q, autoescape=True),
-                              by_petition.exists()))
+        matching = case_ids_matching(filters.q, user)
+        stmt = stmt.where(Case.id.in_(matching) if matching is not None else false())
     if filters.flag:
         stmt = stmt.where(Case.id.in_(deadlines.cases_with_flag(filters.flag)))
     if filters.deadline:
         today, until = filters.deadline_dates()
         stmt = stmt.where(Case.id.in_(deadlines.cases_with_deadline(filters.deadline, today, until)))
-        return stmt.order_by(deadlines.most_urgent_due(filters.deadline, today, until), Case.id)
-    return stmt.order_by(Case.accepted_on.desc(), Case.id.desc())
+    return stmt
 
 
-def page_of_cases(user, filters: CaseFilters, page: int, per_page: int):
-    """Return one page of ``search_cases``; a page past the end gives the last page."""
+def list_options() -> tuple:
+    """What the list shows of each case, loaded with it (no query per row)."""
+    return joinedload(Case.handler), joinedload(Case.handling_unit)
+
+
+def page_of_cases(user, filters: CaseFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
+    """One page of ``search_cases``: newest accepted first, paged by position (``after``/``before``).
+
+    With a deadline filter the most urgent come first (the earliest due date of the matching clocks); that
+    list holds open cases only and is paged by number (``page``).
+    """
     stmt = search_cases(user, filters)
-    pagination = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
-    if pagination.pages and pagination.page > pagination.pages:
-        pagination = db.paginate(stmt, page=pagination.pages, per_page=per_page, error_out=False)
-    return pagination
+    if filters.deadline:
+        today, until = filters.deadline_dates()
+        stmt = stmt.order_by(deadlines.most_urgent_due(filters.deadline, today, until), Case.id)
+        page = parse_id((args.get("page") or "1").strip(), max_digits=6) or 1
+        return offset_page(stmt, Case.id, page, per_page, cap, options=list_options())
+    return keyset_page(stmt, Case.accepted_on, Case.id, args, per_page, cap, options=list_options())
 
 
 # --- The caseload --------------------------------------------------------------------------------------

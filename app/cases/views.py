@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..core.validation import parse_id
 from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
@@ -48,9 +47,9 @@ def state_label(value: str | None) -> str:
 @login_required
 def list_cases():
     filters = queries.parse_case_filters(request.args, current_user)
-    page = request.args.get("page", "1")
-    page = parse_id(page, max_digits=6) or 1
-    pagination = queries.page_of_cases(current_user, filters, page, current_app.config["PAGE_SIZE"])
+    pagination = queries.page_of_cases(current_user, filters, request.args, current_app.config["PAGE_SIZE"],
+                                       current_app.config["LIST_COUNT_CAP"])
+    filters.warnings.extend(pagination.warnings)
     today, until = filters.deadline_dates()
     return render_template(
         "cases/list.html", filters=filters, pagination=pagination, states=list(CaseState), open_value=queries.OPEN,

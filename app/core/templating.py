@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import request, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 
 from .timeutil import to_local
 
@@ -46,6 +46,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["isodate"] = iso_date
+    app.jinja_env.filters["number"] = format_number  # 10.000 in Vietnamese, 10,000 in English
     app.jinja_env.globals["state_colour"] = lambda s: STATE_COLOURS.get(str(s), "secondary")
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,20 +1,19 @@
 """Read-only lookups of petitions, scoped to what the user may see."""
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..core.paging import Page, keyset_page
 from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db
-from ..persons.models import Person
-from ..privacy.policy import searchable_condition
+from ..search.match import petition_ids_matching
 from ..units.models import Unit
-from .models import Channel, Petition, PetitionKind, PetitionParty, PetitionState
+from .models import Channel, Petition, PetitionKind, PetitionState
 
 MAX_QUERY_LENGTH = 100
 
@@ -55,9 +54,8 @@ class PetitionFilters:
     received_to: date | None = None
     #: Petitions of this unit and the units below it.
     unit_id: int | None = None
-    #: Receipt number, summary, petitioner name or citizen ID (substring, case-insensitive).
+    #: Words of the receipt number, summary, content, petitioner names or citizen IDs (see app.search).
     q: str = ""
-    page: int = 1
     #: Why a given value was ignored (shown to the user).
     warnings: list = field(default_factory=list)
 
@@ -113,28 +111,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
         if len(q) > MAX_QUERY_LENGTH:
             warn(_l("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
         f.q = q[:MAX_QUERY_LENGTH]
-    if page := arg("page"):
-        if parse_id(page, max_digits=6):
-            f.page = parse_id(page, max_digits=6)
-        else:
-            warn(_l("“%(value)s” is not a page number: showing the first page.", value=page))
     return f
-
-
-def _text_match(q: str, user):
-    """Receipt number, summary, petitioner name or CCCD contains ``q``, ignoring case (lower() LIKE).
-
-    Names and CCCDs of a confidential petition match only while its identity is shown to the user (after a
-    recorded reveal): otherwise a search would tell who the denunciator is.
-    """
-    # EXISTS rather than a join: a petition with several petitioners stays one row.
-    by_party = (select(PetitionParty.petition_id)
-                .join(Person, Person.id == PetitionParty.person_id)
-                .where(PetitionParty.petition_id == Petition.id,
-                       or_(Person.full_name.icontains(q, autoescape=True),
-                           Person.citizen_id.contains(q, autoescape=True))))
-    return or_(Petition.receipt_no.icontains(q, autoescape=True), Petition.summary.icontains(q, autoescape=True),
-               and_(searchable_condition(user), by_party.exists()))
 
 
 def filtered_petitions(user, filters: PetitionFilters):
@@ -154,22 +131,13 @@ def filtered_petitions(user, filters: PetitionFilters):
         root = select(Unit.path).where(Unit.id == filters.unit_id).scalar_subquery()
         stmt = stmt.where(Petition.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root))))
     if filters.q:
-        stmt = stmt.where(_text_match(filters.q, user))
+        # Receipt number, summary, content, petitioners (names, CCCD): word by word, diacritics ignored.
+        matching = petition_ids_matching(filters.q, user)
+        stmt = stmt.where(Petition.id.in_(matching) if matching is not None else false())
     return stmt
 
 
-def search_petitions(user, filters: PetitionFilters, per_page: int = 25) -> tuple[list[Petition], int]:
-    """One page of the matching petitions, newest first, with what the list shows loaded, and the total.
-
-    A page past the end shows the last page (``filters.page`` is corrected and a warning added).
-    """
-    stmt = filtered_petitions(user, filters)
-    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    pages = max(math.ceil(total / per_page), 1)
-    if filters.page > pages:
-        filters.warnings.append(_l("There is no page %(page)d: showing the last page.", page=filters.page))
-        filters.page = pages
-    stmt = (stmt.options(selectinload(Petition.case))
-            .order_by(Petition.received_on.desc(), Petition.id.desc())
-            .limit(per_page).offset((filters.page - 1) * per_page))
-    return list(db.session.execute(stmt).unique().scalars()), total
+def page_of_petitions(user, filters: PetitionFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
+    """One page of the matching petitions, newest received first, paged by position (``after``/``before``)."""
+    return keyset_page(filtered_petitions(user, filters), Petition.received_on, Petition.id, args, per_page, cap,
+                       options=(selectinload(Petition.case),))

@@ -22,7 +22,7 @@ from .forms import DecisionForm, DuplicateForm, PetitionForm
 from .models import Channel, PetitionKind, PetitionState
 from .export import export_petitions
 from .queries import (get_petition, parse_petition_filters, petition_by_receipt_no,
-                      search_petitions)
+                      page_of_petitions)
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
 
@@ -35,12 +35,12 @@ def _stale_message() -> str:
 @login_required
 def list_petitions():
     filters = parse_petition_filters(request.args, current_user)
-    per_page = int(current_app.config["PAGE_SIZE"])
-    items, total = search_petitions(current_user, filters, per_page=per_page)
-    pages = max((total + per_page - 1) // per_page, 1)
-    export_url = url_for("petitions.export", **{k: v for k, v in request.args.items() if k != "page"})
-    return render_template("petitions/list.html", items=items, total=total, filters=filters,
-                           page=filters.page, pages=pages, units=units_in_scope(current_user),
+    page = page_of_petitions(current_user, filters, request.args, int(current_app.config["PAGE_SIZE"]),
+                             current_app.config["LIST_COUNT_CAP"])
+    filters.warnings.extend(page.warnings)
+    export_url = url_for("petitions.export", **{k: v for k, v in request.args.items()
+                                                 if k not in ("page", "after", "before")})
+    return render_template("petitions/list.html", page=page, filters=filters, units=units_in_scope(current_user),
                            kinds=PetitionKind, states=PetitionState, channels=Channel, export_url=export_url)
 
 

@@ -7,7 +7,7 @@ import pytest
 from app.core.timeutil import local_today
 from app.cases.models import Case, CaseAction, CaseState, Complexity
 from app.cases.operations import perform
-from app.cases.queries import CaseFilters, search_cases
+from app.cases.queries import CaseFilters, page_of_cases
 from app.core.roles import Role
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
@@ -86,8 +86,15 @@ FILTERS = {
     "q=Bình": "",
     "q=bình": "",
     "q=079000000003": "c",
-    "q=00000000": "dc",
-    "q=Dũng&state=assigned": "d",
+    "q=0790000000": "dc",  # a CCCD by its first digits (b's is confidential)
+    "q=00000000": "",  # words match from their start: not the middle of a CCCD
+    "q=vo van dung": "d",  # diacritics and case ignored
+    "q=VÕ VĂN DŨNG": "d",
+    "q=dung vo": "d",  # every word, in any order
+    "q=Dũng&state=assigned": "db",  # "Dũng" also finds "Nội dung" (the content of b's petition)
+    "q=cường bồi": "",  # both words in the same petition or case
+    "q=đia": "b",  # đ is d
+    "q=khieu nai boi": "d",
     "q=Em": "",
     "q=100%": "",
     "q=_": "",
@@ -157,8 +164,8 @@ def test_list_keeps_good_filters_next_to_a_bad_one(cases, login_en):
     assert '<option value="assigned" selected>' in page
 
 
-@pytest.mark.parametrize("page_arg", ["abc", "-1", "0", "99999999999999999999"])
-def test_a_bad_page_number_shows_a_page(cases, login_en, page_arg):
+@pytest.mark.parametrize("page_arg", ["abc", "-1", "0", "99999999999999999999", "3"])
+def test_a_page_number_is_ignored_on_the_list_paged_by_position(cases, login_en, page_arg):
     resp = login_en("head").get(f"/cases/?page={page_arg}")
     assert resp.status_code == 200
     assert len(listed(text(resp))) == 4
@@ -178,22 +185,56 @@ def test_search_does_not_repeat_a_case_with_several_matching_petitions(world, db
     assert listed(page) == [case.number]
 
 
-def test_list_pages_through_the_cases_and_keeps_the_filters(app, world, db, login_en, monkeypatch):
+def _link(page: str, rel: str) -> str | None:
+    m = re.search(rf'<a class="page-link" rel="{rel}" href="([^"#]+)"', page)
+    return m.group(1).replace("&amp;", "&") if m else None
+
+
+def test_list_pages_through_the_cases_by_position_and_keeps_the_filters(app, world, db, login_en, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
-    numbers = [create_case(world, received_on=days_ago(10 - i)).number for i in range(5)]
+    # Two cases accepted on the same day: the id breaks the tie, so none is skipped or shown twice.
+    numbers = [create_case(world, received_on=days_ago(min(10 - i, 8))).number for i in range(5)]
     create_case(world, S.ASSIGNED, received_on=days_ago(1))  # filtered out below
     db.session.commit()
     newest_first = numbers[::-1]
     client = login_en("head")
     page = text(client.get("/cases/?state=accepted"))
     assert listed(page) == newest_first[:2]
-    assert "Page 1 of 3" in page
     assert "5 cases found" in page
-    next_link = re.search(r'<a class="page-link" href="([^"]+)">Next', page).group(1)
-    assert "state=accepted" in next_link and "page=2" in next_link
-    assert listed(text(client.get(next_link))) == newest_first[2:4]
-    assert listed(text(client.get("/cases/?state=accepted&page=3"))) == newest_first[4:]
-    assert listed(text(client.get("/cases/?state=accepted&page=40"))) == newest_first[4:]
+    assert _link(page, "prev") is None
+    seen, pages = list(listed(page)), [page]
+    while (next_link := _link(pages[-1], "next")) is not None:
+        assert "state=accepted" in next_link and "after=" in next_link and "page=" not in next_link
+        pages.append(text(client.get(next_link)))
+        seen += listed(pages[-1])
+    assert seen == newest_first and len(pages) == 3
+    # Back from the last page, then from the middle one.
+    middle = text(client.get(_link(pages[-1], "prev")))
+    assert listed(middle) == newest_first[2:4]
+    first = text(client.get(_link(middle, "prev")))
+    assert listed(first) == newest_first[:2] and _link(first, "prev") is None
+
+
+@pytest.mark.parametrize("cursor", ["after=garbage", "before=2026-02-30.1", "after=1.1", "after=" + "9" * 40])
+def test_a_bad_page_link_shows_the_first_page_with_a_warning(cases, login_en, cursor):
+    resp = login_en("head").get(f"/cases/?{cursor}")
+    assert resp.status_code == 200
+    assert listed(text(resp)) == [cases[k] for k in "dcba"]
+    assert "That page link is not valid any more" in text(resp)
+
+
+def test_a_page_after_the_last_case_offers_the_way_back(cases, login_en):
+    page = text(login_en("head").get("/cases/?after=1900-01-01.1"))
+    assert listed(page) == [] and "No cases match" in page
+    assert _link(page, "prev") is not None
+
+
+def test_the_count_stops_at_the_cap(app, cases, login_en, monkeypatch):
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 3)
+    page = text(login_en("head").get("/cases/"))
+    assert "More than 3 cases found" in page
+    assert len(listed(page)) == 4  # the page itself is not capped
+    assert "2 cases found" in text(login_en("head").get("/cases/?state=assigned"))
 
 
 def test_the_list_runs_a_fixed_number_of_queries(world, db, login_en):
@@ -230,11 +271,11 @@ def test_search_cases_loads_units_and_handlers_with_the_cases(world, db):
     db.session.expunge_all()
     head = db.session.get(User, head_id)
     with count_queries() as statements:
-        found = db.session.execute(search_cases(head, CaseFilters())).unique().scalars().all()
+        found = page_of_cases(head, CaseFilters(), {}, per_page=25, cap=100).items
         shown = [(c.unit.code, c.handling_unit and c.handling_unit.code, c.handler and c.handler.full_name)
                  for c in found]
     assert len(shown) == 4 and ("TK", "TKVP", "Đỗ Thị Lý") in shown
-    assert len(statements) <= 2, statements  # the cases, and the officers' roles
+    assert len(statements) <= 3, statements  # the count, the cases, and the officers' roles
 
 
 # --- Visibility ----------------------------------------------------------------------------------------
