@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -154,28 +154,38 @@ class Case(TimestampMixin, db.Model):
                         "OR (decision_no IS NOT NULL AND decision_on IS NOT NULL AND outcome IS NOT NULL)",
                         name="resolved_has_decision"),
         CheckConstraint("state <> 'enforced' OR enforced_on IS NOT NULL", name="enforced_has_date"),
+        # The list is sorted newest accepted first and paged by (accepted_on, id): one index for the plain list
+        # and one per filter, each ending in the sort key, so a page is read in order wherever it lies.
+        Index("ix_cases_accepted_on_id", "accepted_on", "id"),
+        Index("ix_cases_unit_sort", "unit_id", "accepted_on", "id"),
+        Index("ix_cases_handling_unit_sort", "handling_unit_id", "accepted_on", "id"),
+        Index("ix_cases_handler_sort", "handler_id", "accepted_on", "id"),
+        Index("ix_cases_state_sort", "state", "accepted_on", "id"),
+        Index("ix_cases_kind_sort", "kind", "accepted_on", "id"),
+        Index("ix_cases_complexity_sort", "complexity", "accepted_on", "id"),
+        Index("ix_cases_instance_sort", "instance", "accepted_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The unit that accepted the case and must resolve it.
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     #: Case number, e.g. "TK-VV-2026-00012".
     number: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind), index=True)
+    kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind))
     #: Complaint instance: 1 (first) or 2 (second); None for other kinds.
     instance: Mapped[Optional[int]] = mapped_column(Integer)
     #: For a second-instance complaint, the first-instance case it appeals.
-    parent_case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
+    parent_case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
     title: Mapped[str] = mapped_column(String(500))
-    state: Mapped[CaseState] = mapped_column(EnumStr(CaseState), default=CaseState.ACCEPTED, index=True)
+    state: Mapped[CaseState] = mapped_column(EnumStr(CaseState), default=CaseState.ACCEPTED)
     #: Date of receipt of the (first) petition, and of the acceptance decision (starts the clock).
     received_on: Mapped[date] = mapped_column(Date)
-    accepted_on: Mapped[date] = mapped_column(Date, index=True)
+    accepted_on: Mapped[date] = mapped_column(Date)
     accepted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    handling_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
-    handler_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    handling_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"))
+    handler_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     complexity: Mapped[Complexity] = mapped_column(EnumStr(Complexity), default=Complexity.NORMAL)
     #: Remote/difficult area, copied from the unit at acceptance (deadlines are derived from it).
     is_remote_area: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -175,6 +175,8 @@ class Clock(TimestampMixin, db.Model):
         CheckConstraint("(petition_id IS NULL) <> (case_id IS NULL)", name="petition_xor_case"),
         UniqueConstraint("petition_id", "stage", name="uq_clocks_petition_stage"),
         UniqueConstraint("case_id", "stage", name="uq_clocks_case_stage"),
+        # The sweep and the deadline filters read the running clocks by due date.
+        Index("ix_clocks_status_due", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,7 +194,7 @@ class Clock(TimestampMixin, db.Model):
     #: A fixed due date set by a decision (e.g. the enforcement deadline); overrides the computation.
     fixed_due_on: Mapped[Optional[date]] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[ClockStatus] = mapped_column(EnumStr(ClockStatus), default=ClockStatus.RUNNING, index=True)
+    status: Mapped[ClockStatus] = mapped_column(EnumStr(ClockStatus), default=ClockStatus.RUNNING)
     paused_on: Mapped[Optional[date]] = mapped_column(Date)
     completed_on: Mapped[Optional[date]] = mapped_column(Date)
 

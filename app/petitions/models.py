@@ -3,7 +3,7 @@ from datetime import date, datetime
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, false,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, false,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,6 +85,8 @@ class FiledReason(LabeledEnum):
 
 class PetitionParty(db.Model):
     __tablename__ = "petition_parties"
+    #: A person's petitions (repeated petitions, reuse of a person row): the key leads with the petition.
+    __table_args__ = (Index("ix_petition_parties_person_id", "person_id"),)
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
@@ -114,21 +116,27 @@ class Petition(TimestampMixin, db.Model):
         CheckConstraint("state <> 'filed' OR filed_reason IS NOT NULL", name="filed_has_reason"),
         CheckConstraint("state <> 'transferred' OR transferred_to IS NOT NULL", name="transfer_has_target"),
         CheckConstraint("state <> 'accepted' OR case_id IS NOT NULL", name="accepted_has_case"),
+        # The register is sorted newest received first and paged by (received_on, id): see cases.models.
+        Index("ix_petitions_received_on_id", "received_on", "id"),
+        Index("ix_petitions_unit_sort", "unit_id", "received_on", "id"),
+        Index("ix_petitions_state_sort", "state", "received_on", "id"),
+        Index("ix_petitions_kind_sort", "kind", "received_on", "id"),
+        Index("ix_petitions_channel_sort", "channel", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The unit that received the petition (its register).
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     #: Receipt number, e.g. "TK-2026-000123": unique per unit and year.
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
-    received_on: Mapped[date] = mapped_column(Date, index=True)
+    received_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[Channel] = mapped_column(EnumStr(Channel))
     #: Sending agency and its dispatch number (công văn) for transferred/deputy/Front petitions.
     source_agency: Mapped[Optional[str]] = mapped_column(String(300))
     source_dispatch_no: Mapped[Optional[str]] = mapped_column(String(60))
-    kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind), index=True)
+    kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind))
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The petitioners' identity is confidential: always for a denunciation (Law on Denunciations 2018
     #: art. 8, 9, 47, 56), for a complaint or other petition when the petitioner asked for it.
@@ -137,8 +145,7 @@ class Petition(TimestampMixin, db.Model):
     signatory_count: Mapped[int] = mapped_column(Integer, default=1)
     summary: Mapped[str] = mapped_column(String(500))
     content: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[PetitionState] = mapped_column(EnumStr(PetitionState), default=PetitionState.RECEIVED,
-                                                 index=True)
+    state: Mapped[PetitionState] = mapped_column(EnumStr(PetitionState), default=PetitionState.RECEIVED)
     #: Processing decision details.
     decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
@@ -148,9 +155,9 @@ class Petition(TimestampMixin, db.Model):
     filed_reason: Mapped[Optional[FiledReason]] = mapped_column(EnumStr(FiledReason))
     decision_note: Mapped[Optional[str]] = mapped_column(Text)
     #: An earlier petition with the same petitioner(s) and content.
-    duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("petitions.id"))
+    duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("petitions.id"), index=True)
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
-    reception_session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_sessions.id"))
+    reception_session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_sessions.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: Folded words for the search (see app/search): receipt number, text and, unless the identity is
     #: confidential, the petitioners' names and CCCDs. Kept up to date on every flush.
