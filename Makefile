@@ -6,7 +6,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv translations extract-messages clean-venv
+.PHONY: run test venv translations extract-messages clean-venv bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,16 @@ test: translations
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Load and job benchmarks on PostgreSQL with 1,000,000 cases (docs/benchmarks.md; BENCH_* variables tune it).
+# The load generator (locust) has its own venv: it pins its own Flask and Werkzeug.
+BENCH_VENV := bench/.venv
+
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: translations $(BENCH_VENV)/.installed
+	$(PY) bench/run.py

@@ -15,6 +15,7 @@ import random
 import re
 import time
 from collections import Counter
+from http.cookiejar import DefaultCookiePolicy
 
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
@@ -94,6 +95,16 @@ def csrf_token(html: str) -> str | None:
     return m.group(1) if m else None
 
 
+class BehindTlsProxy(DefaultCookiePolicy):
+    """Send Secure cookies over plain http to 127.0.0.1, as a browser sends them over https to the proxy.
+
+    In production (FLASK_DEPLOYMENT=production) the session cookie is Secure; nginx ends TLS in front.
+    """
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class BenchUser(FastHttpUser):
     """A user of one scenario: no wait between requests; logs in once in on_start if ``username`` is set."""
 
@@ -103,6 +114,7 @@ class BenchUser(FastHttpUser):
     login_as: str | None = None
 
     def on_start(self):
+        self.client.cookiejar.set_policy(BehindTlsProxy())
         if self.login_as:
             if not self.log_in(DATA[self.login_as], prefix="setup: "):
                 raise StopUser()

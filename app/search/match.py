@@ -6,7 +6,7 @@ the text (app.search.text): "nguyen van an" finds "Nguyễn Văn An", "070085" t
 "tk 2026 000123" the receipt TK-2026-000123. A word matches from its start only ("0012" does not find
 "070085001234"): what a GIN or FTS index can answer without reading every row.
 """
-from sqlalchemy import bindparam, func, literal_column, select, text, union
+from sqlalchemy import bindparam, column as sql_column, func, literal_column, select, table as sql_table, union
 
 from ..extensions import db
 from ..privacy.policy import shown_petition_ids
@@ -24,7 +24,8 @@ def _fts_ids(model, column: str, terms: list[str]):
     table = model.__tablename__
     if _dialect() == "sqlite":
         expression = "{%s} : (%s)" % (column, " AND ".join(f'"{t}"*' for t in terms))
-        return (select(literal_column("rowid")).select_from(text(f"{table}_fts"))
+        fts = sql_table(f"{table}_fts", sql_column("rowid"))
+        return (select(fts.c.rowid)
                 .where(literal_column(f"{table}_fts").op("MATCH")(bindparam(None, expression, unique=True))))
     tsquery = " & ".join(f"{t}:*" for t in terms)
     col = getattr(model, column)

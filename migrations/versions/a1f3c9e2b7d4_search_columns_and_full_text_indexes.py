@@ -97,8 +97,8 @@ def downgrade():
         else:
             for column in columns:
                 op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_fts")
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_column('search_text')
-    with op.batch_alter_table('petitions', schema=None) as batch_op:
-        batch_op.drop_column('search_private')
-        batch_op.drop_column('search_text')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of these tables would trip over the
+    # foreign keys of the rows that refer to them.
+    op.drop_column('cases', 'search_text')
+    op.drop_column('petitions', 'search_private')
+    op.drop_column('petitions', 'search_text')
