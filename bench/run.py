@@ -66,7 +66,7 @@ class Settings:
     database_url: str = os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1/tiepdan_bench"
     cases: int = env_int("BENCH_CASES", 1_000_000)
     quick: bool = env_flag("BENCH_QUICK")
-    users: int = env_int("BENCH_USERS", 8)
+    users: int = 0
     duration: int = 0
     warmup: int = 0
     sweep_runs: int = env_int("BENCH_SWEEP_RUNS", 3)
@@ -78,6 +78,10 @@ class Settings:
     redis_url: str = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379"
 
     def __post_init__(self):
+        # As many users as workers: every worker always busy, no request queued behind another, so the
+        # percentiles are response times at full throughput rather than queue lengths (BENCH_USERS=8: 3
+        # requests queued per worker, p50 about 4 times the time one request takes).
+        self.users = env_int("BENCH_USERS", self.workers)
         self.duration = env_int("BENCH_DURATION", 5 if self.quick else 25)
         self.warmup = env_int("BENCH_WARMUP", 1 if self.quick else 3)
         if self.warmup >= self.duration:
@@ -475,6 +479,7 @@ def run_scenario(sc: Scenario, settings: Settings, port: int, data_path: Path, s
            "--host", f"http://127.0.0.1:{port}", "--exit-code-on-error", "0", "--loglevel", "WARNING",
            sc.user_class]
     sampler.reset_window()
+    load_before = load_average()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu_before = sum(cpu_seconds(p) for p in workers)
     started = time.monotonic()
@@ -524,6 +529,7 @@ def run_scenario(sc: Scenario, settings: Settings, port: int, data_path: Path, s
         "key": sc.key, "title": sc.title, "user": sc.user_key, "rows": rows, "requests": total,
         "failures": failed, "failure_ratio": round(failed / total, 4) if total else None,
         "failure_reasons": raw.get("failures", []), "measured_s": round(measured_s, 1),
+        "load_average_before": load_before,
         "locust_cpu_pct": round(100 * locust_cpu / wall, 1),
         "workers_cpu_pct": round(100 * worker_cpu / wall, 1),
         "worker_rss_peak_mb": sampler.window_peak_mb(),
@@ -543,13 +549,13 @@ def machine_info(facts: dict) -> dict:
                 break
     except OSError:
         pass
-    mem_kb = proc_status_kb_meminfo()
+    mem_kb = meminfo_total_kb()
     return {"cpu": model, "cores": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1) if mem_kb else None,
             "kernel": platform.release(), "python": platform.python_version(),
             "postgresql": facts.get("pg_version")}
 
 
-def proc_status_kb_meminfo() -> int | None:
+def meminfo_total_kb() -> int | None:
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
@@ -557,6 +563,13 @@ def proc_status_kb_meminfo() -> int | None:
     except OSError:
         return None
     return None
+
+
+def load_average() -> float | None:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def git_commit() -> str | None:
@@ -597,21 +610,23 @@ def verdict(met) -> str:
 def render_table(res: dict) -> str:
     m, s, db = res["machine"], res["settings"], res["database"]
     floor = next((sc for sc in res["scenarios"] if sc["key"] == "healthz"), None)
-    floor_row = floor["rows"][0] if floor and floor["rows"] else None
-    floor_txt = (f"/healthz p95 {fmt(floor_row['p95_ms'], 1)} ms, {fmt(floor_row['rps'])} req/s"
-                 if floor_row else "—")
+    floor_p95 = floor["rows"][0]["p95_ms"] if floor and floor["rows"] else None
+    server = (f"{s['workers']} sync workers" if s["threads"] == 1
+              else f"{s['workers']} gthread workers x {s['threads']} threads")
+    load = res.get("load_average_at_start")
     lines = [
         f"Last run: {res['started_at']} (commit {res.get('commit') or '?'})"
         + (" — **quick smoke run (BENCH_QUICK=1): not a measurement**" if s["quick"] else "") + ".",
         "",
-        f"Machine: {m['cpu'] or 'unknown CPU'}, {m['cores']} cores, {m['ram_gib']} GiB; PostgreSQL {m['postgresql']}; "
-        f"Python {m['python']}. Database: {db['counts']['cases']:,} cases, {db['counts']['petitions']:,} petitions, "
-        f"{db['counts']['persons']:,} persons. Server: gunicorn, {s['workers']} workers x {s['threads']} "
-        f"thread(s), production settings, access log on. Load: locust, {s['users']} users with no wait, "
-        f"{s['duration_s']} s per scenario (first {s['warmup_s']} s not counted), on the same machine.",
+        f"Machine: {m['cpu'] or 'unknown CPU'}, {m['cores']} cores, {m['ram_gib']} GiB, load average "
+        f"{fmt(load, 2)} at the start{' (**busy: other work skewed the numbers**)' if load and load > 1.0 else ''}; "
+        f"PostgreSQL {m['postgresql']}; Python {m['python']}. Database: {db['counts']['cases']:,} cases, "
+        f"{db['counts']['petitions']:,} petitions, {db['counts']['persons']:,} persons. Server: gunicorn, {server}, "
+        f"production settings, access log on. Load: locust on the same machine, {s['users']} users with no wait, "
+        f"{s['duration_s']} s per scenario (the first {s['warmup_s']} s not counted).",
         "",
-        "| Scenario | Request | n | p50 ms | p95 ms | p99 ms | req/s | failed | Floor | Target (p95) | Result |",
-        "|---|---|--:|--:|--:|--:|--:|--:|---|---|---|",
+        "| Scenario | Request | n | p50 ms | p95 ms | p99 ms | req/s | failed | Floor p95 ms | Target p95 | Result |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ]
     for sc in res["scenarios"]:
         for r in sc["rows"]:
@@ -619,21 +634,27 @@ def render_table(res: dict) -> str:
             lines.append(
                 f"| {sc['title']} | `{r['request']}` | {r['count']:,} | {fmt(r['p50_ms'], 1)} | {fmt(r['p95_ms'], 1)} "
                 f"| {fmt(r['p99_ms'], 1)} | {fmt(r['rps'], 1)} | {r['failures']} "
-                f"| {'(this is the floor)' if is_floor else floor_txt} "
+                f"| {'(floor)' if is_floor else fmt(floor_p95, 1)} "
                 f"| {'≤ ' + fmt(r['target_p95_ms']) + ' ms' if r['target_p95_ms'] is not None else '—'} "
                 f"| {verdict(r['met'])} |")
+    if res.get("sweep_rows") or res.get("worker_rss"):
+        lines += ["", "| Job or resource | Measured | Floor | Ratio | Target | Result |", "|---|--:|--:|--:|---|---|"]
     for r in res.get("sweep_rows", []):
         lines.append(
-            f"| {r['title']} | median of {s['sweep_runs']}, rolled back | {s['sweep_runs']} | {fmt(r['job_ms'], 1)} | — | — "
-            f"| — | — | bare SQL {fmt(r['bare_sql_ms'], 1)} ms ({fmt(r['ratio'], 2)}×) "
-            f"| ≤ {SWEEP_TARGET_FACTOR}× bare SQL ({fmt(r['target_ms'], 1)} ms) | {verdict(r['met'])} |")
+            f"| {r['title']} (median of {s['sweep_runs']}, rolled back) | {fmt(r['job_ms'], 1)} ms "
+            f"| {fmt(r['bare_sql_ms'], 1)} ms bare SQL | {fmt(r['ratio'], 2)}× | ≤ {SWEEP_TARGET_FACTOR}× bare SQL "
+            f"| {verdict(r['met'])} |")
     rss = res.get("worker_rss")
     if rss:
         lines.append(
-            f"| Worker memory | peak RSS of a gunicorn worker over all scenarios | {rss['workers_seen']} workers "
-            f"| {fmt(rss['peak_mb'], 1)} MB | — | — | — | — | — | ≤ {RSS_TARGET_MB} MB | {verdict(rss['met'])} |")
-    lines += ["", "Load generator CPU share per scenario (of one core; ≥ 90% means locust limited the rate): "
-              + ", ".join(f"{sc['key']} {fmt(sc['locust_cpu_pct'])}%" for sc in res["scenarios"]) + "."]
+            f"| Peak RSS of a gunicorn worker, all scenarios ({rss['workers_seen']} workers) | {fmt(rss['peak_mb'], 1)} MB "
+            f"| — | — | ≤ {RSS_TARGET_MB} MB | {verdict(rss['met'])} |")
+    if res["scenarios"]:
+        lines += ["", "CPU used per scenario, in % of one core (of 200%): "
+                  + ", ".join(f"{sc['key']} workers {fmt(sc['workers_cpu_pct'])}% / locust {fmt(sc['locust_cpu_pct'])}%"
+                              for sc in res["scenarios"]) + "."]
+    if res.get("problems"):
+        lines += ["", "**The run failed:** " + "; ".join(res["problems"])]
     return "\n".join(lines)
 
 
@@ -680,6 +701,9 @@ def main() -> int:
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     log(f"database {redacted(settings.database_url)}, {settings.cases:,} cases wanted"
         + (", QUICK" if settings.quick else ""))
+    load = load_average()
+    if load is not None and load > 1.0:
+        log(f"WARNING: the machine is busy (load average {load:.2f}): other work skews the numbers")
     env = app_env(settings)
     seeding = prepare_database(settings, env)
     data, facts = scenario_data(settings, env)
@@ -690,6 +714,7 @@ def main() -> int:
 
     res = {
         "started_at": started.strftime("%Y-%m-%d %H:%M UTC"), "commit": git_commit(), "status": "running",
+        "load_average_at_start": load,
         "machine": machine_info(facts),
         "database": {"url": redacted(settings.database_url), "cases_wanted": settings.cases, **seeding,
                      "counts": facts["counts"], "commune_head": facts["commune_head"],
@@ -774,7 +799,12 @@ def main() -> int:
     return 0
 
 
+def _terminated(signum, _frame):
+    raise SystemExit(128 + signum)  # unwinds through main's finally: gunicorn and locust are stopped
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         sys.exit(main())
     except BenchError as err:

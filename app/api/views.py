@@ -105,7 +105,8 @@ def petitioners(petition, user) -> dict | list:
             for p in people]
 
 
-def petition_summary(petition, user) -> dict:
+def petition_summary(petition, user, visible_cases: set[int] | None = None) -> dict:
+    """``visible_cases``: the visible case ids, when a list has looked them up for all its rows at once."""
     return {
         "id": petition.id, "receipt_no": petition.receipt_no, "unit": _unit(petition.unit),
         "received_on": _iso(petition.received_on), "kind": _enum(petition.kind),
@@ -113,12 +114,14 @@ def petition_summary(petition, user) -> dict:
         "signatory_count": petition.signatory_count,
         "is_identity_confidential": bool(petition.is_identity_confidential),
         "petitioners": petitioners(petition, user),
-        "case": _case_ref(petition.case_id, user),
+        "case": _case_ref(petition.case_id, user, visible_cases),
     }
 
 
-def _case_ref(case_id, user):
-    if case_id is None or not case_queries.is_visible(case_id, user):
+def _case_ref(case_id, user, visible: set[int] | None = None):
+    if case_id is None:
+        return None
+    if not (case_id in visible if visible is not None else case_queries.is_visible(case_id, user)):
         return None
     return {"id": case_id}
 
@@ -169,7 +172,8 @@ def petitions():
     filters = parse_petition_filters(request.args, user)
     page = page_of_petitions(user, filters, request.args, int(current_app.config["PAGE_SIZE"]),
                              current_app.config["LIST_COUNT_CAP"])
-    return _page_json(page, [petition_summary(p, user) for p in page.items], filters.warnings)
+    visible = case_queries.visible_ids((p.case_id for p in page.items), user)
+    return _page_json(page, [petition_summary(p, user, visible) for p in page.items], filters.warnings)
 
 
 @bp.get("/petitions/<int:petition_id>")

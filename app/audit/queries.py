@@ -5,6 +5,7 @@ from typing import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..core.validation import parse_date
 from ..core.scope import in_scope
@@ -85,7 +86,9 @@ def page_of_events(user, filters: AuditFilters, page: int, per_page: int):
     """The visible events matching ``filters``, newest first, one page of them."""
     from ..users.models import User
 
-    stmt = select(AuditEvent).where(visible_to(user))
+    # The actor and the user acted upon are shown on every row: loaded with the page, not one by one.
+    stmt = (select(AuditEvent).where(visible_to(user))
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.target_user)))
     if filters.action:
         stmt = stmt.where(AuditEvent.action == filters.action)
     if filters.actor:

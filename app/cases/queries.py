@@ -59,6 +59,14 @@ def is_visible(case_id: int | None, user) -> bool:
     return db.session.execute(select(Case.id).where(Case.id == case_id, _visible(user))).first() is not None
 
 
+def visible_ids(case_ids, user) -> set[int]:
+    """The ids among ``case_ids`` of cases that exist and the user may see (one query for a whole list)."""
+    wanted = sorted({i for i in case_ids if i is not None})
+    if not wanted:
+        return set()
+    return set(db.session.execute(select(Case.id).where(Case.id.in_(wanted), _visible(user))).scalars())
+
+
 def child_cases(case: Case, user) -> list[Case]:
     """Return the visible cases that appeal ``case`` (second-instance complaints linked to it)."""
     stmt = visible_cases(user).where(Case.parent_case_id == case.id).order_by(Case.id)
