@@ -19,6 +19,9 @@ def register_cli(app: Flask) -> None:
     from .backup.cli import backup_cli
 
     app.cli.add_command(backup_cli)
+    from .bulk.cli import seed_bulk_command
+
+    app.cli.add_command(seed_bulk_command)
 
     @app.cli.command("create-user")
     @click.argument("username")

@@ -1,5 +1,5 @@
 """Import every model so that Alembic and the mappers see the whole schema."""
-from .cases.models import Case, CaseEvent  # noqa: F401
+from .cases.models import Case, CaseEvent, CaseTally  # noqa: F401
 from .core.sequences import SequenceCounter  # noqa: F401
 from .persons.models import Person  # noqa: F401
 from .petitions.models import Petition, PetitionEvent, PetitionParty  # noqa: F401

@@ -21,7 +21,7 @@ from ..units.models import Unit
 from ..units.queries import units_in_scope
 from ..users.models import User
 from ..users.queries import handlers_for
-from .models import OPEN_STATES, Case, CaseState, Complexity
+from .models import OPEN_STATES, Case, CaseState, CaseTally, Complexity
 
 
 def visible_cases(user):
@@ -290,10 +290,12 @@ def caseload(user) -> Caseload:
     units = units_in_scope(user, active_only=False)
     rows = {u.id: CaseloadRow(u, depth=u.depth - root_depth) for u in units}
     totals = CaseloadRow(None)
+    # From the tallies the database keeps (CaseTally), not by counting every case of the province.
+    t = CaseTally
     counts = db.session.execute(
-        select(Case.unit_id, Case.state, Case.kind, func.count())
-        .where(in_scope(Case.unit_id, user))
-        .group_by(Case.unit_id, Case.state, Case.kind)
+        select(t.unit_id, t.state, t.kind, func.sum(t.n))
+        .where(in_scope(t.unit_id, user))
+        .group_by(t.unit_id, t.state, t.kind).having(func.sum(t.n) != 0)
     )
     for unit_id, state, kind, n in counts:
         for row in (rows[unit_id], totals):
@@ -302,10 +304,11 @@ def caseload(user) -> Caseload:
     unit_rows = [r for r in rows.values() if r.subject.is_active or r.total]
 
     by_officer: dict[int, CaseloadRow] = {}
+    visible = or_(in_scope(t.unit_id, user), in_scope(t.handling_unit_id, user), t.handler_id == user.id)
     counts = db.session.execute(
-        select(Case.handler_id, Case.state, Case.kind, func.count())
-        .where(_visible(user), Case.state.in_(sorted(OPEN_STATES)), Case.handler_id.is_not(None))
-        .group_by(Case.handler_id, Case.state, Case.kind)
+        select(t.handler_id, t.state, t.kind, func.sum(t.n))
+        .where(visible, t.state.in_(sorted(OPEN_STATES)), t.handler_id != 0)
+        .group_by(t.handler_id, t.state, t.kind).having(func.sum(t.n) != 0)
     )
     for handler_id, state, kind, n in counts:
         row = by_officer.setdefault(handler_id, CaseloadRow(None))
