@@ -194,6 +194,7 @@ def caseload():
     until = deadline_queries.due_soon_threshold(today)
     return render_template("cases/caseload.html", load=load, states=list(CaseState), kinds=list(PetitionKind),
                            officer_states=open_states, root=current_user.unit,
+                           list_url=url_for("cases.list_cases"),
                            deadline_counts=deadline_queries.deadline_counts(current_user, today, until),
                            attention=deadline_queries.attention_list(current_user, today, ATTENTION_LIMIT, until),
                            due_soon_days=deadline_queries.due_soon_days())
