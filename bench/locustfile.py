@@ -179,6 +179,18 @@ class CaseListCommune(BenchUser):
 class CasePage1000(BenchUser):
     login_as = "province_head"
 
+    def on_start(self):
+        super().on_start()
+        # The far page must really be that page (its first case), not page 1 with the cursor ignored.
+        expected = DATA.get("page1000_first_number")
+        resp = self.get_page(DATA["page1000_url"], "setup: page 1000 check")
+        if expected and expected not in (resp.text or ""):
+            self.environment.events.request.fire(
+                request_type="GET", name="setup: page 1000 check", response_time=0, response_length=0,
+                exception=Exception(f"the page does not show case {expected}, its first row"),
+                start_time=time.time(), context={}, response=None, url=DATA["page1000_url"])
+            raise StopUser()
+
     @task
     def page_1000(self):
         self.get_page(DATA["page1000_url"], "GET /cases/?after= (page 1000)")

@@ -285,18 +285,21 @@ def scenario_data(settings: Settings, env: dict) -> tuple[dict, dict]:
             "SELECT count(*) FROM cases c JOIN units n ON n.id = c.unit_id JOIN users u ON u.unit_id = n.id "
             "WHERE u.username = :u"), {"u": commune_head}).scalar()
 
+        if not counts["cases"]:
+            raise BenchError("the bench database holds no case")
         # The cursor of page N is the last row of page N-1 (the list shows the rows strictly after it).
         wanted = settings.page
         offset = (wanted - 1) * page_size - 1
         if offset >= counts["cases"]:
             wanted = max(counts["cases"] // page_size, 1)
             offset = (wanted - 1) * page_size - 1
+        rows = db.session.execute(text("SELECT accepted_on, id, number FROM cases ORDER BY accepted_on DESC, id DESC "
+                                       "OFFSET :o LIMIT 2"), {"o": max(offset, 0)}).all()
         if offset >= 0:
-            row = db.session.execute(text("SELECT accepted_on, id FROM cases ORDER BY accepted_on DESC, id DESC "
-                                          "OFFSET :o LIMIT 1"), {"o": offset}).one()
-            page_url = f"/cases/?after={row.accepted_on.isoformat()}.{row.id}"
+            page_url = f"/cases/?after={rows[0].accepted_on.isoformat()}.{rows[0].id}"
+            first_number = rows[1].number if len(rows) > 1 else None
         else:
-            page_url = "/cases/"
+            page_url, first_number = "/cases/", rows[0].number
 
         case_ids = db.session.execute(select(Case.id).where(visible_to(province_head))
                                       .order_by(func.random()).limit(5000)).scalars().all()
@@ -320,6 +323,7 @@ def scenario_data(settings: Settings, env: dict) -> tuple[dict, dict]:
             "reception": reception.username,
             "case_list_url": CASE_LIST_URL,
             "page1000_url": page_url,
+            "page1000_first_number": first_number,
             "case_ids": case_ids,
             "search_terms": [quote_plus(t) for t in terms],
         }
@@ -581,6 +585,16 @@ def git_commit() -> str | None:
         return None
 
 
+def flag_counts(result) -> tuple[int, int]:
+    """Flags raised and cleared by a job, from its result ({"raised", "cleared"}, possibly per flag kind)."""
+    if not isinstance(result, dict):
+        return 0, 0
+    if "raised" in result or "cleared" in result:
+        return int(result.get("raised") or 0), int(result.get("cleared") or 0)
+    counts = [flag_counts(v) for v in result.values()]
+    return sum(r for r, _c in counts), sum(c for _r, c in counts)
+
+
 def sweep_verdicts(sweeps: dict) -> list[dict]:
     rows = []
     titles = {"flag_deadlines": "Overdue sweep flag_deadlines(now)",
@@ -591,7 +605,9 @@ def sweep_verdicts(sweeps: dict) -> list[dict]:
         for name, p in passes.items():
             job_ms, bare_ms = p["job_median_ms"], p["bare_sql_median_ms"]
             limit = SWEEP_TARGET_FACTOR * bare_ms
-            rows.append({"job": job, "pass": name, "title": f"{titles[job]}, {name} run", "job_ms": job_ms,
+            raised, cleared = flag_counts(p.get("result"))
+            title = f"{titles[job]}, {name} run: {raised:,} flags raised, {cleared:,} cleared"
+            rows.append({"job": job, "pass": name, "title": title, "job_ms": job_ms,
                          "bare_sql_ms": bare_ms, "ratio": round(job_ms / bare_ms, 2) if bare_ms else None,
                          "target_ms": round(limit, 1), "met": job_ms <= limit, "result": p.get("result")})
     return rows
@@ -638,10 +654,11 @@ def render_table(res: dict) -> str:
                 f"| {'≤ ' + fmt(r['target_p95_ms']) + ' ms' if r['target_p95_ms'] is not None else '—'} "
                 f"| {verdict(r['met'])} |")
     if res.get("sweep_rows") or res.get("worker_rss"):
-        lines += ["", "| Job or resource | Measured | Floor | Ratio | Target | Result |", "|---|--:|--:|--:|---|---|"]
+        lines += ["", f"| Job or resource | Measured (jobs: median of {s['sweep_runs']} runs, each rolled back) "
+                      "| Floor | Ratio | Target | Result |", "|---|--:|--:|--:|---|---|"]
     for r in res.get("sweep_rows", []):
         lines.append(
-            f"| {r['title']} (median of {s['sweep_runs']}, rolled back) | {fmt(r['job_ms'], 1)} ms "
+            f"| {r['title']} | {fmt(r['job_ms'], 1)} ms "
             f"| {fmt(r['bare_sql_ms'], 1)} ms bare SQL | {fmt(r['ratio'], 2)}× | ≤ {SWEEP_TARGET_FACTOR}× bare SQL "
             f"| {verdict(r['met'])} |")
     rss = res.get("worker_rss")
@@ -761,10 +778,10 @@ def main() -> int:
                 for r in result["rows"]:
                     log(f"  {r['request']:<34} n={r['count']:<6} p50={fmt(r['p50_ms'], 1)} p95={fmt(r['p95_ms'], 1)} "
                         f"p99={fmt(r['p99_ms'], 1)} ms  {fmt(r['rps'], 1)} req/s  failed={r['failures']}")
+                reasons = "; ".join(f"{msg} (x{n})" for msg, n in result["failure_reasons"][:3])
                 if not result["requests"] or not result["rows"]:
-                    problems.append(f"{sc.key}: no request was measured")
+                    problems.append(f"{sc.key}: no request was measured" + (f": {reasons}" if reasons else ""))
                 elif result["failures"] > MAX_FAILURE_RATIO * result["requests"]:
-                    reasons = "; ".join(f"{msg} (x{n})" for msg, n in result["failure_reasons"][:3])
                     problems.append(f"{sc.key}: {result['failures']} of {result['requests']} requests failed: "
                                     f"{reasons}")
                 if gunicorn.poll() is not None:
