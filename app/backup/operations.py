@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from ..attachments.storage import attachments_dir
 from ..core.timeutil import VN_TZ, utcnow
@@ -132,11 +132,18 @@ def _dump_sqlite(dest: str) -> dict:
 
 
 def _count_sqlite(conn) -> dict:
-    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in _table_names()}
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in _table_names(present)}
 
 
-def _table_names() -> list[str]:
-    return sorted(t.name for t in db.metadata.sorted_tables)
+def _table_names(present: set[str]) -> list[str]:
+    """The application's tables that exist in the database (an older schema may lack the newest ones)."""
+    return sorted(t.name for t in db.metadata.sorted_tables if t.name in present)
+
+
+def _count_tables(conn) -> dict:
+    present = set(inspect(conn).get_table_names())
+    return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in _table_names(present)}
 
 
 def _libpq() -> tuple[str, dict]:
@@ -164,7 +171,7 @@ def _dump_postgresql(dest: str) -> dict:
     with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
         with conn.begin():
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
-            counts = {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in _table_names()}
+            counts = _count_tables(conn)
             _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={dest}",
                   f"--dbname={url}"], env)
     return counts
@@ -366,4 +373,4 @@ def _restore_attachments(source: str) -> int:
 
 def _current_counts() -> dict:
     with db.engine.connect() as conn:
-        return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in _table_names()}
+        return _count_tables(conn)
