@@ -20,9 +20,11 @@ def seed_bulk_command(n_cases, seed, batch_size):
     on later runs. Then writes the cases with their petitions (and the petitions that never became cases),
     petitioners, history, and deadline clocks, and advances the receipt and case number counters.
 
-    One transaction: an interrupted run adds nothing. Other writers to these tables wait until it ends;
-    on PostgreSQL a large load also drops and recreates the secondary indexes of the big tables, which
-    blocks readers of those tables until the commit. Ends with VACUUM ANALYZE (ANALYZE on SQLite).
+    The rows go in one transaction: an interrupted load adds nothing. Other writers of these tables wait
+    until it ends. On PostgreSQL a large load (20,000 cases or more, and at least a quarter of the cases
+    there) drops the big tables' secondary indexes and foreign keys, which blocks their readers until the
+    commit, and recreates them after it; a run interrupted before they are all back has the next run
+    recreate them first. Ends with VACUUM ANALYZE (ANALYZE on SQLite).
     """
     from .operations import seed_bulk
 

@@ -14,16 +14,25 @@ Memory stays bounded: rows are generated in batches from one seeded random.Rando
 only small lookup tables survive a batch (units, a bounded pool of petitioners for reuse, the pending
 repeated petitions and appeals of the coming weeks, the calendar and rule caches).
 
-Everything happens in one transaction: a failed or interrupted run leaves the database as it was,
-including the indexes dropped for a large PostgreSQL load (DDL is transactional there).
+The rows are written in one transaction: a failed or interrupted load leaves the database as it was.
+A large load on PostgreSQL drops the big tables' secondary indexes and foreign keys in that transaction
+and recreates them after the commit, two at a time; what it dropped is listed in a table of its own
+(seed_bulk_dropped) until everything is back, and a run interrupted in between has the next run
+recreate them first.
+
+Speed (PostgreSQL): COPY runs in a second thread while the next batch is generated, so the server works
+on one core while Python works on the other; the indexes are rebuilt at the end, in two sessions. The
+folded search text and the working-day arithmetic use exact fast equivalents of app.search.text.fold and
+the WorkCalendar (checked against them as the load goes).
 """
 import heapq
 import math
 import random
 from bisect import bisect_right
+from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from itertools import accumulate
 from time import perf_counter
 
@@ -35,7 +44,7 @@ from ..audit.operations import record
 from ..core.roles import Role
 from ..core.sequences import SequenceCounter
 from ..core.timeutil import local_today, utcnow
-from ..deadlines.engine import Facts, find_rule, load_calendar
+from ..deadlines.engine import Facts, _matches, _specificity, load_calendar
 from ..deadlines.models import DeadlineRule, Stage
 from ..extensions import db
 from ..persons.divisions import wards_of
@@ -61,8 +70,9 @@ CHANNEL_WEIGHTS = (("desk", 40), ("post", 25), ("online", 20), ("transferred", 8
 PROVINCE_SHARE = 0.03
 #: Of a first-instance complaint decided against the citizen (rejected or partly upheld): appealed.
 APPEAL_SHARE = 0.16
-#: A second petition with the same content joined to the open case.
-JOIN_SHARE = 0.12
+#: A second petition with the same content joined to the case while it is open (about 10% of the cases
+#: get one: a share of the planned ones come after the decision and are dropped).
+JOIN_SHARE = 0.14
 #: Petitions that never became cases, per case: (state, weight).
 OTHER_PETITIONS_PER_CASE = 0.3
 OTHER_DECISIONS = (("transferred", 40), ("guided", 33), ("filed", 22), ("withdrawn", 5))
@@ -71,7 +81,7 @@ FILED_REASONS = (("duplicate", 40), ("anonymous", 18), ("already_resolved", 17),
 #: A non-denunciation petition whose petitioner asked for confidentiality.
 CONFIDENTIAL_SHARE = 0.03
 #: Petitioner slots filled by someone who petitioned before (never for a confidential petition).
-REUSE_SHARE = 0.17
+REUSE_SHARE = 0.12
 PERSON_POOL_PER_UNIT = 400
 COMPLEXITY_WEIGHTS = (("normal", 80), ("complex", 15), ("especially_complex", 5))
 OUTCOMES = {
@@ -118,6 +128,8 @@ TABLES = {
     "case_events": tuple(c.format(owner="case_id") for c in EVENT_COLS),
     "clocks": CLOCK_COLS,
 }
+#: A deadline rule as the clocks need it: id, limit and day unit ("wd" or "d").
+Rule = namedtuple("Rule", "id limit_days unit")
 #: Tables with an integer id allocated here (petition_parties has a composite key).
 ID_TABLES = ("persons", "cases", "petitions", "petition_events", "case_events", "clocks")
 
@@ -162,8 +174,9 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
               rebuild_indexes: bool | None = None, today: date | None = None) -> BulkResult:
     """Add ``cases`` cases (and their petitions, people, history and clocks) in one transaction; commit.
 
-    ``rebuild_indexes``: on PostgreSQL, drop the secondary indexes of the big tables for the load and
-    recreate them from their saved definitions (None: only when the load is large next to what is there).
+    ``rebuild_indexes``: on PostgreSQL, drop the big tables' indexes that back no constraint, and their
+    foreign keys, for the load, and recreate them from their saved definitions after the commit (None:
+    when the load is large next to what is there: at least 20,000 cases and a quarter of those there).
     """
     from ..deadlines.operations import sync_default_rules
     from ..demo import seed_demo
@@ -173,6 +186,8 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
     started = perf_counter()
     say = progress or (lambda _msg: None)
     result = BulkResult()
+    if db.engine.dialect.name == "postgresql":
+        PostgresLoader.recover(say)
     sync_default_rules()
     if db.session.scalar(select(func.count(Unit.id))) == 0:
         seed_demo()
@@ -188,25 +203,50 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
     gen = Generator(units, seed=seed, today=today or local_today(), next_ids=loader.next_ids(),
                     counters=loader.counters(), cccd_counts=loader.cccd_counts())
     dropped = loader.drop_indexes() if rebuild_indexes else []
-    done = 0
-    batch_started = perf_counter()
-    for batch in gen.batches(cases, batch_size):
-        loader.write(batch)
-        done = gen.cases_done
-        now = perf_counter()
-        say(f"{done:>10,} / {cases:,} cases   {len(batch['petitions']):,} petitions in batch   "
-            f"{gen.last_batch_cases / max(now - batch_started, 1e-9):,.0f} cases/s   {now - started:,.1f} s")
-        batch_started = now
     if dropped:
-        t = perf_counter()
-        loader.restore_indexes(dropped)
-        result.indexes_rebuilt = len(dropped)
-        say(f"Recreated {len(dropped)} indexes in {perf_counter() - t:,.1f} s.")
+        say(f"Dropped {len(dropped)} indexes and foreign keys of the big tables for the load "
+            f"(recreated after it; if interrupted, by the next run).")
+    written = 0
+    batch_started = perf_counter()
+
+    def report(batch_cases: int) -> None:
+        nonlocal written, batch_started
+        written += batch_cases
+        now = perf_counter()
+        say(f"{written:>10,} / {cases:,} cases   {batch_cases / max(now - batch_started, 1e-9):,.0f} cases/s   "
+            f"{now - started:,.1f} s")
+        batch_started = now
+
+    if loader.threaded:
+        # Rows are generated while the previous batch is copied: PostgreSQL works on the other core.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-bulk-copy") as pool:
+            pending = None
+            for batch in gen.batches(cases, batch_size):
+                if pending is not None:
+                    report(pending.result())
+                pending = pool.submit(loader.write, batch)
+            if pending is not None:
+                report(pending.result())
+    else:
+        for batch in gen.batches(cases, batch_size):
+            report(loader.write(batch))
     loader.write_counters(gen.counters)
     loader.finish_ids(gen.next_id)
     db.session.commit()
+    if dropped:
+        # VACUUM first: it sets the hint bits and the visibility map of the new rows once, so the index
+        # builds read the tables without writing them; ANALYZE after, for the full-text indexes' statistics.
+        t = perf_counter()
+        loader.analyze("VACUUM")
+        say(f"Vacuumed the tables in {perf_counter() - t:,.1f} s.")
+        t = perf_counter()
+        timings = loader.restore_indexes(dropped)
+        result.indexes_rebuilt = sum(1 for kind, *_ in dropped if kind == "index")
+        longest = ", ".join(f"{name} {seconds:,.1f} s" for seconds, name in timings[:3])
+        say(f"Recreated {len(dropped)} indexes and foreign keys in {perf_counter() - t:,.1f} s "
+            f"(two sessions; longest: {longest}).")
     t = perf_counter()
-    loader.analyze()
+    loader.analyze("ANALYZE" if dropped else "VACUUM ANALYZE")
     say(f"Analyzed the tables in {perf_counter() - t:,.1f} s.")
     result.cases, result.petitions, result.persons = gen.cases_done, gen.petitions_done, gen.persons_done
     result.events, result.clocks = gen.events_done, gen.clocks_done
@@ -231,16 +271,16 @@ def _ward_label(name: str) -> str:
 
 
 def _person_name(rng: random.Random, male: bool) -> str:
-    surname = _weighted(rng, N.SURNAMES)
-    middle = _weighted(rng, N.MIDDLE_MALE if male else N.MIDDLE_FEMALE)
+    surname = _draw(rng, _SURNAMES)
+    middle = _draw(rng, _MIDDLE_MALE if male else _MIDDLE_FEMALE)
     given = rng.choice(N.GIVEN_MALE if male else N.GIVEN_FEMALE)
     if rng.random() < 0.16:
         middle += " " + rng.choice(N.SECOND_MIDDLE_MALE if male else N.SECOND_MIDDLE_FEMALE)
     return f"{surname} {middle} {given}"
 
 
-def _weighted(rng: random.Random, pairs):
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+def _draw(rng: random.Random, table: "Weighted"):
+    return table.values[bisect_right(table.cum, rng.random() * table.total)]
 
 
 STAFF = (  # (role, username prefix, title in a commune, title at the province)
@@ -300,8 +340,8 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
                 username, n = f"{prefix}{n}.{unit.code.lower()}", n + 1
             rng = random.Random(f"{unit.code}/{prefix}")
             user = User(username=username, full_name=_person_name(rng, rng.random() < 0.6),
-                        title=province_title if unit.id == province.id else title.format(level=level), unit=unit, is_active_user=True,
-                        password_hash=password_hash)
+                        title=province_title if unit.id == province.id else title.format(level=level),
+                        unit=unit, is_active_user=True, password_hash=password_hash)
             user.role_rows = [UserRole(role=role)]
             db.session.add(user)
             db.session.flush()
@@ -329,8 +369,8 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
 
 def _info(unit: Unit, staff: dict, label: str, urban: bool, weight: float, users: list) -> UnitInfo:
     # The unit's own handling officers and those of its offices (xuly2.tk of the demo works in TKVP).
-    handlers = sorted(((u.id, u.unit_id, u.full_name) for u in users if Role.HANDLER in u.roles
-                       and (u.unit_id == unit.id or (u.unit.parent_id == unit.id and u.unit.kind is UnitKind.OFFICE))))
+    handlers = sorted((u.id, u.unit_id, u.full_name) for u in users if Role.HANDLER in u.roles and (
+        u.unit_id == unit.id or (u.unit.parent_id == unit.id and u.unit.kind is UnitKind.OFFICE)))
     return UnitInfo(id=unit.id, code=unit.code, path=unit.path, is_remote=unit.is_remote,
                     ward_code=unit.ward_code, ward_label=label, is_urban=urban,
                     reception_id=staff[Role.RECEPTION].id, head_id=staff[Role.HEAD].id,
@@ -339,6 +379,13 @@ def _info(unit: Unit, staff: dict, label: str, urban: bool, weight: float, users
 
 
 # --- Texts ------------------------------------------------------------------------------------------------
+
+def _hamlet(rng, unit) -> str:
+    """A quarter (khu phố) of a ward or a hamlet (ấp) of a commune, by number or by name."""
+    if unit.is_urban:
+        return f"khu phố {rng.randint(1, 12)}" if rng.random() < 0.5 else f"khu phố {rng.choice(N.HAMLETS)}"
+    return f"ấp {rng.randint(1, 9)}" if rng.random() < 0.3 else f"ấp {rng.choice(N.HAMLETS)}"
+
 
 def _money(rng):
     return f"{rng.randrange(5, 900) * 1_000_000:,}".replace(",", ".")
@@ -350,8 +397,7 @@ SLOT_MAKERS = {
     "parcel": lambda r, u: str(r.randint(1, 1500)),
     "sheet": lambda r, u: str(r.randint(1, 90)),
     "project": lambda r, u: r.choice(N.PROJECTS),
-    "hamlet": lambda r, u: (f"khu phố {r.randint(1, 12)}" if r.random() < 0.5 else f"khu phố {r.choice(N.HAMLETS)}")
-    if u.is_urban else (f"ấp {r.randint(1, 9)}" if r.random() < 0.3 else f"ấp {r.choice(N.HAMLETS)}"),
+    "hamlet": lambda r, u: _hamlet(r, u),
     "ward": lambda r, u: u.ward_label,
     "office": lambda r, u: r.choice(N.OFFICES),
     "households": lambda r, u: str(r.randint(5, 150)),
@@ -370,6 +416,35 @@ SLOT_MAKERS = {
     "length": lambda r, u: str(r.randrange(100, 3000, 50)),
     "days": lambda r, u: str(r.choice((10, 15, 20, 30))),
 }
+
+
+class Weighted:
+    """A table of (value, weight) pairs to draw from with one random number."""
+
+    __slots__ = ("values", "cum", "total")
+
+    def __init__(self, pairs):
+        self.values = [p[0] for p in pairs]
+        self.cum = list(accumulate(p[1] for p in pairs))
+        self.total = self.cum[-1]
+
+
+class FastRandom(random.Random):
+    """random.Random with randint/choice/randrange drawn from one random() each (several times faster).
+
+    Just as reproducible for a seed; the numbers differ from the standard methods', which is all right here.
+    """
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
+        if stop is None:
+            start, stop = 0, start
+        return start + step * int(self.random() * ((stop - start + step - 1) // step))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
 
 
 class Slots(dict):
@@ -392,6 +467,13 @@ class Slots(dict):
 
 _TOPIC_CUM = list(accumulate(t[1] for t in T.TOPICS))
 
+_SURNAMES, _MIDDLE_MALE, _MIDDLE_FEMALE = Weighted(N.SURNAMES), Weighted(N.MIDDLE_MALE), Weighted(N.MIDDLE_FEMALE)
+KIND_TABLE, CHANNEL_TABLE = Weighted(KIND_WEIGHTS), Weighted(CHANNEL_WEIGHTS)
+COMPLEXITY_TABLE = Weighted(COMPLEXITY_WEIGHTS)
+OTHER_DECISION_TABLE, FILED_REASON_TABLE = Weighted(OTHER_DECISIONS), Weighted(FILED_REASONS)
+OUTCOME_TABLES = {kind: Weighted(pairs) for kind, pairs in OUTCOMES.items()}
+_MINUTES = [timedelta(minutes=m) for m in range(24 * 60)]
+
 #: Hour of the day (local) an action is usually recorded, and the state it leads to.
 ACTION_HOURS = {"assign": 13, "suspend": 8, "resume": 8, "resolve": 15, "enforce": 9, "close": 14, "withdraw": 9,
                 "terminate": 9}
@@ -410,6 +492,70 @@ def _state_on(plan: list, day: date, done_on: dict, *, before: bool = False) -> 
     return state
 
 
+# --- Fast equivalents of search.text.fold and of the working-day calendar ---------------------------------
+
+class _FoldedChars(dict):
+    """What search.text.fold makes of one character, wherever it stands: fold("a" + c + "a") without the a's.
+
+    fold() decomposes (NFKD), drops combining marks, lower-cases, and turns every run of other characters
+    into one space. The first three act on each character alone (NFKD of a string is the NFKD of its
+    characters, up to the order of combining marks, which are dropped), so fold(s) is the characters'
+    contributions joined, with runs of spaces collapsed and the ends stripped. A str.translate table built
+    on demand computes that at C speed; the results are checked against fold() on every batch.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = fold(f"a{chr(code)}a")[1:-1]
+        return value
+
+
+_FOLDED_CHARS = _FoldedChars()
+
+
+def fast_fold(value: str | None) -> str:
+    return " ".join(value.translate(_FOLDED_CHARS).split()) if value else ""
+
+
+def fast_join_folded(*parts: str | None) -> str:
+    """search.text.join_folded, with fast_fold."""
+    return " ".join(f for f in map(fast_fold, parts) if f)
+
+
+class FastCalendar:
+    """WorkCalendar.add and days_between over a range of dates, from tables built once (same answers).
+
+    Dates outside the range are asked of the WorkCalendar itself.
+    """
+
+    def __init__(self, cal, first: date, last: date):
+        self.cal, self.first = cal, first
+        working = [cal.is_working_day(first + timedelta(days=i)) for i in range((last - first).days + 1)]
+        #: Working days in [first, first + i].
+        self.rank = list(accumulate(working))
+        self.working = [i for i, w in enumerate(working) if w]
+        self.next_working: list = [None] * len(working)
+        upcoming = None
+        for i in range(len(working) - 1, -1, -1):
+            upcoming = i if working[i] else upcoming
+            self.next_working[i] = upcoming
+
+    def add(self, start: date, n: int, unit: str) -> date:
+        i = (start - self.first).days
+        if unit == "wd":
+            if n > 0 and 0 <= i < len(self.rank) and self.rank[i] + n - 1 < len(self.working):
+                # The n-th working day after start: start itself is not counted.
+                return self.first + timedelta(days=self.working[self.rank[i] + n - 1])
+        elif 0 <= i + n < len(self.next_working) and self.next_working[i + n] is not None:
+            return self.first + timedelta(days=self.next_working[i + n])
+        return self.cal.add(start, n, unit)
+
+    def days_between(self, start: date, end: date, unit: str) -> int:
+        i, j = (start - self.first).days, (end - self.first).days
+        if unit == "wd" and 0 <= i < len(self.rank) and 0 <= j < len(self.rank):
+            return max(self.rank[j] - self.rank[i], 0)
+        return self.cal.days_between(start, end, unit)
+
+
 # --- The generator ----------------------------------------------------------------------------------------
 
 class Generator:
@@ -417,7 +563,7 @@ class Generator:
 
     def __init__(self, units: list[UnitInfo], *, seed: int, today: date, next_ids: dict, counters: dict,
                  cccd_counts: dict):
-        self.rng = random.Random(seed)
+        self.rng = FastRandom(seed)
         self.today = today
         self.now = utcnow()
         self.units = units
@@ -428,13 +574,17 @@ class Generator:
         self.next_id = dict(next_ids)
         self.counters = dict(counters)
         self.cccd_counts = dict(cccd_counts)
-        self.cal = load_calendar()
-        self._add = lru_cache(maxsize=1 << 17)(self.cal.add)
+        self.cal = FastCalendar(load_calendar(), today - timedelta(days=366 * (YEARS + 1)),
+                                today + timedelta(days=366 * 3))
+        self._add = self.cal.add
+        self._checks_left = 0
         self._day_base: dict[date, datetime] = {}
         self._rules: dict = {}
-        rules = list(db.session.scalars(select(DeadlineRule)))
-        self._rule_bounds = sorted({r.effective_from for r in rules} | {r.effective_to for r in rules if r.effective_to})
-        self._unit_specific = any(r.unit_id for r in rules)
+        self._rule_rows = list(db.session.scalars(select(DeadlineRule).where(DeadlineRule.is_active.is_(True))))
+        self._rule_bounds = sorted({r.effective_from for r in self._rule_rows}
+                                   | {r.effective_to for r in self._rule_rows if r.effective_to})
+        self._unit_specific = any(r.unit_id for r in self._rule_rows)
+        self._unit_paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
         self.notice_label = str(Stage.NOTIFY_ACCEPTANCE.label)
         self.cases_done = self.petitions_done = self.persons_done = self.events_done = self.clocks_done = 0
         self.batch_cases = 0
@@ -461,26 +611,38 @@ class Generator:
         base = self._day_base.get(day)
         if base is None:
             base = self._day_base[day] = datetime(day.year, day.month, day.day) - UTC_OFFSET
-        at = base + timedelta(minutes=hour * 60 + self.rng.randint(0, spread))
+        at = base + _MINUTES[hour * 60 + int(self.rng.random() * (spread + 1))]
         return at if at < self.now else self.now
 
-    def _rule(self, stage: Stage, facts: Facts, on: date):
-        """The rule find_rule picks, cached per stage, facts and period between two rule validity dates."""
-        key = (stage, facts, bisect_right(self._rule_bounds, on))
-        if key not in self._rules:
-            self._rules[key] = find_rule(stage, facts, on)
-        return self._rules[key]
+    def _rule(self, stage: Stage, facts: tuple, on: date):
+        """The rule deadlines.engine.find_rule picks, chosen the same way from the rules loaded once.
 
-    def _facts(self, unit: UnitInfo, kind: str, instance, complexity: str = "normal") -> Facts:
-        return Facts(kind=kind, instance=instance, complexity=complexity, is_remote=unit.is_remote,
-                     unit_path=unit.path if self._unit_specific else None)
+        Cached per stage, facts and period between two validity dates of the rule table; no query (the
+        connection is busy with COPY in another thread while rows are generated).
+        """
+        key = (stage, facts, bisect_right(self._rule_bounds, on))
+        found = self._rules.get(key, False)
+        if found is False:
+            kind, instance, complexity, is_remote, unit_path = facts
+            facts = Facts(kind=kind, instance=instance, complexity=complexity, is_remote=is_remote,
+                          unit_path=unit_path)
+            candidates = [r for r in self._rule_rows if r.stage is stage and r.kind.value in ("any", facts.kind)
+                          and r.in_force_on(on)]
+            matching = [r for r in candidates if _matches(r, facts, self._unit_paths)]
+            best = max(matching, key=lambda r: (_specificity(r, self._unit_paths), r.id)) if matching else None
+            found = self._rules[key] = Rule(best.id, best.limit_days, best.unit.value) if best else None
+        return found
+
+    def _facts(self, unit: UnitInfo, kind: str, instance, complexity: str = "normal") -> tuple:
+        """The engine's Facts of a case (or petition) as a plain tuple (a cheap cache key)."""
+        return (kind, instance, complexity, unit.is_remote, unit.path if self._unit_specific else None)
 
     def _clock(self, *, petition_id=None, case_id=None, stage: Stage, unit: UnitInfo, rule, started: date,
                status: str, completed=None, paused=None, suspended_days: int = 0, fixed_due=None, at=None):
         """Append one clock row; its due date computed as engine.compute_due does, from the same inputs."""
         if rule is None and fixed_due is None:
             return None
-        limit, dunit = (rule.limit_days, rule.unit.value) if rule is not None else (0, "d")
+        limit, dunit = (rule.limit_days, rule.unit) if rule is not None else (0, "d")
         if fixed_due is not None:
             due = fixed_due
         else:
@@ -499,8 +661,8 @@ class Generator:
             return self.province
         return self.communes[bisect_right(self.commune_cum, self.rng.random() * self.commune_cum[-1])]
 
-    def _pick(self, pairs):
-        return self.rng.choices(pairs, weights=[p[1] for p in pairs])[0][0]
+    def _pick(self, table: "Weighted"):
+        return _draw(self.rng, table)
 
     # -- people --
 
@@ -521,8 +683,8 @@ class Generator:
                 n = self.cccd_counts.get(key, 0)
                 self.cccd_counts[key] = n + 1
                 # An affine bijection of the per-prefix counter: distinct numbers that do not look sequential.
-                cid = f"075{g}{born % 100:02d}{(n * 738_457 + 91_283) % 1_000_000:06d}"
-            folded = join_folded(name, cid)
+                cid = f"075{g}{born % 100:02d}{(n * 738_457 + (g * 100 + born % 100) * 104_729) % 1_000_000:06d}"
+            folded = fast_join_folded(name, cid)
             phone = f"{r.choice(N.PHONE_PREFIXES)}{r.randint(0, 9_999_999):07d}" if r.random() < 0.85 else None
             ward = unit.ward_code if unit.ward_code is not None else r.choice(self.communes).ward_code
             if unit.is_urban:
@@ -579,9 +741,12 @@ class Generator:
         topic = T.TOPICS[bisect_right(_TOPIC_CUM, r.random() * _TOPIC_CUM[-1])]
         slots = Slots(r, unit, day)
         summary = r.choice(topic[2][kind]).format_map(slots)
-        sentences = [summary + "."]
-        if r.random() < 0.7:
-            sentences.append(r.choice(topic[3]).format_map(slots))
+        # One to three sentences: what happened (the summary is the officer's abstract of it), the request.
+        details = topic[3]
+        first = r.randrange(len(details))
+        sentences = [details[first].format_map(slots)]
+        if len(details) > 1 and r.random() < 0.3:
+            sentences.append(details[(first + 1) % len(details)].format_map(slots))
         if r.random() < 0.8:
             sentences.append(r.choice(T.REQUESTS[kind]).format_map(slots))
         return summary, " ".join(sentences)
@@ -611,8 +776,12 @@ class Generator:
         details = details or {}
         agency, dispatch = source
         # As app.search.text.petition_documents computes them (people in party order: by id).
-        doc = join_folded(receipt_no, summary, content, agency, dispatch)
+        doc = fast_join_folded(receipt_no, summary, content, agency, dispatch)
         names = " ".join(p[3] for p in people if p[3])
+        if self._checks_left:
+            self._check(doc, (receipt_no, summary, content, agency, dispatch))
+            for p in people:
+                self._check(p[3], (p[1], p[2]))
         if confidential:
             search_text, search_private = doc, (f"{doc} {names}" if doc and names else doc or names)
         else:
@@ -652,12 +821,12 @@ class Generator:
         """A petition that never became a case: transferred, guided, filed or withdrawn."""
         r = self.rng
         unit = self._pick_unit()
-        kind = self._pick(KIND_WEIGHTS)
-        state = self._pick(OTHER_DECISIONS)
+        kind = self._pick(KIND_TABLE)
+        state = self._pick(OTHER_DECISION_TABLE)
         decided = min(day + timedelta(days=r.choice((0, 1, 2, 3, 3, 5, 7, 10))), self.today)
         details, duplicate_of, anonymous = {}, None, False
         confidential = kind == "denunciation" or r.random() < CONFIDENTIAL_SHARE
-        channel = self._pick(CHANNEL_WEIGHTS)
+        channel = self._pick(CHANNEL_TABLE)
         summary = content = None
         people = None
         signatories, named = self._signatories()
@@ -670,7 +839,7 @@ class Generator:
         elif state == "withdrawn":
             details = {"note": r.choice(T.PETITION_WITHDRAW_NOTES)}
         else:
-            reason = self._pick(FILED_REASONS)
+            reason = self._pick(FILED_REASON_TABLE)
             details = {"filed_reason": reason}
             if reason == "duplicate":
                 # Same petitioner, same content as a recent open petition of the unit (never a confidential one).
@@ -711,12 +880,12 @@ class Generator:
             state="accepted", decided=accepted, case_id=case_id, accepted_on=accepted)
         reception, head = unit.reception_id, unit.head_id
         handler_id, handling_unit_id, handler_name = r.choice(unit.handlers)
-        complexity = self._pick(COMPLEXITY_WEIGHTS)
+        complexity = self._pick(COMPLEXITY_TABLE)
 
         # The plan: when each step would happen; what happened by today is what is recorded.
         res_rule = self._rule(Stage.RESOLUTION, self._facts(unit, kind, instance, complexity), accepted)
         if res_rule is not None:
-            limit_days = (add(accepted, res_rule.limit_days, res_rule.unit.value) - accepted).days
+            limit_days = (add(accepted, res_rule.limit_days, res_rule.unit) - accepted).days
         else:
             limit_days = LIMIT_WITHOUT_RULE
         x = r.random()
@@ -744,7 +913,7 @@ class Generator:
                 end_on += timedelta(days=1)
             plan.append((end_on, end_action))
         else:
-            outcome = self._pick(OUTCOMES[kind])
+            outcome = self._pick(OUTCOME_TABLES[kind])
             prefix = {"complaint": "QĐ", "denunciation": "KL"}.get(kind, "TL")
             decision_no = f"{seq:02d}/{prefix}-UBND"
             decision_summary = r.choice(T.DECISION_SUMMARIES[outcome])
@@ -755,7 +924,7 @@ class Generator:
                 enforcement_due = decision_on + timedelta(days=r.randint(30, 60))
             if kind == "complaint":
                 le_rule = self._rule(Stage.LEGAL_EFFECT, self._facts(unit, kind, instance, complexity), decision_on)
-                effective_on = add(decision_on, le_rule.limit_days, le_rule.unit.value) if le_rule else None
+                effective_on = add(decision_on, le_rule.limit_days, le_rule.unit) if le_rule else None
                 if instance == 1 and outcome != "upheld" and r.random() < APPEAL_SHARE:
                     appeal_on = decision_on + timedelta(days=r.randint(5, 40))
                     if appeal_on > today or decision_on > today:
@@ -765,13 +934,15 @@ class Generator:
                 if enforcement:
                     if effective_on:  # enforced once the decision has taken legal effect; closed after that
                         enforced_on = effective_on + timedelta(days=r.randint(3, 90))
-                        close_on = enforced_on + timedelta(days=r.randint(1, 30))
+                        if r.random() < 0.85:
+                            close_on = enforced_on + timedelta(days=r.randint(1, 30))
                 elif r.random() < 0.92:
                     close_on = decision_on + timedelta(days=r.randint(3, 60))
             elif kind == "denunciation":
                 if enforcement:
                     enforced_on = decision_on + timedelta(days=r.randint(3, 45))
-                    close_on = enforced_on + timedelta(days=r.randint(1, 30))
+                    if r.random() < 0.85:
+                        close_on = enforced_on + timedelta(days=r.randint(1, 30))
                 elif r.random() < 0.95:
                     close_on = decision_on + timedelta(days=r.randint(1, 12))
             elif r.random() < 0.9:
@@ -841,7 +1012,7 @@ class Generator:
         suspended_days, paused_on = 0, None
         if "suspend" in done_on:
             if "resume" in done_on:
-                suspended_days = self.cal.days_between(suspend_on, resume_on, rule.unit.value) if rule else 0
+                suspended_days = self.cal.days_between(suspend_on, resume_on, rule.unit) if rule else 0
             elif ended_on is None:
                 paused_on = suspend_on
         if resolved:
@@ -864,8 +1035,8 @@ class Generator:
                 stop = ended_on or closed_on
                 if notice_on <= today and (stop is None or notice_on <= stop):
                     status, completed = "done", notice_on
-                    at = self._at(notice_on, 15, 90)
-                    then = _state_on(plan, notice_on, done_on)
+                    at = self._at(notice_on, 7, 50)  # first thing that day: before the day's other steps
+                    then = _state_on(plan, notice_on, done_on, before=True)
                     case_events.append((new_event("case_events"), case_id, at, "notice", then, then,
                                         f"{self.notice_label} ({notice_on:%d/%m/%Y})",
                                         handler_id if then != "accepted" else head))
@@ -911,7 +1082,7 @@ class Generator:
 
         # A repeated petition joined to the case while it is open.
         if r.random() < JOIN_SHARE:
-            join_on = accepted + timedelta(days=r.randint(3, 60))
+            join_on = accepted + timedelta(days=r.randint(2, 30))
             open_until = decision_on if resolved else ended_on or today
             if join_on <= today and join_on < open_until:
                 join_state = _state_on(plan, join_on, done_on, before=True)
@@ -930,7 +1101,8 @@ class Generator:
             stamps.get("resolved"), stamps.get("enforced"), stamps.get("closed"), stamps.get("withdrawn"),
             stamps.get("terminated"), *outcome_row, enforced_on if enforced else None,
             r.choice(T.ENFORCEMENT_RESULTS) if enforced else None, legally_effective_on,
-            join_folded(number, summary, outcome_row[0]), 1, open_at, last_at))
+            self._check(fast_join_folded(number, summary, outcome_row[0]), (number, summary, outcome_row[0])),
+            1, open_at, last_at))
         self.events_done += n_events
         self.cases_done += 1
         self.batch_cases += 1
@@ -940,6 +1112,14 @@ class Generator:
                 del unit.recent[0]
         return case_id, accepted
 
+    def _check(self, folded: str, parts: tuple) -> str:
+        """Compare fast_join_folded with search.text.join_folded (on the first rows of every batch)."""
+        if self._checks_left:
+            self._checks_left -= 1
+            if folded != join_folded(*parts):
+                raise RuntimeError(f"fast folding differs from search.text.fold for {parts!r}")
+        return folded
+
     def _next_tick(self) -> int:
         self._tick += 1
         return self._tick
@@ -947,14 +1127,14 @@ class Generator:
     def _fresh_case(self, day: date) -> None:
         r = self.rng
         unit = self._pick_unit()
-        kind = self._pick(KIND_WEIGHTS)
+        kind = self._pick(KIND_TABLE)
         confidential = kind == "denunciation" or r.random() < CONFIDENTIAL_SHARE
         summary, content = self._text(unit, kind, day)
         signatories, named = self._signatories()
         people = self._petitioners(unit, named, confidential, self._at(day, 7, 210))
         self._case(day, unit, kind, 1 if kind == "complaint" else None, summary=summary, content=content,
                    people=people, confidential=confidential, signatories=signatories,
-                   channel=self._pick(CHANNEL_WEIGHTS))
+                   channel=self._pick(CHANNEL_TABLE))
         if r.random() < OTHER_PETITIONS_PER_CASE:
             self._other_petition(day)
 
@@ -971,9 +1151,10 @@ class Generator:
             people = sorted(self._new_person(unit, at, like=p) for p in parent["people"])
         else:
             people = parent["people"]
-        _case_id, accepted_on = self._case(day, unit, "complaint", 2, summary=summary, content=content, people=people,
-                   confidential=parent["confidential"], signatories=len(people) or 1,
-                   channel=r.choice(("desk", "post")), parent=parent["case_id"])
+        _case_id, accepted_on = self._case(
+            day, unit, "complaint", 2, summary=summary, content=content, people=people,
+            confidential=parent["confidential"], signatories=len(people) or 1, channel=r.choice(("desk", "post")),
+            parent=parent["case_id"])
         # Accepting the appeal cancelled the first decision's legal-effect clock.
         self._clock(case_id=parent["case_id"], stage=Stage.LEGAL_EFFECT, unit=parent["unit"], rule=parent["rule"],
                     started=parent["decision_on"], status="cancelled", completed=accepted_on, at=parent["at"])
@@ -1022,7 +1203,7 @@ class Generator:
         for i in range(count):
             day = start + timedelta(days=i)
             w = math.exp(growth * i / 365.25)
-            if not self.cal.is_working_day(day):
+            if not self.cal.cal.is_working_day(day):
                 w *= 0.12 if day.weekday() == 5 else 0.05
             weights.append(w)
         cum = list(accumulate(weights))
@@ -1038,6 +1219,7 @@ class Generator:
         appeal lands in the batch of the day it arrives)."""
         start, per_day = self._days(n)
         self.batch_cases = 0
+        self._checks_left = 200
         for i, quota in enumerate(per_day):
             day = start + timedelta(days=i)
             for _ in range(quota):
@@ -1056,14 +1238,56 @@ class Generator:
 
     def _take(self) -> dict[str, list]:
         rows, self.rows = self.rows, {t: [] for t in TABLES}
-        self.last_batch_cases, self.batch_cases = self.batch_cases, 0
+        rows["cases_in_batch"] = self.batch_cases
+        self._checks_left = 200
+        self.batch_cases = 0
         return rows
 
 
 # --- Writing ----------------------------------------------------------------------------------------------
 
+def recreate(engine, saved) -> list[tuple[float, str]]:
+    """Create the indexes and foreign keys of ``saved`` that do not exist, in two sessions at once.
+
+    Returns (seconds, name) of each, longest first.
+    """
+    indexes = [s for s in saved if s[0] == "index"]
+    keys = [s for s in saved if s[0] != "index"]
+    with engine.connect() as conn:
+        pages = dict(conn.execute(text("SELECT relname, relpages FROM pg_class WHERE relname = ANY(:t)"),
+                                  {"t": list(TABLES)}).all())
+    indexes.sort(key=lambda s: -pages.get(s[1], 0) * (8 if " USING gin " in s[3] else 1))
+
+    timings = []
+
+    def run(items) -> None:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # One core per session: parallel B-tree workers would only slow the GIN build of the other one.
+            conn.execute(text("SET maintenance_work_mem = '1GB'"))
+            conn.execute(text("SET max_parallel_maintenance_workers = 0"))
+            for kind, table, name, definition in items:
+                t = perf_counter()
+                # The saved DDL is sent as it is (exec_driver_sql: no bind-parameter parsing of "::").
+                if kind == "index":
+                    if conn.scalar(text("SELECT to_regclass(:n)"), {"n": f'"{name}"'}) is None:
+                        conn.exec_driver_sql(definition)
+                elif conn.scalar(text("SELECT 1 FROM pg_constraint WHERE conname = :n AND conrelid = "
+                                      "to_regclass(:t)"), {"n": name, "t": table}) is None:
+                    conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                timings.append((perf_counter() - t, name))
+
+    # Each session takes the next index when done with one; the keys come after all the indexes (adding
+    # one waits for any index being built on either of its tables).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="seed-bulk-index") as pool:
+        list(pool.map(run, [[s] for s in indexes]))
+    run(keys)
+    return sorted(timings, reverse=True)
+
+
 class SqliteLoader:
     """executemany in the session's transaction (SQLite holds the write lock from BEGIN IMMEDIATE)."""
+
+    threaded = False
 
     def __init__(self):
         self.conn = db.session.connection()
@@ -1093,8 +1317,8 @@ class SqliteLoader:
     def drop_indexes(self) -> list:
         return []
 
-    def restore_indexes(self, saved) -> None:
-        pass
+    def restore_indexes(self, saved) -> list:
+        return []
 
     @staticmethod
     def _plain(value):
@@ -1107,7 +1331,8 @@ class SqliteLoader:
             return value.isoformat()
         return value
 
-    def write(self, batch: dict[str, list]) -> None:
+    def write(self, batch: dict) -> int:
+        """Insert the rows of a batch; return its number of cases."""
         cursor = self.conn.connection.dbapi_connection.cursor()
         plain = self._plain
         try:
@@ -1119,6 +1344,7 @@ class SqliteLoader:
                         [tuple(plain(v) for v in row) for row in rows])
         finally:
             cursor.close()
+        return batch["cases_in_batch"]
 
     def write_counters(self, counters: dict) -> None:
         self.conn.execute(text(
@@ -1130,47 +1356,99 @@ class SqliteLoader:
     def finish_ids(self, next_id: dict) -> None:
         pass  # SQLite's INTEGER PRIMARY KEY continues from max(id)
 
-    def analyze(self) -> None:
+    def analyze(self, command: str = "ANALYZE") -> None:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
 
 
 class PostgresLoader(SqliteLoader):
-    """COPY on the session's psycopg connection; optionally without the secondary indexes during the load."""
+    """COPY on the session's psycopg connection; for a large load, without the secondary indexes and keys."""
+
+    #: COPY runs in a second thread while the next batch is generated; the generator asks the database
+    #: nothing meanwhile (its rules and calendar are loaded beforehand).
+    threaded = True
 
     def lock(self) -> None:
         # Nobody else writes these tables until we commit (ids and numbers are allocated here); reads go on
         # unless the indexes are dropped (that takes an exclusive lock until the commit).
+        # The GIN settings: fewer, larger merges of the pending lists of a small load (the final VACUUM
+        # merges what is left).
         self.conn.execute(text(f"LOCK TABLE {', '.join(TABLES)}, sequence_counters IN SHARE ROW EXCLUSIVE MODE"))
         self.conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+        self.conn.execute(text("SET LOCAL gin_pending_list_limit = '128MB'"))
+        self.conn.execute(text("SET LOCAL work_mem = '256MB'"))
         self.conn.execute(text("SET LOCAL synchronous_commit = off"))
 
-    def drop_indexes(self) -> list[tuple[str, str]]:
-        """Drop the indexes of the big tables that back no constraint; return (name, definition) to recreate.
+    #: The indexes that back no constraint (B-tree and GIN), and the foreign keys, of the big tables.
+    _INDEXES = text(
+        "SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i "
+        "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) AND NOT EXISTS ("
+        "  SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+        "  (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) "
+        "ORDER BY i.tablename, i.indexname")
+    _FOREIGN_KEYS = text(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace "
+        "AND c.conrelid::regclass::text = ANY(:tables) ORDER BY 1, 2")
+    #: What a load dropped and has not recreated yet: written in the load's transaction, removed once all
+    #: is back, so a run interrupted after the commit leaves the list for the next run to recreate.
+    RECORD = "seed_bulk_dropped"
 
-        In the load's transaction: if anything fails before the commit, the drop is rolled back with it.
+    def _definitions(self, conn=None) -> list[tuple[str, str, str, str]]:
+        conn, tables = conn or self.conn, {"tables": list(TABLES)}
+        return ([("index", *row) for row in conn.execute(self._INDEXES, tables)]
+                + [("foreign key", *row) for row in conn.execute(self._FOREIGN_KEYS, tables)])
+
+    def drop_indexes(self) -> list[tuple[str, str, str, str]]:
+        """Drop the big tables' indexes that back no constraint and their foreign keys, for a large load.
+
+        Each row would otherwise update a dozen B-trees at random places, grow the GIN indexes (to several
+        times the size of a fresh build) and be checked against its parents one by one; rebuilt at the end
+        they cost less, and come out compact. Returns (kind, table, name, definition) of each. The drop and
+        its record (RECORD) are in the load's transaction: if the load fails, both are rolled back.
         """
-        saved = self.conn.execute(text(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) AND NOT EXISTS ("
-            "  SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-            "  (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) "
-            "ORDER BY i.tablename, i.indexname"), {"tables": list(TABLES)}).all()
-        for name, _definition in saved:
-            self.conn.execute(text(f'DROP INDEX "{name}"'))
-        return [tuple(row) for row in saved]
+        saved = self._definitions()
+        self.conn.execute(text(f"CREATE TABLE {self.RECORD} (kind varchar(16) NOT NULL, table_name text NOT NULL, "
+                               "name text PRIMARY KEY, definition text NOT NULL)"))
+        self.conn.execute(text(f"INSERT INTO {self.RECORD} VALUES (:k, :t, :n, :d)"),
+                          [{"k": k, "t": t, "n": n, "d": d} for k, t, n, d in saved])
+        for kind, table, name, _definition in saved:
+            if kind == "index":
+                self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            else:
+                self.conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        return saved
 
-    def restore_indexes(self, saved) -> None:
-        for _name, definition in saved:
-            self.conn.execute(text(definition))
-        names = [name for name, _ in saved]
-        now = dict(self.conn.execute(text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            "AND indexname = ANY(:names)"), {"names": names}).all())
-        if now != dict(saved):  # never commit a load that lost an index
-            raise RuntimeError("recreated indexes differ from the saved definitions")
+    def restore_indexes(self, saved) -> list[tuple[float, str]]:
+        """After the commit: recreate what drop_indexes dropped, in two sessions at once, then drop RECORD.
 
-    def write(self, batch: dict[str, list]) -> None:
+        The indexes go biggest first (a GIN index costs several times a B-tree of the same table), the
+        foreign keys after them, one after the other (adding one checks every row and locks both tables).
+        """
+        timings = recreate(db.engine, saved)
+        db.session.rollback()
+        if sorted(self._definitions(db.session.connection())) != sorted(saved):
+            raise RuntimeError(f"recreated indexes and keys differ from the saved ones (see {self.RECORD})")
+        db.session.execute(text(f"DROP TABLE {self.RECORD}"))
+        db.session.commit()
+        return timings
+
+    @classmethod
+    def recover(cls, say) -> None:
+        """Recreate what an interrupted earlier load dropped and did not recreate (listed in RECORD)."""
+        if db.session.scalar(text(f"SELECT to_regclass('{cls.RECORD}')")) is None:
+            return
+        saved = [tuple(row) for row in db.session.execute(text(
+            f"SELECT kind, table_name, name, definition FROM {cls.RECORD}"))]
+        db.session.rollback()
+        t = perf_counter()
+        recreate(db.engine, saved)
+        db.session.execute(text(f"DROP TABLE {cls.RECORD}"))
+        db.session.commit()
+        say(f"Recreated the {len(saved)} indexes and foreign keys an interrupted load had dropped "
+            f"({perf_counter() - t:,.1f} s).")
+
+    def write(self, batch: dict) -> int:
         cursor = self.conn.connection.dbapi_connection.cursor()
         try:
             for table, columns in TABLES.items():
@@ -1183,6 +1461,7 @@ class PostgresLoader(SqliteLoader):
                         write_row(row)
         finally:
             cursor.close()
+        return batch["cases_in_batch"]
 
     def finish_ids(self, next_id: dict) -> None:
         for table in ID_TABLES:
@@ -1191,8 +1470,23 @@ class PostgresLoader(SqliteLoader):
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"greatest(:last, (SELECT coalesce(max(id), 1) FROM {table})))"), {"last": next_id[table] - 1})
 
-    def analyze(self) -> None:
-        # VACUUM sets the visibility map (index-only scans); it cannot run inside a transaction.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in (*TABLES, "sequence_counters"):
-                conn.execute(text(f"VACUUM ANALYZE {table}"))
+    def analyze(self, command: str = "VACUUM ANALYZE") -> None:
+        """Run ``command`` (VACUUM, ANALYZE or both) on the tables written, two at a time (one per core).
+
+        VACUUM sets the visibility map (index-only scans) and merges the GIN pending lists; it cannot run
+        inside a transaction, so it runs after the commit.
+        """
+        engine = db.engine  # the threads have no application context
+
+        def vacuum(table: str) -> None:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f"{command} {table}"))
+
+        # Biggest first, so the two connections finish at about the same time.
+        order = ("petitions", "clocks", "case_events", "petition_events", "cases", "persons", "petition_parties",
+                 "case_tallies", "sequence_counters")
+        existing = set(db.session.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+        db.session.commit()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="seed-bulk-vacuum") as pool:
+            list(pool.map(vacuum, [t for t in order if t in existing]))
