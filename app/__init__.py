@@ -33,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     opts.setdefault("hide_parameters", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         opts["connect_args"] = {"timeout": 30, **opts.get("connect_args", {})}
+    elif app.config.get("POSTGRES_SESSION_OPTIONS"):
+        opts["connect_args"] = {"options": app.config["POSTGRES_SESSION_OPTIONS"], **opts.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
     from . import models  # noqa: F401  (register every mapper)

@@ -175,8 +175,9 @@ class Clock(TimestampMixin, db.Model):
         CheckConstraint("(petition_id IS NULL) <> (case_id IS NULL)", name="petition_xor_case"),
         UniqueConstraint("petition_id", "stage", name="uq_clocks_petition_stage"),
         UniqueConstraint("case_id", "stage", name="uq_clocks_case_stage"),
-        # The sweep and the deadline filters read the running clocks by due date.
-        Index("ix_clocks_status_due", "status", "due_on"),
+        # The sweep, the deadline filters and the caseload read the running clocks by due date, of cases: all
+        # in one index (with case_id separate, PostgreSQL ANDed in the 1.8M-entry case_id index).
+        Index("ix_clocks_status_due_case", "status", "due_on", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

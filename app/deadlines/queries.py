@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, case as sql_case, distinct, func, or_, select
+from sqlalchemy import and_, case as sql_case, distinct, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from ..cases.models import Case, CaseState
@@ -113,8 +113,10 @@ def _sort_key(clock: Clock):
 def clocks_of_case(case: Case) -> list[Clock]:
     """The clocks of ``case`` and of its petitions, in stage order, with their rules and extensions."""
     petitions = select(Petition.id).where(Petition.case_id == case.id)
-    stmt = (select(Clock).where(or_(Clock.case_id == case.id, Clock.petition_id.in_(petitions)))
-            .options(selectinload(Clock.extensions)))
+    # A UNION of two indexed lookups: "case_id = x OR petition_id IN (...)" reads every clock (millions).
+    ids = union(select(Clock.id).where(Clock.case_id == case.id),
+                select(Clock.id).where(Clock.petition_id.in_(petitions)))
+    stmt = select(Clock).where(Clock.id.in_(ids)).options(selectinload(Clock.extensions))
     return sorted(db.session.execute(stmt).unique().scalars(), key=_sort_key)
 
 

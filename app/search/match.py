@@ -1,10 +1,12 @@
-"""Search conditions over the folded columns: every word of the query must begin a word of the text.
+"""Search conditions over the folded columns: every word of the query is a word of the text, the last one
+may be the beginning of a word (as typed so far).
 
 SQLite answers from the FTS5 tables ``<table>_fts`` (kept in sync by triggers), PostgreSQL from GIN indexes
 over ``to_tsvector('simple', <column>)`` (see migration a1f3c9e2b7d4). The query is folded the same way as
-the text (app.search.text): "nguyen van an" finds "Nguyễn Văn An", "070085" the CCCD 070085001234 and
-"tk 2026 000123" the receipt TK-2026-000123. A word matches from its start only ("0012" does not find
-"070085001234"): what a GIN or FTS index can answer without reading every row.
+the text (app.search.text): "nguyen van an" finds "Nguyễn Văn An" (and "Nguyễn Văn Anh"), "070085" the CCCD
+070085001234 and "tk 2026 000123" the receipt TK-2026-000123. Only the last word may be a beginning: a
+word inside a query is matched whole ("ngu van an" does not find "Nguyễn Văn An"), which keeps GIN and
+FTS5 lookups exact (several prefixes made PostgreSQL re-read and re-parse tens of thousands of rows).
 """
 from sqlalchemy import bindparam, column as sql_column, func, literal_column, select, table as sql_table, union
 
@@ -19,21 +21,34 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _fts_ids(model, column: str, terms: list[str]):
-    """A select of the ids of ``model`` rows whose ``column`` holds words beginning with every term."""
+def _matches(model, column: str, terms: list[str]):
+    """SQL condition on ``model``: its ``column`` holds every term (the last as a word beginning)."""
     table = model.__tablename__
     if _dialect() == "sqlite":
-        expression = "{%s} : (%s)" % (column, " AND ".join(f'"{t}"*' for t in terms))
+        expression = "{%s} : (%s)" % (column, " AND ".join(f'"{t}"' for t in terms[:-1]) + " AND " * (len(terms) > 1)
+                                      + f'"{terms[-1]}"*')
         fts = sql_table(f"{table}_fts", sql_column("rowid"))
-        return (select(fts.c.rowid)
-                .where(literal_column(f"{table}_fts").op("MATCH")(bindparam(None, expression, unique=True))))
-    tsquery = " & ".join(f"{t}:*" for t in terms)
+        return model.id.in_(select(fts.c.rowid).where(
+            literal_column(f"{table}_fts").op("MATCH")(bindparam(None, expression, unique=True))))
+    tsquery = " & ".join(terms[:-1] + [f"{terms[-1]}:*"])
     col = getattr(model, column)
     condition = func.to_tsvector(_SIMPLE, col).op("@@")(func.to_tsquery(_SIMPLE, bindparam(None, tsquery,
                                                                                               unique=True)))
     if column == "search_private":
         condition = condition & col.is_not(None)  # the partial index holds confidential petitions only
-    return select(model.id).where(condition)
+    return condition
+
+
+def _petitions_matching(column, terms: list[str], user, *extra) -> list:
+    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_ids_matching)."""
+    from ..petitions.models import Petition
+
+    selects = [select(column).where(_matches(Petition, "search_text", terms), *extra)]
+    shown = shown_petition_ids(user)
+    if shown:
+        selects.append(select(column).where(_matches(Petition, "search_private", terms),
+                                            Petition.id.in_(sorted(shown)), *extra))
+    return selects
 
 
 def petition_ids_matching(q: str, user):
@@ -45,14 +60,7 @@ def petition_ids_matching(q: str, user):
     from ..petitions.models import Petition
 
     terms = query_terms(q)
-    if not terms:
-        return None
-    public = _fts_ids(Petition, "search_text", terms)
-    shown = shown_petition_ids(user)
-    if not shown:
-        return public
-    private = _fts_ids(Petition, "search_private", terms).where(Petition.id.in_(sorted(shown)))
-    return union(public, private)
+    return union(*_petitions_matching(Petition.id, terms, user)) if terms else None
 
 
 def case_ids_matching(q: str, user):
@@ -60,8 +68,8 @@ def case_ids_matching(q: str, user):
     from ..cases.models import Case
     from ..petitions.models import Petition
 
-    petitions = petition_ids_matching(q, user)
-    if petitions is None:
+    terms = query_terms(q)
+    if not terms:
         return None
-    by_petition = select(Petition.case_id).where(Petition.id.in_(petitions), Petition.case_id.is_not(None))
-    return union(_fts_ids(Case, "search_text", query_terms(q)), by_petition)
+    by_petition = _petitions_matching(Petition.case_id, terms, user, Petition.case_id.is_not(None))
+    return union(select(Case.id).where(_matches(Case, "search_text", terms)), *by_petition)
