@@ -232,7 +232,7 @@ def search_cases(user, filters: CaseFilters):
         stmt = stmt.where(Case.accepted_on <= filters.accepted_to)
     if filters.q:
         matching = case_ids_matching(filters.q, user)
-        stmt = stmt.where(Case.id.in_(matching) if matching is not None else false())
+        stmt = stmt.where(Case.id.in_(select(matching.c.id)) if matching is not None else false())
     if filters.flag:
         stmt = stmt.where(Case.id.in_(deadlines.cases_with_flag(filters.flag)))
     if filters.deadline:

@@ -133,7 +133,7 @@ def filtered_petitions(user, filters: PetitionFilters):
     if filters.q:
         # Receipt number, summary, content, petitioners (names, CCCD): word by word, diacritics ignored.
         matching = petition_ids_matching(filters.q, user)
-        stmt = stmt.where(Petition.id.in_(matching) if matching is not None else false())
+        stmt = stmt.where(Petition.id.in_(select(matching.c.id)) if matching is not None else false())
     return stmt
 
 

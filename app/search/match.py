@@ -40,7 +40,7 @@ def _matches(model, column: str, terms: list[str]):
 
 
 def _petitions_matching(column, terms: list[str], user, *extra) -> list:
-    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_ids_matching)."""
+    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_condition)."""
     from ..petitions.models import Petition
 
     selects = [select(column).where(_matches(Petition, "search_text", terms), *extra)]
@@ -51,8 +51,17 @@ def _petitions_matching(column, terms: list[str], user, *extra) -> list:
     return selects
 
 
+def _found(selects: list, name: str):
+    """The matches as a MATERIALIZED common table expression with one column ``id``.
+
+    Materialized, the matches are read from the full-text index once, then joined to the list: otherwise
+    PostgreSQL may walk the whole register in date order and test every row against the search.
+    """
+    return union(*selects).cte(name).prefix_with("MATERIALIZED")
+
+
 def petition_ids_matching(q: str, user):
-    """A select of the ids of petitions matching ``q`` for ``user``, or None if ``q`` has no words.
+    """The ids of the petitions matching ``q`` for ``user`` (a CTE, column ``id``); None if ``q`` has no words.
 
     A confidential petition's petitioners (names, CCCD) count only while its identity is shown to the user
     (after a recorded reveal): otherwise a search would tell who the denunciator is.
@@ -60,16 +69,16 @@ def petition_ids_matching(q: str, user):
     from ..petitions.models import Petition
 
     terms = query_terms(q)
-    return union(*_petitions_matching(Petition.id, terms, user)) if terms else None
+    return _found(_petitions_matching(Petition.id, terms, user), "found_petitions") if terms else None
 
 
 def case_ids_matching(q: str, user):
-    """A select of the ids of cases whose number, title or decision, or one of whose petitions, matches."""
+    """The ids of cases whose number, title or decision, or one of whose petitions, matches (a CTE, ``id``)."""
     from ..cases.models import Case
     from ..petitions.models import Petition
 
     terms = query_terms(q)
     if not terms:
         return None
-    by_petition = _petitions_matching(Petition.case_id, terms, user, Petition.case_id.is_not(None))
-    return union(select(Case.id).where(_matches(Case, "search_text", terms)), *by_petition)
+    by_petition = _petitions_matching(Petition.case_id.label("id"), terms, user, Petition.case_id.is_not(None))
+    return _found([select(Case.id).where(_matches(Case, "search_text", terms)), *by_petition], "found_cases")
