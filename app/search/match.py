@@ -8,7 +8,7 @@ the text (app.search.text): "nguyen van an" finds "Nguyễn Văn An" (and "Nguy�
 word inside a query is matched whole ("ngu van an" does not find "Nguyễn Văn An"), which keeps GIN and
 FTS5 lookups exact (several prefixes made PostgreSQL re-read and re-parse tens of thousands of rows).
 """
-from sqlalchemy import bindparam, column as sql_column, func, literal_column, select, table as sql_table, union
+from sqlalchemy import and_, bindparam, column as sql_column, func, literal_column, select, table as sql_table, union
 
 from ..extensions import db
 from ..privacy.policy import shown_petition_ids
@@ -29,13 +29,13 @@ def _matches(model, column: str, terms: list[str]):
                                       + f'"{terms[-1]}"*')
         fts = sql_table(f"{table}_fts", sql_column("rowid"))
         return model.id.in_(select(fts.c.rowid).where(
-            literal_column(f"{table}_fts").op("MATCH")(bindparam(None, expression, unique=True))))
+            literal_column(f"{table}_fts").bool_op("MATCH")(bindparam(None, expression, unique=True))))
     tsquery = " & ".join(terms[:-1] + [f"{terms[-1]}:*"])
     col = getattr(model, column)
-    condition = func.to_tsvector(_SIMPLE, col).op("@@")(func.to_tsquery(_SIMPLE, bindparam(None, tsquery,
-                                                                                              unique=True)))
+    condition = func.to_tsvector(_SIMPLE, col).bool_op("@@")(func.to_tsquery(_SIMPLE, bindparam(None, tsquery,
+                                                                                                   unique=True)))
     if column == "search_private":
-        condition = condition & col.is_not(None)  # the partial index holds confidential petitions only
+        condition = and_(condition, col.is_not(None))  # the partial index holds confidential petitions only
     return condition
 
 
