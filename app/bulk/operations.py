@@ -492,34 +492,7 @@ def _state_on(plan: list, day: date, done_on: dict, *, before: bool = False) -> 
     return state
 
 
-# --- Fast equivalents of search.text.fold and of the working-day calendar ---------------------------------
-
-class _FoldedChars(dict):
-    """What search.text.fold makes of one character, wherever it stands: fold("a" + c + "a") without the a's.
-
-    fold() decomposes (NFKD), drops combining marks, lower-cases, and turns every run of other characters
-    into one space. The first three act on each character alone (NFKD of a string is the NFKD of its
-    characters, up to the order of combining marks, which are dropped), so fold(s) is the characters'
-    contributions joined, with runs of spaces collapsed and the ends stripped. A str.translate table built
-    on demand computes that at C speed; the results are checked against fold() on every batch.
-    """
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = fold(f"a{chr(code)}a")[1:-1]
-        return value
-
-
-_FOLDED_CHARS = _FoldedChars()
-
-
-def fast_fold(value: str | None) -> str:
-    return " ".join(value.translate(_FOLDED_CHARS).split()) if value else ""
-
-
-def fast_join_folded(*parts: str | None) -> str:
-    """search.text.join_folded, with fast_fold."""
-    return " ".join(f for f in map(fast_fold, parts) if f)
-
+# --- A fast equivalent of the working-day calendar ---------------------------------------------------------
 
 class FastCalendar:
     """WorkCalendar.add and days_between over a range of dates, from tables built once (same answers).
@@ -577,7 +550,6 @@ class Generator:
         self.cal = FastCalendar(load_calendar(), today - timedelta(days=366 * (YEARS + 1)),
                                 today + timedelta(days=366 * 3))
         self._add = self.cal.add
-        self._checks_left = 0
         self._day_base: dict[date, datetime] = {}
         self._rules: dict = {}
         self._rule_rows = list(db.session.scalars(select(DeadlineRule).where(DeadlineRule.is_active.is_(True))))
@@ -684,7 +656,7 @@ class Generator:
                 self.cccd_counts[key] = n + 1
                 # An affine bijection of the per-prefix counter: distinct numbers that do not look sequential.
                 cid = f"075{g}{born % 100:02d}{(n * 738_457 + (g * 100 + born % 100) * 104_729) % 1_000_000:06d}"
-            folded = fast_join_folded(name, cid)
+            folded = join_folded(name, cid)
             phone = f"{r.choice(N.PHONE_PREFIXES)}{r.randint(0, 9_999_999):07d}" if r.random() < 0.85 else None
             ward = unit.ward_code if unit.ward_code is not None else r.choice(self.communes).ward_code
             if unit.is_urban:
@@ -776,12 +748,8 @@ class Generator:
         details = details or {}
         agency, dispatch = source
         # As app.search.text.petition_documents computes them (people in party order: by id).
-        doc = fast_join_folded(receipt_no, summary, content, agency, dispatch)
+        doc = join_folded(receipt_no, summary, content, agency, dispatch)
         names = " ".join(p[3] for p in people if p[3])
-        if self._checks_left:
-            self._check(doc, (receipt_no, summary, content, agency, dispatch))
-            for p in people:
-                self._check(p[3], (p[1], p[2]))
         if confidential:
             search_text, search_private = doc, (f"{doc} {names}" if doc and names else doc or names)
         else:
@@ -1101,7 +1069,7 @@ class Generator:
             stamps.get("resolved"), stamps.get("enforced"), stamps.get("closed"), stamps.get("withdrawn"),
             stamps.get("terminated"), *outcome_row, enforced_on if enforced else None,
             r.choice(T.ENFORCEMENT_RESULTS) if enforced else None, legally_effective_on,
-            self._check(fast_join_folded(number, summary, outcome_row[0]), (number, summary, outcome_row[0])),
+            join_folded(number, summary, outcome_row[0]),
             1, open_at, last_at))
         self.events_done += n_events
         self.cases_done += 1
@@ -1111,14 +1079,6 @@ class Generator:
             if len(unit.recent) > 30:
                 del unit.recent[0]
         return case_id, accepted
-
-    def _check(self, folded: str, parts: tuple) -> str:
-        """Compare fast_join_folded with search.text.join_folded (on the first rows of every batch)."""
-        if self._checks_left:
-            self._checks_left -= 1
-            if folded != join_folded(*parts):
-                raise RuntimeError(f"fast folding differs from search.text.fold for {parts!r}")
-        return folded
 
     def _next_tick(self) -> int:
         self._tick += 1
@@ -1219,7 +1179,6 @@ class Generator:
         appeal lands in the batch of the day it arrives)."""
         start, per_day = self._days(n)
         self.batch_cases = 0
-        self._checks_left = 200
         for i, quota in enumerate(per_day):
             day = start + timedelta(days=i)
             for _ in range(quota):
@@ -1239,7 +1198,6 @@ class Generator:
     def _take(self) -> dict[str, list]:
         rows, self.rows = self.rows, {t: [] for t in TABLES}
         rows["cases_in_batch"] = self.batch_cases
-        self._checks_left = 200
         self.batch_cases = 0
         return rows
 

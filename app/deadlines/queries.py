@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, case as sql_case, distinct, func, or_, select, union
+from sqlalchemy import and_, case as sql_case, distinct, func, select, union
 from sqlalchemy.orm import selectinload
 
 from ..cases.models import Case, CaseState

@@ -40,7 +40,7 @@ def _matches(model, column: str, terms: list[str]):
 
 
 def _petitions_matching(column, terms: list[str], user, *extra) -> list:
-    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_condition)."""
+    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_ids_matching)."""
     from ..petitions.models import Petition
 
     selects = [select(column).where(_matches(Petition, "search_text", terms), *extra)]

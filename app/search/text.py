@@ -9,13 +9,32 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 MAX_TERMS = 8
 
 
+def _fold_char(c: str) -> str:
+    """What one character becomes: its base letters without marks, lower-cased; anything else a space."""
+    decomposed = unicodedata.normalize("NFKD", c.translate(_LETTERS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _NOT_WORD.sub(" ", stripped)
+
+
+class _FoldTable(dict):
+    """A str.translate table of _fold_char, filled as characters are met.
+
+    Decomposing, dropping marks and lower-casing act on each character alone (marks are dropped, so their
+    reordering by NFKD does not matter), so folding a text is translating it character by character at C
+    speed, then collapsing the spaces: a million petitions fold in seconds (flask seed-bulk).
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold_char(chr(code))
+        return value
+
+
+_TABLE = _FoldTable()
+
+
 def fold(value: str | None) -> str:
     """Lower-case ASCII words of ``value`` separated by single spaces: marks dropped, đ -> d, punctuation out."""
-    if not value:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", value.translate(_LETTERS))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return _NOT_WORD.sub(" ", stripped).strip()
+    return " ".join(value.translate(_TABLE).split()) if value else ""
 
 
 def join_folded(*parts: str | None) -> str:
