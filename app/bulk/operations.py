@@ -44,7 +44,7 @@ from ..audit.operations import record
 from ..core.roles import Role
 from ..core.sequences import SequenceCounter
 from ..core.timeutil import local_today, utcnow
-from ..deadlines.engine import Facts, _matches, _specificity, load_calendar
+from ..deadlines.engine import Facts, best_rule, load_calendar
 from ..deadlines.models import DeadlineRule, Stage
 from ..extensions import db
 from ..persons.divisions import wards_of
@@ -600,8 +600,7 @@ class Generator:
                           unit_path=unit_path)
             candidates = [r for r in self._rule_rows if r.stage is stage and r.kind.value in ("any", facts.kind)
                           and r.in_force_on(on)]
-            matching = [r for r in candidates if _matches(r, facts, self._unit_paths)]
-            best = max(matching, key=lambda r: (_specificity(r, self._unit_paths), r.id)) if matching else None
+            best = best_rule(candidates, facts, self._unit_paths)
             found = self._rules[key] = Rule(best.id, best.limit_days, best.unit.value) if best else None
         return found
 

@@ -71,6 +71,14 @@ def find_rule(stage: Stage, facts: Facts, on: date) -> DeadlineRule | None:
     unit_ids = {r.unit_id for r in candidates if r.unit_id}
     unit_paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()) \
         if unit_ids else {}
+    return best_rule(candidates, facts, unit_paths)
+
+
+def best_rule(candidates, facts: Facts, unit_paths: dict) -> DeadlineRule | None:
+    """The most specific of ``candidates`` (rules in force) that applies to ``facts``; None if none does.
+
+    ``unit_paths``: the path of each unit that a candidate is limited to.
+    """
     matching = [r for r in candidates if _matches(r, facts, unit_paths)]
     if not matching:
         return None
