@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "users.login"
     login_manager.login_message_category = "warning"
-    from flask_babel import lazy_gettext
+    from .core.i18n import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
 

@@ -1,10 +1,11 @@
 """Forms of the rule table and working-day calendar screens."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..core.i18n import lazy_gettext as _l
 from ..cases.models import Complexity
 from ..deadlines.models import DayUnit, RuleKind, Stage
 from ..deadlines.operations import (DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, LEGAL_BASIS_MAX, RULE_CONDITIONS,
@@ -172,7 +173,7 @@ class OverrideForm(FlaskForm):
             raise ValidationError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR,
                                      last=LAST_YEAR))
         if override_of(field.data) is not None:
-            raise ValidationError(_l("%(day)s is already in the list of changed days: edit it there.",
+            raise ValidationError(_("%(day)s is already in the list of changed days: edit it there.",
                                      day=f"{field.data:%d/%m/%Y}"))
 
 

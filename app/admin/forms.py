@@ -1,11 +1,12 @@
 """Forms of the administration screens: units and users."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, Form, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
                      SubmitField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.errors import DomainError
 from ..core.roles import Role
 from ..persons.divisions import provinces, wards_of
@@ -114,7 +115,7 @@ class UnitCreateForm(_UnitForm):
     def validate_code(self, field) -> None:
         _raise_domain(check_unit_code, field.data)
         if unit_by_code(field.data) is not None:
-            raise ValidationError(_l("Another unit already uses the code %(code)s.", code=field.data))
+            raise ValidationError(_("Another unit already uses the code %(code)s.", code=field.data))
 
 
 class UnitEditForm(_UnitForm):
@@ -197,7 +198,7 @@ class UserCreateForm(_UserForm):
     def validate_username(self, field) -> None:
         _raise_domain(check_username, field.data)
         if user_by_username(field.data) is not None:
-            raise ValidationError(_l("The username %(name)s is taken.", name=field.data))
+            raise ValidationError(_("The username %(name)s is taken.", name=field.data))
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -5,8 +5,9 @@ import zipfile
 from dataclasses import dataclass
 
 import filetype
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.errors import DomainError
 
 
@@ -135,7 +136,7 @@ def detect(stream, filename: str) -> AllowedType:
         raise AttachmentRefused(_l("The content of this file is not one of the allowed types (%(allowed)s).",
                                    allowed=ALLOWED_LIST))
     if detected != spec.mime:
-        raise AttachmentRefused(_l("The file is named “.%(ext)s” but its content is %(detected)s. "
+        raise AttachmentRefused(_("The file is named “.%(ext)s” but its content is %(detected)s. "
                                    "Rename it or choose the right file.",
                                    ext=ext, detected=type_label(detected)))
     return spec

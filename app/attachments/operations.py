@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 
 from ..audit import operations as audit
 from ..core.errors import PermissionRefused, TransitionRefused

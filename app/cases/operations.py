@@ -1,10 +1,10 @@
 """Writes on cases: opening one on acceptance, and the single function that performs a transition."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.validation import parse_id
 from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
 from ..core.locking import STALE_MESSAGE, check_version
@@ -120,10 +120,10 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
     action = CaseAction(action)
     t = CASE_TRANSITIONS[action]
     if case.state not in t.sources:
-        raise TransitionRefused(_l("“%(action)s” is not possible while the case is “%(state)s”.",
+        raise TransitionRefused(_("“%(action)s” is not possible while the case is “%(state)s”.",
                                    action=action.label, state=case.state.label))
     if not case.actor_role_ok(t.roles, actor):
-        raise PermissionRefused(_l("You are not allowed to “%(action)s” this case.", action=action.label))
+        raise PermissionRefused(_("You are not allowed to “%(action)s” this case.", action=action.label))
     if action is CaseAction.CLOSE and case.state is CaseState.RESOLVED and case.enforcement_required:
         raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
 

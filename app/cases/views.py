@@ -1,7 +1,7 @@
 """Case screens: the list, the detail with its timeline and action forms, the workflow actions, the caseload."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError

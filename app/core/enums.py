@@ -1,7 +1,7 @@
 """Base for workflow and classification enums: stored as plain strings, shown with translated labels."""
 import enum
 
-from flask_babel import lazy_gettext
+from .i18n import lazy_gettext
 
 
 class LabeledEnum(enum.StrEnum):

@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import get_flashed_messages, request, url_for
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 from markupsafe import Markup
 
 from .errors import StaleObject

@@ -2,7 +2,7 @@
 from functools import wraps
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from .enums import LabeledEnum

@@ -1,9 +1,10 @@
 """Forms of the deadline actions on a case: extending the resolution period, recording a notice."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from .models import Clock
 
@@ -41,7 +42,7 @@ class ExtendResolutionForm(_ClockForm):
         super().__init__(case, clock, *args, **kwargs)
         limit = clock.rule.extension_days if clock.rule else None
         if limit:
-            self.days.description = _l("At most %(n)d days; the extension runs on from the current due date.",
+            self.days.description = _("At most %(n)d days; the extension runs on from the current due date.",
                                        n=limit)
         if kwargs.get("formdata", True) is None:
             self.days.data = limit
@@ -52,7 +53,7 @@ class ExtendResolutionForm(_ClockForm):
     def validate_days(self, field) -> None:
         limit = self.clock.rule.extension_days if self.clock.rule else None
         if field.data is not None and limit and field.data > limit:
-            raise ValidationError(_l("An extension may not exceed %(n)d days.", n=limit))
+            raise ValidationError(_("An extension may not exceed %(n)d days.", n=limit))
 
     def operation_fields(self) -> dict:
         return {"decision_no": self.decision_no.data, "decided_on": self.decided_on.data,

@@ -6,9 +6,10 @@ Called from the petition and case operations, inside their transaction; the same
 import json
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -179,7 +180,7 @@ def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: 
     if not days or days < 1:
         raise TransitionRefused(_l("Enter the number of days of the extension."))
     if rule.extension_days and days > rule.extension_days:
-        raise TransitionRefused(_l("An extension may not exceed %(n)d days.", n=rule.extension_days))
+        raise TransitionRefused(_("An extension may not exceed %(n)d days.", n=rule.extension_days))
     cal = load_calendar()
     before = clock.due_on
     ext = Extension(clock=clock, decision_no=decision_no.strip(), decided_on=decided_on, days=days,
@@ -427,10 +428,10 @@ def _check_rule(values: dict, exclude_id: int | None = None) -> None:
 
 def overlap_message(other: DeadlineRule):
     if other.effective_to is None:
-        return _l("Another active rule with the same conditions (%(rule)s) applies from %(start)s: "
+        return _("Another active rule with the same conditions (%(rule)s) applies from %(start)s: "
                   "end it or deactivate it first.", rule=other.code or f"#{other.id}",
                   start=f"{other.effective_from:%d/%m/%Y}")
-    return _l("Another active rule with the same conditions (%(rule)s) applies from %(start)s to %(end)s: "
+    return _("Another active rule with the same conditions (%(rule)s) applies from %(start)s to %(end)s: "
               "choose a period that does not overlap it.", rule=other.code or f"#{other.id}",
               start=f"{other.effective_from:%d/%m/%Y}", end=f"{other.effective_to:%d/%m/%Y}")
 
@@ -584,7 +585,7 @@ def add_calendar_override(actor, day: date, is_working_day: bool, document: str)
         raise PermissionRefused(_l("Only the administrators of a top unit can change the calendar."))
     document = _check_override(day, document)
     if override_of(day) is not None:
-        raise TransitionRefused(_l("%(day)s is already in the list of changed days: edit it there.",
+        raise TransitionRefused(_("%(day)s is already in the list of changed days: edit it there.",
                                    day=f"{day:%d/%m/%Y}"))
     override = CalendarOverride(day=day, is_working_day=bool(is_working_day), document=document,
                                 created_by_id=actor.id)

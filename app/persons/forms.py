@@ -1,7 +1,7 @@
 """Person fields shared by the reception desk and the petition forms, with server-side address checks."""
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 

@@ -1,8 +1,9 @@
 """Writes on petitions: registering one, and the processing decision (accept, transfer, guide, file)."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.locking import check_version
 from ..core.roles import Role
@@ -128,7 +129,7 @@ def link_duplicate(petition: Petition, original: Petition, actor, *, expected_ve
     if (original.received_on, original.id) > (petition.received_on, petition.id):
         raise TransitionRefused(_l("The earlier petition must have been received before this one."))
     if petition.duplicate_of_id == original.id:
-        raise TransitionRefused(_l("This petition is already marked as a duplicate of %(no)s.",
+        raise TransitionRefused(_("This petition is already marked as a duplicate of %(no)s.",
                                    no=original.receipt_no))
     mark_duplicate(petition, original, actor)
     db.session.flush()

@@ -3,10 +3,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, keyset_page
 from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
@@ -71,7 +72,10 @@ def _parse_enum(enum_cls, value: str):
 
 
 def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
-    """Read the list filters from query arguments; a bad value is dropped with a warning, never an error."""
+    """Read the list filters from query arguments; a bad value is dropped with a warning, never an error.
+
+    Warnings quote user input, so they are formatted now (``gettext``), never as lazy messages.
+    """
     f = PetitionFilters()
     warn = f.warnings.append
 
@@ -79,11 +83,11 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
         return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
 
     for name, enum_cls, message in (
-        ("kind", PetitionKind, lambda v: _l("Unknown kind of petition “%(value)s”: that filter was ignored.",
+        ("kind", PetitionKind, lambda v: _("Unknown kind of petition “%(value)s”: that filter was ignored.",
                                             value=v)),
-        ("state", PetitionState, lambda v: _l("Unknown petition state “%(value)s”: that filter was ignored.",
+        ("state", PetitionState, lambda v: _("Unknown petition state “%(value)s”: that filter was ignored.",
                                               value=v)),
-        ("channel", Channel, lambda v: _l("Unknown channel “%(value)s”: that filter was ignored.", value=v)),
+        ("channel", Channel, lambda v: _("Unknown channel “%(value)s”: that filter was ignored.", value=v)),
     ):
         if value := arg(name):
             parsed = _parse_enum(enum_cls, value)
@@ -101,7 +105,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
         if value := arg(name):
             parsed = parse_date(value)
             if parsed is None:
-                warn(_l("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
+                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
                         field=label))
             setattr(f, name, parsed)
     if f.received_from and f.received_to and f.received_from > f.received_to:

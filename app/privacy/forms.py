@@ -1,5 +1,5 @@
 """Forms of the privacy screens: revealing a confidential identity, granting and revoking permissions."""
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length

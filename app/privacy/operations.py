@@ -1,5 +1,5 @@
 """Writes of the privacy domain: revealing a confidential identity, granting and revoking permissions."""
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 
 from ..audit.operations import record
 from ..core.errors import PermissionRefused, TransitionRefused

@@ -1,7 +1,7 @@
 """The reception desk's quick form: one visit (a visitor or a delegation) and the petition they bring."""
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError

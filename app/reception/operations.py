@@ -1,7 +1,7 @@
 """Writes on reception sessions: recording a visit (and the petition the citizens bring)."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.roles import Role

@@ -1,7 +1,7 @@
 """The organisational tree: a province, its departments, communes/wards and their offices, any depth."""
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -1,9 +1,10 @@
 """Writes on units: the tree keeps a materialised path, recomputed for a subtree when a unit moves."""
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.timeutil import utcnow
 from ..core.errors import TransitionRefused
@@ -38,7 +39,7 @@ def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None = N
     check_unit_code(code)
     check_division(province_code, ward_code)
     if db.session.execute(select(Unit.id).where(Unit.code == code)).first():
-        raise TransitionRefused(_l("Another unit already uses the code %(code)s.", code=code))
+        raise TransitionRefused(_("Another unit already uses the code %(code)s.", code=code))
     unit = Unit(code=code, name=name.strip(), kind=UnitKind(kind), parent=parent, is_remote=is_remote,
                 province_code=province_code, ward_code=ward_code)
     db.session.add(unit)

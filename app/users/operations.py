@@ -1,9 +1,10 @@
 """Writes on users."""
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.i18n import lazy_gettext as _l
 from ..audit.operations import record
 from ..core.errors import TransitionRefused
 from ..core.locking import check_version
@@ -42,7 +43,7 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
         raise TransitionRefused(_l("Enter a username."))
     check_username(username)
     if db.session.execute(select(User.id).where(User.username == username)).first():
-        raise TransitionRefused(_l("The username %(name)s is taken.", name=username))
+        raise TransitionRefused(_("The username %(name)s is taken.", name=username))
     if not roles:
         raise TransitionRefused(_l("Give the user at least one role."))
     check_password_rules(password, username=username)

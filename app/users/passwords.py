@@ -3,7 +3,7 @@ import os
 from functools import lru_cache
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..core.i18n import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.errors import TransitionRefused
