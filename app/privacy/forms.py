@@ -2,10 +2,11 @@
 from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..core.roles import Role
-from ..persons.forms import strip
+from ..persons.forms import optional_int, strip
+from ..petitions.forms import unit_choices
 from .models import Permission
 
 REASON_MIN = 10
@@ -27,7 +28,7 @@ class RevealForm(FlaskForm):
 
 
 class PermissionForm(FlaskForm):
-    """Grant or revoke one permission of one role."""
+    """Grant or revoke one permission of one role, within the subtree of one of the administrator's units."""
 
     role = SelectField(_l("Role"), choices=Role.lazy_choices(),
                        validators=[DataRequired(_l("Choose a role."))],
@@ -35,3 +36,20 @@ class PermissionForm(FlaskForm):
     permission = SelectField(_l("Permission"), choices=Permission.lazy_choices(),
                              validators=[DataRequired(_l("Choose a permission."))],
                              invalid_choice_message=_l("Choose a permission from the list."))
+    unit_id = SelectField(_l("Applies in"), coerce=optional_int, validate_choice=False,
+                          invalid_value_message=_l("Choose one of your units."),
+                          description=_l("The unit and every unit below it. Only an administrator of the "
+                                         "root unit can grant for the whole tree."))
+
+    def __init__(self, units, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {u.id: u for u in units}
+        self.unit_id.choices = unit_choices(units)
+
+    def validate_unit_id(self, field):
+        if field.data not in self.units:
+            raise ValidationError(_l("Choose one of your units."))
+
+    @property
+    def unit(self):
+        return self.units.get(self.unit_id.data)

@@ -28,30 +28,41 @@ def reveal_identity(petition, actor, reason: str):
     return event
 
 
-def grant_permission(role: Role, permission: Permission, actor) -> RolePermission:
-    """Give ``role`` the ``permission`` (audited)."""
-    role, permission = Role(role), Permission(permission)
+def _check_grantor(actor, unit) -> None:
+    """Only an administrator, and only within their own unit subtree, changes who holds a permission."""
     if not actor.has_role(Role.ADMIN):
         raise PermissionRefused(_l("Only an administrator can change permissions."))
-    if db.session.get(RolePermission, (role, permission)) is not None:
-        raise TransitionRefused(_l("This role already holds this permission."))
-    row = RolePermission(role=role, permission=permission, granted_by_id=actor.id)
+    if unit is None or not actor.oversees(unit):
+        raise PermissionRefused(_l("You can change permissions only for your own unit and the units below it."))
+
+
+def _audit_detail(role: Role, permission: Permission, unit) -> dict:
+    return {"role": role.value, "permission": permission.value, "unit_id": unit.id, "unit": unit.code}
+
+
+def grant_permission(role: Role, permission: Permission, unit, actor) -> RolePermission:
+    """Give ``role`` the ``permission`` within the subtree of ``unit`` (audited)."""
+    role, permission = Role(role), Permission(permission)
+    _check_grantor(actor, unit)
+    if db.session.get(RolePermission, (role, permission, unit.id)) is not None:
+        raise TransitionRefused(_l("This role already holds this permission in this unit."))
+    row = RolePermission(role=role, permission=permission, unit_id=unit.id, granted_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
-    record("permission.grant", actor=actor, detail={"role": role.value, "permission": permission.value})
+    record("permission.grant", actor=actor, detail=_audit_detail(role, permission, unit))
     policy.forget_permissions_cache()
     return row
 
 
-def revoke_permission(role: Role, permission: Permission, actor) -> None:
-    """Take ``permission`` from ``role`` (the row goes; the audit log keeps the grant and the revocation)."""
+def revoke_permission(role: Role, permission: Permission, unit, actor) -> None:
+    """Take ``permission`` from ``role`` in ``unit``'s subtree (the row goes; the audit log keeps the grant
+    and the revocation)."""
     role, permission = Role(role), Permission(permission)
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionRefused(_l("Only an administrator can change permissions."))
-    row = db.session.get(RolePermission, (role, permission))
+    _check_grantor(actor, unit)
+    row = db.session.get(RolePermission, (role, permission, unit.id))
     if row is None:
-        raise TransitionRefused(_l("This role does not hold this permission."))
+        raise TransitionRefused(_l("This role does not hold this permission in this unit."))
     db.session.delete(row)
     db.session.flush()
-    record("permission.revoke", actor=actor, detail={"role": role.value, "permission": permission.value})
+    record("permission.revoke", actor=actor, detail=_audit_detail(role, permission, unit))
     policy.forget_permissions_cache()

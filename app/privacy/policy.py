@@ -5,7 +5,8 @@ the identity of the petitioners of a confidential petition is masked for everyon
 
 - the handler assigned to the petition's case,
 - a head of the unit that received the petition or holds its case,
-- a user holding a role granted ``view_identity`` (see RolePermission).
+- a user holding a role granted ``view_identity`` in a unit subtree that holds both the user's own unit
+  and the petition (see RolePermission: an administrator grants only within their own subtree).
 
 Even they see it masked until they *reveal* it with a typed reason; each reveal is an audit event and
 shows the identity for IDENTITY_REVEAL_MINUTES in that login session. One exception: the officer who
@@ -17,7 +18,7 @@ Everything that renders, searches or exports petitioners goes through this modul
 from datetime import timedelta
 
 from flask import current_app, g, has_request_context, session
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, false, or_, select
 
 from ..core.roles import Role
 from ..core.timeutil import utcnow
@@ -26,23 +27,38 @@ from ..extensions import db
 REVEAL_ACTION = "identity.reveal"
 
 
-def user_permissions(user) -> frozenset:
-    """The permissions granted to any of ``user``'s roles (cached for the request)."""
+def user_permissions(user) -> dict:
+    """Permission -> the unit subtrees (paths of their roots) where one of ``user``'s roles holds it.
+
+    A grant counts only for a user whose own unit lies in the grant's subtree (cached for the request).
+    """
+    from ..units.models import Unit
     from .models import RolePermission
 
     if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
+        return {}
     cache = g.setdefault("_tiepdan_perms", {}) if has_request_context() else {}
     if user.id not in cache:
         roles = [r.value for r in user.roles]
-        rows = db.session.execute(select(RolePermission.permission)
-                                  .where(RolePermission.role.in_(roles))).scalars() if roles else []
-        cache[user.id] = frozenset(rows)
+        rows = db.session.execute(
+            select(RolePermission.permission, Unit.path).join(Unit, Unit.id == RolePermission.unit_id)
+            .where(RolePermission.role.in_(roles))).all() if roles else []
+        grants: dict = {}
+        for permission, path in rows:
+            if user.unit.path.startswith(path):
+                grants.setdefault(permission, set()).add(path)
+        cache[user.id] = {p: frozenset(paths) for p, paths in grants.items()}
     return cache[user.id]
 
 
-def has_permission(user, permission) -> bool:
-    return permission in user_permissions(user)
+def permission_paths(user, permission) -> frozenset:
+    """The roots of the unit subtrees where ``user`` holds ``permission`` (empty: nowhere)."""
+    return user_permissions(user).get(permission, frozenset())
+
+
+def has_permission(user, permission, unit) -> bool:
+    """True if ``user`` holds ``permission`` for records of ``unit``."""
+    return unit is not None and any(unit.path.startswith(p) for p in permission_paths(user, permission))
 
 
 def forget_permissions_cache() -> None:
@@ -60,7 +76,7 @@ def may_view_identity(user, petition) -> bool:
         return True
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if has_permission(user, Permission.VIEW_IDENTITY):
+    if has_permission(user, Permission.VIEW_IDENTITY, petition.unit):
         return True
     case = petition.case
     if case is not None and case.handler_id == user.id:
@@ -80,8 +96,7 @@ def entitled_condition(user):
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Petition.is_identity_confidential.is_(false())
-    if has_permission(user, Permission.VIEW_IDENTITY):
-        return true()
+    granted = granted_condition(user, Permission.VIEW_IDENTITY)
     # correlate(None): used inside a subquery over cases (the case search), these selects must not be
     # correlated to the enclosing query's cases.
     own_cases = select(Case.id).where(Case.handler_id == user.id).correlate(None)
@@ -89,8 +104,20 @@ def entitled_condition(user):
         headed = (select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id))
                   .correlate(None))
         return or_(Petition.is_identity_confidential.is_(false()), Petition.unit_id == user.unit_id,
-                   Petition.case_id.in_(headed))
-    return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(own_cases))
+                   Petition.case_id.in_(headed), granted)
+    return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(own_cases), granted)
+
+
+def granted_condition(user, permission):
+    """SQL condition on Petition: it lies in a subtree where ``user`` holds ``permission``."""
+    from ..petitions.models import Petition
+    from ..units.models import Unit
+
+    paths = sorted(permission_paths(user, permission))
+    if not paths:
+        return false()
+    return Petition.unit_id.in_(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
+                                .correlate(None))
 
 
 def revealed_petition_ids(user) -> frozenset:

@@ -1,9 +1,10 @@
 """Read-only lookups of the privacy domain: the reveal trail of a petition, the granted permissions."""
-from sqlalchemy import select
+from sqlalchemy import String, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..audit.models import AuditEvent
 from ..extensions import db
+from ..units.models import Unit
 from .models import RolePermission
 from .policy import REVEAL_ACTION
 
@@ -15,7 +16,11 @@ def reveals_of(petition) -> list[AuditEvent]:
     return list(db.session.execute(stmt).scalars())
 
 
-def role_permissions() -> dict[tuple[str, str], RolePermission]:
-    """The granted permissions by (role, permission)."""
-    rows = db.session.execute(select(RolePermission)).scalars()
-    return {(str(r.role), str(r.permission)): r for r in rows}
+def grants_for(admin) -> list[RolePermission]:
+    """The grants that concern ``admin``'s subtree: those inside it (which the admin may revoke) and those
+    of units above it that reach into it (shown, not changeable), by unit then role."""
+    own = admin.unit.path
+    stmt = (select(RolePermission).join(Unit, Unit.id == RolePermission.unit_id)
+            .where(or_(Unit.path.startswith(own), literal(own, String).startswith(Unit.path)))
+            .order_by(Unit.path, RolePermission.role, RolePermission.permission))
+    return list(db.session.execute(stmt).unique().scalars())

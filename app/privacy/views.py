@@ -12,6 +12,7 @@ from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..extensions import db
 from ..petitions.queries import get_petition
+from ..units.queries import units_in_scope
 from . import masking, operations, policy, queries
 from .forms import PermissionForm, RevealForm
 from .models import Permission
@@ -92,31 +93,34 @@ def reveals(petition_id: int):
 @bp.get("/permissions")
 @roles_required(Role.ADMIN)
 def permissions():
-    return render_template("privacy/permissions.html", granted=queries.role_permissions(), roles=list(Role),
-                           permissions=list(Permission))
+    user = current_user._get_current_object()
+    return render_template("privacy/permissions.html", grants=queries.grants_for(user),
+                           form=PermissionForm(units_in_scope(user)), roles=list(Role), permissions=list(Permission))
 
 
 @bp.post("/permissions/<any(grant, revoke):action>")
 @roles_required(Role.ADMIN)
 def change_permission(action: str):
-    form = PermissionForm()
+    user = current_user._get_current_object()
+    form = PermissionForm(units_in_scope(user, active_only=False))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "danger")
         return redirect(url_for("privacy.permissions"))
     change = operations.grant_permission if action == "grant" else operations.revoke_permission
+    role, permission, unit = Role(form.role.data), Permission(form.permission.data), form.unit
     try:
-        change(Role(form.role.data), Permission(form.permission.data), current_user._get_current_object())
+        change(role, permission, unit, user)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
         flash(str(err.message), "danger")
         return redirect(url_for("privacy.permissions"))
-    role, permission = Role(form.role.data), Permission(form.permission.data)
     if action == "grant":
-        flash(_("%(role)s may now: %(permission)s.", role=role.label, permission=permission.label), "success")
+        flash(_("%(role)s of %(unit)s and the units below it may now: %(permission)s.", role=role.label,
+                unit=unit.name, permission=permission.label), "success")
     else:
-        flash(_("%(role)s may no longer: %(permission)s.", role=role.label, permission=permission.label),
-              "success")
+        flash(_("%(role)s of %(unit)s and the units below it may no longer: %(permission)s.", role=role.label,
+                unit=unit.name, permission=permission.label), "success")
     return redirect(url_for("privacy.permissions"))

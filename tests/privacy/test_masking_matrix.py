@@ -70,7 +70,7 @@ def look(client, surface: str, d) -> tuple[int, str, bool]:
 def test_identity_shows_only_where_allowed(login_en, world, denunciation, role, surface):
     username, entitled = ROLES[role]
     if role == "granted_view_identity":
-        grant_permission(Role.INSPECTOR, Permission.VIEW_IDENTITY, world.users["admin"])
+        grant_permission(Role.INSPECTOR, Permission.VIEW_IDENTITY, world.units["DN"], world.users["admin"])
         db.session.commit()
     client = login_en(username)
     d = denunciation

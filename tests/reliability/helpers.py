@@ -58,7 +58,7 @@ def populate(world) -> Populated:
                             uploaded_by_id=world.users["handler"].id, is_removed=False)
     db.session.add(attachment)
     db.session.add(UserSession(id="s" * 40, user_id=world.users["head"].id))
-    db.session.add(RolePermission(role=Role.HEAD, permission=Permission.VIEW_IDENTITY))
+    db.session.add(RolePermission(role=Role.HEAD, permission=Permission.VIEW_IDENTITY, unit_id=world.units["DN"].id))
     db.session.flush()
     return Populated(case=case, petition=case.petitions[0],
                      desk_petition=desk_petition, attachment=attachment)
