@@ -46,6 +46,8 @@ def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | N
             raise TransitionRefused(_l("A complaint is first or second instance."))
         if parent_case is not None:
             _check_appeal(parent_case, instance)
+            if not _same_confidentiality(parent_case, petition):
+                raise TransitionRefused(MIXED_APPEAL_MESSAGE)
     elif parent_case is not None:
         raise TransitionRefused(_l("Only a complaint can appeal a first-instance decision."))
     else:
@@ -77,12 +79,33 @@ def _check_appeal(parent: Case, instance: int) -> None:
         raise TransitionRefused(_l("The appealed case has no first-instance decision yet."))
 
 
+def _same_confidentiality(case: Case, petition: Petition) -> bool:
+    """True if every petition of ``case`` is as confidential as ``petition`` (see MIXED_CASE_MESSAGE)."""
+    return all(p.is_identity_confidential == petition.is_identity_confidential for p in case.petitions)
+
+
+#: Why a confidential and an open petition never share a case (nor a first and second instance): the case
+#: page, its API answer and its export list all its petitioners, so the masked petitioner would stand next
+#: to the same person by name, CCCD, phone and address. Masking every petitioner of such a case instead
+#: would hide an open petitioner from the officers entitled to them, on every surface that shows a case.
+MIXED_CASE_MESSAGE = _l("A confidential petition can only join a case whose petitions are all confidential, "
+                        "and a petition that is not confidential only a case without a confidential one: "
+                        "otherwise the case would show the protected petitioner next to the same person by "
+                        "name. Accept it as a case of its own.")
+MIXED_APPEAL_MESSAGE = _l("The appealed case and this petition differ in confidentiality (one petitioner's "
+                          "identity is protected, the other's is not): linking them would show the protected "
+                          "petitioner next to the same person by name. Accept it without the link to the "
+                          "first-instance case.")
+
+
 def join_petition(case: Case, petition: Petition, actor) -> None:
     """Join a further petition of the same content to an open case."""
     if not case.is_open:
         raise TransitionRefused(_l("A petition can only be joined to an open case."))
     if case.kind is not petition.kind:
         raise TransitionRefused(_l("The petition and the case are of different kinds."))
+    if not _same_confidentiality(case, petition):
+        raise TransitionRefused(MIXED_CASE_MESSAGE)
     petition.case_id = case.id
     _log(case, actor, "join", case.state, case.state, petition.receipt_no)
 
