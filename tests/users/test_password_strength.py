@@ -219,3 +219,25 @@ def test_flask_create_user_refuses_the_demo_password_in_production(app, world, m
     assert result.exit_code == 0, result.output
     assert _saved(db) == 1
 
+
+# ---- the demo commands --------------------------------------------------------------------------------
+
+def test_flask_seed_demo_refuses_in_production_with_the_reason_and_adds_nothing(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "DEPLOYMENT", "production")
+    with force_locale("en"):
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 1 and DEMO[0] in result.output, (result.output, result.exception)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_flask_seed_bulk_gives_no_new_user_the_demo_password_in_production(app, db, monkeypatch):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0  # development: the demo
+    db.session.rollback()
+    users = db.session.scalar(select(func.count(User.id)))
+    monkeypatch.setitem(app.config, "DEPLOYMENT", "production")
+    with force_locale("en"):
+        result = app.test_cli_runner().invoke(args=["seed-bulk", "--cases", "1"])
+    assert result.exit_code == 1 and DEMO[0] in result.output, (result.output, result.exception)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id))) == users
