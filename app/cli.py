@@ -59,7 +59,11 @@ def register_cli(app: Flask) -> None:
         from .deadlines.operations import sync_default_rules
 
         sync_default_rules()
-        created = seed_demo()
+        try:
+            created = seed_demo()
+        except DomainError as err:  # outside the demo (production) the demo password is refused
+            db.session.rollback()
+            raise click.ClickException(str(err.message)) from err
         db.session.commit()
         click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")
 

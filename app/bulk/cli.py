@@ -16,8 +16,8 @@ def seed_bulk_command(n_cases, seed, batch_size):
 
     Loads the demo first if the database has no units, then makes the demo province whole: one commune or
     ward unit per real ward of Đồng Nai, each with a head (chutich.<code>), a reception officer
-    (tiepdan.<code>) and a handling officer (xuly.<code>), all with the demo password; these are reused
-    on later runs. Then writes the cases with their petitions (and the petitions that never became cases),
+    (tiepdan.<code>) and a handling officer (xuly.<code>), all with the demo password (so a production
+    deployment refuses to create them); these are reused on later runs. Then writes the cases with their petitions (and the petitions that never became cases),
     petitioners, history, and deadline clocks, and advances the receipt and case number counters.
 
     The rows go in one transaction: an interrupted load adds nothing. Other writers of these tables wait
@@ -26,10 +26,14 @@ def seed_bulk_command(n_cases, seed, batch_size):
     commit, and recreates them after it; a run interrupted before they are all back has the next run
     recreate them first. Ends with VACUUM ANALYZE (ANALYZE on SQLite).
     """
+    from ..core.errors import DomainError
     from .operations import seed_bulk
 
     try:
         result = seed_bulk(n_cases, seed=seed, batch_size=batch_size, progress=click.echo)
+    except DomainError as err:  # the demo password outside the demo
+        db.session.rollback()
+        raise click.ClickException(str(err.message)) from err
     except Exception:
         db.session.rollback()
         raise

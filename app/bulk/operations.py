@@ -294,9 +294,10 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
     """One commune unit per ward of province 75 under DN, each with a head, a reception and a handling officer.
 
     Units and users already there (the demo's, or a previous run's) are reused. Every bulk user gets the
-    demo password, hashed once.
+    demo password, hashed once; outside the demo (DEPLOYMENT=production) the password rules refuse it.
     """
     from ..demo import DEMO_PASSWORD
+    from ..users.passwords import check_password_rules
 
     province = db.session.execute(select(Unit).where(Unit.code == PROVINCE_UNIT)).scalar_one_or_none()
     if province is None:
@@ -333,6 +334,7 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
                 found[role] = have[0]
                 continue
             if password_hash is None:  # hashing costs ~0.1 s (scrypt): once for all the bulk users
+                check_password_rules(DEMO_PASSWORD)  # outside the demo (production), refused
                 password_hash = generate_password_hash(DEMO_PASSWORD,
                                                        method=current_app.config["PASSWORD_HASH_METHOD"])
             username, n = f"{prefix}.{unit.code.lower()}", 2

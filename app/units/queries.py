@@ -1,8 +1,9 @@
 """Read-only lookups of units."""
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db
+from ..persons.divisions import province_name, ward_name
 from .models import Unit
 
 
@@ -16,6 +17,19 @@ def units_in_scope(user, active_only: bool = True) -> list[Unit]:
 
 def unit_by_code(code: str) -> Unit | None:
     return db.session.execute(select(Unit).where(Unit.code == code.strip().upper())).scalar_one_or_none()
+
+
+def names_around(unit: Unit) -> list[str]:
+    """The names of ``unit``, the units above it and the tree's roots (the province), nearest first, with
+    their codes and the province and ward of their seats: words its users' passwords must not be built on."""
+    above = list(reversed(unit.ancestors())) or [unit.id]
+    found = {u.id: u for u in db.session.execute(
+        select(Unit).where(or_(Unit.id.in_(above), Unit.parent_id.is_(None))).order_by(Unit.id)).scalars()}
+    units = [found[i] for i in above if i in found] + [u for i, u in found.items() if i not in above]
+    names = []
+    for u in units:
+        names += [u.name, u.code, province_name(u.province_code), ward_name(u.ward_code)]
+    return [n for n in names if n]
 
 
 def get_unit(unit_id: int, user) -> Unit:

@@ -11,6 +11,7 @@ from ..core.locking import check_version
 from ..core.timeutil import utcnow
 from ..core.roles import Role
 from ..extensions import db
+from ..units.queries import names_around
 from .models import User
 from .passwords import MIN_PASSWORD_LENGTH, check_password_rules  # noqa: F401  (admin forms use both)
 from .sessions import current_session_id, end_user_sessions
@@ -35,6 +36,15 @@ def check_self_edit(user: User, actor: User, *, roles, is_active: bool) -> None:
         raise TransitionRefused(_l("You cannot remove your own administrator role."))
 
 
+def password_context(username: str, full_names, units) -> list[str]:
+    """The user's own words, which their password must not be built on: their username and full name(s),
+    and the names of their unit(s), the units above and the province (units.queries.names_around)."""
+    words = [username, *full_names]
+    for unit in {u.id: u for u in units if u is not None}.values():
+        words += names_around(unit)
+    return words
+
+
 def create_user(*, username: str, full_name: str, unit, roles, password: str, title: str | None = None,
                 actor: User | None = None) -> User:
     """Create an active user with the given roles (an audit event names who created them)."""
@@ -46,7 +56,7 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
         raise TransitionRefused(_("The username %(name)s is taken.", name=username))
     if not roles:
         raise TransitionRefused(_l("Give the user at least one role."))
-    check_password_rules(password, username=username)
+    check_password_rules(password, username=username, context=password_context(username, [full_name], [unit]))
     user = User(username=username, full_name=full_name.strip(), unit=unit, title=title, is_active_user=True)
     user.set_password(password)
     user.set_roles(roles)
@@ -69,7 +79,9 @@ def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, tit
         raise TransitionRefused(_l("Give the user at least one role."))
     check_self_edit(user, actor, roles=roles, is_active=is_active)
     if password:
-        check_password_rules(password, username=user.username)  # refuse before changing anything
+        # Refuse before changing anything; the old and the new name and unit are both the user's words.
+        check_password_rules(password, username=user.username, context=password_context(
+            user.username, [full_name, user.full_name], [unit, user.unit]))
     was_active = user.is_active
     before = _account_facts(user)
     user.full_name, user.unit, user.title, user.is_active_user = full_name.strip(), unit, title, is_active
