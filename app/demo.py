@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 
 from .cases.models import Case, CaseAction, CaseState, Complexity, Outcome
 from .cases.operations import perform
+from .core.locking import UNCHECKED  # the seed's writes come from no form: no version to check
 from .core.roles import Role
 from .core.timeutil import local_to_utc, local_today
 from .extensions import db
@@ -227,7 +228,7 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                                          summary=summary, content=summary + ".", petitioners=[_person(who)])
         if decision is not PetitionState.RECEIVED:
             with _story_time(_at(received + timedelta(days=2), 10)):
-                decide_petition(petition, rec, decision, **details)
+                decide_petition(petition, rec, decision, **details, expected_version=UNCHECKED)
 
     for unit_code, kind, ago, summary, who, final, extra in STORIES:
         rec_name, head_name, handler_name = STAFF[unit_code]
@@ -240,14 +241,16 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                 petitioners=[_person(who)], signatory_count=1)
         accepted = received + timedelta(days=5)
         with _story_time(_at(accepted, 10)):
-            decide_petition(petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1)
+            decide_petition(petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1,
+                            expected_version=UNCHECKED)
         case: Case = petition.case
         if final is CaseState.ACCEPTED:
             continue
         step = accepted + timedelta(days=2)
         with _story_time(_at(step, 14)):
             perform(case, CaseAction.ASSIGN, head, handler_id=handler.id,
-                    complexity=extra.get("complexity", Complexity.NORMAL), note="Giao xác minh, báo cáo kết quả.")
+                    complexity=extra.get("complexity", Complexity.NORMAL), note="Giao xác minh, báo cáo kết quả.",
+                    expected_version=UNCHECKED)
         if final in (CaseState.SUSPENDED, CaseState.WITHDRAWN, CaseState.TERMINATED):
             action, note = {
                 CaseState.SUSPENDED: (CaseAction.SUSPEND, "Tạm đình chỉ chờ kết quả giám định của cơ quan chuyên môn."),
@@ -255,7 +258,7 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                 CaseState.TERMINATED: (CaseAction.TERMINATE, "Người khiếu nại chết, không có người thừa kế quyền."),
             }[final]
             with _story_time(_at(step + timedelta(days=10), 9)):
-                perform(case, action, head, note=note)
+                perform(case, action, head, note=note, expected_version=UNCHECKED)
             continue
         if final is CaseState.ASSIGNED:
             continue
@@ -266,18 +269,20 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                     decision_on=decided, outcome=extra.get("outcome", Outcome.ANSWERED),
                     decision_summary="Kết quả xác minh và kết luận theo báo cáo của cán bộ xử lý.",
                     enforcement_required=extra.get("enforcement"),
-                    enforcement_due_on=decided + timedelta(days=30) if extra.get("enforcement") else None)
+                    enforcement_due_on=decided + timedelta(days=30) if extra.get("enforcement") else None,
+                    expected_version=UNCHECKED)
         if final is CaseState.RESOLVED:
             continue
         if extra.get("enforcement"):
             done = min(decided + timedelta(days=20), today - timedelta(days=1))
             with _story_time(_at(done, 15)):
                 perform(case, CaseAction.ENFORCE, handler, enforced_on=done,
-                        enforcement_result="Đã tổ chức thực hiện xong; công dân đã nhận và ký biên bản.")
+                        enforcement_result="Đã tổ chức thực hiện xong; công dân đã nhận và ký biên bản.",
+                        expected_version=UNCHECKED)
             if final is CaseState.ENFORCED:
                 continue
         with _story_time(_at(today - timedelta(days=1), 11)):
-            perform(case, CaseAction.CLOSE, head, note="Lưu hồ sơ vụ việc.")
+            perform(case, CaseAction.CLOSE, head, note="Lưu hồ sơ vụ việc.", expected_version=UNCHECKED)
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:

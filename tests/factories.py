@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.cases.models import CaseAction, CaseState, Outcome
 from app.cases.operations import perform
@@ -80,29 +81,29 @@ def create_case(world: World, state: CaseState = CaseState.ACCEPTED, *, unit="TK
     reception = "reception" if unit == "TK" else "tl_reception"
     petition = create_petition(world, unit=unit, actor=reception, kind=kind, **kw)
     decide_petition(petition, world.users[reception], PetitionState.ACCEPTED,
-                    accepted_on=petition.received_on + timedelta(1))
+                    accepted_on=petition.received_on + timedelta(1), expected_version=UNCHECKED)
     case = petition.case
     if state is CaseState.ACCEPTED:
         return case
-    perform(case, CaseAction.ASSIGN, world.users[head], handler_id=world.users[handler].id)
+    perform(case, CaseAction.ASSIGN, world.users[head], handler_id=world.users[handler].id, expected_version=UNCHECKED)
     if state is CaseState.ASSIGNED:
         return case
     if state in (CaseState.SUSPENDED, CaseState.WITHDRAWN, CaseState.TERMINATED):
         action = {CaseState.SUSPENDED: CaseAction.SUSPEND, CaseState.WITHDRAWN: CaseAction.WITHDRAW,
                   CaseState.TERMINATED: CaseAction.TERMINATE}[state]
-        perform(case, action, world.users[head], note="Lý do")
+        perform(case, action, world.users[head], note="Lý do", expected_version=UNCHECKED)
         return case
     outcome = {PetitionKind.COMPLAINT: Outcome.PARTLY_UPHELD, PetitionKind.DENUNCIATION: Outcome.UNTRUE}.get(
         kind, Outcome.ANSWERED)
     perform(case, CaseAction.RESOLVE, world.users[handler], decision_no="12/QĐ-UBND", decision_on=local_today(),
-            outcome=outcome, enforcement_required=enforcement_required)
+            outcome=outcome, enforcement_required=enforcement_required, expected_version=UNCHECKED)
     if state is CaseState.RESOLVED:
         return case
     perform(case, CaseAction.ENFORCE, world.users[handler], enforced_on=local_today(),
-            enforcement_result="Đã chi trả bồi thường")
+            enforcement_result="Đã chi trả bồi thường", expected_version=UNCHECKED)
     if state is CaseState.ENFORCED:
         return case
-    perform(case, CaseAction.CLOSE, world.users[head])
+    perform(case, CaseAction.CLOSE, world.users[head], expected_version=UNCHECKED)
     assert case.state is CaseState.CLOSED
     return case
 

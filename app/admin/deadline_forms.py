@@ -1,12 +1,13 @@
 """Forms of the rule table and working-day calendar screens."""
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, Form, IntegerField, SelectField, StringField, SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.i18n import lazy_gettext as _l
 from ..cases.models import Complexity
+from ..core.fields import VersionField
 from ..deadlines.models import DayUnit, RuleKind, Stage
 from ..deadlines.operations import (DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, LEGAL_BASIS_MAX, RULE_CONDITIONS,
                                     RULE_EDITABLE_FIELDS, TEXT_MAX, overlap_message, overlapping_rule, override_of,
@@ -62,7 +63,7 @@ class RuleForm(FlaskForm):
                            description=_l("E.g. the legal document that changed the limit."),
                            validators=[DataRequired(_l("Give the reason for the change (e.g. the legal document).")),
                                        Length(max=TEXT_MAX)])
-    version = HiddenField(validators=[InputRequired()])
+    version = VersionField()
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, rule=None, **kwargs):

@@ -1,13 +1,14 @@
 """Forms of the administration screens: units and users."""
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, Form, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, Form, PasswordField, SelectField, SelectMultipleField, StringField,
                      SubmitField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.i18n import lazy_gettext as _l
 from ..core.errors import DomainError
+from ..core.fields import VersionField
 from ..core.roles import Role
 from ..persons.divisions import provinces, wards_of
 from ..units.models import Unit, UnitKind
@@ -123,7 +124,7 @@ class UnitEditForm(_UnitForm):
 
     is_active = BooleanField(_l("Active (an inactive unit is kept with its history but no longer offered)"))
     #: The unit's version when the form was opened (optimistic locking).
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args, unit: Unit, own_unit: bool = False, **kwargs):
         self.unit = unit
@@ -212,7 +213,7 @@ class UserEditForm(_UserForm):
 
     is_active = BooleanField(_l("Active (an inactive user cannot log in)"))
     #: The user's version when the form was opened (optimistic locking).
-    version = HiddenField()
+    version = VersionField()
     password = PasswordField(_l("New password"), description=_l("Leave empty to keep the current password."),
                              validators=[Length(max=200)])
     confirm = PasswordField(_l("Repeat the new password"), validators=[Length(max=200)])

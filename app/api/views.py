@@ -3,6 +3,10 @@
 Authentication is the HTML login's session cookie. Not logged in: 401 JSON (never a redirect to the
 login page); an object outside the user's scope: 404 JSON, exactly as for a missing one. Petitioners
 of a confidential petition are masked by app.privacy.policy.shows_identity, as on the pages.
+
+It writes nothing: every route answers GET only (tests/api/test_api.py fails for any other method). A
+write added here must require the record's version (If-Match, or a version in the body) and pass it to
+app.core.locking.check_version, which refuses a missing one.
 """
 import json
 

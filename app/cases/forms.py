@@ -1,9 +1,10 @@
 """Forms of the case workflow: one per action, each carrying the case's version for optimistic locking."""
 from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.fields import VersionField
 from ..core.timeutil import local_today
 from ..users.queries import handlers_for
 from .models import Case, CaseAction, Complexity
@@ -14,7 +15,7 @@ NOTE_MAX = 2000
 class CaseActionForm(FlaskForm):
     """Base of the action forms: the hidden version the form was opened at."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = VersionField()
 
     def __init__(self, case: Case, *args, **kwargs):
         self.case = case

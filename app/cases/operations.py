@@ -110,9 +110,12 @@ def join_petition(case: Case, petition: Petition, actor) -> None:
     _log(case, actor, "join", case.state, case.state, petition.receipt_no)
 
 
-def perform(case: Case, action: CaseAction, actor: User, *, expected_version=None, note: str | None = None,
+def perform(case: Case, action: CaseAction, actor: User, *, expected_version, note: str | None = None,
             **fields) -> Case:
-    """Perform one workflow transition: check state, role, scope and required fields; stamp; log."""
+    """Perform one workflow transition: check state, role, scope and required fields; stamp; log.
+
+    ``expected_version``: the case's version in the form (core.locking.check_version; UNCHECKED without one).
+    """
     action = CaseAction(action)
     check_version(case, expected_version)
     t = CASE_TRANSITIONS[action]

@@ -6,20 +6,40 @@ from .i18n import lazy_gettext as _l
 from markupsafe import Markup
 
 from .errors import StaleObject
+from .validation import INT_MAX, parse_int
 
 STALE_MESSAGE = _l("Someone else changed this record after you opened it. "
                    "Nothing was saved: reload the page to see their changes, then try again.")
+MISSING_VERSION_MESSAGE = _l("This form was sent without the version of the record it was opened at (or with a "
+                             "damaged one), so it cannot be checked against later changes. Nothing was saved: "
+                             "reload the page, then try again.")
 RELOAD_LABEL = _l("Reload the latest version")
 
 
+class _Unchecked:
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+#: The ``expected_version`` of a write that no form showed to anyone: the demo seed, a command line tool, a
+#: job, a test building its data. It skips the comparison, and says so where it is passed; nothing else
+#: (no version, None, "") does.
+UNCHECKED = _Unchecked()
+
+
 def check_version(obj, expected_version) -> None:
-    """Refuse the write if the record changed since the form showing ``expected_version`` was opened."""
-    if expected_version is None:
+    """Refuse the write unless ``expected_version``, the version the form showing the record was opened
+    at, is still the record's.
+
+    A missing or unreadable version (None, "", "abc", 0, a huge number) is refused as well, with
+    MISSING_VERSION_MESSAGE: a post that leaves the version out must not overwrite a newer state. Only
+    UNCHECKED skips the check.
+    """
+    if expected_version is UNCHECKED:
         return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        expected = -1
+    expected = expected_version if type(expected_version) is int else parse_int(expected_version)
+    if expected is None or not 0 < expected <= INT_MAX:
+        raise StaleObject(MISSING_VERSION_MESSAGE)
     if expected != obj.version:
         raise StaleObject(STALE_MESSAGE)
 
@@ -49,13 +69,13 @@ def stale_markup(message: str) -> Markup:
 
 
 def flashed_messages(with_categories: bool = False, category_filter=()):
-    """Flask's get_flashed_messages, with the reload link added to the stale-record message."""
+    """Flask's get_flashed_messages, with the reload link added to the stale-record messages."""
     messages = get_flashed_messages(with_categories=with_categories, category_filter=category_filter)
-    stale = str(STALE_MESSAGE)
+    stale = {str(STALE_MESSAGE), str(MISSING_VERSION_MESSAGE)}
     out = []
     for item in messages:
         category, message = item if with_categories else (None, item)
-        if message == stale:
+        if message in stale:
             message = stale_markup(message)
         out.append((category, message) if with_categories else message)
     return out

@@ -4,6 +4,14 @@ from datetime import date, datetime
 
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
 PHONE_RE = re.compile(r"^\+?[0-9 .\-]{8,15}$")
+#: A whole number as typed: an optional sign and ASCII digits ("٣", "²" and "1_000" are not numbers here,
+#: though int() takes the first and the last).
+WHOLE_RE = re.compile(r"[+-]?[0-9]+")
+
+#: What an INTEGER column holds (PostgreSQL's int4): every id, count, version and number of days in the
+#: schema is one. A number outside it must never reach a query: PostgreSQL raises NumericValueOutOfRange
+#: and SQLite OverflowError beyond 2**63 - 1, both a 500.
+INT_MIN, INT_MAX = -2**31, 2**31 - 1
 
 
 def is_citizen_id(value: str) -> bool:
@@ -13,6 +21,26 @@ def is_citizen_id(value: str) -> bool:
 
 def is_phone(value: str) -> bool:
     return bool(PHONE_RE.match(value or ""))
+
+
+def parse_int(value) -> int | None:
+    """The whole number written in ``value`` (ASCII digits, an optional sign, spaces around), however
+    large; None for anything else. Check the range before use (``in_int_range``, ``parse_id``).
+
+    A number of more than 30 digits comes back as ±10**30: out of every range, without asking int() to
+    read thousands of digits (it refuses past 4300).
+    """
+    text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+    if not WHOLE_RE.fullmatch(text):
+        return None
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    number = int(digits) if len(digits) <= 30 else 10**30
+    return -number if text.startswith("-") else number
+
+
+def in_int_range(number: int | None) -> bool:
+    """True if ``number`` fits an INTEGER column."""
+    return number is not None and INT_MIN <= number <= INT_MAX
 
 
 def parse_id(value, max_digits: int = 9) -> int | None:

@@ -1,9 +1,10 @@
 """Forms of the deadline actions on a case: extending the resolution period, recording a notice."""
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.fields import VersionField
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from .models import Clock
@@ -13,7 +14,7 @@ class _ClockForm(FlaskForm):
     """A form about one clock of a case, carrying the case's version; element ids get ``id_prefix``."""
 
     id_prefix = ""
-    version = HiddenField(validators=[InputRequired()])
+    version = VersionField()
 
     def __init__(self, case, clock: Clock, *args, **kwargs):
         self.case, self.clock = case, clock

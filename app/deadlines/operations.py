@@ -160,7 +160,7 @@ def check_extension(case, actor) -> Clock:
 
 
 def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: int | None = None,
-                      expected_version=None) -> Extension:
+                      expected_version) -> Extension:
     """Record an extension decision of the resolution period (complex denunciations: once or twice)."""
     from sqlalchemy.orm.exc import StaleDataError
 
@@ -210,7 +210,7 @@ def check_notice(case, actor, stage: Stage) -> Clock:
     return clock
 
 
-def record_notice(case, actor, stage: Stage, on: date, expected_version=None) -> Clock:
+def record_notice(case, actor, stage: Stage, on: date, *, expected_version) -> Clock:
     """Record that a notice with its own clock (e.g. acceptance notice to the denunciator) was sent."""
     from ..cases.models import CaseEvent
     from ..core.locking import check_version
@@ -261,7 +261,7 @@ def sync_default_rules(actor=None) -> int:
     return added
 
 
-def update_rule(rule: DeadlineRule, actor, reason: str, expected_version=None, **values) -> dict:
+def update_rule(rule: DeadlineRule, actor, reason: str, expected_version, **values) -> dict:
     """Change a rule (administrators); the change is appended to the rule's history with its reason."""
     from ..core.locking import check_version
 
@@ -471,7 +471,7 @@ def create_rule(actor, reason: str, **values) -> tuple[DeadlineRule, int]:
     return rule, recompute_clocks_of_rule(rule)
 
 
-def change_rule(rule: DeadlineRule, actor, reason: str, expected_version=None, **values) -> tuple[dict, int]:
+def change_rule(rule: DeadlineRule, actor, reason: str, expected_version, **values) -> tuple[dict, int]:
     """Validate and apply an administrator's change to a rule; return {field: [old, new]} and clocks changed."""
     from ..core.locking import check_version
 

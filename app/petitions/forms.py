@@ -1,9 +1,10 @@
 """Forms of petitions: registering one that did not come via the desk, the processing decision, duplicates."""
 from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..core.fields import VersionField
 from ..core.timeutil import local_today
 from ..persons.forms import (BlankableDateField, PersonFieldsMixin, PersonLinesField, blank_choice,
                              optional_int, strip)
@@ -147,7 +148,7 @@ DECISION_LABELS = {
 class DecisionForm(FlaskForm):
     """The processing decision on a received petition; which details are required depends on it."""
 
-    version = HiddenField()
+    version = VersionField()
     decision = SelectField(_l("Decision"), default="",
                            choices=lambda: [blank_choice()] + list(DECISION_LABELS.items()),
                            validators=[DataRequired(_l("Choose a decision."))],
@@ -240,7 +241,7 @@ class DecisionForm(FlaskForm):
 class DuplicateForm(FlaskForm):
     """Mark the petition as repeating an earlier one, by that one's receipt number."""
 
-    version = HiddenField()
+    version = VersionField()
     original_receipt_no = StringField(_l("Receipt number of the earlier petition"),
                                       validators=[DataRequired(_l("Enter the receipt number of the earlier "
                                                                   "petition.")), Length(max=40)],

@@ -56,12 +56,15 @@ def can_decide(petition: Petition, user) -> bool:
             and user.oversees(petition.unit))
 
 
-def decide_petition(petition: Petition, actor, decision: PetitionState, *, expected_version=None,
+def decide_petition(petition: Petition, actor, decision: PetitionState, *, expected_version,
                     note: str | None = None, transferred_to: str | None = None,
                     transfer_dispatch_no: str | None = None, guidance: str | None = None,
                     filed_reason: FiledReason | None = None, accepted_on: date | None = None,
                     instance: int | None = None, join_case=None, appeal_of=None):
-    """Record the processing decision on a received petition; accepting it opens (or joins) a case."""
+    """Record the processing decision on a received petition; accepting it opens (or joins) a case.
+
+    ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
+    """
     decision = PetitionState(decision)
     check_version(petition, expected_version)
     if not can_decide(petition, actor):
@@ -114,7 +117,7 @@ def can_mark_duplicate(petition: Petition, user) -> bool:
     return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(petition.unit)
 
 
-def link_duplicate(petition: Petition, original: Petition, actor, *, expected_version=None) -> None:
+def link_duplicate(petition: Petition, original: Petition, actor, *, expected_version) -> None:
     """Check the form's version, the actor's right and that ``original`` came first; then mark_duplicate."""
     check_version(petition, expected_version)
     if not can_mark_duplicate(petition, actor):

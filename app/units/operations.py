@@ -50,10 +50,11 @@ def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None = N
 
 def update_unit(unit: Unit, *, name: str, kind: UnitKind, parent: Unit | None, is_remote: bool,
                 is_active: bool, province_code: int | None = None, ward_code: int | None = None,
-                expected_version=None) -> Unit:
+                expected_version) -> Unit:
     """Change a unit; moving it re-roots the paths of its whole subtree.
 
-    ``expected_version`` (the form's) refuses a save over another administrator's newer one.
+    ``expected_version`` (the form's) refuses a save over another administrator's newer one, and a save
+    without one (core.locking.check_version; UNCHECKED for a caller with no form).
     """
     check_version(unit, expected_version)
     unit.updated_at = utcnow()  # always an UPDATE of the row, so its version moves on

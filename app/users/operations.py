@@ -68,7 +68,7 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
 
 
 def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, title: str | None = None,
-                password: str | None = None, actor: User | None = None, expected_version=None) -> User:
+                password: str | None = None, actor: User | None = None, expected_version) -> User:
     """Change a user's details, roles, unit or active flag (and optionally reset the password).
 
     Deactivating a user or resetting their password ends their open login sessions (a password reset

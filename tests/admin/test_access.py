@@ -103,7 +103,8 @@ def test_admin_of_a_commune_cannot_create_outside_their_subtree(tk_admin, world,
     assert has_error(resp.get_data(as_text=True), "unit_id", "Choose a unit among the units you manage.")
     # Nor move one of their units out of it.
     resp = tk_admin.post(f"/admin/units/{world.units['TKVP'].id}/edit", {
-        "name": "Văn phòng", "kind": "office", "parent_id": world.units["DN"].id, "is_active": "y"})
+        "name": "Văn phòng", "kind": "office", "parent_id": world.units["DN"].id, "is_active": "y",
+        "version": world.units["TKVP"].version})
     assert has_error(resp.get_data(as_text=True), "parent_id", "Choose a parent unit among the units you manage.")
     db.session.rollback()
     assert db.session.scalar(select(func.count(Unit.id))) == units

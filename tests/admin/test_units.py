@@ -112,7 +112,7 @@ def test_edit_unit_moves_it_and_recomputes_the_paths_of_its_subtree(admin, world
     resp = admin.post(f"/admin/units/{tk.id}/edit", {
         "code": "XX",  # ignored: the code is inside receipt numbers
         "name": "UBND xã Tân Khai (mới)", "kind": "commune", "parent_id": ttt.id,
-        "province_code": "75", "ward_code": str(TK_WARD), "is_active": "y"})
+        "province_code": "75", "ward_code": str(TK_WARD), "is_active": "y", "version": tk.version})
     assert resp.status_code == 302
     tk, ttt, tkvp = unit(db, "TK"), unit(db, "TTT"), unit(db, "TKVP")
     assert (tk.code, tk.name, tk.parent_id, tk.is_remote) == ("TK", "UBND xã Tân Khai (mới)", ttt.id, False)
@@ -139,7 +139,7 @@ def test_edit_unit_refuses_bad_input_and_writes_nothing(admin, world, db, parent
     tk = world.units["TK"]
     paths = {code: unit(db, code).path for code in ("TK", "TKVP")}
     data = {"name": "Tên mới", "kind": "commune", "parent_id": world.units[parent].id, "province_code": "75",
-            "ward_code": str(TK_WARD), "is_active": "y"}
+            "ward_code": str(TK_WARD), "is_active": "y", "version": tk.version}
     data.update(changes)
     if data["ward_code"] == "other":
         data["ward_code"] = str(other_province_ward())
@@ -155,7 +155,7 @@ def test_deactivating_a_unit_shows_in_the_list_and_there_is_no_delete(admin, wor
     tl = world.units["TL"]
     resp = admin.post(f"/admin/units/{tl.id}/edit", {
         "name": "UBND xã Thanh Lương", "kind": "commune", "parent_id": world.units["DN"].id,
-        "is_remote": "y"})  # is_active unchecked
+        "is_remote": "y", "version": tl.version})  # is_active unchecked
     assert resp.status_code == 302
     assert unit(db, "TL").is_active is False and unit(db, "TL").is_remote is True
     html = admin.get("/admin/units").get_data(as_text=True)
@@ -172,11 +172,12 @@ def test_own_unit_cannot_be_moved_or_deactivated(admin, world, db):
     html = admin.get(f"/admin/units/{dn.id}/edit").get_data(as_text=True)
     assert 'name="parent_id"' not in html and "This is your own unit" in html
     resp = admin.post(f"/admin/units/{dn.id}/edit", {"name": "UBND tỉnh", "kind": "province",
-                                                     "province_code": "75"})
+                                                     "province_code": "75", "version": dn.version})
     assert has_error(resp.get_data(as_text=True), "is_active", "You cannot deactivate the unit you belong to.")
     assert unit(db, "DN").is_active is True and unit(db, "DN").name == "UBND tỉnh Đồng Nai"
     resp = admin.post(f"/admin/units/{dn.id}/edit", {"name": "UBND tỉnh", "kind": "province",
-                                                     "province_code": "75", "is_active": "y"})
+                                                     "province_code": "75", "is_active": "y",
+                                                     "version": dn.version})
     assert resp.status_code == 302
     dn = unit(db, "DN")
     assert (dn.name, dn.parent_id, dn.path) == ("UBND tỉnh", None, f"/{dn.id}/")

@@ -46,7 +46,7 @@ def user_data(world, **changes) -> dict:
 def edit_data(world, who: str, **changes) -> dict:
     u = world.users[who]
     data = {"full_name": u.full_name, "title": u.title or "", "unit_id": u.unit_id,
-            "roles": [r.value for r in u.roles], "is_active": "y"}
+            "roles": [r.value for r in u.roles], "is_active": "y", "version": u.version}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 

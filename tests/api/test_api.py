@@ -157,3 +157,31 @@ def test_api_is_read_only(app, scene, client_of):
     token = client.token("/notifications/")
     resp = client.client.post(f"{API}/petitions", data={"csrf_token": token})
     assert resp.status_code in (404, 405)
+
+
+def test_no_api_route_writes(app, scene, client_of):
+    """The API has no write route, so none writes without a version. One added later must take the record's
+    version (If-Match, or a version in the body) to core.locking.check_version: this test then fails as a
+    reminder until it has its own test of a write without one."""
+    from sqlalchemy import func, select
+
+    from app.cases.models import Case
+    from app.petitions.models import Petition
+    from tests.security.routes import build_url
+
+    api_rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")]
+    assert api_rules
+    for rule in api_rules:
+        assert set(rule.methods) <= {"GET", "HEAD", "OPTIONS"}, (rule.rule, rule.methods)
+    client = client_of("head")
+    token = client.token("/notifications/")
+    versions = lambda: (db.session.scalar(select(func.sum(Case.version))),  # noqa: E731
+                        db.session.scalar(select(func.sum(Petition.version))))
+    before = versions()
+    for rule in api_rules:
+        url = build_url(rule, scene)
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            resp = client.client.open(url, method=method, data={"csrf_token": token, "state": "closed"})
+            assert resp.status_code == 405, (method, url, resp.status_code)
+    db.session.rollback()
+    assert versions() == before

@@ -159,7 +159,7 @@ def test_account_changes_are_audited_with_who_and_what(app, db, world, login_as)
     page = admin.get(f"/admin/users/{target.id}/edit")
     assert page.status_code == 200
     data = {"full_name": target.full_name, "title": target.title or "", "unit_id": str(target.unit_id),
-            "roles": ["handler", "reception"], "is_active": "", "password": ""}
+            "roles": ["handler", "reception"], "is_active": "", "password": "", "version": target.version}
     resp = admin.post(f"/admin/users/{target.id}/edit", data)
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     db.session.expire_all()

@@ -6,6 +6,7 @@ import pytest
 
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
 from tests.cases.helpers import listed, text
@@ -22,11 +23,12 @@ def load(world, db):
     create_case(world, S.ACCEPTED)
     create_case(world, S.ASSIGNED, kind=PetitionKind.DENUNCIATION)
     moved = create_case(world, S.ASSIGNED)
-    perform(moved, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id)
+    perform(moved, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
+            expected_version=UNCHECKED)
     create_case(world, S.SUSPENDED)
     create_case(world, S.CLOSED, kind=PetitionKind.RECOMMENDATION)
     petition = create_petition(world, unit="TKVP", actor="reception")
-    decide_petition(petition, world.users["reception"], PetitionState.ACCEPTED)
+    decide_petition(petition, world.users["reception"], PetitionState.ACCEPTED, expected_version=UNCHECKED)
     create_case(world, S.ACCEPTED, unit="TL")
     create_case(world, S.ASSIGNED, unit="TL", kind=PetitionKind.FEEDBACK)
     db.session.commit()

@@ -3,6 +3,7 @@ from sqlalchemy import func, select, text
 
 from app.cases.models import Case, CaseAction, CaseState as S, CaseTally
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.extensions import db
 from app.petitions.models import PetitionKind
 from tests.factories import create_case
@@ -30,10 +31,12 @@ def test_tallies_follow_every_transition(world, db):
     assert _tallied() == _counted() and sum(_tallied().values()) == 7
     # Reassign to another unit's officer, resume, terminate: each moves one case between tallies.
     perform(cases[1], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
-            handling_unit_id=world.units["TKVP"].id)
-    perform(cases[4], CaseAction.RESUME, world.users["head"])
-    perform(cases[0], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id)
-    perform(cases[0], CaseAction.TERMINATE, world.users["head"], note="Người khiếu nại đã chết")
+            handling_unit_id=world.units["TKVP"].id, expected_version=UNCHECKED)
+    perform(cases[4], CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
+    perform(cases[0], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
+            expected_version=UNCHECKED)
+    perform(cases[0], CaseAction.TERMINATE, world.users["head"], note="Người khiếu nại đã chết",
+            expected_version=UNCHECKED)
     db.session.commit()
     assert _tallied() == _counted()
 

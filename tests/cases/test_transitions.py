@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from app.cases.models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Outcome
 from app.cases.operations import STAMPS, perform
 from app.core.errors import PermissionRefused, StaleObject, TransitionRefused
+from app.core.locking import UNCHECKED
 from app.core.timeutil import utcnow, local_today
 from app.petitions.models import PetitionKind
 from tests.factories import create_case
@@ -129,7 +130,7 @@ def test_who_may_perform_each_action(world, db, action):
         before = snapshot(db, case.id)
         case = db.session.get(Case, case.id)
         try:
-            perform(case, action, user, **fields_for(action, world))
+            perform(case, action, user, **fields_for(action, world), expected_version=UNCHECKED)
         except PermissionRefused:
             performed[username] = False
             assert snapshot(db, case.id) == before, username
@@ -147,7 +148,7 @@ def test_handler2_may_act_once_the_case_is_assigned_to_them(world, db):
     case = create_case(world, S.ASSIGNED)
     handler2 = world.users["handler2"]
     assert not case.can(A.RESOLVE, handler2)
-    perform(case, A.ASSIGN, world.users["head"], handler_id=handler2.id)
+    perform(case, A.ASSIGN, world.users["head"], handler_id=handler2.id, expected_version=UNCHECKED)
     assert case.handling_unit_id == world.units["TKVP"].id
     assert case.can(A.RESOLVE, handler2)
     assert not case.can(A.RESOLVE, world.users["handler"])  # no longer theirs
@@ -180,7 +181,7 @@ def test_resolve_requires_number_date_and_outcome(world, db, missing, message, b
     fields = dict(RESOLVE_OK, decision_on=local_today())
     fields[missing] = blank
     with pytest.raises(TransitionRefused) as err:
-        perform(case, A.RESOLVE, world.users["handler"], **fields)
+        perform(case, A.RESOLVE, world.users["handler"], **fields, expected_version=UNCHECKED)
     assert str(err.value.message) == message
     assert snapshot(db, case.id) == before
 
@@ -199,7 +200,7 @@ def test_resolve_refuses_an_outcome_of_the_wrong_kind(world, db, kind, outcome):
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="outcome does not fit"):
         perform(case, A.RESOLVE, world.users["handler"], decision_no="1/QĐ", decision_on=local_today(),
-                outcome=outcome)
+                outcome=outcome, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
@@ -207,7 +208,8 @@ def test_resolve_refuses_an_outcome_of_the_wrong_kind(world, db, kind, outcome):
                                            (PetitionKind.FEEDBACK, Outcome.ANSWERED)])
 def test_resolve_accepts_the_outcomes_of_its_kind(world, db, kind, outcome):
     case = create_case(world, S.ASSIGNED, kind=kind)
-    perform(case, A.RESOLVE, world.users["handler"], decision_no="1/KL", decision_on=local_today(), outcome=outcome)
+    perform(case, A.RESOLVE, world.users["handler"], decision_no="1/KL", decision_on=local_today(), outcome=outcome,
+            expected_version=UNCHECKED)
     assert (case.state, case.outcome) == (S.RESOLVED, outcome)
 
 
@@ -222,13 +224,15 @@ def test_resolve_checks_the_decision_date(world, db, when, message):
     case = db.session.get(Case, case.id)
     decision_on = case.accepted_on - timedelta(1) if when == "before_acceptance" else local_today() + timedelta(2)
     with pytest.raises(TransitionRefused, match=message):
-        perform(case, A.RESOLVE, world.users["handler"], decision_on=decision_on, **RESOLVE_OK)
+        perform(case, A.RESOLVE, world.users["handler"], decision_on=decision_on, **RESOLVE_OK,
+                expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
 def test_resolve_on_the_acceptance_day_is_allowed(world, db):
     case = create_case(world, S.ASSIGNED)
-    perform(case, A.RESOLVE, world.users["handler"], decision_on=case.accepted_on, **RESOLVE_OK)
+    perform(case, A.RESOLVE, world.users["handler"], decision_on=case.accepted_on, **RESOLVE_OK,
+            expected_version=UNCHECKED)
     assert case.decision_on == case.accepted_on
 
 
@@ -239,7 +243,8 @@ def test_resolve_refuses_an_enforcement_deadline_before_the_decision(world, db):
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="enforcement deadline cannot be before"):
         perform(case, A.RESOLVE, world.users["handler"], decision_on=local_today(), **RESOLVE_OK,
-                enforcement_required="Thu hồi quyết định", enforcement_due_on=local_today() - timedelta(1))
+                enforcement_required="Thu hồi quyết định", enforcement_due_on=local_today() - timedelta(1),
+                expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
@@ -254,7 +259,8 @@ def test_enforce_checks_the_completion_date(world, db, when, message):
     case = db.session.get(Case, case.id)
     enforced_on = case.decision_on - timedelta(1) if when == "before_decision" else local_today() + timedelta(2)
     with pytest.raises(TransitionRefused, match=message):
-        perform(case, A.ENFORCE, world.users["handler"], enforced_on=enforced_on, enforcement_result="Xong")
+        perform(case, A.ENFORCE, world.users["handler"], enforced_on=enforced_on, enforcement_result="Xong",
+                expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
@@ -266,7 +272,7 @@ def test_enforce_requires_date_and_result(world, db, missing):
     case = db.session.get(Case, case.id)
     fields = {"enforced_on": local_today(), "enforcement_result": "Xong", missing: None}
     with pytest.raises(TransitionRefused):
-        perform(case, A.ENFORCE, world.users["handler"], **fields)
+        perform(case, A.ENFORCE, world.users["handler"], **fields, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
@@ -278,12 +284,13 @@ def test_close_is_refused_while_the_decision_awaits_enforcement(world, db):
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="Record the enforcement"):
-        perform(case, A.CLOSE, head)
+        perform(case, A.CLOSE, head, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
     case = db.session.get(Case, case.id)
-    perform(case, A.ENFORCE, world.users["handler"], enforced_on=local_today(), enforcement_result="Đã chi trả")
+    perform(case, A.ENFORCE, world.users["handler"], enforced_on=local_today(), enforcement_result="Đã chi trả",
+            expected_version=UNCHECKED)
     assert case.can(A.CLOSE, head)
-    perform(case, A.CLOSE, head)
+    perform(case, A.CLOSE, head, expected_version=UNCHECKED)
     assert case.state is S.CLOSED
 
 
@@ -295,7 +302,7 @@ def test_suspend_withdraw_terminate_require_a_reason(world, db, action, note):
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="Write the reason"):
-        perform(case, action, world.users["head"], note=note)
+        perform(case, action, world.users["head"], note=note, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
@@ -308,14 +315,14 @@ def test_assign_requires_a_handler_of_the_case_unit(world, db, who):
     handler_id = {"missing": None, "not_a_handler": world.users["head"].id,
                   "other_commune": world.users["tl_handler"].id, "unknown_id": 999999}[who]
     with pytest.raises(TransitionRefused):
-        perform(case, A.ASSIGN, world.users["head"], handler_id=handler_id)
+        perform(case, A.ASSIGN, world.users["head"], handler_id=handler_id, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
 
 
 def test_assign_records_handler_unit_and_complexity(world, db):
     case = create_case(world, S.ACCEPTED)
     perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id, complexity="complex",
-            note="Xác minh tại thực địa")
+            note="Xác minh tại thực địa", expected_version=UNCHECKED)
     assert case.handler_id == world.users["handler2"].id
     assert case.handling_unit_id == world.units["TKVP"].id
     assert case.complexity.value == "complex"

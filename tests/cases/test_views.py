@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.cases.models import Case, CaseAction, CaseState, Complexity
 from app.cases.operations import perform
@@ -42,7 +43,7 @@ def cases(world, db):
                          petitioners=[person("Phạm Thị Em", "079000000005")]),
     }
     perform(c["d"], A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
-            complexity=Complexity.COMPLEX)
+            complexity=Complexity.COMPLEX, expected_version=UNCHECKED)
     db.session.commit()
     return {k: v.number for k, v in c.items()} | {"ids": {k: v.id for k, v in c.items()}}
 
@@ -175,7 +176,8 @@ def test_search_does_not_repeat_a_case_with_several_matching_petitions(world, db
     case = create_case(world, petitioners=[person("Hồ Văn Trùng", "079000000011"),
                                            person("Hồ Thị Trùng", "079000000012")])
     second = create_petition(world, petitioners=[person("Hồ Văn Trùng", "079000000011")])
-    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case)
+    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case,
+                    expected_version=UNCHECKED)
     db.session.commit()
     assert len(case.petitions) == 2
     page = text(login_en("head").get("/cases/?q=trùng"))
@@ -252,7 +254,7 @@ def test_the_list_runs_a_fixed_number_of_queries(world, db, login_en):
                               roles=[Role.HANDLER], password="correct-horse-77")
         case = create_case(world, S.ACCEPTED, kind=PetitionKind.DENUNCIATION,
                            petitioners=[person(f"Người {i}", f"07900000010{i}")])
-        perform(case, A.ASSIGN, world.users["head"], handler_id=officer.id)
+        perform(case, A.ASSIGN, world.users["head"], handler_id=officer.id, expected_version=UNCHECKED)
     db.session.commit()
     db.session.expunge_all()
     with count_queries() as many:
@@ -266,7 +268,7 @@ def test_search_cases_loads_units_and_handlers_with_the_cases(world, db):
     for state in (S.ASSIGNED, S.RESOLVED, S.ACCEPTED):
         create_case(world, state)
     moved = create_case(world, S.ASSIGNED)
-    perform(moved, A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id)
+    perform(moved, A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id, expected_version=UNCHECKED)
     db.session.commit()
     head_id = world.users["head"].id
     db.session.expunge_all()
@@ -303,13 +305,13 @@ def test_handler2_sees_a_tk_case_only_while_it_is_assigned_to_them(world, db, lo
     db.session.commit()
     client = login_en("handler2")
     assert client.get(f"/cases/{case.id}").status_code == 404
-    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id)
+    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id, expected_version=UNCHECKED)
     db.session.commit()
     page = client.get(f"/cases/{case.id}")
     assert page.status_code == 200
     assert action_forms(text(page)) == ["resolve", "withdraw"]
     assert listed(text(client.get("/cases/"))) == [case.number]
-    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler"].id)
+    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler"].id, expected_version=UNCHECKED)
     db.session.commit()
     assert client.get(f"/cases/{case.id}").status_code == 404
     assert listed(text(client.get("/cases/"))) == []
@@ -367,7 +369,8 @@ def test_detail_shows_the_case_its_petitions_decision_and_enforcement(world, db,
 def test_detail_links_each_petition_and_its_page_opens(world, db, login_en):
     case = create_case(world)
     second = create_petition(world, petitioners=[person("Mai Văn Hai", "079000000031")])
-    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case)
+    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case,
+                    expected_version=UNCHECKED)
     db.session.commit()
     client = login_en("head")
     page = text(client.get(f"/cases/{case.id}"))
@@ -381,7 +384,8 @@ def test_detail_links_each_petition_and_its_page_opens(world, db, login_en):
 
 def test_assign_without_a_complexity_keeps_the_case_complexity(world, db, login_en):
     case = create_case(world, S.ACCEPTED)
-    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler"].id, complexity="complex")
+    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler"].id, complexity="complex",
+            expected_version=UNCHECKED)
     db.session.commit()
     client = login_en("head")
     url = f"/cases/{case.id}"
@@ -397,7 +401,8 @@ def test_detail_links_parent_and_child_cases(world, db, login_en):
     first = create_case(world, S.RESOLVED)
     db.session.commit()
     appeal = create_petition(world, summary="Khiếu nại lần hai")
-    decide_petition(appeal, world.users["reception"], PetitionState.ACCEPTED, accepted_on=appeal.received_on)
+    decide_petition(appeal, world.users["reception"], PetitionState.ACCEPTED, accepted_on=appeal.received_on,
+                    expected_version=UNCHECKED)
     second = appeal.case
     second.instance, second.parent_case = 2, first
     db.session.commit()

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.engine import load_calendar
 from app.deadlines.models import Clock, ClockStatus, Stage
@@ -37,7 +38,8 @@ def test_a_recommendation_has_no_acceptance_clock(world):
 
 def test_transferring_answers_the_citizen_and_cancels_acceptance(world):
     p = create_petition(world)
-    decide_petition(p, world.users["reception"], PetitionState.TRANSFERRED, transferred_to="Sở Tư pháp")
+    decide_petition(p, world.users["reception"], PetitionState.TRANSFERRED, transferred_to="Sở Tư pháp",
+                    expected_version=UNCHECKED)
     got = clocks(petition_id=p.id)
     assert got[Stage.FIRST_ANSWER].status is ClockStatus.DONE
     assert got[Stage.FIRST_ANSWER].completed_on == local_today()
@@ -56,7 +58,7 @@ def test_acceptance_finishes_the_petition_clocks_and_starts_resolution(world):
 def test_assigning_as_complex_switches_to_the_longer_limit(world):
     case = create_case(world)
     perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            complexity="complex")
+            complexity="complex", expected_version=UNCHECKED)
     resolution = clock_of(case, Stage.RESOLUTION)
     assert (resolution.rule.code, resolution.limit_days) == ("complaint.resolution.1.complex", 45)
     assert resolution.due_on == load_calendar().add_working_days(case.accepted_on, 45)
@@ -87,9 +89,9 @@ def test_suspension_stops_the_clock_and_resumption_moves_the_due_date(world):
 def test_suspend_and_resume_through_the_workflow_keep_the_clock_consistent(world):
     case = create_case(world, CaseState.ASSIGNED)
     due = clock_of(case, Stage.RESOLUTION).due_on
-    perform(case, CaseAction.SUSPEND, world.users["head"], note="Chờ giám định")
+    perform(case, CaseAction.SUSPEND, world.users["head"], note="Chờ giám định", expected_version=UNCHECKED)
     assert clock_of(case, Stage.RESOLUTION).status is ClockStatus.PAUSED
-    perform(case, CaseAction.RESUME, world.users["head"])
+    perform(case, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     clock = clock_of(case, Stage.RESOLUTION)
     assert clock.status is ClockStatus.RUNNING and clock.due_on == due  # resumed the same day: no time lost
 
@@ -106,7 +108,7 @@ def test_an_appeal_cancels_the_first_decisions_legal_effect_clock(world):
     first = create_case(world, CaseState.RESOLVED)
     appeal = create_petition(world, unit="TK")
     decide_petition(appeal, world.users["head"], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    instance=2, appeal_of=first)
+                    instance=2, appeal_of=first, expected_version=UNCHECKED)
     assert clock_of(first, Stage.LEGAL_EFFECT).status is ClockStatus.CANCELLED
     second = appeal.case
     assert second.instance == 2
@@ -120,14 +122,14 @@ def test_enforcement_clock_uses_the_decisions_own_date(world):
     assert clock.fixed_due_on == clock.due_on == case.enforcement_due_on
     assert start_enforcement(case, case.decision_on) is None  # only once
     perform(case, CaseAction.ENFORCE, world.users["handler"], enforced_on=local_today(),
-            enforcement_result="Xong")
+            enforcement_result="Xong", expected_version=UNCHECKED)
     assert clock_of(case, Stage.ENFORCEMENT).status is ClockStatus.DONE
 
 
 @pytest.mark.parametrize("action", [CaseAction.WITHDRAW, CaseAction.TERMINATE])
 def test_withdrawal_and_termination_cancel_the_open_clocks(world, action):
     case = create_case(world, CaseState.ASSIGNED)
-    perform(case, action, world.users["head"], note="Lý do")
+    perform(case, action, world.users["head"], note="Lý do", expected_version=UNCHECKED)
     assert clock_of(case, Stage.RESOLUTION).status is ClockStatus.CANCELLED
 
 
@@ -135,20 +137,23 @@ def test_denunciation_notice_and_extensions(world):
     case = create_case(world, kind=PetitionKind.DENUNCIATION, received_on=local_today() - timedelta(days=20))
     notice = clock_of(case, Stage.NOTIFY_ACCEPTANCE)
     assert notice.due_on == load_calendar().add_working_days(case.accepted_on, 5)
-    record_notice(case, world.users["head"], Stage.NOTIFY_ACCEPTANCE, local_today())
+    record_notice(case, world.users["head"], Stage.NOTIFY_ACCEPTANCE, local_today(), expected_version=UNCHECKED)
     assert notice.status is ClockStatus.DONE
     perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            complexity="especially_complex")
+            complexity="especially_complex", expected_version=UNCHECKED)
     resolution = clock_of(case, Stage.RESOLUTION)
     before = resolution.due_on
-    ext = extend_resolution(case, world.users["head"], decision_no="01/QĐ-GH", decided_on=local_today())
+    ext = extend_resolution(case, world.users["head"], decision_no="01/QĐ-GH", decided_on=local_today(),
+                            expected_version=UNCHECKED)
     assert (ext.due_before, ext.due_after) == (before, load_calendar().add_calendar_days(before, 30))
     assert resolution.due_on == ext.due_after
-    extend_resolution(case, world.users["head"], decision_no="02/QĐ-GH", decided_on=local_today())
+    extend_resolution(case, world.users["head"], decision_no="02/QĐ-GH", decided_on=local_today(),
+                      expected_version=UNCHECKED)
     from app.core.errors import TransitionRefused
 
     with pytest.raises(TransitionRefused):
-        extend_resolution(case, world.users["head"], decision_no="03/QĐ-GH", decided_on=local_today())
+        extend_resolution(case, world.users["head"], decision_no="03/QĐ-GH", decided_on=local_today(),
+                          expected_version=UNCHECKED)
     assert [e.action for e in case.events if e.action in ("notice", "extend")] == ["notice", "extend", "extend"]
 
 
@@ -157,6 +162,8 @@ def test_a_normal_denunciation_cannot_be_extended_and_handlers_cannot_extend(wor
 
     case = create_case(world, CaseState.ASSIGNED, kind=PetitionKind.DENUNCIATION)
     with pytest.raises(TransitionRefused):
-        extend_resolution(case, world.users["head"], decision_no="01", decided_on=local_today())
+        extend_resolution(case, world.users["head"], decision_no="01", decided_on=local_today(),
+                          expected_version=UNCHECKED)
     with pytest.raises(PermissionRefused):
-        extend_resolution(case, world.users["handler"], decision_no="01", decided_on=local_today())
+        extend_resolution(case, world.users["handler"], decision_no="01", decided_on=local_today(),
+                          expected_version=UNCHECKED)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.jobs import flag_deadlines, mark_legally_effective
 from app.deadlines.models import Clock, ClockStatus, Stage
@@ -88,7 +89,7 @@ def test_completing_the_clock_clears_the_flag(world):
     flag_deadlines(late)
     assert kinds_on(resolution) == ["overdue"]
     perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="7/QĐ", decision_on=local_today(),
-            outcome="rejected")
+            outcome="rejected", expected_version=UNCHECKED)
     result = flag_deadlines(late)
     assert result["cleared"] == 1
     assert kinds_on(resolution) == []
@@ -104,7 +105,7 @@ def test_a_paused_clock_is_not_overdue(world):
     late = at(resolution.due_on + timedelta(days=2))
     flag_deadlines(late)
     assert kinds_on(resolution) == ["overdue"]
-    perform(case, CaseAction.SUSPEND, world.users["head"], note="Chờ kết quả giám định")
+    perform(case, CaseAction.SUSPEND, world.users["head"], note="Chờ kết quả giám định", expected_version=UNCHECKED)
     assert resolution.status is ClockStatus.PAUSED
     flag_deadlines(late)
     assert active_flags() == []
@@ -143,7 +144,8 @@ def test_petition_clocks_flag_the_petition(world):
     assert {f.clock_id for f in flags} == {c.id for c in db.session.scalars(
         select(Clock).where(Clock.petition_id == petition.id))}
     assert {f.kind for f in flags} == {FlagKind.OVERDUE}
-    decide_petition(petition, world.users["reception"], PetitionState.GUIDED, guidance="Đến Tòa án")
+    decide_petition(petition, world.users["reception"], PetitionState.GUIDED, guidance="Đến Tòa án",
+                    expected_version=UNCHECKED)
     flag_deadlines(at(first_answer.due_on + timedelta(days=1)))
     assert active_flags() == []
 
@@ -238,7 +240,7 @@ def test_an_appealed_decision_does_not_take_legal_effect(world, clock_reopened_b
     appeal = create_petition(world, unit="DN", actor="phead", kind=PetitionKind.COMPLAINT,
                              received_on=local_today())
     decide_petition(appeal, world.users["phead"], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    appeal_of=first)
+                    appeal_of=first, expected_version=UNCHECKED)
     assert legal.status is ClockStatus.CANCELLED
     if clock_reopened_by_hand:  # the child case alone must be enough
         legal.status = ClockStatus.RUNNING

@@ -5,6 +5,7 @@ import pytest
 
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.models import Clock, ClockStatus, DayUnit, Stage
 from app.deadlines.queries import (ATTENTION, DUE_SOON, OVERDUE, attention_list, cases_with_deadline,
@@ -70,7 +71,8 @@ def test_clocks_of_case_include_its_petitions_in_stage_order(world, db):
     case = create_case(world, received_on=date(2024, 4, 25), kind=PetitionKind.DENUNCIATION)
     second = create_petition(world, kind=PetitionKind.DENUNCIATION, received_on=date(2024, 4, 29),
                              petitioners=[person("Lê Thị Hai", "079000000301")])
-    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case)
+    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case,
+                    expected_version=UNCHECKED)
     other = create_case(world, kind=PetitionKind.DENUNCIATION, petitioners=[person("Khác", "079000000302")])
     db.session.commit()
     first = case.petitions[0]
@@ -100,7 +102,8 @@ def cases(world, db):
         "tl": create_case(world, CaseState.ASSIGNED, unit="TL", kind=PetitionKind.DENUNCIATION,
                           received_on=date(2024, 5, 2), petitioners=[person("E", "079000000315")]),
     }
-    perform(c["late"], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id)
+    perform(c["late"], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
+            expected_version=UNCHECKED)
     db.session.commit()
     return c
 
@@ -160,7 +163,7 @@ def test_deadline_subqueries_and_nearest_due(world, cases):
 def test_the_citizens_periods_never_count_as_overdue(world, db):
     case = create_case(world, CaseState.ASSIGNED, received_on=date(2024, 4, 25))
     perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="1/QĐ", decision_on=date(2024, 6, 10),
-            outcome="rejected")
+            outcome="rejected", expected_version=UNCHECKED)
     db.session.commit()
     today = local_today()
     until = due_soon_threshold(today)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseAction, CaseEvent, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, utcnow
 from app.deadlines.engine import load_calendar
 from app.deadlines.models import Clock, ClockStatus, Extension, Stage
@@ -52,10 +53,12 @@ def denunciation(world, *, unit="TK", complexity=None, assign=True, summary="T�
     petition = create_petition(world, unit=unit, actor=reception, kind=PetitionKind.DENUNCIATION,
                                received_on=received, summary=summary,
                                petitioners=[person("Lê Văn Tố", citizen_id)])
-    decide_petition(petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=accepted)
+    decide_petition(petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=accepted,
+                    expected_version=UNCHECKED)
     case = petition.case
     if assign:
-        perform(case, A.ASSIGN, world.users[head], handler_id=world.users[handler].id, complexity=complexity)
+        perform(case, A.ASSIGN, world.users[head], handler_id=world.users[handler].id, complexity=complexity,
+                expected_version=UNCHECKED)
     return case
 
 
@@ -161,7 +164,7 @@ def test_suspension_shows_on_the_panel_and_resuming_moves_the_due_date(world, db
     case = denunciation(world)
     suspended_on = date(2024, 6, 10)
     monkeypatch.setattr("app.cases.operations.local_today", lambda: suspended_on)
-    perform(case, A.SUSPEND, world.users["head"], note="Chờ kết quả giám định")
+    perform(case, A.SUSPEND, world.users["head"], note="Chờ kết quả giám định", expected_version=UNCHECKED)
     monkeypatch.undo()
     db.session.commit()
     client = login_en("head")
@@ -186,7 +189,7 @@ def test_a_fixed_due_date_is_said_to_be_set_by_the_decision_and_legal_effect_is_
     case = create_case(world, S.ASSIGNED, kind=PetitionKind.COMPLAINT, received_on=RECEIVED)
     perform(case, A.RESOLVE, world.users["handler"], decision_no="15/QĐ-UBND", decision_on=date(2024, 6, 10),
             outcome="partly_upheld", enforcement_required="Bồi thường bổ sung",
-            enforcement_due_on=date(2024, 9, 30))
+            enforcement_due_on=date(2024, 9, 30), expected_version=UNCHECKED)
     effective = date(2024, 7, 23)
     case.legally_effective_on = effective  # what the scheduler's legal-effect job records
     start_enforcement(case, effective)
@@ -281,7 +284,7 @@ def test_an_especially_complex_denunciation_is_extended_twice_and_a_resubmission
 
 def _two_extensions(world, case):
     for number, day in (("05/QĐ-UBND", date(2024, 6, 15)), ("09/QĐ-UBND", date(2024, 7, 15))):
-        extend_resolution(case, world.users["head"], decision_no=number, decided_on=day)
+        extend_resolution(case, world.users["head"], decision_no=number, decided_on=day, expected_version=UNCHECKED)
 
 
 #: name -> (complexity, user, form changes, status, message shown)
@@ -425,7 +428,7 @@ def urgent(world, db):
                             summary="Khiếu nại mới", petitioners=[person("Phạm Văn Mới", "079000000104")]),
         "tl": denunciation(world, unit="TL", summary="Tố cáo ở Thanh Lương", citizen_id="079000000105"),
     }
-    perform(c["late"], A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id)
+    perform(c["late"], A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id, expected_version=UNCHECKED)
     db.session.commit()
     return c
 
@@ -503,9 +506,9 @@ def test_the_caseload_says_when_nothing_needs_attention(world, db, login_en):
 
 def test_a_finished_or_suspended_clock_needs_no_attention(urgent, world, db, login_en):
     head = world.users["head"]
-    perform(urgent["old"], A.SUSPEND, head, note="Chờ giám định")
+    perform(urgent["old"], A.SUSPEND, head, note="Chờ giám định", expected_version=UNCHECKED)
     perform(urgent["late"], A.RESOLVE, world.users["handler2"], decision_no="3/QĐ", decision_on=TODAY,
-            outcome="rejected")
+            outcome="rejected", expected_version=UNCHECKED)
     db.session.commit()
     page = text(login_en("head").get("/cases/caseload"))
     assert attention(page) == [(urgent["soon"].number, "due_soon")]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, local_to_utc
 from app.extensions import db
 from app.flags.jobs import flag_complex_cases
@@ -39,7 +40,8 @@ def run(now=NOW):
 
 
 def accept(petition, on=None):
-    decide_petition(petition, _receiver(petition), PetitionState.ACCEPTED, accepted_on=on or petition.received_on)
+    decide_petition(petition, _receiver(petition), PetitionState.ACCEPTED, accepted_on=on or petition.received_on,
+                    expected_version=UNCHECKED)
     return petition.case
 
 
@@ -64,7 +66,7 @@ def test_many_signatories_flag_the_petition_then_its_case(world):
     run()
     assert flagged(FlagKind.MANY_PEOPLE) == {("case", case.id)}
     assert few.id not in {sid for _, sid in flagged(FlagKind.MANY_PEOPLE)}
-    perform(case, CaseAction.WITHDRAW, world.users["head"], note="Công dân rút đơn")
+    perform(case, CaseAction.WITHDRAW, world.users["head"], note="Công dân rút đơn", expected_version=UNCHECKED)
     run()
     assert flagged(FlagKind.MANY_PEOPLE) == set()
     assert [(f.subject, f.cleared_at is not None) for f in all_flags()] == [("petition", True), ("case", True)]
@@ -121,7 +123,7 @@ def test_resolving_clears_prolonged(world):
     run(later)
     assert flagged(FlagKind.PROLONGED) == {("case", case.id)}
     perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="9/QĐ", decision_on=local_today(),
-            outcome="rejected")
+            outcome="rejected", expected_version=UNCHECKED)
     db.session.commit()
     run(later)
     assert flagged(FlagKind.PROLONGED) == set()
@@ -130,7 +132,8 @@ def test_resolving_clears_prolonged(world):
 def test_an_appeal_makes_both_cases_prolonged(world):
     first = create_case(world, CaseState.RESOLVED, petitioners=[citizen(9)])
     appeal = create_petition(world, unit="DN", actor="phead", petitioners=[citizen(9)], received_on=TODAY)
-    decide_petition(appeal, world.users["phead"], PetitionState.ACCEPTED, accepted_on=TODAY, appeal_of=first)
+    decide_petition(appeal, world.users["phead"], PetitionState.ACCEPTED, accepted_on=TODAY, appeal_of=first,
+                    expected_version=UNCHECKED)
     second = appeal.case
     db.session.commit()
     run()
@@ -138,8 +141,9 @@ def test_an_appeal_makes_both_cases_prolonged(world):
     details = {f.subject_id: json.loads(f.detail) for f in active_flags(kind=FlagKind.PROLONGED)}
     assert details == {first.id: {"reason": "appealed", "by": second.number},
                        second.id: {"reason": "appeal", "of": first.number}}
-    perform(first, CaseAction.ENFORCE, world.users["handler"], enforced_on=TODAY, enforcement_result="Đã thi hành")
-    perform(first, CaseAction.CLOSE, world.users["head"])
+    perform(first, CaseAction.ENFORCE, world.users["handler"], enforced_on=TODAY, enforcement_result="Đã thi hành",
+            expected_version=UNCHECKED)
+    perform(first, CaseAction.CLOSE, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()
     run()
     assert flagged(FlagKind.PROLONGED) == {("case", second.id)}
@@ -155,7 +159,8 @@ def test_petitioning_two_units_in_the_window_is_over_level(world):
     assert flagged(FlagKind.OVER_LEVEL) == {("petition", here.id), ("petition", there.id)}
     assert json.loads(active_flags(kind=FlagKind.OVER_LEVEL)[0].detail) == {"reason": "several_units", "units": 2}
     assert ("petition", alone.id) not in flagged(FlagKind.OVER_LEVEL)
-    decide_petition(there, world.users["tl_reception"], PetitionState.GUIDED, guidance="Gửi UBND xã Tân Khai")
+    decide_petition(there, world.users["tl_reception"], PetitionState.GUIDED, guidance="Gửi UBND xã Tân Khai",
+                    expected_version=UNCHECKED)
     case = accept(here)
     run()
     assert flagged(FlagKind.OVER_LEVEL) == {("case", case.id)}  # the guided petition needs no more attention

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cases.models import CaseState
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today
 from app.deadlines.jobs import flag_deadlines, mark_legally_effective
@@ -103,7 +104,7 @@ def test_a_head_who_is_also_the_handler_gets_one(world):
     both = create_user(username="both", full_name="Lý Văn Kiêm", unit=world.units["TK"],
                        roles=[Role.HEAD, Role.HANDLER], password="correct-horse-77")
     case = overdue_case(world, state=CaseState.ACCEPTED)
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=both.id)
+    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=both.id, expected_version=UNCHECKED)
     db.session.commit()
     now = late(case)
     flag_deadlines(now)

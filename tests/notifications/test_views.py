@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core.locking import UNCHECKED
 from app.extensions import db
 from app.notifications.models import Notification
 from tests.cases.helpers import text
@@ -175,7 +176,8 @@ def test_the_scheduler_reminders_reach_the_bell(world, login_as, case):
     from app.cases.models import CaseAction
     from app.cases.operations import perform
 
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id)
+    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
+            expected_version=UNCHECKED)
     db.session.commit()
     now = at(clock(case).due_on + timedelta(days=1))
     flag_deadlines(now)

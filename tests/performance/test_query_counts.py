@@ -6,6 +6,7 @@ import pytest
 
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -44,7 +45,7 @@ def _add_rows(world, n: int, start: int) -> None:
         case = create_case(world, kind=PetitionKind.DENUNCIATION if i % 2 else PetitionKind.COMPLAINT,
                            petitioners=[person(f"Nguyễn Văn {i}", f"0750000{i:05d}"),
                                         person(f"Trần Thị {i}", f"0760000{i:05d}")])
-        perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=officer.id)
+        perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=officer.id, expected_version=UNCHECKED)
         create_petition(world, summary=f"Đơn số {i}", petitioners=[person(f"Nguyễn Thị {i}", None)])
         record_visit(unit=world.units["TK"], actor=world.users["reception"], received_at=utcnow() - timedelta(hours=i),
                      kind=ReceptionKind.REGULAR, visitors=[person(f"Lê Văn {i}", f"0770000{i:05d}")], people_count=1,
@@ -88,9 +89,10 @@ def test_a_case_page_runs_as_many_queries_for_many_petitions_and_events(world, d
     big = create_case(world, CaseState.ASSIGNED)
     for i in range(4):
         again = create_petition(world, summary=f"Đơn lần {i}", petitioners=[person(f"Phạm Văn {i}", None)])
-        decide_petition(again, world.users["reception"], PetitionState.ACCEPTED, join_case=big)
-        perform(big, CaseAction.SUSPEND, world.users["head"], note=f"Chờ giám định {i}")
-        perform(big, CaseAction.RESUME, world.users["head"])
+        decide_petition(again, world.users["reception"], PetitionState.ACCEPTED, join_case=big,
+                        expected_version=UNCHECKED)
+        perform(big, CaseAction.SUSPEND, world.users["head"], note=f"Chờ giám định {i}", expected_version=UNCHECKED)
+        perform(big, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()
     urls = [f"/cases/{small.id}", f"/cases/{big.id}"]
     client = login_as("head")

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from app.core.locking import UNCHECKED
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
@@ -34,7 +35,8 @@ def petitions(world, db):
                                  received_on=date(2025, 4, 1), summary="Khiếu nại bồi thường",
                                  petitioners=[PersonData("Hồ Văn Khánh", "079888999000")]),
     }
-    decide_petition(made["road"], world.users["reception"], PetitionState.GUIDED, guidance="Gửi UBND tỉnh")
+    decide_petition(made["road"], world.users["reception"], PetitionState.GUIDED, guidance="Gửi UBND tỉnh",
+                    expected_version=UNCHECKED)
     db.session.commit()
     return {k: p.receipt_no for k, p in made.items()}
 

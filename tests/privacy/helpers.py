@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.cases.models import CaseAction
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
@@ -52,8 +53,10 @@ def make_denunciation(world) -> Denunciation:
         people_count=1, content="Tố cáo cán bộ địa chính nhận tiền của dân",
         outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.DENUNCIATION,
         petition_summary="Tố cáo cán bộ địa chính")
-    decide_petition(petition, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today())
-    perform(petition.case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id)
+    decide_petition(petition, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today(),
+                    expected_version=UNCHECKED)
+    perform(petition.case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
+            expected_version=UNCHECKED)
     db.session.commit()
     return Denunciation(petition=petition, case=petition.case, visit=visit)
 

@@ -2,6 +2,7 @@
 petitions of their case (to reveal and to read the scans)."""
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.extensions import db
 from app.petitions.models import PetitionKind
 from tests.factories import create_case, create_petition, person
@@ -24,7 +25,8 @@ def test_an_open_petition_cannot_be_marked_a_duplicate_of_a_confidential_one(log
 def test_a_handler_of_a_unit_below_sees_and_may_reveal_the_petition_of_their_case(login_en, world):
     case = create_case(world, CaseState.ACCEPTED, kind=PetitionKind.DENUNCIATION,
                        petitioners=[person(NAME, "079987654321")])
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id)
+    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
+            expected_version=UNCHECKED)
     db.session.commit()
     petition = case.petitions[0]
     handler2 = login_en("handler2")  # of TKVP, below TK

@@ -6,6 +6,7 @@ the same person's other petitions.
 """
 import re
 
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, to_local, utcnow
 from app.extensions import db
 from app.flags.jobs import flag_complex_cases
@@ -66,7 +67,8 @@ def test_person_flags_never_link_a_denunciation_to_other_petitions(login_as, den
     probe = register_petition(unit=world.units["TK"], actor=world.users["reception"], received_on=local_today(),
                               channel=Channel.POST, kind=PetitionKind.COMPLAINT, summary="probe",
                               petitioners=[person(name="Candidate", citizen_id=CCCD)])
-    decide_petition(probe, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today())
+    decide_petition(probe, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today(),
+                    expected_version=UNCHECKED)
     db.session.commit()
     flag_complex_cases(utcnow())
     db.session.commit()
@@ -81,7 +83,8 @@ def test_repeated_complaints_of_one_citizen_are_still_flagged_across_person_rows
         p = register_petition(unit=world.units[unit], actor=world.users[actor], received_on=local_today(),
                               channel=Channel.POST, kind=PetitionKind.COMPLAINT, summary=f"Lần {unit}",
                               petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")])
-        decide_petition(p, world.users[actor], PetitionState.ACCEPTED, accepted_on=local_today())
+        decide_petition(p, world.users[actor], PetitionState.ACCEPTED, accepted_on=local_today(),
+                        expected_version=UNCHECKED)
     db.session.commit()
     flag_complex_cases(utcnow())
     db.session.commit()

@@ -9,6 +9,7 @@ from app.attachments import storage
 from app.attachments.models import Attachment
 from app.audit import operations as audit
 from app.cases.models import CaseState
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.deadlines.models import DeadlineRule
 from app.deadlines.operations import add_calendar_override, update_rule
@@ -48,7 +49,7 @@ def populate(world) -> Populated:
     )
     audit.record("identity.reveal", actor=world.users["head"], petition=desk_petition, reason="Xác minh")
     rule = db.session.scalars(select(DeadlineRule).order_by(DeadlineRule.id)).first()
-    update_rule(rule, admin, "Công văn 1/TTCP", note="Ghi chú thử")
+    update_rule(rule, admin, "Công văn 1/TTCP", note="Ghi chú thử", expected_version=UNCHECKED)
     add_calendar_override(admin, date(2026, 4, 25), True, "Công văn 2/BNV")
     db.session.add(Notification(user_id=world.users["handler"].id, case_id=case.id, kind="overdue",
                                 dedup_key=f"test:{case.id}", params="{}"))

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from app.cases.models import CaseAction
 from app.cases.operations import perform
 from app.cases.queries import CaseFilters, search_cases
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.persons.operations import PersonData
@@ -79,13 +80,14 @@ def test_a_petition_is_found_by_any_of_its_words_without_diacritics(world, db):
 
 def test_the_index_follows_changes_to_a_case(world, db):
     case = create_case(world, summary="Tranh chấp ranh giới")
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id)
+    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
+            expected_version=UNCHECKED)
     db.session.commit()
     head = world.users["head"]
     assert _cases(head, "ranh gioi") == [case.number]
     assert _cases(head, "215 qd") == []
     perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="215/QĐ-UBND", decision_on=local_today(),
-            outcome="partly_upheld")
+            outcome="partly_upheld", expected_version=UNCHECKED)
     db.session.commit()
     assert _cases(head, "215 qd") == [case.number]  # the decision number, once recorded
     assert _cases(head, case.number.lower()) == [case.number]
@@ -100,7 +102,7 @@ def test_a_case_is_found_by_its_petitions_and_a_later_petition_counts(world, db)
     head = world.users["head"]
     assert _cases(head, "ngap ung") == []
     again = create_petition(world, summary="Đơn lặp lại về ngập úng", petitioners=[person("Lý Thị Hoa", None)])
-    decide_petition(again, world.users["reception"], PetitionState.ACCEPTED, join_case=case)
+    decide_petition(again, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED)
     db.session.commit()
     assert _cases(head, "ngap ung") == [case.number]
     assert _cases(head, "ly thi hoa") == [case.number]

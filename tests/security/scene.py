@@ -24,6 +24,7 @@ from sqlalchemy import select
 from app.attachments.models import Attachment
 from app.cases.models import CaseAction
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import utcnow, local_today
 from app.extensions import db
@@ -110,11 +111,12 @@ def build_scene(world, text: str | None = None) -> Scene:
                        address_line=t("Tổ 3, khu phố 2"), province_code=75)])
     petition.is_identity_confidential = True
     decide_petition(petition, u["reception"], PetitionState.ACCEPTED, accepted_on=local_today() - timedelta(2),
-                    note=t("Đủ điều kiện thụ lý"))
+                    note=t("Đủ điều kiện thụ lý"), expected_version=UNCHECKED)
     case = petition.case
     if text is not None:
         case.title = text
-    perform(case, CaseAction.ASSIGN, u["head"], handler_id=u["handler"].id, note=t("Giao xác minh"))
+    perform(case, CaseAction.ASSIGN, u["head"], handler_id=u["handler"].id, note=t("Giao xác minh"),
+            expected_version=UNCHECKED)
     s.objects["petition"] = petition
     s.objects["case"] = case
     s.objects["attachment"] = add_attachment(petition, u["reception"], t("đơn-tố-cáo") + ".pdf",

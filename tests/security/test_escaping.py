@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.cases.models import CaseAction, Outcome
 from app.cases.operations import perform
@@ -34,7 +35,8 @@ def dirty_scene(app, world, monkeypatch, tmp_path):
         user.title = PAYLOAD
     for unit in w.units.values():
         update_unit(unit, name=PAYLOAD, kind=unit.kind, parent=unit.parent, is_remote=unit.is_remote,
-                    is_active=True, province_code=unit.province_code, ward_code=unit.ward_code)
+                    is_active=True, province_code=unit.province_code, ward_code=unit.ward_code,
+                    expected_version=UNCHECKED)
     db.session.commit()
     s = build_scene(w, text=PAYLOAD)
     # A second case carries the payload in its decision and enforcement texts.
@@ -43,7 +45,8 @@ def dirty_scene(app, world, monkeypatch, tmp_path):
 
     decided = create_case(w, CaseState.ASSIGNED, summary=PAYLOAD, content=PAYLOAD)
     perform(decided, CaseAction.RESOLVE, w.users["handler"], decision_no="1/QĐ", decision_on=local_today(),
-            outcome=Outcome.PARTLY_UPHELD, decision_summary=PAYLOAD, enforcement_required=PAYLOAD, note=PAYLOAD)
+            outcome=Outcome.PARTLY_UPHELD, decision_summary=PAYLOAD, enforcement_required=PAYLOAD, note=PAYLOAD,
+            expected_version=UNCHECKED)
     db.session.commit()
     s.objects["decided"] = decided
     return s

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.config import DefaultConfig
 from app.core.errors import TransitionRefused
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.users.models import User
 from app.users.operations import MIN_PASSWORD_LENGTH, create_user, update_user
@@ -74,10 +75,10 @@ def test_a_reset_follows_the_same_rules_and_changes_nothing_when_refused(world, 
     for bad in ("short", "matkhau12345", "handler-2026-x"):
         with pytest.raises(TransitionRefused):
             update_user(user, full_name="Đổi tên", unit=user.unit, roles=user.roles, is_active=True,
-                        password=bad, actor=world.users["admin"])
+                        password=bad, actor=world.users["admin"], expected_version=UNCHECKED)
         assert user.password_hash == old_hash and user.full_name != "Đổi tên"
     update_user(user, full_name=user.full_name, unit=user.unit, roles=user.roles, is_active=True,
-                password="a-long-unusual-phrase", actor=world.users["admin"])
+                password="a-long-unusual-phrase", actor=world.users["admin"], expected_version=UNCHECKED)
     assert user.check_password("a-long-unusual-phrase")
 
 

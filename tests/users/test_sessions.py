@@ -6,6 +6,7 @@ import time
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.locking import UNCHECKED
 from app.users.models import UserSession
 from app.users.operations import update_user
 from tests.conftest import CsrfClient, english, login
@@ -93,7 +94,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, world, db):
     assert logged_in(client)
     handler = world.users["handler"]
     update_user(handler, full_name=handler.full_name, unit=handler.unit, roles=handler.roles, is_active=False,
-                actor=world.users["admin"])
+                actor=world.users["admin"], expected_version=UNCHECKED)
     db.session.commit()
     assert row(db, sid).end_reason == "deactivated"
     (event,) = events(db, "auth.session_ended")
@@ -102,7 +103,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, world, db):
     assert not logged_in(client)
     # Reactivating does not revive the old cookie.
     update_user(handler, full_name=handler.full_name, unit=handler.unit, roles=handler.roles, is_active=True,
-                actor=world.users["admin"])
+                actor=world.users["admin"], expected_version=UNCHECKED)
     db.session.commit()
     other = app.test_client()
     replay(other, saved)
@@ -115,7 +116,8 @@ def test_deactivation_through_the_admin_screen(app, login_as, world, db):
     admin = login_as("admin")
     h = world.users["handler"]
     resp = admin.post(f"/admin/users/{h.id}/edit", {"full_name": h.full_name, "unit_id": h.unit_id,
-                                                    "roles": ["handler"], "title": ""})  # is_active unticked
+                                                    "roles": ["handler"], "title": "",
+                                                    "version": h.version})  # is_active unticked
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     assert not logged_in(handler_client)
 
@@ -136,7 +138,7 @@ def test_a_password_reset_ends_the_users_sessions_but_not_the_admins_own(app, cl
     admin_sid = sid_of(admin_client)
     h = world.users["handler"]
     update_user(h, full_name=h.full_name, unit=h.unit, roles=h.roles, is_active=True,
-                password="a-brand-new-secret", actor=world.users["admin"])
+                password="a-brand-new-secret", actor=world.users["admin"], expected_version=UNCHECKED)
     db.session.commit()
     assert row(db, handler_sid).end_reason == "password_changed"
     assert not logged_in(client)
@@ -147,7 +149,7 @@ def test_a_password_reset_ends_the_users_sessions_but_not_the_admins_own(app, cl
 
         session["sid"] = admin_sid
         update_user(a, full_name=a.full_name, unit=a.unit, roles=a.roles, is_active=True,
-                    password="another-new-secret", actor=a)
+                    password="another-new-secret", actor=a, expected_version=UNCHECKED)
     db.session.commit()
     assert row(db, admin_sid).ended_at is None
     assert admin.get("/admin/units").status_code == 200
