@@ -6,7 +6,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv translations extract-messages clean-venv bench
+.PHONY: run test test-fast lint venv translations extract-messages clean-venv bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ run: translations
 
 test: translations
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: SQLite only, no browser, on every core (pytest-xdist). `make test` is what CI runs.
+test-fast: translations
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -m "not e2e" -n auto -p no:cacheprovider $(PYTEST_ARGS)
+
+# Lint and types (settings in pyproject.toml): ruff's rules and formatting, then mypy over app/.
+lint: venv
+	$(VENV)/bin/ruff check app tests bench migrations/env.py
+	$(VENV)/bin/ruff format --check app tests bench migrations/env.py
+	$(VENV)/bin/mypy
 
 clean-venv:
 	rm -rf $(VENV)
