@@ -1,9 +1,11 @@
 """Numbers too large (or too small) for the database: a message in the user's language, nothing saved,
-never a 500. Before, the number fields of the forms took any integer to their own checks (an extension of
-10**20 days met only the rule's limit, if it had one; 10**20 signatories were "at least 1").
+never a 500. Before, /cases/99999999999999999999 was a 500 on both backends (SQLite: OverflowError past
+2**63 - 1; PostgreSQL: NumericValueOutOfRange past 2**31 - 1), and the number fields of the forms took any
+integer to their own checks (an extension of 10**20 days met only the rule's limit, if it had one; 10**20
+signatories were "at least 1").
 
 Every integer input of the forms is a core.fields.WholeNumberField, every select of ids or codes coerces
-with core.fields.optional_int / int_or_none.
+with core.fields.optional_int / int_or_none, every <int:...> of a URL is core.urls.IdConverter.
 """
 import html
 import re
@@ -19,12 +21,13 @@ from wtforms import IntegerField, SelectField
 from app.cases.models import CaseState
 from app.core.fields import WholeNumberField, int_or_none, optional_int
 from app.core.timeutil import local_today
-from app.core.validation import INT_MAX
+from app.core.urls import IdConverter
+from app.core.validation import INT_MAX, parse_id
 from app.deadlines.models import DeadlineRule
 from app.extensions import db
 from app.petitions.models import PetitionKind
 from tests.factories import create_case, create_petition
-from tests.security.routes import diff, snapshot
+from tests.security.routes import build_url, diff, methods, object_keys, rules, snapshot
 
 #: Past int4 (PostgreSQL's INTEGER), past int8 (SQLite's and BIGINT), far past both, and far below.
 HUGE = ["2147483648", "9223372036854775808", "99999999999999999999", "-99999999999999999999"]
@@ -271,3 +274,62 @@ def test_the_coercions_refuse_numbers_out_of_range():
             optional_int(bad)
         assert int_or_none(bad) is None
     assert int_or_none(str(INT_MAX)) == INT_MAX
+
+
+# --- Huge ids in URLs -------------------------------------------------------------------------------------
+
+def test_parse_id_refuses_what_an_integer_column_cannot_hold():
+    assert parse_id(str(INT_MAX), max_digits=12) == INT_MAX
+    assert parse_id(str(INT_MAX + 1), max_digits=12) is None and parse_id("99999999999999999999", 30) is None
+
+
+SENTINEL = 987654321  # built into the URLs, then replaced by the huge value (int() refuses 5000 digits)
+
+
+def _id_rules(app):
+    return [r for r in rules(app)
+            if any(isinstance(c, IdConverter) for c in r._converters.values()) and object_keys(r)]
+
+
+def test_every_id_in_a_url_is_bounded(app):
+    id_rules = _id_rules(app)
+    assert len(id_rules) >= 20
+    for rule in app.url_map.iter_rules():
+        for name, converter in rule._converters.items():
+            if type(converter).__name__ == "IntegerConverter":
+                pytest.fail(f"{rule.rule}: <int:{name}> is not core.urls.IdConverter")
+
+
+@pytest.mark.parametrize("value", [str(INT_MAX + 1), str(2**63), "99999999999999999999", "9" * 5000])
+def test_a_huge_id_in_a_url_is_404(app, scene, client_of, value):
+    client = client_of("admin")
+    token = client.token("/petitions/")
+    failures = []
+    before = snapshot()
+    for rule in _id_rules(app):
+        url = build_url(rule, scene, override={key: SENTINEL for key in object_keys(rule)})
+        url = url.replace(str(SENTINEL), value)
+        for method in sorted(methods(rule)):
+            try:  # TESTING propagates a view's exception instead of answering 500
+                resp = client.client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            except Exception as err:  # noqa: BLE001 - every crash is reported, not only the first
+                failures.append((method, url[:80], repr(err)[:160]))
+                continue
+            if resp.status_code != 404:
+                failures.append((method, url[:80], resp.status_code))
+            elif rule.rule.startswith("/api/"):
+                assert resp.is_json and resp.get_json()["error"]["code"] == 404
+    assert not failures, "\n".join(map(str, failures))
+    assert diff(before, snapshot()) == {}
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/users?page={v}", "/admin/users?unit={v}", "/admin/units/new?parent={v}", "/admin/users/new?unit={v}",
+    "/admin/calendar?year={v}", "/cases/?page={v}&deadline=overdue", "/cases/?unit={v}", "/cases/?handler={v}",
+    "/petitions/?unit={v}", "/notifications/?page={v}", "/audit/?page={v}", "/api/v1/notifications?page={v}",
+    "/api/v1/cases?handler={v}", "/api/v1/petitions?unit={v}", "/persons/wards?province={v}",
+])
+@pytest.mark.parametrize("value", ["99999999999999999999", str(2**63), str(INT_MAX + 1), "-1"])
+def test_a_huge_number_in_a_query_string_is_ignored_or_explained(app, scene, client_of, url, value):
+    resp = client_of("admin").get(url.format(v=value))
+    assert resp.status_code in (200, 400, 404), resp.status_code  # 400: the wards look-up's "unknown province"
