@@ -16,6 +16,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the application: defaults, then instance/config.py, then the environment (or test_config)."""
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"))
+    from .core import urls
+
+    urls.init_app(app)  # ids in URLs within what an INTEGER column holds (a larger one is a 404), before any route
     app.config.from_object(DefaultConfig)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -175,6 +178,12 @@ def register_error_handlers(app: Flask) -> None:
 
 def _make_error_page(code: int):
     def handler(err):
+        if request.path.startswith("/api/"):
+            # A URL no API route matched (e.g. an id beyond what the database holds, refused by the URL
+            # converter) or a method it does not take: the API's JSON, not the HTML page.
+            from .api.views import http_error
+
+            return http_error(err)
         if code == 500:
             db.session.rollback()
         messages = {

@@ -1,19 +1,19 @@
 """Forms of the rule table and working-day calendar screens."""
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Form, IntegerField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, Form, SelectField, StringField, SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.i18n import lazy_gettext as _l
 from ..cases.models import Complexity
-from ..core.fields import VersionField
+from ..core.fields import VersionField, WholeNumberField, optional_int
 from ..deadlines.models import DayUnit, RuleKind, Stage
 from ..deadlines.operations import (DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, LEGAL_BASIS_MAX, RULE_CONDITIONS,
-                                    RULE_EDITABLE_FIELDS, TEXT_MAX, overlap_message, overlapping_rule, override_of,
-                                    rule_problems)
+                                    RULE_EDITABLE_FIELDS, RULE_EXTENSIONS_MAX, RULE_LIMIT_MAX, RULE_SITES_MAX,
+                                    TEXT_MAX, overlap_message, overlapping_rule, override_of, rule_problems)
 from ..units.models import Unit
-from .forms import BLANK, int_or_none, strip, unit_label
+from .forms import BLANK, strip, unit_label
 
 
 def blank_to_none(value):
@@ -39,14 +39,23 @@ class RuleFilterForm(Form):
 class RuleForm(FlaskForm):
     """What an administrator may change on a rule; the reason is kept in the rule's history."""
 
-    limit_days = IntegerField(_l("Limit"), validators=[InputRequired(_l("Enter the limit."))])
+    # The bounds and messages of rule_problems (which the operations check too), on the fields themselves.
+    limit_days = WholeNumberField(_l("Limit"), validators=[InputRequired(_l("Enter the limit."))],
+                                  min=0, max=RULE_LIMIT_MAX,
+                                  range_message=_l("The limit must be between 0 and %(max)d days.",
+                                                   max=RULE_LIMIT_MAX))
     unit = SelectField(_l("Counted in"), choices=DayUnit.lazy_choices(),
                        validators=[DataRequired(_l("Choose working days or days."))])
-    max_extensions = IntegerField(_l("Extensions allowed"), default=0,
-                                  validators=[InputRequired(_l("Enter how many extensions are allowed (0 for none)."))])
-    extension_days = IntegerField(_l("Length of an extension"), filters=[blank_to_none],
-                                  description=_l("In the rule's unit; only when extensions are allowed."),
-                                  validators=[Optional()])
+    max_extensions = WholeNumberField(
+        _l("Extensions allowed"), default=0,
+        validators=[InputRequired(_l("Enter how many extensions are allowed (0 for none)."))],
+        min=0, max=RULE_EXTENSIONS_MAX,
+        range_message=_l("The number of extensions must be between 0 and %(max)d.", max=RULE_EXTENSIONS_MAX))
+    extension_days = WholeNumberField(
+        _l("Length of an extension"), filters=[blank_to_none],
+        description=_l("In the rule's unit; only when extensions are allowed."), validators=[Optional()],
+        min=1, max=RULE_LIMIT_MAX,
+        range_message=_l("An extension must be between 1 and %(max)d days.", max=RULE_LIMIT_MAX))
     legal_basis = StringField(_l("Legal basis"), filters=[strip],
                               description=_l("The law and article, as officers cite it."),
                               validators=[DataRequired(_l("Enter the legal basis (law, article), or say that "
@@ -109,7 +118,10 @@ class RuleCreateForm(RuleForm):
                        validators=[DataRequired(_l("Choose what the rule applies to."))])
     stage = SelectField(_l("Stage"), choices=Stage.lazy_choices(), default=Stage.RESOLUTION.value,
                         validators=[DataRequired(_l("Choose the stage the rule times."))])
-    instance = SelectField(_l("Complaint instance"), coerce=int_or_none, validate_choice=False,
+    # Blank means "any instance" and "a national rule": garbage or a number out of range is refused
+    # (optional_int), not read as blank.
+    instance = SelectField(_l("Complaint instance"), coerce=optional_int, validate_choice=False,
+                           invalid_value_message=_l("Choose the first or the second instance."),
                            choices=lambda: [("", _l("Any")), ("1", _l("First instance")),
                                             ("2", _l("Second instance"))])
     complexity = SelectField(_l("Complexity"), coerce=blank_to_none, validate_choice=False,
@@ -117,9 +129,12 @@ class RuleCreateForm(RuleForm):
     is_remote = SelectField(_l("Area"), coerce=tri_state, validate_choice=False,
                             choices=lambda: [("", _l("Any")), ("1", _l("Remote areas only")),
                                              ("0", _l("Other areas only"))])
-    min_sites = IntegerField(_l("Minimum number of sites to verify"), filters=[blank_to_none],
-                             validators=[Optional()])
-    unit_id = SelectField(_l("Unit"), coerce=int_or_none, validate_choice=False,
+    min_sites = WholeNumberField(
+        _l("Minimum number of sites to verify"), filters=[blank_to_none], validators=[Optional()],
+        min=1, max=RULE_SITES_MAX,
+        range_message=_l("The number of sites must be between 1 and %(max)d.", max=RULE_SITES_MAX))
+    unit_id = SelectField(_l("Unit"), coerce=optional_int, validate_choice=False,
+                          invalid_value_message=_l("Choose a unit among the units you manage."),
                           description=_l("The rule replaces the general one for this unit and the units below it."))
     version = None  # a new rule has no version yet
     is_active = None  # a new rule is active

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
+from ..core.validation import parse_id
 from ..deadlines import admin_queries as queries
 from ..deadlines import operations as ops
 from ..extensions import db
@@ -113,7 +114,7 @@ def create_rule():
 # ---- the working-day calendar -----------------------------------------------------------------------------
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
+    year = parse_id(request.args.get("year"), max_digits=4)
     return year if year is not None and ops.FIRST_YEAR <= year <= ops.LAST_YEAR else local_today().year
 
 

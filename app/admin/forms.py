@@ -8,7 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.i18n import lazy_gettext as _l
 from ..core.errors import DomainError
-from ..core.fields import VersionField
+from ..core.fields import VersionField, int_or_none, optional_int
 from ..core.roles import Role
 from ..persons.divisions import provinces, wards_of
 from ..units.models import Unit, UnitKind
@@ -19,16 +19,6 @@ from ..users.operations import MIN_PASSWORD_LENGTH, check_self_edit, check_usern
 from ..users.queries import user_by_username
 
 BLANK = ("", "—")
-
-
-def int_or_none(value) -> int | None:
-    """Coerce a select's value to an int; blank or garbage becomes None (then validated with a message)."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def strip(value):
@@ -77,8 +67,11 @@ class _UnitForm(FlaskForm):
     parent_id = SelectField(_l("Parent unit"), coerce=int_or_none, validate_choice=False,
                             validators=[InputRequired(_l("Choose the parent unit."))])
     is_remote = BooleanField(_l("Remote or especially difficult area (longer complaint time limits)"))
-    province_code = SelectField(_l("Province"), coerce=int_or_none, validate_choice=False)
-    ward_code = SelectField(_l("Commune / ward"), coerce=int_or_none, validate_choice=False)
+    # Optional: garbage or a number out of range is refused (optional_int), not read as "none".
+    province_code = SelectField(_l("Province"), coerce=optional_int, validate_choice=False,
+                                invalid_value_message=_l("Choose a province from the list."))
+    ward_code = SelectField(_l("Commune / ward"), coerce=optional_int, validate_choice=False,
+                            invalid_value_message=_l("Choose a commune or ward from the list."))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, units: list[Unit], **kwargs):

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..core.errors import DomainError, StaleObject
 from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
+from ..core.validation import parse_id
 from ..extensions import db
 from ..persons.divisions import wards_of
 from ..units import operations as unit_ops
@@ -56,7 +57,7 @@ def create_unit():
     if request.method == "GET":
         form.province_code.data = current_user.unit.province_code or current_app.config["DEFAULT_PROVINCE_CODE"]
         form.ward_code.choices = [form.ward_code.choices[0]] + wards_of(form.province_code.data)
-        if (parent_id := request.args.get("parent", type=int)) in form.units_by_id:
+        if (parent_id := parse_id(request.args.get("parent"))) in form.units_by_id:
             form.parent_id.data = parent_id
     if form.validate_on_submit():
         try:
@@ -107,7 +108,8 @@ def users():
     form = UserFilterForm(request.args, units=scope)
     unit_id = form.unit.data if form.unit.data in {u.id for u in scope} else None
     page = search_users(current_user, unit_id=unit_id, q=form.q.data,
-                        page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"])
+                        page=parse_id(request.args.get("page"), max_digits=6) or 1,
+                        per_page=current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", form=form, page=page)
 
 
@@ -115,7 +117,7 @@ def users():
 @roles_required(Role.ADMIN)
 def create_user():
     form = UserCreateForm(units=units_in_scope(current_user))
-    if request.method == "GET" and (unit_id := request.args.get("unit", type=int)) in form.units_by_id:
+    if request.method == "GET" and (unit_id := parse_id(request.args.get("unit"))) in form.units_by_id:
         form.unit_id.data = unit_id
     if form.validate_on_submit():
         try:

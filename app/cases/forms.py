@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.fields import VersionField
+from ..core.fields import VersionField, optional_int
 from ..core.timeutil import local_today
 from ..users.queries import handlers_for
 from .models import Case, CaseAction, Complexity
@@ -35,8 +35,10 @@ class CaseActionForm(FlaskForm):
 
 
 class AssignForm(CaseActionForm):
-    handler_id = SelectField(_l("Handling officer"), coerce=int,
-                             validators=[DataRequired(_l("Choose the handling officer."))])
+    handler_id = SelectField(_l("Handling officer"), coerce=optional_int,
+                             validators=[DataRequired(_l("Choose the handling officer."))],
+                             invalid_value_message=_l("Choose the handling officer."),
+                             invalid_choice_message=_l("Choose the handling officer."))
     complexity = SelectField(_l("Complexity"), choices=Complexity.lazy_choices(), default=Complexity.NORMAL.value)
     note = TextAreaField(_l("Instructions to the officer"), validators=[Optional(), Length(max=NOTE_MAX)])
 

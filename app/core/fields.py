@@ -1,12 +1,78 @@
 """Form fields shared by every form, so that bad input is refused in one place.
 
+- ``WholeNumberField``: the one integer input of the forms. A number outside its range (at most what an
+  INTEGER column holds) is refused with a message before any validator, operation or query sees it:
+  99999999999999999999 never reaches the database (PostgreSQL raises NumericValueOutOfRange, SQLite
+  OverflowError) nor the date arithmetic of the deadlines.
+- ``optional_int`` / ``int_or_none``: the coercion of the selects whose options are ids or codes, with the
+  same bound.
 - ``VersionField``: the hidden version of a record's form (optimistic locking), required.
 """
-from wtforms import HiddenField
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import StopValidation
 
 from .locking import MISSING_VERSION_MESSAGE
-from .validation import INT_MAX, parse_int
+from .validation import INT_MAX, INT_MIN, in_int_range, parse_int
+
+WHOLE_NUMBER_MESSAGE = _l("Enter a whole number.")
+
+
+def range_message(minimum: int, maximum: int) -> str:
+    """The message for a number out of [minimum, maximum], translated now (it has parameters)."""
+    return gettext("Enter a whole number from %(min)s to %(max)s.", min=format_decimal(minimum),
+                   max=format_decimal(maximum))
+
+
+class WholeNumberField(IntegerField):
+    """A whole number from ``min`` to ``max``, both within what an INTEGER column holds.
+
+    Text that is not a whole number (ASCII digits with an optional sign) gives ``invalid_value_message``
+    ("Enter a whole number." unless the form says better); a number out of range gives ``range_message``
+    (a message without parameters from the user, e.g. a lazy string), else "Enter a whole number from
+    min to max.". Either way validation of the field stops there: the form's own checks of the field only
+    ever see a number in range, or None.
+    """
+
+    def __init__(self, label=None, validators=None, *, min: int = INT_MIN, max: int = INT_MAX,  # noqa: A002
+                 range_message=None, **kwargs):
+        if not INT_MIN <= min <= max <= INT_MAX:
+            raise ValueError(f"the bounds {min}..{max} are not within an INTEGER column's")
+        kwargs.setdefault("invalid_value_message", WHOLE_NUMBER_MESSAGE)
+        super().__init__(label, validators, **kwargs)
+        self.min, self.max = min, max
+        self.range_message = range_message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = parse_int(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.invalid_value_message)
+
+    def pre_validate(self, form):
+        if self.data is not None and not self.min <= self.data <= self.max:
+            raise StopValidation(str(self.range_message) if self.range_message is not None
+                                 else range_message(self.min, self.max))
+
+
+def optional_int(value):
+    """Coerce a select's value to an int (the empty choice: None). Anything else, a number too large for
+    an INTEGER column included, raises ValueError: the select shows its ``invalid_value_message``."""
+    if value is None or value == "":
+        return None
+    number = parse_int(value)
+    if not in_int_range(number):
+        raise ValueError("not a whole number an INTEGER column holds")
+    return number
+
+
+def int_or_none(value) -> int | None:
+    """Coerce a select's value to an int; blank, garbage or out of range becomes None (then validated with
+    a message)."""
+    number = parse_int(value)
+    return number if in_int_range(number) else None
 
 
 class VersionField(HiddenField):

@@ -1,5 +1,39 @@
-"""Redirect targets taken from the request (?next=, a form's next field) must stay on this site."""
+"""Numbers in URL paths, and redirect targets taken from the request (?next=, a form's next field), which
+must stay on this site."""
 from urllib.parse import urlsplit
+
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
+
+from .validation import INT_MAX
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` of every route: ASCII digits, at most what an INTEGER column holds.
+
+    A larger number (/cases/99999999999999999999) is a 404 like any id that does not exist, not a 500 from
+    the database (PostgreSQL: NumericValueOutOfRange beyond 2**31 - 1; SQLite: OverflowError beyond
+    2**63 - 1). NotFound rather than werkzeug's ValidationError: that one makes a POST to a path that also
+    has a GET rule a 405. Werkzeug's ``\\d+`` would also take "١٢٣" as 123.
+    """
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002 (werkzeug's names)
+        bound = INT_MAX if max is None or max > INT_MAX else max
+        super().__init__(map, fixed_digits, min, bound, signed)
+
+    def to_python(self, value: str) -> int:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
+
+
+def init_app(app) -> None:
+    """Install the bounded ``int`` converter: before the blueprints add their routes (a rule binds its
+    converter when it is added)."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -44,7 +44,8 @@ def in_int_range(number: int | None) -> bool:
 
 
 def parse_id(value, max_digits: int = 9) -> int | None:
-    """A positive whole number typed in a query string or form (an id, a page); None for anything else.
+    """A positive whole number typed in a query string or form (an id, a page); None for anything else,
+    and for a number an INTEGER column cannot hold (99999999999999999999 is no id: a 404, not a 500).
 
     ASCII digits only: "²".isdigit() is true but int("²") fails, and "٣" would parse as 3.
     """
@@ -52,7 +53,7 @@ def parse_id(value, max_digits: int = 9) -> int | None:
     if not (value.isascii() and value.isdigit() and len(value) <= max_digits):
         return None
     number = int(value)
-    return number if number > 0 else None
+    return number if 0 < number <= INT_MAX else None
 
 
 def parse_date(value) -> date | None:

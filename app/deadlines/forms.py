@@ -1,13 +1,14 @@
 """Forms of the deadline actions on a case: extending the resolution period, recording a notice."""
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.fields import VersionField
+from ..core.fields import VersionField, WholeNumberField
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from .models import Clock
+from .operations import RULE_LIMIT_MAX
 
 
 class _ClockForm(FlaskForm):
@@ -36,8 +37,8 @@ class ExtendResolutionForm(_ClockForm):
         DataRequired(_l("Enter the number of the extension decision.")), Length(max=60)])
     decided_on = DateField(_l("Date of the extension decision"), validators=[
         DataRequired(_l("Enter the date of the extension decision."))])
-    days = IntegerField(_l("Days of extension"), validators=[
-        Optional(), NumberRange(min=1, message=_l("An extension lasts at least one day."))])
+    #: At most the rule's length of an extension (set per case below).
+    days = WholeNumberField(_l("Days of extension"), min=1, max=RULE_LIMIT_MAX, validators=[Optional()])
 
     def __init__(self, case, clock: Clock, *args, **kwargs):
         super().__init__(case, clock, *args, **kwargs)
@@ -45,17 +46,21 @@ class ExtendResolutionForm(_ClockForm):
         if limit:
             self.days.description = _("At most %(n)d days; the extension runs on from the current due date.",
                                        n=limit)
+            self.days.max = min(limit, RULE_LIMIT_MAX)
         if kwargs.get("formdata", True) is None:
             self.days.data = limit
 
     def validate_decided_on(self, field) -> None:
         self._check_day(field, _l("The extension decision date must lie between acceptance and today."))
 
+<<<<<<< HEAD
     def validate_days(self, field) -> None:
         limit = self.clock.rule.extension_days if self.clock.rule else None
         if field.data is not None and limit and field.data > limit:
             raise ValidationError(_("An extension may not exceed %(n)d days.", n=limit))
 
+=======
+>>>>>>> sec-versions
     def operation_fields(self) -> dict:
         return {"decision_no": self.decision_no.data, "decided_on": self.decided_on.data,
                 "days": self.days.data}

@@ -5,24 +5,20 @@ from ..core.i18n import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from ..core.fields import optional_int  # noqa: F401  (the selects of the forms that use these fields)
 from ..core.validation import is_citizen_id, is_phone
 from . import divisions
 from .operations import PersonData
 
 #: Most people one line-per-person textarea may list (a delegation chooses at most 5 representatives).
 MAX_PERSON_LINES = 20
+#: Most people a visit or a petition may count (signatories, a delegation).
+MAX_PEOPLE = 100_000
 
 
 def strip(value):
     """Trim surrounding whitespace from submitted text (None stays None)."""
     return value.strip() if isinstance(value, str) else value
-
-
-def optional_int(value):
-    """Coerce a select value to int, with the empty choice meaning None."""
-    if value is None or value == "":
-        return None
-    return int(value)
 
 
 class _BlankIsNone:

@@ -1,12 +1,12 @@
 """Forms of petitions: registering one that did not come via the desk, the processing decision, duplicates."""
 from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..core.fields import VersionField
+from ..core.fields import VersionField, WholeNumberField
 from ..core.timeutil import local_today
-from ..persons.forms import (BlankableDateField, PersonFieldsMixin, PersonLinesField, blank_choice,
+from ..persons.forms import (MAX_PEOPLE, BlankableDateField, PersonFieldsMixin, PersonLinesField, blank_choice,
                              optional_int, strip)
 from .models import Channel, FiledReason, PetitionKind, PetitionState
 
@@ -52,8 +52,8 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
         description=_l("A denunciator's identity is always kept confidential."))
     other_petitioners = PersonLinesField(_l("Other petitioners"),
                                          description=_l("One a line: “Full name” or “Full name; CCCD”."))
-    signatory_count = IntegerField(
-        _l("Number of signatories"), default=1,
+    signatory_count = WholeNumberField(
+        _l("Number of signatories"), default=1, min=1, max=MAX_PEOPLE,
         validators=[InputRequired(_l("Enter the number of signatories."))],
         invalid_value_message=_l("Enter the number of signatories as a whole number."))
     summary = StringField(_l("Summary"), validators=[DataRequired(_l("Write a short summary of the petition.")),
@@ -86,10 +86,6 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
     def validate_source_dispatch_no(self, field):
         if self.channel.data in FORWARDED_CHANNELS and not field.data:
             raise ValidationError(_l("Enter the number of its dispatch."))
-
-    def validate_signatory_count(self, field):
-        if field.data is not None and not 1 <= field.data <= 100000:
-            raise ValidationError(_l("The number of signatories must be at least 1."))
 
     def validate_full_name(self, field):
         if self.is_anonymous.data:

@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 
 from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..core.fields import WholeNumberField
 from ..core.timeutil import VN_TZ, local_to_utc
-from ..persons.forms import (BlankableDateTimeField, PersonFieldsMixin, PersonLinesField, blank_choice,
-                             optional_int, strip)
+from ..persons.forms import (MAX_PEOPLE, BlankableDateTimeField, PersonFieldsMixin, PersonLinesField,
+                             blank_choice, optional_int, strip)
 from ..petitions.forms import unit_choices
 from ..petitions.models import PetitionKind
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
@@ -36,8 +37,8 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
     full_name = StringField(_l("Visitor's full name"),
                             validators=[DataRequired(_l("Enter the visitor's full name.")), Length(max=200)],
                             filters=[strip])
-    people_count = IntegerField(
-        _l("Number of people"), default=1,
+    people_count = WholeNumberField(
+        _l("Number of people"), default=1, min=1, max=MAX_PEOPLE,
         validators=[InputRequired(_l("Enter the number of people."))],
         invalid_value_message=_l("Enter the number of people as a whole number."),
         description=_l("5 or more people with the same content make a delegation."))
@@ -81,10 +82,6 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
     def validate_received_at(self, field):
         if field.data and field.data > local_now() + CLOCK_SKEW:
             raise ValidationError(_l("The visit cannot be in the future."))
-
-    def validate_people_count(self, field):
-        if field.data is not None and not 1 <= field.data <= 100000:
-            raise ValidationError(_l("The number of people must be at least 1."))
 
     def validate_refusal_reason(self, field):
         if self.outcome.data == ReceptionOutcome.REFUSED and not field.data:

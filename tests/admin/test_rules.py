@@ -178,7 +178,7 @@ def test_saving_without_a_change_writes_no_history(admin, db):
 @pytest.mark.parametrize("changes, field_id, message", [
     ({"limit_days": "-1"}, "limit_days", "The limit must be between 0 and 3650 days."),
     ({"limit_days": "3651"}, "limit_days", "The limit must be between 0 and 3650 days."),
-    ({"limit_days": "ba mươi"}, "limit_days", "Not a valid integer value."),
+    ({"limit_days": "ba mươi"}, "limit_days", "Enter a whole number."),
     ({"limit_days": ""}, "limit_days", "Enter the limit."),
     ({"unit": "weeks"}, "unit", "Not a valid choice."),
     ({"effective_to": "2012-07-01"}, "effective_to", "The rule must end after the day it starts to apply."),

@@ -183,5 +183,6 @@ def test_no_api_route_writes(app, scene, client_of):
         for method in ("POST", "PUT", "PATCH", "DELETE"):
             resp = client.client.open(url, method=method, data={"csrf_token": token, "state": "closed"})
             assert resp.status_code == 405, (method, url, resp.status_code)
+            assert resp.is_json and resp.get_json()["error"]["code"] == 405
     db.session.rollback()
     assert versions() == before

@@ -482,7 +482,7 @@ def test_each_action_form_works(world, db, login_en, action, source, actor, data
 
 @pytest.mark.parametrize("action, source, actor, data, message", [
     ("assign", S.ACCEPTED, "head", {"handler_id": "0"}, "Choose the handling officer."),
-    ("assign", S.ACCEPTED, "head", {"handler_id": "@tl_handler"}, "Not a valid choice"),
+    ("assign", S.ACCEPTED, "head", {"handler_id": "@tl_handler"}, "Choose the handling officer."),
     ("assign", S.ACCEPTED, "head", {"handler_id": "abc"}, "Choose the handling officer."),
     ("assign", S.ACCEPTED, "head", {"handler_id": "@handler", "complexity": "extreme"}, "Not a valid choice"),
     ("suspend", S.ASSIGNED, "head", {"note": "   "}, "Write the reason."),

@@ -303,8 +303,8 @@ REFUSALS = {
                    "Enter the date of the extension decision."),
     "missing number": ("complex", "head", {"decision_no": "  "}, 422,
                        "Enter the number of the extension decision."),
-    "too many days": ("complex", "head", {"days": "31"}, 422, "An extension may not exceed 30 days."),
-    "zero days": ("complex", "head", {"days": "0"}, 422, "An extension lasts at least one day."),
+    "too many days": ("complex", "head", {"days": "31"}, 422, "Enter a whole number from 1 to 30."),
+    "zero days": ("complex", "head", {"days": "0"}, 422, "Enter a whole number from 1 to 30."),
     "stale form": ("complex", "head", {"version": "{stale}"}, 302, "Someone else changed this record"),
 }
 

@@ -108,7 +108,7 @@ BAD = [
     ("missing summary", {"summary": "   "}, "Write a short summary of the petition."),
     ("bad CCCD", {"citizen_id": "12345"}, "The citizen ID (CCCD) must be exactly 12 digits."),
     ("ward of another province", {"province_code": "79"}, "This commune or ward is not in the chosen province."),
-    ("signatories 0", {"signatory_count": "0"}, "The number of signatories must be at least 1."),
+    ("signatories 0", {"signatory_count": "0"}, "Enter a whole number from 1 to 100,000."),
     ("fewer signatories than named", {"other_petitioners": "Võ Văn Em"},
      "The number of signatories is less than the number of petitioners named."),
     ("unit outside scope", {"unit_id": "TL"}, "Choose one of your units."),

@@ -214,8 +214,12 @@ FILTER_NAMES = ["q", "page", "kind", "state", "channel", "unit", "unit_match", "
                 "accepted_from", "accepted_to", "mine", "handler", "instance", "complexity", "deadline", "flag",
                 "province", "year", "on", "verify", "parent", "day", "next", "id"]
 
-queries = st.lists(st.tuples(st.one_of(st.sampled_from(FILTER_NAMES), st.text(max_size=8)), texts),
-                   max_size=6)
+#: Numbers past what the database holds (PostgreSQL int4 and int8, SQLite's int8) and just below zero.
+HUGE_NUMBERS = ["99999999999999999999", "-1", str(2**31), str(2**31 - 1), str(2**63), str(-2**63 - 1)]
+huge_numbers = st.sampled_from(HUGE_NUMBERS)
+
+queries = st.lists(st.tuples(st.one_of(st.sampled_from(FILTER_NAMES), st.text(max_size=8)),
+                             st.one_of(texts, huge_numbers)), max_size=6)
 
 
 def query_fuzzer(client, username: str, url: str):
@@ -247,7 +251,7 @@ def test_query_strings_survive_arbitrary_input(app, scene):
 
 #: Values that broke naive parsing elsewhere: "²".isdigit() is true but int("²") fails, and so on.
 SHARP = ["²", "١٢٣", "ＡＢＣ１２", "\x00", "-1", "0", "999999999999999999999999", "31/02/2026", "2026-02-31",
-         "0001-01-01", "9999-12-31", "01/01/10000", "1e309", "NaN", "%", "\u202e", "x" * 5000]
+         "0001-01-01", "9999-12-31", "01/01/10000", "1e309", "NaN", "%", "\u202e", "x" * 5000] + HUGE_NUMBERS
 
 
 def test_every_filter_with_each_sharp_value(app, scene):
