@@ -9,9 +9,10 @@
 - ``VersionField``: the hidden version of a record's form (optimistic locking), required.
 """
 from flask_babel import format_decimal, gettext
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import StopValidation
+
+from .i18n import lazy_gettext as _l
 
 from .locking import MISSING_VERSION_MESSAGE
 from .validation import INT_MAX, INT_MIN, in_int_range, parse_int

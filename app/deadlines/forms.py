@@ -53,14 +53,6 @@ class ExtendResolutionForm(_ClockForm):
     def validate_decided_on(self, field) -> None:
         self._check_day(field, _l("The extension decision date must lie between acceptance and today."))
 
-<<<<<<< HEAD
-    def validate_days(self, field) -> None:
-        limit = self.clock.rule.extension_days if self.clock.rule else None
-        if field.data is not None and limit and field.data > limit:
-            raise ValidationError(_("An extension may not exceed %(n)d days.", n=limit))
-
-=======
->>>>>>> sec-versions
     def operation_fields(self) -> dict:
         return {"decision_no": self.decision_no.data, "decided_on": self.decided_on.data,
                 "days": self.days.data}
