@@ -217,9 +217,21 @@ FILTER_NAMES = ["q", "page", "kind", "state", "channel", "unit", "unit_match", "
 #: Numbers past what the database holds (PostgreSQL int4 and int8, SQLite's int8) and just below zero.
 HUGE_NUMBERS = ["99999999999999999999", "-1", str(2**31), str(2**31 - 1), str(2**63), str(-2**63 - 1)]
 huge_numbers = st.sampled_from(HUGE_NUMBERS)
+#: Markup that must come back as text wherever a page quotes a query value (a filter warning, a form).
+MARKUP = ['<meta http-equiv="refresh" content="0;url=https://evil.example/">', "<b>fz</b>",
+          '"><svg onload=alert(1)>', "<script>alert(1)</script>"]
+RAW_MARKUP = ("<meta http-equiv", "<b>fz</b>", "<svg onload", "<script>alert(1)")
+markup = st.builds(lambda pre, tag: pre + tag, st.sampled_from(["", "x", "2026-01-01", "1"]),
+                   st.sampled_from(MARKUP))
 
 queries = st.lists(st.tuples(st.one_of(st.sampled_from(FILTER_NAMES), st.text(max_size=8)),
-                             st.one_of(texts, huge_numbers)), max_size=6)
+                             st.one_of(texts, huge_numbers, markup)), max_size=6)
+
+
+def raw_markup(resp) -> list[str]:
+    """The markup payloads an HTML answer shows unescaped (JSON answers quote them as data)."""
+    body = resp.get_data(as_text=True) if resp.mimetype == "text/html" else ""
+    return [m for m in RAW_MARKUP if m in body]
 
 
 def query_fuzzer(client, username: str, url: str):
@@ -228,8 +240,10 @@ def query_fuzzer(client, username: str, url: str):
     @given(queries)
     def fuzz(pairs):
         resp = client.get(url, query_string=MultiDict(pairs))
+        shown = raw_markup(resp)
         resp.close()
         assert resp.status_code < 500, (username, url, pairs, resp.status_code)
+        assert not shown, (username, url, pairs, "unescaped", shown)
 
     return fuzz
 
@@ -251,7 +265,7 @@ def test_query_strings_survive_arbitrary_input(app, scene):
 
 #: Values that broke naive parsing elsewhere: "²".isdigit() is true but int("²") fails, and so on.
 SHARP = ["²", "١٢٣", "ＡＢＣ１２", "\x00", "-1", "0", "999999999999999999999999", "31/02/2026", "2026-02-31",
-         "0001-01-01", "9999-12-31", "01/01/10000", "1e309", "NaN", "%", "\u202e", "x" * 5000] + HUGE_NUMBERS
+         "0001-01-01", "9999-12-31", "01/01/10000", "1e309", "NaN", "%", "\u202e", "x" * 5000] + HUGE_NUMBERS + MARKUP
 
 
 def test_every_filter_with_each_sharp_value(app, scene):
@@ -266,9 +280,12 @@ def test_every_filter_with_each_sharp_value(app, scene):
             except Exception as err:  # noqa: BLE001 - every crash is reported, not only the first
                 failures.append((url, value[:20], repr(err)[:200]))
                 continue
+            shown = raw_markup(resp)
             resp.close()
             if resp.status_code >= 500:
                 failures.append((url, value[:20], resp.status_code))
+            if shown:
+                failures.append((url, value[:20], "unescaped", shown))
     assert not failures, "\n".join(map(str, failures))
 
 
