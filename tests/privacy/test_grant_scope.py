@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.errors import PermissionRefused
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
@@ -42,7 +43,8 @@ def denunciation_of(world, unit: str, reception: str):
         visitors=[PersonData(NAME, "079111222333", phone="0911222333", address_line="Số 1 hẻm Kín")],
         people_count=1, content="Tố cáo cán bộ nhận tiền", outcome=ReceptionOutcome.PETITION_RECEIVED,
         petition_kind=PetitionKind.DENUNCIATION, petition_summary="Tố cáo cán bộ")
-    decide_petition(petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=local_today())
+    decide_petition(petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=local_today(),
+                    expected_version=UNCHECKED)
     db.session.commit()
     return petition
 
