@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.core.errors import TransitionRefused
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.demo import DEMO_PASSWORD
 from app.units.models import UnitKind
@@ -94,7 +95,7 @@ def test_a_password_reset_to_a_weak_password_is_refused_and_changes_nothing(worl
     db.session.commit()
     old_hash = user.password_hash
     en, _vi = _refusal(update_user, user, full_name=user.full_name, unit=user.unit, roles=user.roles,
-                       is_active=True, password=password, actor=world.users["admin"])
+                       is_active=True, password=password, actor=world.users["admin"], expected_version=UNCHECKED)
     assert why[0] in en, en
     db.session.rollback()
     assert user.password_hash == old_hash and user.check_password(PASSWORD)
@@ -183,7 +184,7 @@ def test_the_admin_password_reset_refuses_a_weak_password_and_keeps_the_old_one(
     admin = login_en("admin")
     head = world.users["head"]  # Phạm Văn Trưởng, UBND xã Tân Khai
     data = {"full_name": head.full_name, "unit_id": head.unit_id, "roles": ["head"], "is_active": "y",
-            "password": "TanKhai@2026", "confirm": "TanKhai@2026"}
+            "password": "TanKhai@2026", "confirm": "TanKhai@2026", "version": head.version}
     resp = admin.post(f"/admin/users/{head.id}/edit", data)
     assert resp.status_code == 200
     assert CONTEXT[0] in html.unescape(resp.get_data(as_text=True))
