@@ -1,4 +1,5 @@
 """TiepDan: citizen reception, petitions, complaints and denunciations for Vietnamese government units."""
+
 import os
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
@@ -14,8 +15,11 @@ from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the application: defaults, then instance/config.py, then the environment (or test_config)."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
+    )
     from .core import urls
 
     urls.init_app(app)  # ids in URLs within what an INTEGER column holds (a larger one is a 404), before any route
@@ -28,8 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path,
-                                                                            "tiepdan.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "tiepdan.sqlite3")
     opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     # Database errors (logged with their traceback) must not carry the statement's values: they hold
     # citizens' names, CCCD numbers and addresses.
@@ -44,9 +47,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core.db import init_engine_events
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)),
-                                                     "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     init_engine_events(app)
     from .core import appendonly
 
@@ -145,9 +152,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .core.urls import referrer_or
     from .core import locking
     from .core.errors import DomainError
+    from .core.urls import referrer_or
 
     locking.init_app(app)  # the stale-record message gets a "Reload the latest version" link
 
@@ -168,9 +175,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
-        return render_template("errors/error.html", code=400,
-                               message=_("The form expired or was sent from elsewhere. "
-                                         "Please reload the page and try again.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            message=_("The form expired or was sent from elsewhere. Please reload the page and try again."),
+        ), 400
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _make_error_page(code))

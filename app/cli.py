@@ -1,4 +1,5 @@
 """Command-line interface: flask create-user, flask seed-demo."""
+
 import sys
 
 import click
@@ -25,8 +26,14 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @click.argument("username")
-    @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+    @click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        required=True,
+        type=click.Choice([r.value for r in Role]),
+        help="Repeat for several roles.",
+    )
     @click.option("--unit", "unit_code", required=True, help="Code of the user's unit.")
     @click.option("--full-name", default=None, help="Defaults to the username.")
     @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -43,8 +50,9 @@ def register_cli(app: Flask) -> None:
         else:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            user = create_user(username=username, full_name=full_name or username, unit=unit, roles=roles,
-                               password=password)
+            user = create_user(
+                username=username, full_name=full_name or username, unit=unit, roles=roles, password=password
+            )
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
@@ -54,9 +62,8 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load realistic Vietnamese demo data (idempotent: running it twice adds nothing)."""
-        from .demo import seed_demo
-
         from .deadlines.operations import sync_default_rules
+        from .demo import seed_demo
 
         sync_default_rules()
         try:

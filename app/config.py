@@ -1,4 +1,5 @@
 """Default configuration. No secrets here: see instance/config.py and FLASK_* environment variables."""
+
 import os
 
 
@@ -110,5 +111,5 @@ def normalise_db_url(url: str) -> str:
     """Use the psycopg 3 driver for plain postgres:// and postgresql:// URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

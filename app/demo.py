@@ -4,6 +4,7 @@ A province (Đồng Nai, with its real 2025 code from vietnam-provinces), depart
 officers of every role, citizens, reception sessions, and petitions and cases in every state — all
 created through the same operations the screens use, so the histories are genuine.
 """
+
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
@@ -75,8 +76,9 @@ CITIZENS = [
 
 def _person(i: int) -> PersonData:
     name, cid, phone, ward, line = CITIZENS[i % len(CITIZENS)]
-    return PersonData(full_name=name, citizen_id=cid, phone=phone, province_code=PROVINCE, ward_code=ward,
-                      address_line=line)
+    return PersonData(
+        full_name=name, citizen_id=cid, phone=phone, province_code=PROVINCE, ward_code=ward, address_line=line
+    )
 
 
 @contextmanager
@@ -112,12 +114,20 @@ def seed_demo() -> bool:
         return False
     units: dict[str, Unit] = {}
     for code, name, kind, parent, ward, remote in UNITS:
-        units[code] = create_unit(code=code, name=name, kind=kind, parent=units.get(parent), is_remote=remote,
-                                  province_code=PROVINCE, ward_code=ward)
+        units[code] = create_unit(
+            code=code,
+            name=name,
+            kind=kind,
+            parent=units.get(parent),
+            is_remote=remote,
+            province_code=PROVINCE,
+            ward_code=ward,
+        )
     users = {}
     for username, full_name, title, unit, roles in USERS:
-        users[username] = create_user(username=username, full_name=full_name, title=title, unit=units[unit],
-                                      roles=roles, password=DEMO_PASSWORD)
+        users[username] = create_user(
+            username=username, full_name=full_name, title=title, unit=units[unit], roles=roles, password=DEMO_PASSWORD
+        )
     today = local_today()
     _seed_sessions(units, users, today)
     _seed_petitions_and_cases(units, users, today)
@@ -139,83 +149,221 @@ def _seed_sessions(units, users, today: date) -> None:
     tk, md = units["TK"], units["MD"]
     rec, head = users["tiepdan.tk"], users["chutich.tk"]
     # Today at the Tân Khai desk: a visitor with a complaint, one guided, a delegation over land clearance.
-    _visit(unit=tk, actor=rec, received_at=_at(today, 8, 15), kind=ReceptionKind.REGULAR,
-           visitors=[_person(0)], people_count=1,
-           content="Khiếu nại Quyết định số 215/QĐ-UBND về thu hồi đất và bồi thường khi mở rộng "
-                   "đường ĐT.757, cho rằng đơn giá bồi thường cây trồng thấp hơn thực tế.",
-           outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.COMPLAINT,
-           petition_summary="Khiếu nại đơn giá bồi thường cây trồng khi thu hồi đất mở rộng đường ĐT.757")
-    _visit(unit=tk, actor=rec, received_at=_at(today, 9, 0), kind=ReceptionKind.REGULAR,
-           visitors=[_person(1)], people_count=1,
-           content="Hỏi thủ tục cấp đổi giấy chứng nhận quyền sử dụng đất.",
-           outcome=ReceptionOutcome.GUIDED,
-           outcome_note="Hướng dẫn nộp hồ sơ tại Trung tâm Phục vụ hành chính công xã.")
-    _visit(unit=tk, actor=head, host=head, received_at=_at(today, 9, 30), kind=ReceptionKind.PERIODIC,
-           visitors=[_person(8), _person(11)], people_count=12,
-           content="Đoàn 12 hộ dân ấp Tân Lợi kiến nghị giải quyết tình trạng ngập úng do thi công "
-                   "cống thoát nước khu dân cư.",
-           outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.RECOMMENDATION,
-           petition_summary="Kiến nghị khắc phục ngập úng do thi công cống thoát nước ấp Tân Lợi")
+    _visit(
+        unit=tk,
+        actor=rec,
+        received_at=_at(today, 8, 15),
+        kind=ReceptionKind.REGULAR,
+        visitors=[_person(0)],
+        people_count=1,
+        content="Khiếu nại Quyết định số 215/QĐ-UBND về thu hồi đất và bồi thường khi mở rộng "
+        "đường ĐT.757, cho rằng đơn giá bồi thường cây trồng thấp hơn thực tế.",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.COMPLAINT,
+        petition_summary="Khiếu nại đơn giá bồi thường cây trồng khi thu hồi đất mở rộng đường ĐT.757",
+    )
+    _visit(
+        unit=tk,
+        actor=rec,
+        received_at=_at(today, 9, 0),
+        kind=ReceptionKind.REGULAR,
+        visitors=[_person(1)],
+        people_count=1,
+        content="Hỏi thủ tục cấp đổi giấy chứng nhận quyền sử dụng đất.",
+        outcome=ReceptionOutcome.GUIDED,
+        outcome_note="Hướng dẫn nộp hồ sơ tại Trung tâm Phục vụ hành chính công xã.",
+    )
+    _visit(
+        unit=tk,
+        actor=head,
+        host=head,
+        received_at=_at(today, 9, 30),
+        kind=ReceptionKind.PERIODIC,
+        visitors=[_person(8), _person(11)],
+        people_count=12,
+        content="Đoàn 12 hộ dân ấp Tân Lợi kiến nghị giải quyết tình trạng ngập úng do thi công "
+        "cống thoát nước khu dân cư.",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.RECOMMENDATION,
+        petition_summary="Kiến nghị khắc phục ngập úng do thi công cống thoát nước ấp Tân Lợi",
+    )
     # Earlier sessions, including a lawful refusal.
-    _visit(unit=tk, actor=rec, received_at=_at(today - timedelta(days=6), 14, 0),
-           kind=ReceptionKind.REGULAR, visitors=[_person(5)], people_count=1,
-           content="Tiếp tục khiếu nại việc đã được giải quyết đúng chính sách, pháp luật.",
-           outcome=ReceptionOutcome.REFUSED, refusal_reason=RefusalReason.ALREADY_RESOLVED,
-           outcome_note="Vụ việc đã có Quyết định giải quyết khiếu nại lần hai có hiệu lực pháp luật.")
-    _visit(unit=md, actor=users["tiepdan.md"], received_at=_at(today - timedelta(days=2), 8, 0),
-           kind=ReceptionKind.ADHOC, visitors=[_person(3), _person(6), _person(10)], people_count=8,
-           content="Đoàn 8 người dân ấp Bàu Lòn phản ánh việc xả thải của trang trại chăn nuôi heo.",
-           outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.FEEDBACK,
-           petition_summary="Phản ánh ô nhiễm môi trường từ trang trại chăn nuôi heo ấp Bàu Lòn")
+    _visit(
+        unit=tk,
+        actor=rec,
+        received_at=_at(today - timedelta(days=6), 14, 0),
+        kind=ReceptionKind.REGULAR,
+        visitors=[_person(5)],
+        people_count=1,
+        content="Tiếp tục khiếu nại việc đã được giải quyết đúng chính sách, pháp luật.",
+        outcome=ReceptionOutcome.REFUSED,
+        refusal_reason=RefusalReason.ALREADY_RESOLVED,
+        outcome_note="Vụ việc đã có Quyết định giải quyết khiếu nại lần hai có hiệu lực pháp luật.",
+    )
+    _visit(
+        unit=md,
+        actor=users["tiepdan.md"],
+        received_at=_at(today - timedelta(days=2), 8, 0),
+        kind=ReceptionKind.ADHOC,
+        visitors=[_person(3), _person(6), _person(10)],
+        people_count=8,
+        content="Đoàn 8 người dân ấp Bàu Lòn phản ánh việc xả thải của trang trại chăn nuôi heo.",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.FEEDBACK,
+        petition_summary="Phản ánh ô nhiễm môi trường từ trang trại chăn nuôi heo ấp Bàu Lòn",
+    )
 
 
 # (unit, kind, days ago received, summary, citizen, final state, extras)
 STORIES = [
-    ("TK", PetitionKind.COMPLAINT, 60, "Khiếu nại việc không cấp giấy chứng nhận quyền sử dụng đất thửa 112",
-     2, CaseState.ASSIGNED, {}),
-    ("TK", PetitionKind.COMPLAINT, 95, "Khiếu nại quyết định xử phạt vi phạm hành chính về xây dựng",
-     4, CaseState.CLOSED, {"outcome": Outcome.REJECTED}),
-    ("TK", PetitionKind.DENUNCIATION, 40, "Tố cáo cán bộ địa chính nhận tiền khi làm hồ sơ tách thửa",
-     9, CaseState.ASSIGNED, {"complexity": Complexity.COMPLEX}),
-    ("TK", PetitionKind.COMPLAINT, 120, "Khiếu nại mức hỗ trợ tái định cư dự án khu công nghiệp",
-     5, CaseState.RESOLVED, {"outcome": Outcome.PARTLY_UPHELD,
-                              "enforcement": "Chi trả bổ sung 85.000.000 đồng tiền hỗ trợ tái định cư"}),
-    ("TK", PetitionKind.COMPLAINT, 150, "Khiếu nại việc thu hồi đất không đúng diện tích đo đạc",
-     0, CaseState.ENFORCED, {"outcome": Outcome.UPHELD,
-                             "enforcement": "Đo đạc lại và điều chỉnh quyết định thu hồi đất"}),
-    ("TK", PetitionKind.RECOMMENDATION, 20, "Kiến nghị sửa chữa đường giao thông nông thôn ấp 5",
-     5, CaseState.ACCEPTED, {}),
-    ("TK", PetitionKind.FEEDBACK, 30, "Phản ánh tình trạng khai thác cát trái phép trên sông Bé",
-     7, CaseState.SUSPENDED, {}),
-    ("TK", PetitionKind.COMPLAINT, 45, "Khiếu nại việc cưỡng chế tháo dỡ công trình phụ",
-     11, CaseState.WITHDRAWN, {}),
-    ("MD", PetitionKind.COMPLAINT, 70, "Khiếu nại quyết định giao đất rừng sản xuất cho hộ khác",
-     3, CaseState.ASSIGNED, {"complexity": Complexity.COMPLEX}),
-    ("MD", PetitionKind.DENUNCIATION, 110, "Tố cáo trưởng ấp lập danh sách hộ nghèo không đúng quy định",
-     10, CaseState.CLOSED, {"outcome": Outcome.PARTLY_TRUE}),
-    ("MD", PetitionKind.COMPLAINT, 80, "Khiếu nại việc không bồi thường tài sản trên đất",
-     6, CaseState.TERMINATED, {}),
-    ("AL", PetitionKind.RECOMMENDATION, 15, "Kiến nghị lắp đặt đèn chiếu sáng khu phố Ninh Thịnh",
-     9, CaseState.ACCEPTED, {}),
+    (
+        "TK",
+        PetitionKind.COMPLAINT,
+        60,
+        "Khiếu nại việc không cấp giấy chứng nhận quyền sử dụng đất thửa 112",
+        2,
+        CaseState.ASSIGNED,
+        {},
+    ),
+    (
+        "TK",
+        PetitionKind.COMPLAINT,
+        95,
+        "Khiếu nại quyết định xử phạt vi phạm hành chính về xây dựng",
+        4,
+        CaseState.CLOSED,
+        {"outcome": Outcome.REJECTED},
+    ),
+    (
+        "TK",
+        PetitionKind.DENUNCIATION,
+        40,
+        "Tố cáo cán bộ địa chính nhận tiền khi làm hồ sơ tách thửa",
+        9,
+        CaseState.ASSIGNED,
+        {"complexity": Complexity.COMPLEX},
+    ),
+    (
+        "TK",
+        PetitionKind.COMPLAINT,
+        120,
+        "Khiếu nại mức hỗ trợ tái định cư dự án khu công nghiệp",
+        5,
+        CaseState.RESOLVED,
+        {"outcome": Outcome.PARTLY_UPHELD, "enforcement": "Chi trả bổ sung 85.000.000 đồng tiền hỗ trợ tái định cư"},
+    ),
+    (
+        "TK",
+        PetitionKind.COMPLAINT,
+        150,
+        "Khiếu nại việc thu hồi đất không đúng diện tích đo đạc",
+        0,
+        CaseState.ENFORCED,
+        {"outcome": Outcome.UPHELD, "enforcement": "Đo đạc lại và điều chỉnh quyết định thu hồi đất"},
+    ),
+    (
+        "TK",
+        PetitionKind.RECOMMENDATION,
+        20,
+        "Kiến nghị sửa chữa đường giao thông nông thôn ấp 5",
+        5,
+        CaseState.ACCEPTED,
+        {},
+    ),
+    (
+        "TK",
+        PetitionKind.FEEDBACK,
+        30,
+        "Phản ánh tình trạng khai thác cát trái phép trên sông Bé",
+        7,
+        CaseState.SUSPENDED,
+        {},
+    ),
+    ("TK", PetitionKind.COMPLAINT, 45, "Khiếu nại việc cưỡng chế tháo dỡ công trình phụ", 11, CaseState.WITHDRAWN, {}),
+    (
+        "MD",
+        PetitionKind.COMPLAINT,
+        70,
+        "Khiếu nại quyết định giao đất rừng sản xuất cho hộ khác",
+        3,
+        CaseState.ASSIGNED,
+        {"complexity": Complexity.COMPLEX},
+    ),
+    (
+        "MD",
+        PetitionKind.DENUNCIATION,
+        110,
+        "Tố cáo trưởng ấp lập danh sách hộ nghèo không đúng quy định",
+        10,
+        CaseState.CLOSED,
+        {"outcome": Outcome.PARTLY_TRUE},
+    ),
+    ("MD", PetitionKind.COMPLAINT, 80, "Khiếu nại việc không bồi thường tài sản trên đất", 6, CaseState.TERMINATED, {}),
+    (
+        "AL",
+        PetitionKind.RECOMMENDATION,
+        15,
+        "Kiến nghị lắp đặt đèn chiếu sáng khu phố Ninh Thịnh",
+        9,
+        CaseState.ACCEPTED,
+        {},
+    ),
 ]
 
 # Petitions that are not accepted: (unit, kind, days ago, summary, citizen, decision, details)
 OTHER_PETITIONS = [
-    ("TK", PetitionKind.COMPLAINT, 2, "Khiếu nại quyết định của Sở Nông nghiệp và Môi trường về đất rừng",
-     3, PetitionState.TRANSFERRED, {"transferred_to": "Sở Nông nghiệp và Môi trường tỉnh Đồng Nai",
-                                    "transfer_dispatch_no": "45/UBND-TCD"}),
-    ("TK", PetitionKind.FEEDBACK, 8, "Phản ánh việc thu phí chợ không niêm yết công khai",
-     1, PetitionState.GUIDED, {"guidance": "Hướng dẫn công dân gửi đơn đến Ban quản lý chợ Tân Khai."}),
-    ("TK", PetitionKind.COMPLAINT, 12, "Đơn trùng nội dung đã thụ lý giải quyết",
-     2, PetitionState.FILED, {"filed_reason": FiledReason.DUPLICATE}),
-    ("MD", PetitionKind.DENUNCIATION, 5, "Tố cáo việc san lấp đất nông nghiệp trái phép",
-     6, PetitionState.RECEIVED, {}),
-    ("AL", PetitionKind.COMPLAINT, 1, "Khiếu nại việc từ chối chứng thực hợp đồng chuyển nhượng",
-     4, PetitionState.RECEIVED, {}),
+    (
+        "TK",
+        PetitionKind.COMPLAINT,
+        2,
+        "Khiếu nại quyết định của Sở Nông nghiệp và Môi trường về đất rừng",
+        3,
+        PetitionState.TRANSFERRED,
+        {"transferred_to": "Sở Nông nghiệp và Môi trường tỉnh Đồng Nai", "transfer_dispatch_no": "45/UBND-TCD"},
+    ),
+    (
+        "TK",
+        PetitionKind.FEEDBACK,
+        8,
+        "Phản ánh việc thu phí chợ không niêm yết công khai",
+        1,
+        PetitionState.GUIDED,
+        {"guidance": "Hướng dẫn công dân gửi đơn đến Ban quản lý chợ Tân Khai."},
+    ),
+    (
+        "TK",
+        PetitionKind.COMPLAINT,
+        12,
+        "Đơn trùng nội dung đã thụ lý giải quyết",
+        2,
+        PetitionState.FILED,
+        {"filed_reason": FiledReason.DUPLICATE},
+    ),
+    (
+        "MD",
+        PetitionKind.DENUNCIATION,
+        5,
+        "Tố cáo việc san lấp đất nông nghiệp trái phép",
+        6,
+        PetitionState.RECEIVED,
+        {},
+    ),
+    (
+        "AL",
+        PetitionKind.COMPLAINT,
+        1,
+        "Khiếu nại việc từ chối chứng thực hợp đồng chuyển nhượng",
+        4,
+        PetitionState.RECEIVED,
+        {},
+    ),
 ]
 
-STAFF = {"TK": ("tiepdan.tk", "chutich.tk", "xuly.tk"), "MD": ("tiepdan.md", "chutich.md", "xuly.md"),
-         "AL": ("chutich.tinh", "chutich.tinh", None)}
+STAFF = {
+    "TK": ("tiepdan.tk", "chutich.tk", "xuly.tk"),
+    "MD": ("tiepdan.md", "chutich.md", "xuly.md"),
+    "AL": ("chutich.tinh", "chutich.tinh", None),
+}
 
 
 def _seed_petitions_and_cases(units, users, today: date) -> None:
@@ -223,9 +371,16 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
         rec = users[STAFF[unit_code][0]]
         received = today - timedelta(days=ago)
         with _story_time(_at(received, 8, 30)):
-            petition = register_petition(unit=units[unit_code], actor=rec, received_on=received,
-                                         channel=Channel.POST if ago % 2 else Channel.ONLINE, kind=kind,
-                                         summary=summary, content=summary + ".", petitioners=[_person(who)])
+            petition = register_petition(
+                unit=units[unit_code],
+                actor=rec,
+                received_on=received,
+                channel=Channel.POST if ago % 2 else Channel.ONLINE,
+                kind=kind,
+                summary=summary,
+                content=summary + ".",
+                petitioners=[_person(who)],
+            )
         if decision is not PetitionState.RECEIVED:
             with _story_time(_at(received + timedelta(days=2), 10)):
                 decide_petition(petition, rec, decision, **details, expected_version=UNCHECKED)
@@ -236,21 +391,35 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
         received = today - timedelta(days=ago)
         with _story_time(_at(received, 9)):
             petition = register_petition(
-                unit=units[unit_code], actor=rec, received_on=received, channel=Channel.DESK, kind=kind,
-                summary=summary, content=summary + ". Đề nghị cơ quan có thẩm quyền xem xét, giải quyết.",
-                petitioners=[_person(who)], signatory_count=1)
+                unit=units[unit_code],
+                actor=rec,
+                received_on=received,
+                channel=Channel.DESK,
+                kind=kind,
+                summary=summary,
+                content=summary + ". Đề nghị cơ quan có thẩm quyền xem xét, giải quyết.",
+                petitioners=[_person(who)],
+                signatory_count=1,
+            )
         accepted = received + timedelta(days=5)
         with _story_time(_at(accepted, 10)):
-            decide_petition(petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1,
-                            expected_version=UNCHECKED)
+            decide_petition(
+                petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1, expected_version=UNCHECKED
+            )
         case: Case = petition.case
         if final is CaseState.ACCEPTED:
             continue
         step = accepted + timedelta(days=2)
         with _story_time(_at(step, 14)):
-            perform(case, CaseAction.ASSIGN, head, handler_id=handler.id,
-                    complexity=extra.get("complexity", Complexity.NORMAL), note="Giao xác minh, báo cáo kết quả.",
-                    expected_version=UNCHECKED)
+            perform(
+                case,
+                CaseAction.ASSIGN,
+                head,
+                handler_id=handler.id,
+                complexity=extra.get("complexity", Complexity.NORMAL),
+                note="Giao xác minh, báo cáo kết quả.",
+                expected_version=UNCHECKED,
+            )
         if final in (CaseState.SUSPENDED, CaseState.WITHDRAWN, CaseState.TERMINATED):
             action, note = {
                 CaseState.SUSPENDED: (CaseAction.SUSPEND, "Tạm đình chỉ chờ kết quả giám định của cơ quan chuyên môn."),
@@ -265,20 +434,31 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
         decided = min(step + timedelta(days=25), today - timedelta(days=3))
         prefix = {PetitionKind.DENUNCIATION: "KL", PetitionKind.COMPLAINT: "QĐ"}.get(kind, "TL")
         with _story_time(_at(decided, 16)):
-            perform(case, CaseAction.RESOLVE, handler, decision_no=f"{case.seq:02d}/{prefix}-UBND",
-                    decision_on=decided, outcome=extra.get("outcome", Outcome.ANSWERED),
-                    decision_summary="Kết quả xác minh và kết luận theo báo cáo của cán bộ xử lý.",
-                    enforcement_required=extra.get("enforcement"),
-                    enforcement_due_on=decided + timedelta(days=30) if extra.get("enforcement") else None,
-                    expected_version=UNCHECKED)
+            perform(
+                case,
+                CaseAction.RESOLVE,
+                handler,
+                decision_no=f"{case.seq:02d}/{prefix}-UBND",
+                decision_on=decided,
+                outcome=extra.get("outcome", Outcome.ANSWERED),
+                decision_summary="Kết quả xác minh và kết luận theo báo cáo của cán bộ xử lý.",
+                enforcement_required=extra.get("enforcement"),
+                enforcement_due_on=decided + timedelta(days=30) if extra.get("enforcement") else None,
+                expected_version=UNCHECKED,
+            )
         if final is CaseState.RESOLVED:
             continue
         if extra.get("enforcement"):
             done = min(decided + timedelta(days=20), today - timedelta(days=1))
             with _story_time(_at(done, 15)):
-                perform(case, CaseAction.ENFORCE, handler, enforced_on=done,
-                        enforcement_result="Đã tổ chức thực hiện xong; công dân đã nhận và ký biên bản.",
-                        expected_version=UNCHECKED)
+                perform(
+                    case,
+                    CaseAction.ENFORCE,
+                    handler,
+                    enforced_on=done,
+                    enforcement_result="Đã tổ chức thực hiện xong; công dân đã nhận và ký biên bản.",
+                    expected_version=UNCHECKED,
+                )
             if final is CaseState.ENFORCED:
                 continue
         with _story_time(_at(today - timedelta(days=1), 11)):
@@ -292,8 +472,11 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
     names = [u[0] for u in USERS]
     rows = db.session.execute(select(User).where(User.username.in_(names))).scalars().all()
     by_name = {u.username: u for u in rows}
-    return [(n, by_name[n].full_name, ", ".join(sorted(r.value for r in by_name[n].roles)), by_name[n].unit.code)
-            for n in names if n in by_name]
+    return [
+        (n, by_name[n].full_name, ", ".join(sorted(r.value for r in by_name[n].roles)), by_name[n].unit.code)
+        for n in names
+        if n in by_name
+    ]
 
 
 __all__ = ["seed_demo", "demo_logins", "DEMO_PASSWORD", "province_name", "ward_name"]

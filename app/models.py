@@ -1,15 +1,44 @@
 """Import every model so that Alembic and the mappers see the whole schema."""
-from .cases.models import Case, CaseEvent, CaseTally  # noqa: F401
-from .core.sequences import SequenceCounter  # noqa: F401
-from .persons.models import Person  # noqa: F401
-from .petitions.models import Petition, PetitionEvent, PetitionParty  # noqa: F401
-from .reception.models import ReceptionSession, ReceptionVisitor  # noqa: F401
-from .units.models import Unit  # noqa: F401
-from .users.models import User, UserRole, UserSession  # noqa: F401
-from .deadlines.models import CalendarOverride, Clock, DeadlineRule, DeadlineRuleChange, Extension  # noqa: F401
-from .flags.models import Flag  # noqa: F401
-from .notifications.models import Notification  # noqa: F401
-from .scheduler.models import SchedulerLease  # noqa: F401
-from .audit.models import AuditEvent  # noqa: F401
-from .privacy.models import RolePermission  # noqa: F401
-from .attachments.models import Attachment  # noqa: F401
+
+from .attachments.models import Attachment
+from .audit.models import AuditEvent
+from .cases.models import Case, CaseEvent, CaseTally
+from .core.sequences import SequenceCounter
+from .deadlines.models import CalendarOverride, Clock, DeadlineRule, DeadlineRuleChange, Extension
+from .flags.models import Flag
+from .notifications.models import Notification
+from .persons.models import Person
+from .petitions.models import Petition, PetitionEvent, PetitionParty
+from .privacy.models import RolePermission
+from .reception.models import ReceptionSession, ReceptionVisitor
+from .scheduler.models import SchedulerLease
+from .units.models import Unit
+from .users.models import User, UserRole, UserSession
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "CalendarOverride",
+    "Case",
+    "CaseEvent",
+    "CaseTally",
+    "Clock",
+    "DeadlineRule",
+    "DeadlineRuleChange",
+    "Extension",
+    "Flag",
+    "Notification",
+    "Person",
+    "Petition",
+    "PetitionEvent",
+    "PetitionParty",
+    "ReceptionSession",
+    "ReceptionVisitor",
+    "RolePermission",
+    "SchedulerLease",
+    "SequenceCounter",
+    "Unit",
+    "User",
+    "UserRole",
+    "UserSession",
+]

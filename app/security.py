@@ -1,4 +1,5 @@
 """Web security: login sessions, throttling, security headers, cookie and SECRET_KEY checks."""
+
 from flask import render_template, request, session
 from flask_babel import gettext as _
 from flask_limiter import Limiter
@@ -37,8 +38,9 @@ def init_app(app) -> None:
     """Install the security layer on ``app``."""
     deployment = app.config.get("DEPLOYMENT")
     if deployment not in DEPLOYMENTS:
-        raise RuntimeError(f"DEPLOYMENT (FLASK_DEPLOYMENT) must be one of {', '.join(DEPLOYMENTS)}, "
-                           f"not {deployment!r}.")
+        raise RuntimeError(
+            f"DEPLOYMENT (FLASK_DEPLOYMENT) must be one of {', '.join(DEPLOYMENTS)}, not {deployment!r}."
+        )
     production = deployment == "production"
     if production:
         check_secret_key(app.config.get("SECRET_KEY"))
@@ -94,7 +96,8 @@ def check_secret_key(key) -> None:
             "Set the FLASK_SECRET_KEY environment variable, or SECRET_KEY in instance/config.py, to a long "
             "random value that stays the same across restarts, for example the output of "
             "python -c 'import secrets; print(secrets.token_hex(32))'. "
-            "(On a development machine, set FLASK_DEPLOYMENT=development instead.)")
+            "(On a development machine, set FLASK_DEPLOYMENT=development instead.)"
+        )
 
 
 def _init_limiter(app, production: bool) -> None:
@@ -109,9 +112,11 @@ def _init_limiter(app, production: bool) -> None:
 
 
 def _too_many_requests(err):
-    return render_template("errors/error.html", code=429,
-                           message=_("Too many login attempts. Please wait a few minutes before trying "
-                                     "again.")), 429
+    return render_template(
+        "errors/error.html",
+        code=429,
+        message=_("Too many login attempts. Please wait a few minutes before trying again."),
+    ), 429
 
 
 def _no_store(response):

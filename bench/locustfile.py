@@ -9,6 +9,7 @@ Every request checks its answer: a page must be 200 (a 302 to /login means the s
 login or a new petition must be a 302 to the right place. Anything else is a failure, with its reason.
 Requests made while setting up (the login in on_start) are named "setup: ..." and not reported.
 """
+
 import json
 import os
 import random
@@ -36,8 +37,32 @@ INPUT_VALUE_RE = r'<input[^>]*name="{}"[^>]*value="([^"]*)"'
 PETITION_URL_RE = re.compile(r"/petitions/(\d+)$")
 FIELD_ERROR_RE = re.compile(r'class="invalid-feedback[^"]*"[^>]*>\s*([^<]+)')
 
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Minh", "Nam", "Phúc", "Quang",
-         "Sơn", "Tài", "Thành", "Tuấn", "Việt", "Hương", "Lan", "Mai", "Ngọc", "Thảo", "Trang", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Minh",
+    "Nam",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Thành",
+    "Tuấn",
+    "Việt",
+    "Hương",
+    "Lan",
+    "Mai",
+    "Ngọc",
+    "Thảo",
+    "Trang",
+    "Yến",
+]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 SUMMARIES = [
     "Khiếu nại quyết định thu hồi đất để thực hiện dự án mở rộng đường",
@@ -115,9 +140,8 @@ class BenchUser(FastHttpUser):
 
     def on_start(self):
         self.client.cookiejar.set_policy(BehindTlsProxy())
-        if self.login_as:
-            if not self.log_in(DATA[self.login_as], prefix="setup: "):
-                raise StopUser()
+        if self.login_as and not self.log_in(DATA[self.login_as], prefix="setup: "):
+            raise StopUser()
 
     def get_page(self, url: str, name: str, expect: int = 200):
         """GET without following redirects; anything but ``expect`` is a failure."""
@@ -133,9 +157,13 @@ class BenchUser(FastHttpUser):
         token = csrf_token(resp.text or "") if resp.status_code == 200 else None
         if token is None:
             return False
-        with self.client.post("/login", name=f"{prefix}POST /login", allow_redirects=False, catch_response=True,
-                              data={"username": username, "password": DATA["password"],
-                                    "csrf_token": token}) as post:
+        with self.client.post(
+            "/login",
+            name=f"{prefix}POST /login",
+            allow_redirects=False,
+            catch_response=True,
+            data={"username": username, "password": DATA["password"], "csrf_token": token},
+        ) as post:
             where = post.headers.get("Location", "") if post.headers else ""
             if post.status_code != 302 or "/login" in where:
                 post.failure(f"login refused: HTTP {post.status_code} {where}".strip())
@@ -186,9 +214,16 @@ class CasePage1000(BenchUser):
         resp = self.get_page(DATA["page1000_url"], "setup: page 1000 check")
         if expected and expected not in (resp.text or ""):
             self.environment.events.request.fire(
-                request_type="GET", name="setup: page 1000 check", response_time=0, response_length=0,
+                request_type="GET",
+                name="setup: page 1000 check",
+                response_time=0,
+                response_length=0,
                 exception=Exception(f"the page does not show case {expected}, its first row"),
-                start_time=time.time(), context={}, response=None, url=DATA["page1000_url"])
+                start_time=time.time(),
+                context={},
+                response=None,
+                url=DATA["page1000_url"],
+            )
             raise StopUser()
 
     @task
@@ -246,24 +281,39 @@ class NewPetition(BenchUser):
         if not (token and unit and wards and received_on):
             # Counted as a failure of the POST, so a changed form shows up in the report.
             self.environment.events.request.fire(
-                request_type="POST", name="POST /petitions/new", response_time=0, response_length=0,
+                request_type="POST",
+                name="POST /petitions/new",
+                response_time=0,
+                response_length=0,
                 exception=Exception("the form lacks csrf_token, unit_id, ward_code or received_on"),
-                start_time=time.time(), context={}, response=None, url="/petitions/new")
+                start_time=time.time(),
+                context={},
+                response=None,
+                url="/petitions/new",
+            )
             return
         data = {
-            "csrf_token": token, "channel": "post", "received_on": received_on, "unit_id": unit,
+            "csrf_token": token,
+            "channel": "post",
+            "received_on": received_on,
+            "unit_id": unit,
             "kind": random.choice(["complaint", "recommendation", "feedback", "denunciation"]),
             "signatory_count": "1",
             "full_name": f"{random.choice(FAMILY)} Văn {random.choice(GIVEN)}",
             "citizen_id": "075" + "".join(random.choices("0123456789", k=9)),
             "phone": "09" + "".join(random.choices("0123456789", k=8)),
-            "province_code": "75", "ward_code": random.choice(wards),
+            "province_code": "75",
+            "ward_code": random.choice(wards),
             "address_line": f"Tổ {random.randint(1, 20)}, ấp {random.randint(1, 9)}",
-            "other_petitioners": "", "summary": random.choice(SUMMARIES),
-            "content": "Nội dung đơn (dữ liệu đo hiệu năng). " * 8, "source_agency": "", "source_dispatch_no": "",
+            "other_petitioners": "",
+            "summary": random.choice(SUMMARIES),
+            "content": "Nội dung đơn (dữ liệu đo hiệu năng). " * 8,
+            "source_agency": "",
+            "source_dispatch_no": "",
         }
-        with self.client.post("/petitions/new", name="POST /petitions/new", data=data, allow_redirects=False,
-                              catch_response=True) as post:
+        with self.client.post(
+            "/petitions/new", name="POST /petitions/new", data=data, allow_redirects=False, catch_response=True
+        ) as post:
             where = post.headers.get("Location", "") if post.headers else ""
             if post.status_code != 302 or not PETITION_URL_RE.search(where.split("?")[0]):
                 errors = FIELD_ERROR_RE.findall(post.text or "") if post.status_code == 200 else []

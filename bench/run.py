@@ -14,6 +14,7 @@ Settings (environment): BENCH_DATABASE_URL, BENCH_CASES, BENCH_QUICK, BENCH_USER
 BENCH_WARMUP, BENCH_SWEEP_RUNS, BENCH_WORKERS, BENCH_THREADS, BENCH_PAGE, BENCH_ONLY, BENCH_REDIS_URL;
 see docs/benchmarks.md.
 """
+
 import json
 import math
 import os
@@ -32,7 +33,7 @@ import time
 import unicodedata
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
@@ -73,8 +74,9 @@ class Settings:
     workers: int = env_int("BENCH_WORKERS", 2)
     threads: int = env_int("BENCH_THREADS", 1)
     page: int = env_int("BENCH_PAGE", 1000)
-    only: list[str] = field(default_factory=lambda: [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",")
-                                                     if s.strip()])
+    only: list[str] = field(
+        default_factory=lambda: [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
+    )
     redis_url: str = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379"
 
     def __post_init__(self):
@@ -105,21 +107,46 @@ class Scenario:
 SCENARIOS = [
     Scenario("healthz", "Healthz", "Floor: /healthz (anonymous, one SELECT 1)", None, {}),
     Scenario("login", "Login", "Login: GET /login + POST /login (scrypt)", "province_head", {}),
-    Scenario("case_list_province", "CaseListProvince", "Case list, open complaints, province head",
-             "province_head", {"GET /cases/ (filtered)": 50}),
-    Scenario("case_list_commune", "CaseListCommune", "Case list, open complaints, commune head",
-             "commune_head", {"GET /cases/ (filtered)": 50}),
-    Scenario("page_1000", "CasePage1000", "Case list, page 1,000 (keyset ?after=)", "province_head",
-             {"GET /cases/?after= (page 1000)": 50}),
+    Scenario(
+        "case_list_province",
+        "CaseListProvince",
+        "Case list, open complaints, province head",
+        "province_head",
+        {"GET /cases/ (filtered)": 50},
+    ),
+    Scenario(
+        "case_list_commune",
+        "CaseListCommune",
+        "Case list, open complaints, commune head",
+        "commune_head",
+        {"GET /cases/ (filtered)": 50},
+    ),
+    Scenario(
+        "page_1000",
+        "CasePage1000",
+        "Case list, page 1,000 (keyset ?after=)",
+        "province_head",
+        {"GET /cases/?after= (page 1000)": 50},
+    ),
     Scenario("case_detail", "CaseDetail", "Case detail, random case", "province_head", {"GET /cases/<id>": 30}),
-    Scenario("search_cases", "SearchCases", "Case search ?q=<name words>", "province_head",
-             {"GET /cases/?q=": 100}),
-    Scenario("search_petitions", "SearchPetitions", "Petition search ?q=<name words>", "province_head",
-             {"GET /petitions/?q=": 100}),
-    Scenario("caseload", "Caseload", "Caseload page of the province head", "province_head",
-             {"GET /cases/caseload": 150}),
-    Scenario("new_petition", "NewPetition", "New petition: form + POST (reception officer)", "reception",
-             {"GET /petitions/new": 60, "POST /petitions/new": 60}),
+    Scenario("search_cases", "SearchCases", "Case search ?q=<name words>", "province_head", {"GET /cases/?q=": 100}),
+    Scenario(
+        "search_petitions",
+        "SearchPetitions",
+        "Petition search ?q=<name words>",
+        "province_head",
+        {"GET /petitions/?q=": 100},
+    ),
+    Scenario(
+        "caseload", "Caseload", "Caseload page of the province head", "province_head", {"GET /cases/caseload": 150}
+    ),
+    Scenario(
+        "new_petition",
+        "NewPetition",
+        "New petition: form + POST (reception officer)",
+        "reception",
+        {"GET /petitions/new": 60, "POST /petitions/new": 60},
+    ),
 ]
 
 
@@ -132,6 +159,7 @@ class BenchError(Exception):
 
 
 # --- the database -----------------------------------------------------------------------------------------
+
 
 def libpq_url(url: str) -> str:
     """A URL psycopg understands (no SQLAlchemy driver suffix)."""
@@ -180,14 +208,16 @@ def vacuum_analyze(url: str) -> None:
 def app_env(settings: Settings) -> dict:
     """The environment of the app's processes: production settings with a fresh SECRET_KEY."""
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": settings.database_url,
-        "FLASK_DEPLOYMENT": "production",
-        "FLASK_SECRET_KEY": secrets.token_hex(32),
-        "FLASK_RATELIMIT_STORAGE_URI": settings.redis_url,
-        "FLASK_FORCE_HTTPS": "false",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": settings.database_url,
+            "FLASK_DEPLOYMENT": "production",
+            "FLASK_SECRET_KEY": secrets.token_hex(32),
+            "FLASK_RATELIMIT_STORAGE_URI": settings.redis_url,
+            "FLASK_FORCE_HTTPS": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -204,8 +234,9 @@ def flask(env: dict, *args: str, stream: bool = False) -> subprocess.CompletedPr
 
 
 def has_flask_command(env: dict, name: str) -> bool:
-    proc = subprocess.run([str(APP_BIN / "flask"), "--app", "wsgi", name, "--help"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(APP_BIN / "flask"), "--app", "wsgi", name, "--help"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     return proc.returncode == 0
 
 
@@ -231,14 +262,17 @@ def prepare_database(settings: Settings, env: dict) -> dict:
             flask(seed_env, "seed-bulk", "--cases", str(missing), stream=True)
             seeded.append(f"seed-bulk --cases {missing} ({time.monotonic() - start:.0f} s)")
         else:
-            log(f"WARNING: `flask seed-bulk` is not available: benchmarking the {count:,} cases present, "
-                f"not {settings.cases:,}")
+            log(
+                f"WARNING: `flask seed-bulk` is not available: benchmarking the {count:,} cases present, "
+                f"not {settings.cases:,}"
+            )
             seeded.append("seed-bulk unavailable")
     vacuum_analyze(url)
     return {"seeded": seeded}
 
 
 # --- the scenario data ------------------------------------------------------------------------------------
+
 
 def unaccent(text: str) -> str:
     """Vietnamese as typed without diacritics: "Nguyễn Văn Đức" -> "nguyen van duc"."""
@@ -273,19 +307,28 @@ def scenario_data(settings: Settings, env: dict) -> tuple[dict, dict]:
         province_head = user("chutich.tinh")
         reception = user("tiepdan.tk")
         # The commune head whose commune has the most cases (the busiest commune list).
-        commune_head = db.session.execute(text(
-            "SELECT u.username FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'head' "
-            "JOIN units n ON n.id = u.unit_id AND n.kind = 'commune' "
-            "LEFT JOIN cases c ON c.unit_id = n.id "
-            "WHERE u.is_active AND u.username LIKE 'chutich.%' "
-            "GROUP BY u.username ORDER BY count(c.id) DESC, u.username LIMIT 1")).scalar()
+        commune_head = db.session.execute(
+            text(
+                "SELECT u.username FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'head' "
+                "JOIN units n ON n.id = u.unit_id AND n.kind = 'commune' "
+                "LEFT JOIN cases c ON c.unit_id = n.id "
+                "WHERE u.is_active AND u.username LIKE 'chutich.%' "
+                "GROUP BY u.username ORDER BY count(c.id) DESC, u.username LIMIT 1"
+            )
+        ).scalar()
         if commune_head is None:
             raise BenchError("no commune head (chutich.<code>) in the bench database")
-        counts = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                  for t in ("cases", "petitions", "persons", "clocks", "flags", "units", "users")}
-        commune_cases = db.session.execute(text(
-            "SELECT count(*) FROM cases c JOIN units n ON n.id = c.unit_id JOIN users u ON u.unit_id = n.id "
-            "WHERE u.username = :u"), {"u": commune_head}).scalar()
+        counts = {
+            t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("cases", "petitions", "persons", "clocks", "flags", "units", "users")
+        }
+        commune_cases = db.session.execute(
+            text(
+                "SELECT count(*) FROM cases c JOIN units n ON n.id = c.unit_id JOIN users u ON u.unit_id = n.id "
+                "WHERE u.username = :u"
+            ),
+            {"u": commune_head},
+        ).scalar()
 
         if not counts["cases"]:
             raise BenchError("the bench database holds no case")
@@ -295,26 +338,39 @@ def scenario_data(settings: Settings, env: dict) -> tuple[dict, dict]:
         if offset >= counts["cases"]:
             wanted = max(counts["cases"] // page_size, 1)
             offset = (wanted - 1) * page_size - 1
-        rows = db.session.execute(text("SELECT accepted_on, id, number FROM cases ORDER BY accepted_on DESC, id DESC "
-                                       "OFFSET :o LIMIT 2"), {"o": max(offset, 0)}).all()
+        rows = db.session.execute(
+            text("SELECT accepted_on, id, number FROM cases ORDER BY accepted_on DESC, id DESC OFFSET :o LIMIT 2"),
+            {"o": max(offset, 0)},
+        ).all()
         if offset >= 0:
             page_url = f"/cases/?after={rows[0].accepted_on.isoformat()}.{rows[0].id}"
             first_number = rows[1].number if len(rows) > 1 else None
         else:
             page_url, first_number = "/cases/", rows[0].number
 
-        case_ids = db.session.execute(select(Case.id).where(visible_to(province_head))
-                                      .order_by(func.random()).limit(5000)).scalars().all()
+        case_ids = (
+            db.session.execute(select(Case.id).where(visible_to(province_head)).order_by(func.random()).limit(5000))
+            .scalars()
+            .all()
+        )
         if not case_ids:
             raise BenchError("the province head sees no case")
 
-        names = db.session.execute(text(
-            "SELECT full_name FROM persons WHERE full_name LIKE 'Nguyễn Văn %' ORDER BY random() LIMIT 500")
-        ).scalars().all()
+        names = (
+            db.session.execute(
+                text("SELECT full_name FROM persons WHERE full_name LIKE 'Nguyễn Văn %' ORDER BY random() LIMIT 500")
+            )
+            .scalars()
+            .all()
+        )
         if len(names) < 5:
-            names += db.session.execute(text(
-                "SELECT full_name FROM persons WHERE full_name LIKE '% % %' ORDER BY random() LIMIT 500")
-            ).scalars().all()
+            names += (
+                db.session.execute(
+                    text("SELECT full_name FROM persons WHERE full_name LIKE '% % %' ORDER BY random() LIMIT 500")
+                )
+                .scalars()
+                .all()
+            )
         terms = sorted({unaccent(n) for n in names if n})[:100]
         if not terms:
             raise BenchError("no person names to search for")
@@ -330,14 +386,20 @@ def scenario_data(settings: Settings, env: dict) -> tuple[dict, dict]:
             "search_terms": [quote_plus(t) for t in terms],
         }
         facts = {
-            "counts": counts, "page_size": page_size, "page": wanted, "page_url": page_url,
-            "commune_head": commune_head, "commune_cases": commune_cases, "search_terms_sample": terms[:5],
+            "counts": counts,
+            "page_size": page_size,
+            "page": wanted,
+            "page_url": page_url,
+            "commune_head": commune_head,
+            "commune_cases": commune_cases,
+            "search_terms_sample": terms[:5],
             "pg_version": db.session.execute(text("SHOW server_version")).scalar(),
         }
     return data, facts
 
 
 # --- gunicorn and locust ----------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -418,17 +480,20 @@ class RssSampler(threading.Thread):
 
 def start_gunicorn(settings: Settings, env: dict, port: int) -> subprocess.Popen:
     genv = dict(env)
-    genv.update({
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(settings.workers),
-        "GUNICORN_THREADS": str(settings.threads),
-        "GUNICORN_ACCESSLOG": str(RESULTS / "gunicorn-access.log.tmp"),
-        "GUNICORN_ERRORLOG": str(RESULTS / "gunicorn.log.tmp"),
-    })
+    genv.update(
+        {
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": str(settings.workers),
+            "GUNICORN_THREADS": str(settings.threads),
+            "GUNICORN_ACCESSLOG": str(RESULTS / "gunicorn-access.log.tmp"),
+            "GUNICORN_ERRORLOG": str(RESULTS / "gunicorn.log.tmp"),
+        }
+    )
     cmd = [str(APP_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
     log(f"gunicorn: {settings.workers} workers x {settings.threads} thread(s) on 127.0.0.1:{port}")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=genv, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=genv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -472,26 +537,43 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[max(math.ceil(q * len(sorted_values)) - 1, 0)]
 
 
-def run_scenario(sc: Scenario, settings: Settings, port: int, data_path: Path, sampler: RssSampler,
-                 workers: list[int], holder: dict) -> dict:
+def run_scenario(
+    sc: Scenario, settings: Settings, port: int, data_path: Path, sampler: RssSampler, workers: list[int], holder: dict
+) -> dict:
     raw_path = RESULTS / f"raw-{sc.key}.json.tmp"
     log_path = RESULTS / f"locust-{sc.key}.log.tmp"
     raw_path.unlink(missing_ok=True)
     env = dict(os.environ)
     env.update({"BENCH_DATA": str(data_path), "BENCH_RAW_OUT": str(raw_path), "PYTHONUNBUFFERED": "1"})
-    cmd = [str(LOCUST), "-f", str(BENCH / "locustfile.py"), "--headless", "--only-summary",
-           "--users", str(settings.users), "--spawn-rate", str(settings.users),
-           "--run-time", f"{settings.duration}s", "--stop-timeout", "10",
-           "--host", f"http://127.0.0.1:{port}", "--exit-code-on-error", "0", "--loglevel", "WARNING",
-           sc.user_class]
+    cmd = [
+        str(LOCUST),
+        "-f",
+        str(BENCH / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "--users",
+        str(settings.users),
+        "--spawn-rate",
+        str(settings.users),
+        "--run-time",
+        f"{settings.duration}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--exit-code-on-error",
+        "0",
+        "--loglevel",
+        "WARNING",
+        sc.user_class,
+    ]
     sampler.reset_window()
     load_before = load_average()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu_before = sum(cpu_seconds(p) for p in workers)
     started = time.monotonic()
     with open(log_path, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen(cmd, cwd=BENCH, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=BENCH, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         holder["locust"] = proc
         try:
             rc = proc.wait(timeout=settings.duration + 90)
@@ -523,18 +605,32 @@ def run_scenario(sc: Scenario, settings: Settings, port: int, data_path: Path, s
         times = sorted(ms for ms, _ok in samples)
         target = sc.targets.get(name)
         p95 = percentile(times, 0.95)
-        rows.append({
-            "request": name, "count": len(samples), "failures": sum(not ok for _ms, ok in samples),
-            "p50_ms": round(percentile(times, 0.50), 1), "p95_ms": round(p95, 1),
-            "p99_ms": round(percentile(times, 0.99), 1), "max_ms": round(times[-1], 1),
-            "mean_ms": round(statistics.fmean(times), 1), "rps": round(len(samples) / measured_s, 1),
-            "target_p95_ms": target, "met": None if target is None else bool(p95 <= target),
-        })
+        rows.append(
+            {
+                "request": name,
+                "count": len(samples),
+                "failures": sum(not ok for _ms, ok in samples),
+                "p50_ms": round(percentile(times, 0.50), 1),
+                "p95_ms": round(p95, 1),
+                "p99_ms": round(percentile(times, 0.99), 1),
+                "max_ms": round(times[-1], 1),
+                "mean_ms": round(statistics.fmean(times), 1),
+                "rps": round(len(samples) / measured_s, 1),
+                "target_p95_ms": target,
+                "met": None if target is None else bool(p95 <= target),
+            }
+        )
     rows.sort(key=lambda r: (not r["request"].startswith("GET"), r["request"]))
     result = {
-        "key": sc.key, "title": sc.title, "user": sc.user_key, "rows": rows, "requests": total,
-        "failures": failed, "failure_ratio": round(failed / total, 4) if total else None,
-        "failure_reasons": raw.get("failures", []), "measured_s": round(measured_s, 1),
+        "key": sc.key,
+        "title": sc.title,
+        "user": sc.user_key,
+        "rows": rows,
+        "requests": total,
+        "failures": failed,
+        "failure_ratio": round(failed / total, 4) if total else None,
+        "failure_reasons": raw.get("failures", []),
+        "measured_s": round(measured_s, 1),
         "load_average_before": load_before,
         "locust_cpu_pct": round(100 * locust_cpu / wall, 1),
         "workers_cpu_pct": round(100 * worker_cpu / wall, 1),
@@ -546,6 +642,7 @@ def run_scenario(sc: Scenario, settings: Settings, port: int, data_path: Path, s
 
 # --- the report -------------------------------------------------------------------------------------------
 
+
 def machine_info(facts: dict) -> dict:
     model = ""
     try:
@@ -556,9 +653,14 @@ def machine_info(facts: dict) -> dict:
     except OSError:
         pass
     mem_kb = meminfo_total_kb()
-    return {"cpu": model, "cores": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1) if mem_kb else None,
-            "kernel": platform.release(), "python": platform.python_version(),
-            "postgresql": facts.get("pg_version")}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kb / 1024 / 1024, 1) if mem_kb else None,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": facts.get("pg_version"),
+    }
 
 
 def meminfo_total_kb() -> int | None:
@@ -580,8 +682,9 @@ def load_average() -> float | None:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
@@ -599,8 +702,10 @@ def flag_counts(result) -> tuple[int, int]:
 
 def sweep_verdicts(sweeps: dict) -> list[dict]:
     rows = []
-    titles = {"flag_deadlines": "Overdue sweep flag_deadlines(now)",
-              "flag_complex_cases": "Complex-case flags flag_complex_cases(now)"}
+    titles = {
+        "flag_deadlines": "Overdue sweep flag_deadlines(now)",
+        "flag_complex_cases": "Complex-case flags flag_complex_cases(now)",
+    }
     for job, passes in sweeps.items():
         if not isinstance(passes, dict) or job not in titles:
             continue
@@ -609,9 +714,19 @@ def sweep_verdicts(sweeps: dict) -> list[dict]:
             limit = SWEEP_TARGET_FACTOR * bare_ms
             raised, cleared = flag_counts(p.get("result"))
             title = f"{titles[job]}, {name} run: {raised:,} flags raised, {cleared:,} cleared"
-            rows.append({"job": job, "pass": name, "title": title, "job_ms": job_ms,
-                         "bare_sql_ms": bare_ms, "ratio": round(job_ms / bare_ms, 2) if bare_ms else None,
-                         "target_ms": round(limit, 1), "met": job_ms <= limit, "result": p.get("result")})
+            rows.append(
+                {
+                    "job": job,
+                    "pass": name,
+                    "title": title,
+                    "job_ms": job_ms,
+                    "bare_sql_ms": bare_ms,
+                    "ratio": round(job_ms / bare_ms, 2) if bare_ms else None,
+                    "target_ms": round(limit, 1),
+                    "met": job_ms <= limit,
+                    "result": p.get("result"),
+                }
+            )
     return rows
 
 
@@ -629,12 +744,16 @@ def render_table(res: dict) -> str:
     m, s, db = res["machine"], res["settings"], res["database"]
     floor = next((sc for sc in res["scenarios"] if sc["key"] == "healthz"), None)
     floor_p95 = floor["rows"][0]["p95_ms"] if floor and floor["rows"] else None
-    server = (f"{s['workers']} sync workers" if s["threads"] == 1
-              else f"{s['workers']} gthread workers x {s['threads']} threads")
+    server = (
+        f"{s['workers']} sync workers"
+        if s["threads"] == 1
+        else f"{s['workers']} gthread workers x {s['threads']} threads"
+    )
     load = res.get("load_average_at_start")
     lines = [
         f"Last run: {res['started_at']} (commit {res.get('commit') or '?'})"
-        + (" — **quick smoke run (BENCH_QUICK=1): not a measurement**" if s["quick"] else "") + ".",
+        + (" — **quick smoke run (BENCH_QUICK=1): not a measurement**" if s["quick"] else "")
+        + ".",
         "",
         f"Machine: {m['cpu'] or 'unknown CPU'}, {m['cores']} cores, {m['ram_gib']} GiB, load average "
         f"{fmt(load, 2)} at the start{' (**busy: other work skewed the numbers**)' if load and load > 1.0 else ''}; "
@@ -654,25 +773,38 @@ def render_table(res: dict) -> str:
                 f"| {fmt(r['p99_ms'], 1)} | {fmt(r['rps'], 1)} | {r['failures']} "
                 f"| {'(floor)' if is_floor else fmt(floor_p95, 1)} "
                 f"| {'≤ ' + fmt(r['target_p95_ms']) + ' ms' if r['target_p95_ms'] is not None else '—'} "
-                f"| {verdict(r['met'])} |")
+                f"| {verdict(r['met'])} |"
+            )
     if res.get("sweep_rows") or res.get("worker_rss"):
-        lines += ["", f"| Job or resource | Measured (jobs: median of {s['sweep_runs']} runs, each rolled back) "
-                      "| Floor | Ratio | Target | Result |", "|---|--:|--:|--:|---|---|"]
+        lines += [
+            "",
+            f"| Job or resource | Measured (jobs: median of {s['sweep_runs']} runs, each rolled back) "
+            "| Floor | Ratio | Target | Result |",
+            "|---|--:|--:|--:|---|---|",
+        ]
     for r in res.get("sweep_rows", []):
         lines.append(
             f"| {r['title']} | {fmt(r['job_ms'], 1)} ms "
             f"| {fmt(r['bare_sql_ms'], 1)} ms bare SQL | {fmt(r['ratio'], 2)}× | ≤ {SWEEP_TARGET_FACTOR}× bare SQL "
-            f"| {verdict(r['met'])} |")
+            f"| {verdict(r['met'])} |"
+        )
     rss = res.get("worker_rss")
     if rss:
         lines.append(
             f"| Peak RSS of a gunicorn worker, all scenarios ({rss['workers_seen']} workers) "
-            f"| {fmt(rss['peak_mb'], 1)} MB | — | — | ≤ {RSS_TARGET_MB} MB | {verdict(rss['met'])} |")
+            f"| {fmt(rss['peak_mb'], 1)} MB | — | — | ≤ {RSS_TARGET_MB} MB | {verdict(rss['met'])} |"
+        )
     if res["scenarios"]:
         cores = res["machine"]["cores"] or 1
-        lines += ["", f"CPU used per scenario, in % of one core (of {100 * cores}%): "
-                  + ", ".join(f"{sc['key']} workers {fmt(sc['workers_cpu_pct'])}% / locust {fmt(sc['locust_cpu_pct'])}%"
-                              for sc in res["scenarios"]) + "."]
+        lines += [
+            "",
+            f"CPU used per scenario, in % of one core (of {100 * cores}%): "
+            + ", ".join(
+                f"{sc['key']} workers {fmt(sc['workers_cpu_pct'])}% / locust {fmt(sc['locust_cpu_pct'])}%"
+                for sc in res["scenarios"]
+            )
+            + ".",
+        ]
     if res.get("problems"):
         lines += ["", "**The run failed:** " + "; ".join(res["problems"])]
     return "\n".join(lines)
@@ -691,24 +823,33 @@ def write_docs(table: str) -> None:
 
 def print_summary(res: dict) -> None:
     print()
-    print(f"{'scenario':<20} {'request':<34} {'n':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7} {'fail':>5}"
-          f" {'target':>7}  result")
+    print(
+        f"{'scenario':<20} {'request':<34} {'n':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7} {'fail':>5}"
+        f" {'target':>7}  result"
+    )
     for sc in res["scenarios"]:
         for r in sc["rows"]:
-            print(f"{sc['key']:<20} {r['request'][:34]:<34} {r['count']:>6} {fmt(r['p50_ms'], 1):>7} "
-                  f"{fmt(r['p95_ms'], 1):>7} {fmt(r['p99_ms'], 1):>7} {fmt(r['rps'], 1):>7} {r['failures']:>5} "
-                  f"{fmt(r['target_p95_ms']):>7}  {verdict(r['met']).strip('*')}")
+            print(
+                f"{sc['key']:<20} {r['request'][:34]:<34} {r['count']:>6} {fmt(r['p50_ms'], 1):>7} "
+                f"{fmt(r['p95_ms'], 1):>7} {fmt(r['p99_ms'], 1):>7} {fmt(r['rps'], 1):>7} {r['failures']:>5} "
+                f"{fmt(r['target_p95_ms']):>7}  {verdict(r['met']).strip('*')}"
+            )
     for r in res.get("sweep_rows", []):
-        print(f"{r['job'] + ' ' + r['pass']:<55} job {fmt(r['job_ms'], 1)} ms, bare SQL {fmt(r['bare_sql_ms'], 1)} ms"
-              f" ({fmt(r['ratio'], 2)}x, target <= {SWEEP_TARGET_FACTOR}x)  {verdict(r['met']).strip('*')}")
+        print(
+            f"{r['job'] + ' ' + r['pass']:<55} job {fmt(r['job_ms'], 1)} ms, bare SQL {fmt(r['bare_sql_ms'], 1)} ms"
+            f" ({fmt(r['ratio'], 2)}x, target <= {SWEEP_TARGET_FACTOR}x)  {verdict(r['met']).strip('*')}"
+        )
     if res.get("worker_rss"):
         rss = res["worker_rss"]
-        print(f"{'worker peak RSS':<55} {fmt(rss['peak_mb'], 1)} MB (target <= {RSS_TARGET_MB} MB)  "
-              f"{verdict(rss['met']).strip('*')}")
+        print(
+            f"{'worker peak RSS':<55} {fmt(rss['peak_mb'], 1)} MB (target <= {RSS_TARGET_MB} MB)  "
+            f"{verdict(rss['met']).strip('*')}"
+        )
     print()
 
 
 # --- main -------------------------------------------------------------------------------------------------
+
 
 def main() -> int:
     settings = Settings()
@@ -717,43 +858,65 @@ def main() -> int:
     if not (APP_BIN / "gunicorn").exists():
         raise BenchError(f"gunicorn is not installed in {APP_BIN.parent} (it is in requirements.txt)")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    log(f"database {redacted(settings.database_url)}, {settings.cases:,} cases wanted"
-        + (", QUICK" if settings.quick else ""))
+    log(
+        f"database {redacted(settings.database_url)}, {settings.cases:,} cases wanted"
+        + (", QUICK" if settings.quick else "")
+    )
     load = load_average()
     if load is not None and load > 1.0:
         log(f"WARNING: the machine is busy (load average {load:.2f}): other work skews the numbers")
     env = app_env(settings)
     seeding = prepare_database(settings, env)
     data, facts = scenario_data(settings, env)
-    log(f"{facts['counts']['cases']:,} cases; commune head {facts['commune_head']} "
-        f"({facts['commune_cases']:,} cases); page {facts['page']} at {facts['page_size']}/page: {facts['page_url']}")
+    log(
+        f"{facts['counts']['cases']:,} cases; commune head {facts['commune_head']} "
+        f"({facts['commune_cases']:,} cases); page {facts['page']} at {facts['page_size']}/page: {facts['page_url']}"
+    )
     data_path = RESULTS / "scenario-data.json.tmp"
     data_path.write_text(json.dumps(data), encoding="utf-8")
 
     res = {
-        "started_at": started.strftime("%Y-%m-%d %H:%M UTC"), "commit": git_commit(), "status": "running",
+        "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "status": "running",
         "load_average_at_start": load,
         "machine": machine_info(facts),
-        "database": {"url": redacted(settings.database_url), "cases_wanted": settings.cases, **seeding,
-                     "counts": facts["counts"], "commune_head": facts["commune_head"],
-                     "commune_cases": facts["commune_cases"], "page_size": facts["page_size"],
-                     "page": facts["page"], "page_url": facts["page_url"],
-                     "search_terms_sample": facts["search_terms_sample"]},
-        "settings": {"quick": settings.quick, "users": settings.users, "duration_s": settings.duration,
-                     "warmup_s": settings.warmup, "sweep_runs": settings.sweep_runs, "workers": settings.workers,
-                     "threads": settings.threads,
-                     "worker_class": "sync" if settings.threads == 1 else "gthread",
-                     "case_list_url": CASE_LIST_URL},
-        "scenarios": [], "sweeps": {}, "sweep_rows": [],
+        "database": {
+            "url": redacted(settings.database_url),
+            "cases_wanted": settings.cases,
+            **seeding,
+            "counts": facts["counts"],
+            "commune_head": facts["commune_head"],
+            "commune_cases": facts["commune_cases"],
+            "page_size": facts["page_size"],
+            "page": facts["page"],
+            "page_url": facts["page_url"],
+            "search_terms_sample": facts["search_terms_sample"],
+        },
+        "settings": {
+            "quick": settings.quick,
+            "users": settings.users,
+            "duration_s": settings.duration,
+            "warmup_s": settings.warmup,
+            "sweep_runs": settings.sweep_runs,
+            "workers": settings.workers,
+            "threads": settings.threads,
+            "worker_class": "sync" if settings.threads == 1 else "gthread",
+            "case_list_url": CASE_LIST_URL,
+        },
+        "scenarios": [],
+        "sweeps": {},
+        "sweep_rows": [],
     }
 
     if settings.wants("sweep"):
         log("timing the scheduler jobs (no server running)")
         sweep_out = RESULTS / "sweep.json.tmp"
-        proc = subprocess.run([sys.executable, str(BENCH / "sweep.py"), str(settings.sweep_runs), str(sweep_out)],
-                              cwd=ROOT, env=env)
+        proc = subprocess.run(
+            [sys.executable, str(BENCH / "sweep.py"), str(settings.sweep_runs), str(sweep_out)], cwd=ROOT, env=env
+        )
         if proc.returncode != 0:
             raise BenchError("bench/sweep.py failed")
         res["sweeps"] = json.loads(sweep_out.read_text(encoding="utf-8"))
@@ -778,14 +941,17 @@ def main() -> int:
                     result["title"] = sc.title.replace("page 1,000", f"page {facts['page']:,} (the last)")
                 res["scenarios"].append(result)
                 for r in result["rows"]:
-                    log(f"  {r['request']:<34} n={r['count']:<6} p50={fmt(r['p50_ms'], 1)} p95={fmt(r['p95_ms'], 1)} "
-                        f"p99={fmt(r['p99_ms'], 1)} ms  {fmt(r['rps'], 1)} req/s  failed={r['failures']}")
+                    log(
+                        f"  {r['request']:<34} n={r['count']:<6} p50={fmt(r['p50_ms'], 1)} p95={fmt(r['p95_ms'], 1)} "
+                        f"p99={fmt(r['p99_ms'], 1)} ms  {fmt(r['rps'], 1)} req/s  failed={r['failures']}"
+                    )
                 reasons = "; ".join(f"{msg} (x{n})" for msg, n in result["failure_reasons"][:3])
                 if not result["requests"] or not result["rows"]:
                     problems.append(f"{sc.key}: no request was measured" + (f": {reasons}" if reasons else ""))
                 elif result["failures"] > MAX_FAILURE_RATIO * result["requests"]:
-                    problems.append(f"{sc.key}: {result['failures']} of {result['requests']} requests failed: "
-                                    f"{reasons}")
+                    problems.append(
+                        f"{sc.key}: {result['failures']} of {result['requests']} requests failed: {reasons}"
+                    )
                 if gunicorn.poll() is not None:
                     raise BenchError(f"gunicorn died during {sc.key}:\n{tail(RESULTS / 'gunicorn.log.tmp')}")
             sampler.sample()
@@ -793,10 +959,13 @@ def main() -> int:
             peak_rss = max(sampler.peak_rss.values(), default=0)
             peak_mb = round(max(peak_hwm, peak_rss) / 1024, 1)
             res["worker_rss"] = {
-                "peak_mb": peak_mb, "peak_sampled_vmrss_mb": round(peak_rss / 1024, 1),
-                "peak_vmhwm_mb": round(peak_hwm / 1024, 1), "workers_seen": len(sampler.peak_rss),
+                "peak_mb": peak_mb,
+                "peak_sampled_vmrss_mb": round(peak_rss / 1024, 1),
+                "peak_vmhwm_mb": round(peak_hwm / 1024, 1),
+                "workers_seen": len(sampler.peak_rss),
                 "per_worker_mb": {str(pid): round(kb / 1024, 1) for pid, kb in sampler.peak_hwm.items()},
-                "target_mb": RSS_TARGET_MB, "met": peak_mb <= RSS_TARGET_MB,
+                "target_mb": RSS_TARGET_MB,
+                "met": peak_mb <= RSS_TARGET_MB,
             }
     finally:
         if sampler is not None:
@@ -804,7 +973,7 @@ def main() -> int:
         stop_process_group(holder.get("locust"), "locust", 10)
         stop_process_group(gunicorn, "gunicorn", 30)
 
-    res["finished_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    res["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     res["status"] = "failed" if problems else "ok"
     res["problems"] = problems
     out = RESULTS / f"{stamp}.json"

@@ -11,6 +11,7 @@ The SQL statements each pass sends (caught with a before_cursor_execute listener
 with the same parameters, on a raw DBAPI (psycopg) connection, rows fetched, and timed the same way: the
 floor that the job's Python (SQLAlchemy compilation, the calendar) adds to. Medians are reported.
 """
+
 import json
 import os
 import statistics
@@ -19,11 +20,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, text
 
-from app import create_app  # noqa: E402
-from app.core.timeutil import utcnow  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.core.timeutil import utcnow
+from app.extensions import db
 
 PASSES = ("first", "steady")
 #: Run (untimed) before the steady pass. Autovacuum analyzes a table soon after many rows were added, so

@@ -3,6 +3,7 @@
 The schema is built once per backend by running the Alembic migrations (so every run also tests
 them); each test then starts from empty tables.
 """
+
 import os
 import re
 import shutil
@@ -144,8 +145,9 @@ class CsrfClient:
 
     def token(self, url: str = "/login") -> str:
         html = self.client.get(url).get_data(as_text=True)
-        m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-            re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', html
+        )
         assert m, f"no CSRF token on {url}"
         return m.group(1)
 
@@ -217,8 +219,15 @@ def count_queries():
 # A live server in a thread and headless Debian Chromium driven by Playwright (browser tests).
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture

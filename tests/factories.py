@@ -1,12 +1,13 @@
 """Test data builders: a unit tree with users of every role, petitions and cases in any state."""
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.core.locking import UNCHECKED
-from app.core.timeutil import local_today
 from app.cases.models import CaseAction, CaseState, Outcome
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
+from app.core.timeutil import local_today
 from app.extensions import db
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind, PetitionState
@@ -34,13 +35,12 @@ def build_world() -> World:
     dn = create_unit(code="DN", name="UBND tỉnh Đồng Nai", kind=UnitKind.PROVINCE, province_code=75)
     w.units["DN"] = dn
     w.units["TTT"] = create_unit(code="TTT", name="Thanh tra tỉnh", kind=UnitKind.DEPARTMENT, parent=dn)
-    tk = create_unit(code="TK", name="UBND xã Tân Khai", kind=UnitKind.COMMUNE, parent=dn, province_code=75,
-                     ward_code=25357)
+    tk = create_unit(
+        code="TK", name="UBND xã Tân Khai", kind=UnitKind.COMMUNE, parent=dn, province_code=75, ward_code=25357
+    )
     w.units["TK"] = tk
-    w.units["TKVP"] = create_unit(code="TKVP", name="Văn phòng HĐND-UBND xã Tân Khai", kind=UnitKind.OFFICE,
-                                  parent=tk)
-    w.units["TL"] = create_unit(code="TL", name="UBND xã Thanh Lương", kind=UnitKind.COMMUNE, parent=dn,
-                                is_remote=True)
+    w.units["TKVP"] = create_unit(code="TKVP", name="Văn phòng HĐND-UBND xã Tân Khai", kind=UnitKind.OFFICE, parent=tk)
+    w.units["TL"] = create_unit(code="TL", name="UBND xã Thanh Lương", kind=UnitKind.COMMUNE, parent=dn, is_remote=True)
     spec = [
         ("admin", "Quản trị Hệ thống", "DN", [Role.ADMIN]),
         ("phead", "Trần Văn Tỉnh", "DN", [Role.HEAD]),
@@ -54,8 +54,9 @@ def build_world() -> World:
         ("tl_handler", "Đặng Văn Minh", "TL", [Role.HANDLER]),
     ]
     for username, name, unit, roles in spec:
-        w.users[username] = create_user(username=username, full_name=name, unit=w.units[unit], roles=roles,
-                                        password=PASSWORD)
+        w.users[username] = create_user(
+            username=username, full_name=name, unit=w.units[unit], roles=roles, password=PASSWORD
+        )
     db.session.flush()
     return w
 
@@ -64,24 +65,51 @@ def person(name="Nguyễn Văn An", citizen_id="079123456789", **kw) -> PersonDa
     return PersonData(full_name=name, citizen_id=citizen_id, **kw)
 
 
-def create_petition(world: World, *, unit="TK", actor="reception", kind=PetitionKind.COMPLAINT,
-                    received_on: date | None = None, summary="Khiếu nại quyết định thu hồi đất",
-                    petitioners=None, **kw):
+def create_petition(
+    world: World,
+    *,
+    unit="TK",
+    actor="reception",
+    kind=PetitionKind.COMPLAINT,
+    received_on: date | None = None,
+    summary="Khiếu nại quyết định thu hồi đất",
+    petitioners=None,
+    **kw,
+):
     return register_petition(
-        unit=world.units[unit], actor=world.users[actor], received_on=received_on or local_today() - timedelta(3),
-        channel=kw.pop("channel", Channel.DESK), kind=kind, summary=summary,
-        content=kw.pop("content", "Nội dung đơn"), petitioners=petitioners or [person()], **kw)
+        unit=world.units[unit],
+        actor=world.users[actor],
+        received_on=received_on or local_today() - timedelta(3),
+        channel=kw.pop("channel", Channel.DESK),
+        kind=kind,
+        summary=summary,
+        content=kw.pop("content", "Nội dung đơn"),
+        petitioners=petitioners or [person()],
+        **kw,
+    )
 
 
-def create_case(world: World, state: CaseState = CaseState.ACCEPTED, *, unit="TK",
-                kind=PetitionKind.COMPLAINT, enforcement_required="Bồi thường bổ sung", **kw):
+def create_case(
+    world: World,
+    state: CaseState = CaseState.ACCEPTED,
+    *,
+    unit="TK",
+    kind=PetitionKind.COMPLAINT,
+    enforcement_required="Bồi thường bổ sung",
+    **kw,
+):
     """A case driven through the real workflow up to ``state``."""
     head = "head" if unit == "TK" else "tl_head"
     handler = "handler" if unit == "TK" else "tl_handler"
     reception = "reception" if unit == "TK" else "tl_reception"
     petition = create_petition(world, unit=unit, actor=reception, kind=kind, **kw)
-    decide_petition(petition, world.users[reception], PetitionState.ACCEPTED,
-                    accepted_on=petition.received_on + timedelta(1), expected_version=UNCHECKED)
+    decide_petition(
+        petition,
+        world.users[reception],
+        PetitionState.ACCEPTED,
+        accepted_on=petition.received_on + timedelta(1),
+        expected_version=UNCHECKED,
+    )
     case = petition.case
     if state is CaseState.ACCEPTED:
         return case
@@ -89,22 +117,38 @@ def create_case(world: World, state: CaseState = CaseState.ACCEPTED, *, unit="TK
     if state is CaseState.ASSIGNED:
         return case
     if state in (CaseState.SUSPENDED, CaseState.WITHDRAWN, CaseState.TERMINATED):
-        action = {CaseState.SUSPENDED: CaseAction.SUSPEND, CaseState.WITHDRAWN: CaseAction.WITHDRAW,
-                  CaseState.TERMINATED: CaseAction.TERMINATE}[state]
+        action = {
+            CaseState.SUSPENDED: CaseAction.SUSPEND,
+            CaseState.WITHDRAWN: CaseAction.WITHDRAW,
+            CaseState.TERMINATED: CaseAction.TERMINATE,
+        }[state]
         perform(case, action, world.users[head], note="Lý do", expected_version=UNCHECKED)
         return case
     outcome = {PetitionKind.COMPLAINT: Outcome.PARTLY_UPHELD, PetitionKind.DENUNCIATION: Outcome.UNTRUE}.get(
-        kind, Outcome.ANSWERED)
-    perform(case, CaseAction.RESOLVE, world.users[handler], decision_no="12/QĐ-UBND", decision_on=local_today(),
-            outcome=outcome, enforcement_required=enforcement_required, expected_version=UNCHECKED)
+        kind, Outcome.ANSWERED
+    )
+    perform(
+        case,
+        CaseAction.RESOLVE,
+        world.users[handler],
+        decision_no="12/QĐ-UBND",
+        decision_on=local_today(),
+        outcome=outcome,
+        enforcement_required=enforcement_required,
+        expected_version=UNCHECKED,
+    )
     if state is CaseState.RESOLVED:
         return case
-    perform(case, CaseAction.ENFORCE, world.users[handler], enforced_on=local_today(),
-            enforcement_result="Đã chi trả bồi thường", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.ENFORCE,
+        world.users[handler],
+        enforced_on=local_today(),
+        enforcement_result="Đã chi trả bồi thường",
+        expected_version=UNCHECKED,
+    )
     if state is CaseState.ENFORCED:
         return case
     perform(case, CaseAction.CLOSE, world.users[head], expected_version=UNCHECKED)
     assert case.state is CaseState.CLOSED
     return case
-
-

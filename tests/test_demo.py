@@ -1,4 +1,5 @@
 """`flask seed-demo` loads demo data covering every state, and running it twice adds nothing."""
+
 from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseEvent, CaseState
@@ -8,8 +9,10 @@ from app.users.models import User
 
 
 def _counts(db):
-    return [db.session.scalar(select(func.count()).select_from(m)) for m in (User, Petition, Case, CaseEvent,
-                                                                            ReceptionSession)]
+    return [
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (User, Petition, Case, CaseEvent, ReceptionSession)
+    ]
 
 
 def test_seed_demo_covers_every_state_and_is_idempotent(app, db):
@@ -22,8 +25,13 @@ def test_seed_demo_covers_every_state_and_is_idempotent(app, db):
     case_states = set(db.session.scalars(select(Case.state)).all())
     assert case_states == set(CaseState)
     petition_states = set(db.session.scalars(select(Petition.state)).all())
-    assert petition_states >= {PetitionState.RECEIVED, PetitionState.ACCEPTED, PetitionState.TRANSFERRED,
-                               PetitionState.GUIDED, PetitionState.FILED}
+    assert petition_states >= {
+        PetitionState.RECEIVED,
+        PetitionState.ACCEPTED,
+        PetitionState.TRANSFERRED,
+        PetitionState.GUIDED,
+        PetitionState.FILED,
+    }
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0

@@ -1,4 +1,5 @@
 """The app starts on each backend, its schema is built by migrations, and /healthz answers."""
+
 from app.cases.models import CaseState
 from tests.factories import create_case
 

@@ -1,4 +1,5 @@
 """Administration of the deadline rule table and of the working-day calendar; inspectors may read both."""
+
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -28,8 +29,10 @@ def _refused(form, err: DomainError) -> None:
 
 
 def _flash_recomputed(count: int) -> None:
-    flash(ngettext("%(num)d open deadline got a new due date.", "%(num)d open deadlines got a new due date.",
-                   count), "info")
+    flash(
+        ngettext("%(num)d open deadline got a new due date.", "%(num)d open deadlines got a new due date.", count),
+        "info",
+    )
 
 
 def rule_name(rule) -> str:
@@ -38,22 +41,34 @@ def rule_name(rule) -> str:
 
 # ---- the rule table ----------------------------------------------------------------------------------------
 
+
 @bp.get("/rules")
 @roles_required(*READERS)
 def rules():
     form = RuleFilterForm(request.args)
     on = form.on.data if form.validate() else None
     rules = queries.rules_for(current_user, on=on, to_verify=bool(form.verify.data))
-    return render_template("admin/rules.html", form=form, groups=queries.group_rules(rules), count=len(rules),
-                           units=queries.units_by_id(r.unit_id for r in rules),
-                           editable={r.id for r in rules if ops.can_manage_rule(current_user, r)},
-                           can_create=current_user.has_role(Role.ADMIN))
+    return render_template(
+        "admin/rules.html",
+        form=form,
+        groups=queries.group_rules(rules),
+        count=len(rules),
+        units=queries.units_by_id(r.unit_id for r in rules),
+        editable={r.id for r in rules if ops.can_manage_rule(current_user, r)},
+        can_create=current_user.has_role(Role.ADMIN),
+    )
 
 
 def _render_rule(rule, form, status: int = 200):
     history = queries.rule_history(rule)
-    return render_template("admin/rules_form.html", rule=rule, form=form, history=history,
-                           units=queries.units_by_id([rule.unit_id]), rule_name=rule_name(rule)), status
+    return render_template(
+        "admin/rules_form.html",
+        rule=rule,
+        form=form,
+        history=history,
+        units=queries.units_by_id([rule.unit_id]),
+        rule_name=rule_name(rule),
+    ), status
 
 
 @bp.get("/rules/<int:rule_id>")
@@ -76,8 +91,7 @@ def edit_rule(rule_id: int):
     form = RuleForm(rule=rule)
     if form.validate_on_submit():
         try:
-            changes, moved = ops.change_rule(rule, current_user, form.reason.data, form.version.data,
-                                             **form.values())
+            changes, moved = ops.change_rule(rule, current_user, form.reason.data, form.version.data, **form.values())
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -113,6 +127,7 @@ def create_rule():
 
 # ---- the working-day calendar -----------------------------------------------------------------------------
 
+
 def _year() -> int:
     year = parse_id(request.args.get("year"), max_digits=4)
     return year if year is not None and ops.FIRST_YEAR <= year <= ops.LAST_YEAR else local_today().year
@@ -122,9 +137,15 @@ def _year() -> int:
 @roles_required(*READERS)
 def calendar():
     year = _year()
-    return render_template("admin/calendar.html", year=year, overrides=queries.overrides_of_year(year),
-                           package=queries.package_days(year), can_edit=ops.can_manage_calendar(current_user),
-                           first_year=ops.FIRST_YEAR, last_year=ops.LAST_YEAR)
+    return render_template(
+        "admin/calendar.html",
+        year=year,
+        overrides=queries.overrides_of_year(year),
+        package=queries.package_days(year),
+        can_edit=ops.can_manage_calendar(current_user),
+        first_year=ops.FIRST_YEAR,
+        last_year=ops.LAST_YEAR,
+    )
 
 
 def _warn_if_no_effect(override) -> None:
@@ -133,11 +154,15 @@ def _warn_if_no_effect(override) -> None:
         return
     day = override.day.strftime("%d/%m/%Y")
     if override.is_working_day:
-        flash(_("The holidays package already counts %(day)s as a working day: this entry changes nothing.",
-                day=day), "warning")
+        flash(
+            _("The holidays package already counts %(day)s as a working day: this entry changes nothing.", day=day),
+            "warning",
+        )
     else:
-        flash(_("The holidays package already counts %(day)s as a day off: this entry changes nothing.",
-                day=day), "warning")
+        flash(
+            _("The holidays package already counts %(day)s as a day off: this entry changes nothing.", day=day),
+            "warning",
+        )
 
 
 @bp.route("/calendar/new", methods=["GET", "POST"])
@@ -156,8 +181,9 @@ def add_override():
             form.is_working_day.data = not queries.package_is_working_day(day)
     if form.validate_on_submit():
         try:
-            override, moved = ops.add_calendar_override(current_user, form.day.data, form.is_working_day.data,
-                                                        form.document.data)
+            override, moved = ops.add_calendar_override(
+                current_user, form.day.data, form.is_working_day.data, form.document.data
+            )
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -166,8 +192,9 @@ def add_override():
             _warn_if_no_effect(override)
             _flash_recomputed(moved)
             return redirect(url_for(".calendar", year=override.day.year))
-    return render_template("admin/calendar_form.html", form=form, override=None), \
-        200 if request.method == "GET" else 422
+    return render_template(
+        "admin/calendar_form.html", form=form, override=None
+    ), 200 if request.method == "GET" else 422
 
 
 @bp.route("/calendar/<int:override_id>/edit", methods=["GET", "POST"])
@@ -179,8 +206,7 @@ def edit_override(override_id: int):
     form = OverrideEditForm(obj=override)
     if form.validate_on_submit():
         try:
-            moved = ops.update_calendar_override(override, current_user, form.is_working_day.data,
-                                                 form.document.data)
+            moved = ops.update_calendar_override(override, current_user, form.is_working_day.data, form.document.data)
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -189,6 +215,10 @@ def edit_override(override_id: int):
             _warn_if_no_effect(override)
             _flash_recomputed(moved)
             return redirect(url_for(".calendar", year=override.day.year))
-    return render_template("admin/calendar_form.html", form=form, override=override,
-                           package_working=queries.package_is_working_day(override.day),
-                           weekday=queries.weekday(override.day)), 200 if request.method == "GET" else 422
+    return render_template(
+        "admin/calendar_form.html",
+        form=form,
+        override=override,
+        package_working=queries.package_is_working_day(override.day),
+        weekday=queries.weekday(override.day),
+    ), 200 if request.method == "GET" else 422

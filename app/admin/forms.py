@@ -1,14 +1,14 @@
 """Forms of the administration screens: units and users."""
+
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, Form, PasswordField, SelectField, SelectMultipleField, StringField,
-                     SubmitField)
+from wtforms import BooleanField, Form, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.i18n import lazy_gettext as _l
 from ..core.errors import DomainError
 from ..core.fields import VersionField, int_or_none, optional_int
+from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..persons.divisions import provinces, wards_of
 from ..units.models import Unit, UnitKind
@@ -60,18 +60,32 @@ class _UnitForm(FlaskForm):
     ``units`` are the units the administrator may choose as parent (their subtree).
     """
 
-    name = StringField(_l("Name"), filters=[strip],
-                       validators=[DataRequired(_l("Enter the name of the unit.")), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=UnitKind.lazy_choices(),
-                       validators=[DataRequired(_l("Choose the kind of unit."))])
-    parent_id = SelectField(_l("Parent unit"), coerce=int_or_none, validate_choice=False,
-                            validators=[InputRequired(_l("Choose the parent unit."))])
+    name = StringField(
+        _l("Name"), filters=[strip], validators=[DataRequired(_l("Enter the name of the unit.")), Length(max=200)]
+    )
+    kind = SelectField(
+        _l("Kind"), choices=UnitKind.lazy_choices(), validators=[DataRequired(_l("Choose the kind of unit."))]
+    )
+    parent_id = SelectField(
+        _l("Parent unit"),
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the parent unit."))],
+    )
     is_remote = BooleanField(_l("Remote or especially difficult area (longer complaint time limits)"))
     # Optional: garbage or a number out of range is refused (optional_int), not read as "none".
-    province_code = SelectField(_l("Province"), coerce=optional_int, validate_choice=False,
-                                invalid_value_message=_l("Choose a province from the list."))
-    ward_code = SelectField(_l("Commune / ward"), coerce=optional_int, validate_choice=False,
-                            invalid_value_message=_l("Choose a commune or ward from the list."))
+    province_code = SelectField(
+        _l("Province"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose a province from the list."),
+    )
+    ward_code = SelectField(
+        _l("Commune / ward"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose a commune or ward from the list."),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, units: list[Unit], **kwargs):
@@ -102,9 +116,12 @@ class _UnitForm(FlaskForm):
 
 
 class UnitCreateForm(_UnitForm):
-    code = StringField(_l("Code"), filters=[strip_upper],
-                       description=_l("Used in receipt numbers; it cannot be changed later."),
-                       validators=[DataRequired(_l("Enter a code.")), Length(max=20)])
+    code = StringField(
+        _l("Code"),
+        filters=[strip_upper],
+        description=_l("Used in receipt numbers; it cannot be changed later."),
+        validators=[DataRequired(_l("Enter a code.")), Length(max=20)],
+    )
 
     def validate_code(self, field) -> None:
         _raise_domain(check_unit_code, field.data)
@@ -145,14 +162,21 @@ class UnitEditForm(_UnitForm):
 class _UserForm(FlaskForm):
     """Fields shared by the create and edit forms of a user; ``units`` are the units in scope."""
 
-    full_name = StringField(_l("Full name"), filters=[strip],
-                            validators=[DataRequired(_l("Enter the full name.")), Length(max=200)])
-    title = StringField(_l("Position"), filters=[strip, blank_to_none],
-                        description=_l("Position shown on documents, e.g. Chairman of the commune People's "
-                                       "Committee."),
-                        validators=[Optional(), Length(max=200)])
-    unit_id = SelectField(_l("Unit"), coerce=int_or_none, validate_choice=False,
-                          validators=[InputRequired(_l("Choose the unit of the user."))])
+    full_name = StringField(
+        _l("Full name"), filters=[strip], validators=[DataRequired(_l("Enter the full name.")), Length(max=200)]
+    )
+    title = StringField(
+        _l("Position"),
+        filters=[strip, blank_to_none],
+        description=_l("Position shown on documents, e.g. Chairman of the commune People's Committee."),
+        validators=[Optional(), Length(max=200)],
+    )
+    unit_id = SelectField(
+        _l("Unit"),
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the unit of the user."))],
+    )
     roles = MultiCheckboxField(_l("Roles"), choices=Role.lazy_choices())
     submit = SubmitField(_l("Save"))
 
@@ -184,8 +208,7 @@ def _check_passwords(password, confirm) -> None:
 
 
 class UserCreateForm(_UserForm):
-    username = StringField(_l("Username"), filters=[strip_lower],
-                           validators=[DataRequired(_l("Enter a username."))])
+    username = StringField(_l("Username"), filters=[strip_lower], validators=[DataRequired(_l("Enter a username."))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter a password.")), Length(max=200)])
     confirm = PasswordField(_l("Repeat the password"), validators=[Length(max=200)])
 
@@ -207,8 +230,9 @@ class UserEditForm(_UserForm):
     is_active = BooleanField(_l("Active (an inactive user cannot log in)"))
     #: The user's version when the form was opened (optimistic locking).
     version = VersionField()
-    password = PasswordField(_l("New password"), description=_l("Leave empty to keep the current password."),
-                             validators=[Length(max=200)])
+    password = PasswordField(
+        _l("New password"), description=_l("Leave empty to keep the current password."), validators=[Length(max=200)]
+    )
     confirm = PasswordField(_l("Repeat the new password"), validators=[Length(max=200)])
 
     def __init__(self, *args, user: User, actor: User, **kwargs):

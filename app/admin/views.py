@@ -1,9 +1,9 @@
 """Administration: the unit tree and the users of the administrator's own subtree."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.errors import DomainError, StaleObject
@@ -42,12 +42,14 @@ def _refused(form, err: DomainError) -> None:
 
 # ---- units -------------------------------------------------------------------------------------------
 
+
 @bp.get("/")
 @bp.get("/units")
 @roles_required(Role.ADMIN)
 def units():
-    return render_template("admin/units.html", tree=unit_tree(current_user),
-                           user_counts=user_counts_by_unit(current_user))
+    return render_template(
+        "admin/units.html", tree=unit_tree(current_user), user_counts=user_counts_by_unit(current_user)
+    )
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -62,9 +64,14 @@ def create_unit():
     if form.validate_on_submit():
         try:
             unit = unit_ops.create_unit(
-                code=form.code.data, name=form.name.data, kind=form.kind.data, parent=form.parent,
-                is_remote=form.is_remote.data, province_code=form.province_code.data,
-                ward_code=form.ward_code.data)
+                code=form.code.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                parent=form.parent,
+                is_remote=form.is_remote.data,
+                province_code=form.province_code.data,
+                ward_code=form.ward_code.data,
+            )
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -79,15 +86,25 @@ def create_unit():
 def edit_unit(unit_id: int):
     unit = get_unit(unit_id, current_user)
     own_unit = unit.id == current_user.unit_id
-    form = UnitEditForm(obj=unit, unit=unit, own_unit=own_unit,
-                        units=_with(units_in_scope(current_user), None if own_unit else unit.parent))
+    form = UnitEditForm(
+        obj=unit,
+        unit=unit,
+        own_unit=own_unit,
+        units=_with(units_in_scope(current_user), None if own_unit else unit.parent),
+    )
     if form.validate_on_submit():
         try:
             unit_ops.update_unit(
-                unit, name=form.name.data, kind=form.kind.data, parent=form.parent,
-                is_remote=form.is_remote.data, is_active=form.is_active.data,
-                province_code=form.province_code.data, ward_code=form.ward_code.data,
-                expected_version=form.version.data)
+                unit,
+                name=form.name.data,
+                kind=form.kind.data,
+                parent=form.parent,
+                is_remote=form.is_remote.data,
+                is_active=form.is_active.data,
+                province_code=form.province_code.data,
+                ward_code=form.ward_code.data,
+                expected_version=form.version.data,
+            )
             db.session.commit()
         except (StaleObject, StaleDataError):
             _stale()
@@ -101,15 +118,20 @@ def edit_unit(unit_id: int):
 
 # ---- users -------------------------------------------------------------------------------------------
 
+
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users():
     scope = units_in_scope(current_user, active_only=False)
     form = UserFilterForm(request.args, units=scope)
     unit_id = form.unit.data if form.unit.data in {u.id for u in scope} else None
-    page = search_users(current_user, unit_id=unit_id, q=form.q.data,
-                        page=parse_id(request.args.get("page"), max_digits=6) or 1,
-                        per_page=current_app.config["PAGE_SIZE"])
+    page = search_users(
+        current_user,
+        unit_id=unit_id,
+        q=form.q.data,
+        page=parse_id(request.args.get("page"), max_digits=6) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+    )
     return render_template("admin/users.html", form=form, page=page)
 
 
@@ -122,9 +144,14 @@ def create_user():
     if form.validate_on_submit():
         try:
             user = user_ops.create_user(
-                username=form.username.data, full_name=form.full_name.data, title=form.title.data,
-                unit=form.unit, roles=form.roles.data, password=form.password.data,
-                actor=current_user._get_current_object())
+                username=form.username.data,
+                full_name=form.full_name.data,
+                title=form.title.data,
+                unit=form.unit,
+                roles=form.roles.data,
+                password=form.password.data,
+                actor=current_user._get_current_object(),
+            )
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -138,14 +165,20 @@ def create_user():
 @roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     user = get_user(user_id, current_user)
-    form = UserEditForm(obj=user, user=user, actor=current_user,
-                        units=_with(units_in_scope(current_user), user.unit))
+    form = UserEditForm(obj=user, user=user, actor=current_user, units=_with(units_in_scope(current_user), user.unit))
     if form.validate_on_submit():
         try:
             user_ops.update_user(
-                user, full_name=form.full_name.data, title=form.title.data, unit=form.unit,
-                roles=form.roles.data, is_active=form.is_active.data, password=form.password.data or None,
-                actor=current_user, expected_version=form.version.data)
+                user,
+                full_name=form.full_name.data,
+                title=form.title.data,
+                unit=form.unit,
+                roles=form.roles.data,
+                is_active=form.is_active.data,
+                password=form.password.data or None,
+                actor=current_user,
+                expected_version=form.version.data,
+            )
             db.session.commit()
         except (StaleObject, StaleDataError):
             _stale()
@@ -154,8 +187,13 @@ def edit_user(user_id: int):
         else:
             flash(_("User %(name)s was saved.", name=user.username), "success")
             return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=user,
-                           open_sessions=user_ops.open_session_count(user), end_form=EndSessionsForm())
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        open_sessions=user_ops.open_session_count(user),
+        end_form=EndSessionsForm(),
+    )
 
 
 @bp.post("/users/<int:user_id>/end-sessions")
@@ -168,6 +206,13 @@ def end_sessions(user_id: int):
     actor = current_user._get_current_object()
     ended = user_ops.end_sessions_by_admin(user, actor)
     db.session.commit()
-    flash(ngettext("%(num)d open session of %(name)s was ended.", "%(num)d open sessions of %(name)s were ended.",
-                   ended, name=user.username), "success" if ended else "info")
+    flash(
+        ngettext(
+            "%(num)d open session of %(name)s was ended.",
+            "%(num)d open sessions of %(name)s were ended.",
+            ended,
+            name=user.username,
+        ),
+        "success" if ended else "info",
+    )
     return redirect(url_for(".edit_user", user_id=user.id))

@@ -8,6 +8,7 @@ It writes nothing: every route answers GET only (tests/api/test_api.py fails for
 write added here must require the record's version (If-Match, or a version in the body) and pass it to
 app.core.locking.check_version, which refuses a missing one.
 """
+
 import json
 
 from flask import Blueprint, Response, current_app, request
@@ -15,8 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from ..core.validation import parse_id
 from ..cases import queries as case_queries
+from ..core.validation import parse_id
 from ..deadlines.queries import deadlines_of_case, deadlines_of_petition
 from ..extensions import db
 from ..notifications import queries as notification_queries
@@ -55,11 +56,13 @@ def _error(code: int, message: str):
 
 
 def http_error(err: HTTPException):
-    messages = {404: _("Not found, or you do not have access to it."),
-                403: _("You do not have permission to do this."),
-                405: _("This method is not allowed here."),
-                400: _("The request could not be understood."),
-                500: _("An unexpected error occurred. Nothing was saved; please try again.")}
+    messages = {
+        404: _("Not found, or you do not have access to it."),
+        403: _("You do not have permission to do this."),
+        405: _("This method is not allowed here."),
+        400: _("The request could not be understood."),
+        500: _("An unexpected error occurred. Nothing was saved; please try again."),
+    }
     if (err.code or 500) >= 500:
         db.session.rollback()
     return _error(err.code or 500, messages.get(err.code, err.description or err.name))
@@ -79,6 +82,7 @@ def not_found(rest: str):
 
 
 # --- Serialisers -------------------------------------------------------------------------------------
+
 
 def _iso(value):
     return value.isoformat() if value is not None else None
@@ -105,16 +109,22 @@ def petitioners(petition, user) -> dict | list:
         return {"anonymous": True, "count": len(people)}
     if not shows_identity(user, petition):
         return {"masked": True, "count": len(people)}
-    return [{"full_name": p.full_name, "citizen_id": p.citizen_id, "phone": p.phone, "address": p.address}
-            for p in people]
+    return [
+        {"full_name": p.full_name, "citizen_id": p.citizen_id, "phone": p.phone, "address": p.address} for p in people
+    ]
 
 
 def petition_summary(petition, user, visible_cases: set[int] | None = None) -> dict:
     """``visible_cases``: the visible case ids, when a list has looked them up for all its rows at once."""
     return {
-        "id": petition.id, "receipt_no": petition.receipt_no, "unit": _unit(petition.unit),
-        "received_on": _iso(petition.received_on), "kind": _enum(petition.kind),
-        "channel": _enum(petition.channel), "state": _enum(petition.state), "summary": petition.summary,
+        "id": petition.id,
+        "receipt_no": petition.receipt_no,
+        "unit": _unit(petition.unit),
+        "received_on": _iso(petition.received_on),
+        "kind": _enum(petition.kind),
+        "channel": _enum(petition.channel),
+        "state": _enum(petition.state),
+        "summary": petition.summary,
         "signatory_count": petition.signatory_count,
         "is_identity_confidential": bool(petition.is_identity_confidential),
         "petitioners": petitioners(petition, user),
@@ -131,21 +141,47 @@ def _case_ref(case_id, user, visible: set[int] | None = None):
 
 
 def _events(events) -> list[dict]:
-    return [{"at": _iso(e.at), "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
-             "actor": _user(e.actor), "note": e.note} for e in events]
+    return [
+        {
+            "at": _iso(e.at),
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": _user(e.actor),
+            "note": e.note,
+        }
+        for e in events
+    ]
 
 
 def _deadlines(panel) -> list[dict]:
-    return [{"stage": r.stage.value, "stage_label": str(r.stage.label), "status": r.status, "days": r.days,
-             "due_on": _iso(r.clock.due_on), "petition_no": r.petition_no} for r in panel.rows]
+    return [
+        {
+            "stage": r.stage.value,
+            "stage_label": str(r.stage.label),
+            "status": r.status,
+            "days": r.days,
+            "due_on": _iso(r.clock.due_on),
+            "petition_no": r.petition_no,
+        }
+        for r in panel.rows
+    ]
 
 
 def case_summary(case) -> dict:
     return {
-        "id": case.id, "number": case.number, "title": case.title, "kind": _enum(case.kind),
-        "instance": case.instance, "state": _enum(case.state), "complexity": _enum(case.complexity),
-        "unit": _unit(case.unit), "handling_unit": _unit(case.handling_unit), "handler": _user(case.handler),
-        "received_on": _iso(case.received_on), "accepted_on": _iso(case.accepted_on),
+        "id": case.id,
+        "number": case.number,
+        "title": case.title,
+        "kind": _enum(case.kind),
+        "instance": case.instance,
+        "state": _enum(case.state),
+        "complexity": _enum(case.complexity),
+        "unit": _unit(case.unit),
+        "handling_unit": _unit(case.handling_unit),
+        "handler": _user(case.handler),
+        "received_on": _iso(case.received_on),
+        "accepted_on": _iso(case.accepted_on),
     }
 
 
@@ -159,23 +195,33 @@ def _page_json(page, items: list, warnings) -> dict:
     ``next`` and ``prev`` are the query arguments to add to the same URL (``after``/``before`` cursors, or
     ``page`` for lists in a computed order); null at either end.
     """
+
     def args(found):
         return None if found is None else {k: v for k, v in found.items() if v is not None}
 
-    return jsonify(items=items, total=page.total, total_is_capped=page.total_is_capped,
-                   next=args(page.next_args), prev=args(page.prev_args), page=page.number, pages=page.pages,
-                   warnings=[str(w) for w in list(warnings) + page.warnings])
+    return jsonify(
+        items=items,
+        total=page.total,
+        total_is_capped=page.total_is_capped,
+        next=args(page.next_args),
+        prev=args(page.prev_args),
+        page=page.number,
+        pages=page.pages,
+        warnings=[str(w) for w in list(warnings) + page.warnings],
+    )
 
 
 # --- Endpoints ---------------------------------------------------------------------------------------
+
 
 @bp.get("/petitions")
 def petitions():
     """The petition register, with the HTML list's filters (kind, state, channel, unit, dates, q, page)."""
     user = current_user._get_current_object()
     filters = parse_petition_filters(request.args, user)
-    page = page_of_petitions(user, filters, request.args, int(current_app.config["PAGE_SIZE"]),
-                             current_app.config["LIST_COUNT_CAP"])
+    page = page_of_petitions(
+        user, filters, request.args, int(current_app.config["PAGE_SIZE"]), current_app.config["LIST_COUNT_CAP"]
+    )
     visible = case_queries.visible_ids((p.case_id for p in page.items), user)
     return _page_json(page, [petition_summary(p, user, visible) for p in page.items], filters.warnings)
 
@@ -185,13 +231,22 @@ def petition(petition_id: int):
     user = current_user._get_current_object()
     p = get_petition(petition_id, user)
     data = petition_summary(p, user)
-    data.update({
-        "content": p.content, "source_agency": p.source_agency, "source_dispatch_no": p.source_dispatch_no,
-        "is_anonymous": bool(p.is_anonymous), "decided_at": _iso(p.decided_at),
-        "transferred_to": p.transferred_to, "transfer_dispatch_no": p.transfer_dispatch_no,
-        "guidance": p.guidance, "filed_reason": _enum(p.filed_reason), "decision_note": p.decision_note,
-        "events": _events(p.events), "deadlines": _deadlines(deadlines_of_petition(p)),
-    })
+    data.update(
+        {
+            "content": p.content,
+            "source_agency": p.source_agency,
+            "source_dispatch_no": p.source_dispatch_no,
+            "is_anonymous": bool(p.is_anonymous),
+            "decided_at": _iso(p.decided_at),
+            "transferred_to": p.transferred_to,
+            "transfer_dispatch_no": p.transfer_dispatch_no,
+            "guidance": p.guidance,
+            "filed_reason": _enum(p.filed_reason),
+            "decision_note": p.decision_note,
+            "events": _events(p.events),
+            "deadlines": _deadlines(deadlines_of_petition(p)),
+        }
+    )
     return jsonify(data)
 
 
@@ -200,8 +255,9 @@ def cases():
     """The case list, with the HTML list's filters (state, kind, unit, mine, handler, dates, q, deadline...)."""
     user = current_user._get_current_object()
     filters = case_queries.parse_case_filters(request.args, user)
-    page = case_queries.page_of_cases(user, filters, request.args, current_app.config["PAGE_SIZE"],
-                                      current_app.config["LIST_COUNT_CAP"])
+    page = case_queries.page_of_cases(
+        user, filters, request.args, current_app.config["PAGE_SIZE"], current_app.config["LIST_COUNT_CAP"]
+    )
     return _page_json(page, [case_summary(c) for c in page.items], filters.warnings)
 
 
@@ -210,18 +266,33 @@ def case(case_id: int):
     user = current_user._get_current_object()
     c = case_queries.get_case(case_id, user)
     data = case_summary(c)
-    data.update({
-        "decision_no": c.decision_no, "decision_on": _iso(c.decision_on), "outcome": _enum(c.outcome),
-        "decision_summary": c.decision_summary, "enforcement_required": c.enforcement_required,
-        "enforcement_due_on": _iso(c.enforcement_due_on), "enforced_on": _iso(c.enforced_on),
-        "enforcement_result": c.enforcement_result, "legally_effective_on": _iso(c.legally_effective_on),
-        "parent_case": _case_ref(c.parent_case_id, user),
-        "available_actions": [a.value for a in c.available_actions(user)],
-        "petitions": [{"id": p.id, "receipt_no": p.receipt_no, "kind": _enum(p.kind), "state": _enum(p.state),
-                       "petitioners": petitioners(p, user)} for p in c.petitions],
-        "deadlines": _deadlines(deadlines_of_case(c)),
-        "events": _events(c.events),
-    })
+    data.update(
+        {
+            "decision_no": c.decision_no,
+            "decision_on": _iso(c.decision_on),
+            "outcome": _enum(c.outcome),
+            "decision_summary": c.decision_summary,
+            "enforcement_required": c.enforcement_required,
+            "enforcement_due_on": _iso(c.enforcement_due_on),
+            "enforced_on": _iso(c.enforced_on),
+            "enforcement_result": c.enforcement_result,
+            "legally_effective_on": _iso(c.legally_effective_on),
+            "parent_case": _case_ref(c.parent_case_id, user),
+            "available_actions": [a.value for a in c.available_actions(user)],
+            "petitions": [
+                {
+                    "id": p.id,
+                    "receipt_no": p.receipt_no,
+                    "kind": _enum(p.kind),
+                    "state": _enum(p.state),
+                    "petitioners": petitioners(p, user),
+                }
+                for p in c.petitions
+            ],
+            "deadlines": _deadlines(deadlines_of_case(c)),
+            "events": _events(c.events),
+        }
+    )
     return jsonify(data)
 
 
@@ -231,8 +302,21 @@ def notifications():
     user = current_user._get_current_object()
     pagination = notification_queries.page_of_notifications(user, _page_arg(), current_app.config["PAGE_SIZE"])
     visible = notification_queries.visible_case_ids([n.case_id for n in pagination.items], user)
-    items = [{"id": n.id, "kind": n.kind, "text": notification_text(n.kind, n.params),
-              "created_at": _iso(n.created_at), "is_read": n.read_at is not None,
-              "case": {"id": n.case_id} if n.case_id in visible else None} for n in pagination.items]
-    return jsonify(items=items, total=pagination.total, page=pagination.page, pages=max(pagination.pages, 1),
-                   unread=notification_queries.unread_count(user))
+    items = [
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "text": notification_text(n.kind, n.params),
+            "created_at": _iso(n.created_at),
+            "is_read": n.read_at is not None,
+            "case": {"id": n.case_id} if n.case_id in visible else None,
+        }
+        for n in pagination.items
+    ]
+    return jsonify(
+        items=items,
+        total=pagination.total,
+        page=pagination.page,
+        pages=max(pagination.pages, 1),
+        unread=notification_queries.unread_count(user),
+    )

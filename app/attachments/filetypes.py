@@ -1,4 +1,5 @@
 """The attachment allowlist: a file is accepted only if its content and its extension agree on one type."""
+
 import re
 import unicodedata
 import zipfile
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 import filetype
 from flask_babel import gettext as _
 
-from ..core.i18n import lazy_gettext as _l
 from ..core.errors import DomainError
+from ..core.i18n import lazy_gettext as _l
 
 
 class AttachmentRefused(DomainError):
@@ -77,7 +78,7 @@ def sanitise_name(name: str | None) -> str:
     if not dot:
         stem, ext = name, ""
     ext = ext[:10]
-    stem = stem.strip(" .")[:MAX_NAME_LENGTH - len(ext) - 1].rstrip(" .")
+    stem = stem.strip(" .")[: MAX_NAME_LENGTH - len(ext) - 1].rstrip(" .")
     if not stem:
         stem = "attachment"
     return f"{stem}.{ext}" if ext else stem
@@ -105,8 +106,16 @@ def _package_type(stream) -> str | None:
                 return declared if declared in (ODT, ODS) else None
     except AttachmentRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, KeyError,
-            NotImplementedError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+    ):
         return None
     return None
 
@@ -119,8 +128,9 @@ def detect(stream, filename: str) -> AllowedType:
     ext = extension_of(filename)
     spec = ALLOWED_EXTENSIONS.get(ext)
     if spec is None:
-        raise AttachmentRefused(_l("Files of this type cannot be attached. Allowed: %(allowed)s.",
-                                   allowed=ALLOWED_LIST))
+        raise AttachmentRefused(
+            _l("Files of this type cannot be attached. Allowed: %(allowed)s.", allowed=ALLOWED_LIST)
+        )
     stream.seek(0)
     head = stream.read(_HEAD_BYTES)
     stream.seek(0)
@@ -133,10 +143,15 @@ def detect(stream, filename: str) -> AllowedType:
         kind = filetype.guess(bytes(head))
         detected = kind.mime if kind is not None else None
     if detected is None or detected not in LABELS:
-        raise AttachmentRefused(_l("The content of this file is not one of the allowed types (%(allowed)s).",
-                                   allowed=ALLOWED_LIST))
+        raise AttachmentRefused(
+            _l("The content of this file is not one of the allowed types (%(allowed)s).", allowed=ALLOWED_LIST)
+        )
     if detected != spec.mime:
-        raise AttachmentRefused(_("The file is named “.%(ext)s” but its content is %(detected)s. "
-                                   "Rename it or choose the right file.",
-                                   ext=ext, detected=type_label(detected)))
+        raise AttachmentRefused(
+            _(
+                "The file is named “.%(ext)s” but its content is %(detected)s. Rename it or choose the right file.",
+                ext=ext,
+                detected=type_label(detected),
+            )
+        )
     return spec

@@ -1,11 +1,11 @@
 """Attaching files, recording downloads and marking files removed (never deleted)."""
+
 import logging
 import os
 
-from ..core.i18n import lazy_gettext as _l
-
 from ..audit import operations as audit
 from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import queries, storage
@@ -39,18 +39,35 @@ def upload_attachment(file, actor, *, petition=None, case=None, description: str
         stored_name, size, sha256 = storage.save(stream)
     except OSError:
         log.exception("could not store an attachment")
-        raise AttachmentRefused(_l("The file could not be stored. Nothing was saved; please try again "
-                                   "or tell the administrator.")) from None
-    att = Attachment(petition_id=getattr(petition, "id", None), case_id=getattr(case, "id", None),
-                     stored_name=stored_name, original_name=original_name, content_type=spec.mime,
-                     size_bytes=size, sha256=sha256, description=(description or "").strip() or None,
-                     uploaded_at=utcnow(), uploaded_by_id=actor.id, is_removed=False)
+        raise AttachmentRefused(
+            _l("The file could not be stored. Nothing was saved; please try again or tell the administrator.")
+        ) from None
+    att = Attachment(
+        petition_id=getattr(petition, "id", None),
+        case_id=getattr(case, "id", None),
+        stored_name=stored_name,
+        original_name=original_name,
+        content_type=spec.mime,
+        size_bytes=size,
+        sha256=sha256,
+        description=(description or "").strip() or None,
+        uploaded_at=utcnow(),
+        uploaded_by_id=actor.id,
+        is_removed=False,
+    )
     try:
         db.session.add(att)
         db.session.flush()
         # The file name may name the petitioner: the audit detail carries only facts about the bytes.
-        audit.record("attachment.upload", actor=actor, petition=petition, case=case, object_type="attachment",
-                     object_id=att.id, detail={"content_type": spec.mime, "size": size, "sha256": sha256})
+        audit.record(
+            "attachment.upload",
+            actor=actor,
+            petition=petition,
+            case=case,
+            object_type="attachment",
+            object_id=att.id,
+            detail={"content_type": spec.mime, "size": size, "sha256": sha256},
+        )
     except BaseException:
         storage.discard(stored_name)
         raise
@@ -58,8 +75,14 @@ def upload_attachment(file, actor, *, petition=None, case=None, description: str
 
 
 def record_download(att: Attachment, actor) -> None:
-    audit.record("attachment.download", actor=actor, petition=att.petition_id, case=att.case_id,
-                 object_type="attachment", object_id=att.id)
+    audit.record(
+        "attachment.download",
+        actor=actor,
+        petition=att.petition_id,
+        case=att.case_id,
+        object_type="attachment",
+        object_id=att.id,
+    )
 
 
 def remove_attachment(att: Attachment, actor, reason: str) -> None:
@@ -67,8 +90,7 @@ def remove_attachment(att: Attachment, actor, reason: str) -> None:
     if att.is_removed:
         raise TransitionRefused(_l("This file has already been removed."))
     if not queries.can_remove(actor, att, *queries.owners_of(att)):
-        raise PermissionRefused(_l("Only the officer who attached the file or the head of the unit can "
-                                   "remove it."))
+        raise PermissionRefused(_l("Only the officer who attached the file or the head of the unit can remove it."))
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused(_l("Say why the file is removed."))
@@ -77,5 +99,12 @@ def remove_attachment(att: Attachment, actor, reason: str) -> None:
     att.removed_by_id = actor.id
     att.removed_reason = reason
     db.session.flush()
-    audit.record("attachment.remove", actor=actor, petition=att.petition_id, case=att.case_id,
-                 object_type="attachment", object_id=att.id, reason=reason)
+    audit.record(
+        "attachment.remove",
+        actor=actor,
+        petition=att.petition_id,
+        case=att.case_id,
+        object_type="attachment",
+        object_id=att.id,
+        reason=reason,
+    )

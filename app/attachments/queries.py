@@ -1,4 +1,5 @@
 """Read-only lookups of attachments, scoped through the petition or case they belong to."""
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +19,8 @@ def visible_attachments(user):
     cases = select(Case.id).where(case_visible_to(user))
     return select(Attachment).where(
         or_(Attachment.petition_id.is_(None), Attachment.petition_id.in_(petitions)),
-        or_(Attachment.case_id.is_(None), Attachment.case_id.in_(cases)))
+        or_(Attachment.case_id.is_(None), Attachment.case_id.in_(cases)),
+    )
 
 
 def get_attachment(attachment_id: int, user) -> Attachment:
@@ -59,8 +61,9 @@ def identity_locked(user, petition: Petition | None, case: Case | None) -> bool:
     A scanned denunciation bears the denunciator's name and handwriting: its files follow the same rule
     as the names on screen (see app/privacy/policy.py).
     """
-    return any(p.is_identity_confidential and not policy.shows_identity(user, p)
-               for p in petitions_behind(petition, case))
+    return any(
+        p.is_identity_confidential and not policy.shows_identity(user, p) for p in petitions_behind(petition, case)
+    )
 
 
 def can_upload(user, petition: Petition | None = None, case: Case | None = None) -> bool:

@@ -1,4 +1,6 @@
 """Attachment files on disk: random names under ATTACHMENTS_DIR (outside the web root), written atomically."""
+
+import contextlib
 import hashlib
 import os
 import re
@@ -53,10 +55,8 @@ def save(stream) -> tuple[str, int, str]:
 
 
 def discard_path(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def discard(stored_name: str) -> None:

@@ -1,4 +1,5 @@
 """Attachments: upload to a petition or case, download (never inline), mark removed; the panel's data."""
+
 import logging
 import os
 from dataclasses import dataclass, field
@@ -8,8 +9,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.db import writes_on_get
 from ..cases.queries import get_case
+from ..core.db import writes_on_get
 from ..core.errors import DomainError
 from ..extensions import db
 from ..petitions.queries import get_petition
@@ -33,6 +34,7 @@ DOWNLOAD_HEADERS = {
 
 def security_headers(**options):
     """Per-view Flask-Talisman options (as ``@talisman(...)`` sets them), so its CSP does not replace ours."""
+
     def decorator(view):
         view.talisman_view_options = options
         return view
@@ -78,20 +80,24 @@ def attachment_panel(owner_petition=None, owner_case=None) -> Panel:
     petition = owner_petition
     case = owner_case if owner_petition is None else None
     locked = queries.identity_locked(user, petition, case)
-    items = [PanelItem(att, locked, queries.can_remove(user, att, petition, case))
-             for att in queries.attachments_of(petition=petition, case=case)]
+    items = [
+        PanelItem(att, locked, queries.can_remove(user, att, petition, case))
+        for att in queries.attachments_of(petition=petition, case=case)
+    ]
     panel = Panel(items=items, can_upload=queries.can_upload(user, petition, case))
     if panel.can_upload:
         panel.form = UploadForm(formdata=None)
-        panel.upload_url = (url_for("attachments.upload_to_petition", petition_id=petition.id) if petition
-                            else url_for("attachments.upload_to_case", case_id=case.id))
+        panel.upload_url = (
+            url_for("attachments.upload_to_petition", petition_id=petition.id)
+            if petition
+            else url_for("attachments.upload_to_case", case_id=case.id)
+        )
     return panel
 
 
 @bp.app_context_processor
 def inject_panel():
-    return {"attachment_panel": attachment_panel, "attachment_size": human_size,
-            "attachment_type": type_label}
+    return {"attachment_panel": attachment_panel, "attachment_size": human_size, "attachment_type": type_label}
 
 
 def _owner_url(petition, case) -> str:
@@ -128,8 +134,9 @@ def _upload(petition=None, case=None):
         _flash_form_errors(form)
         return redirect(back)
     try:
-        att = operations.upload_attachment(form.file.data, user, petition=petition, case=case,
-                                           description=form.description.data)
+        att = operations.upload_attachment(
+            form.file.data, user, petition=petition, case=case, description=form.description.data
+        )
     except DomainError as err:
         db.session.rollback()
         flash(str(err.message), "danger")
@@ -155,9 +162,11 @@ def download(attachment_id: int):
         abort(404)
     petition, case = queries.owners_of(att)
     if queries.identity_locked(user, petition, case):
-        message = _("This file belongs to a petition whose petitioner's identity is confidential. "
-                    "Reveal the identity on the petition's page first (your reason is recorded), "
-                    "then download the file.")
+        message = _(
+            "This file belongs to a petition whose petitioner's identity is confidential. "
+            "Reveal the identity on the petition's page first (your reason is recorded), "
+            "then download the file."
+        )
         return render_template("errors/error.html", code=403, message=message), 403
     path = storage.path_of(att.stored_name)
     if not os.path.isfile(path):
@@ -165,8 +174,15 @@ def download(attachment_id: int):
         abort(404)
     operations.record_download(att, user)
     db.session.commit()
-    resp = send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.original_name,
-                     etag=False, max_age=None, conditional=False)
+    resp = send_file(
+        path,
+        mimetype=att.content_type,
+        as_attachment=True,
+        download_name=att.original_name,
+        etag=False,
+        max_age=None,
+        conditional=False,
+    )
     resp.headers.update(DOWNLOAD_HEADERS)
     return resp
 

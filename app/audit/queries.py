@@ -1,15 +1,16 @@
 """Reading the audit log: the events a user may see, filtered and paginated."""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Mapping
 
-from ..core.i18n import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..core.validation import parse_date
+from ..core.i18n import lazy_gettext as _l
 from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc
+from ..core.validation import parse_date
 from ..extensions import db
 from .models import AuditEvent
 
@@ -43,8 +44,8 @@ def visible_to(user):
     Its petition or case is in the subtree, or its actor or the user it was about belongs to it. Events about
     nothing and no one (backups, failed logins with unknown names) are for users of a top unit.
     """
-    from ..cases.queries import visible_to as case_visible
     from ..cases.models import Case
+    from ..cases.queries import visible_to as case_visible
     from ..petitions.models import Petition
     from ..users.models import User
 
@@ -56,8 +57,14 @@ def visible_to(user):
         AuditEvent.target_user_id.in_(users_in_scope),
     ]
     if user.unit.parent_id is None:
-        conditions.append(and_(AuditEvent.actor_id.is_(None), AuditEvent.target_user_id.is_(None),
-                               AuditEvent.petition_id.is_(None), AuditEvent.case_id.is_(None)))
+        conditions.append(
+            and_(
+                AuditEvent.actor_id.is_(None),
+                AuditEvent.target_user_id.is_(None),
+                AuditEvent.petition_id.is_(None),
+                AuditEvent.case_id.is_(None),
+            )
+        )
     return or_(*conditions)
 
 
@@ -75,11 +82,14 @@ class AuditFilters:
         return bool(self.action or self.actor or self.date_from or self.date_to)
 
 
-
 def parse_filters(args: Mapping[str, str]) -> AuditFilters:
     action = (args.get("action") or "").strip()[:40]
-    return AuditFilters(action=action, actor=(args.get("actor") or "").strip()[:64],
-                        date_from=parse_date(args.get("from", "")), date_to=parse_date(args.get("to", "")))
+    return AuditFilters(
+        action=action,
+        actor=(args.get("actor") or "").strip()[:64],
+        date_from=parse_date(args.get("from", "")),
+        date_to=parse_date(args.get("to", "")),
+    )
 
 
 def page_of_events(user, filters: AuditFilters, page: int, per_page: int):
@@ -87,18 +97,21 @@ def page_of_events(user, filters: AuditFilters, page: int, per_page: int):
     from ..users.models import User
 
     # The actor and the user acted upon are shown on every row: loaded with the page, not one by one.
-    stmt = (select(AuditEvent).where(visible_to(user))
-            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.target_user)))
+    stmt = (
+        select(AuditEvent)
+        .where(visible_to(user))
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.target_user))
+    )
     if filters.action:
         stmt = stmt.where(AuditEvent.action == filters.action)
     if filters.actor:
-        stmt = stmt.where(AuditEvent.actor_id.in_(select(User.id).where(func.lower(User.username)
-                                                                            == filters.actor.lower())))
+        stmt = stmt.where(
+            AuditEvent.actor_id.in_(select(User.id).where(func.lower(User.username) == filters.actor.lower()))
+        )
     if filters.date_from:
         stmt = stmt.where(AuditEvent.at >= local_to_utc(datetime.combine(filters.date_from, time.min)))
     if filters.date_to:
-        stmt = stmt.where(AuditEvent.at < local_to_utc(datetime.combine(filters.date_to + timedelta(days=1),
-                                                                        time.min)))
+        stmt = stmt.where(AuditEvent.at < local_to_utc(datetime.combine(filters.date_to + timedelta(days=1), time.min)))
     stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     pagination = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
     if pagination.pages and pagination.page > pagination.pages:
@@ -120,8 +133,20 @@ def linked_records(events, user) -> tuple[dict, dict]:
 
     petition_ids = {e.petition_id for e in events if e.petition_id}
     case_ids = {e.case_id for e in events if e.case_id}
-    petitions = dict(db.session.execute(select(Petition.id, Petition.receipt_no).where(
-        Petition.id.in_(petition_ids), in_scope(Petition.unit_id, user))).all()) if petition_ids else {}
-    cases = dict(db.session.execute(select(Case.id, Case.number).where(
-        Case.id.in_(case_ids), case_visible(user))).all()) if case_ids else {}
+    petitions = (
+        dict(
+            db.session.execute(
+                select(Petition.id, Petition.receipt_no).where(
+                    Petition.id.in_(petition_ids), in_scope(Petition.unit_id, user)
+                )
+            ).all()
+        )
+        if petition_ids
+        else {}
+    )
+    cases = (
+        dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(case_ids), case_visible(user))).all())
+        if case_ids
+        else {}
+    )
     return petitions, cases

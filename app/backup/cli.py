@@ -1,4 +1,5 @@
 """The `flask backup` commands."""
+
 import click
 from flask.cli import AppGroup
 
@@ -9,8 +10,12 @@ backup_cli = AppGroup("backup", help="Create and restore backups of the database
 
 
 @backup_cli.command("create")
-@click.option("--output", type=click.Path(file_okay=False), default=None,
-              help="Directory in which the new backup directory is made (default: BACKUP_DIR).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory in which the new backup directory is made (default: BACKUP_DIR).",
+)
 def create_command(output):
     """Back up the database and the attachment files into a new directory."""
     try:
@@ -20,13 +25,16 @@ def create_command(output):
         raise click.ClickException(str(err)) from None
     counts = info.manifest["row_counts"]
     click.echo(f"Backup written to {info.path}")
-    click.echo(f"  backend {info.manifest['backend']}, revision {info.manifest['alembic_revision']}, "
-               f"{sum(counts.values())} rows in {len(counts)} tables, {len(info.manifest['files'])} files")
+    click.echo(
+        f"  backend {info.manifest['backend']}, revision {info.manifest['alembic_revision']}, "
+        f"{sum(counts.values())} rows in {len(counts)} tables, {len(info.manifest['files'])} files"
+    )
 
 
 @backup_cli.command("list")
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
-              help="Where to look (default: BACKUP_DIR).")
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False), default=None, help="Where to look (default: BACKUP_DIR)."
+)
 def list_command(directory):
     """List the backups, newest first."""
     backups = ops.list_backups(directory)
@@ -38,8 +46,10 @@ def list_command(directory):
         if not m:
             click.echo(f"{info.name}  (no readable manifest)")
             continue
-        click.echo(f"{info.name}  {m.get('created_at')}  {m.get('backend')}  revision {m.get('alembic_revision')}  "
-                   f"{sum((m.get('row_counts') or {}).values())} rows  {len(m.get('files') or {})} files")
+        click.echo(
+            f"{info.name}  {m.get('created_at')}  {m.get('backend')}  revision {m.get('alembic_revision')}  "
+            f"{sum((m.get('row_counts') or {}).values())} rows  {len(m.get('files') or {})} files"
+        )
 
 
 @backup_cli.command("restore")
@@ -52,11 +62,15 @@ def restore_command(directory, yes):
         manifest = ops.verify(path)
     except ops.BackupError as err:
         raise click.ClickException(f"{err} Nothing was restored.") from None
-    click.echo(f"Backup {path} is intact ({manifest.get('backend')}, created {manifest.get('created_at')}, "
-               f"revision {manifest.get('alembic_revision')}).")
+    click.echo(
+        f"Backup {path} is intact ({manifest.get('backend')}, created {manifest.get('created_at')}, "
+        f"revision {manifest.get('alembic_revision')})."
+    )
     if not yes:
-        raise click.ClickException("Restoring replaces the whole configured database. Stop the web server and "
-                                   "the scheduler, then run again with --yes. Nothing was restored.")
+        raise click.ClickException(
+            "Restoring replaces the whole configured database. Stop the web server and "
+            "the scheduler, then run again with --yes. Nothing was restored."
+        )
     try:
         result = ops.restore_backup(path)
         db.session.commit()  # the backup.restore audit event, in the restored database
@@ -69,5 +83,7 @@ def restore_command(directory, yes):
     if result.upgraded_from:
         click.echo(f"The backup's schema ({result.upgraded_from}) was upgraded to this version's (flask db upgrade).")
     if result.mismatched:
-        raise click.ClickException("The row counts of the restored database differ from the backup's manifest: "
-                                   + ", ".join(sorted(result.mismatched)))
+        raise click.ClickException(
+            "The row counts of the restored database differ from the backup's manifest: "
+            + ", ".join(sorted(result.mismatched))
+        )

@@ -5,6 +5,7 @@ A backup is a directory ``tiepdan-YYYYmmdd-HHMMSS`` holding ``database.sqlite3``
 backend, the Alembic revision, the row count of every table (counted in the very snapshot that was
 saved) and the SHA-256 of every file. A restore checks the checksums first and the row counts after.
 """
+
 import hashlib
 import json
 import os
@@ -52,6 +53,7 @@ def backend() -> str:
 
 # --- create ----------------------------------------------------------------------------------------------
 
+
 def create_backup(output: str | None = None) -> BackupInfo:
     """Write a new backup directory under ``output`` (default BACKUP_DIR); its audit event is flushed."""
     parent = output or backup_dir()
@@ -91,7 +93,7 @@ def create_backup(output: str | None = None) -> BackupInfo:
 
 def _owner_only(root: str) -> None:
     """A backup holds every citizen's data: readable by the owner (the service account) only."""
-    for dirpath, dirs, files in os.walk(root):
+    for dirpath, _dirs, files in os.walk(root):
         os.chmod(dirpath, 0o700)
         for name in files:
             os.chmod(os.path.join(dirpath, name), 0o600)
@@ -158,8 +160,7 @@ def _libpq() -> tuple[str, dict]:
 def _run(args: list[str], env: dict) -> None:
     binary = shutil.which(args[0])
     if binary is None:
-        raise BackupError(f"{args[0]} was not found: install the PostgreSQL client (apt-get install "
-                          f"postgresql-client)")
+        raise BackupError(f"{args[0]} was not found: install the PostgreSQL client (apt-get install postgresql-client)")
     result = subprocess.run([binary, *args[1:]], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{args[0]} failed: {result.stderr.strip() or result.returncode}")
@@ -168,12 +169,13 @@ def _run(args: list[str], env: dict) -> None:
 def _dump_postgresql(dest: str) -> dict:
     """pg_dump the snapshot in which the rows are counted (so the manifest matches the dump exactly)."""
     url, env = _libpq()
-    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-        with conn.begin():
-            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
-            counts = _count_tables(conn)
-            _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={dest}",
-                  f"--dbname={url}"], env)
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+        snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+        counts = _count_tables(conn)
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={dest}", f"--dbname={url}"],
+            env,
+        )
     return counts
 
 
@@ -208,13 +210,23 @@ def _record(action: str, path: str, manifest: dict, **extra) -> None:
     """Append the audit event (flushed; the command commits it)."""
     from ..audit.operations import record
 
-    record(action, actor=None, object_type="backup",
-           detail={"directory": os.path.basename(path), "backend": manifest.get("backend"),
-                   "created_at": manifest.get("created_at"), "alembic_revision": manifest.get("alembic_revision"),
-                   "rows": sum((manifest.get("row_counts") or {}).values()), **extra})
+    record(
+        action,
+        actor=None,
+        object_type="backup",
+        detail={
+            "directory": os.path.basename(path),
+            "backend": manifest.get("backend"),
+            "created_at": manifest.get("created_at"),
+            "alembic_revision": manifest.get("alembic_revision"),
+            "rows": sum((manifest.get("row_counts") or {}).values()),
+            **extra,
+        },
+    )
 
 
 # --- list and verify -------------------------------------------------------------------------------------
+
 
 def list_backups(parent: str | None = None) -> list[BackupInfo]:
     """The backup directories under ``parent`` (default BACKUP_DIR), newest first."""
@@ -271,14 +283,14 @@ def _schema_revisions() -> tuple[set, str | None]:
 def verify(path: str) -> dict:
     """Return the manifest if every file is present with its checksum and nothing was added; else raise."""
     manifest = _read_manifest(path)
-    if not manifest or not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("row_counts"),
-                                                                                      dict):
+    if not manifest or not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("row_counts"), dict):
         raise BackupError(f"{path}: the manifest is missing or unreadable")
     expected, actual = manifest["files"], _checksums(path)
     problems = [f"missing {rel}" for rel in sorted(set(expected) - set(actual))]
     problems += [f"unexpected {rel}" for rel in sorted(set(actual) - set(expected))]
-    problems += [f"checksum mismatch {rel}" for rel in sorted(set(expected) & set(actual))
-                 if expected[rel] != actual[rel]]
+    problems += [
+        f"checksum mismatch {rel}" for rel in sorted(set(expected) & set(actual)) if expected[rel] != actual[rel]
+    ]
     problems += [f"symbolic link {rel}" for rel in _symlinks(path)]
     db_file = SQLITE_FILE if manifest.get("backend") == "sqlite" else PG_FILE
     if db_file not in expected:
@@ -289,6 +301,7 @@ def verify(path: str) -> dict:
 
 
 # --- restore ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class RestoreResult:
@@ -317,8 +330,10 @@ def restore_backup(path: str) -> RestoreResult:
     known, head = _schema_revisions()
     revision = manifest.get("alembic_revision")
     if revision not in known:
-        raise BackupError(f"the backup's schema revision {revision!r} is unknown to this version of TiepDan "
-                          "(a backup made by a newer version?): install that version to restore it. Nothing was restored.")
+        raise BackupError(
+            f"the backup's schema revision {revision!r} is unknown to this version of TiepDan "
+            "(a backup made by a newer version?): install that version to restore it. Nothing was restored."
+        )
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold a lock or a stale view of the old database
     if backend() == "sqlite":
@@ -327,8 +342,11 @@ def restore_backup(path: str) -> RestoreResult:
         _restore_postgresql(os.path.join(path, PG_FILE))
     files = _restore_attachments(os.path.join(path, ATTACHMENTS))
     counts = _current_counts()
-    result = RestoreResult(manifest, {t: (manifest["row_counts"].get(t), counts.get(t))
-                                      for t in sorted(set(manifest["row_counts"]) | set(counts))}, files)
+    result = RestoreResult(
+        manifest,
+        {t: (manifest["row_counts"].get(t), counts.get(t)) for t in sorted(set(manifest["row_counts"]) | set(counts))},
+        files,
+    )
     if revision != head:
         # A backup of an older schema: bring it to this code's schema, as `flask db upgrade` would.
         from flask_migrate import upgrade
@@ -357,8 +375,19 @@ def _restore_sqlite(source: str) -> None:
 
 def _restore_postgresql(source: str) -> None:
     url, env = _libpq()
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
-          f"--dbname={url}", source], env)
+    _run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={url}",
+            source,
+        ],
+        env,
+    )
 
 
 def _restore_attachments(source: str) -> int:

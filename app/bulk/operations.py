@@ -25,6 +25,7 @@ on one core while Python works on the other; the indexes are rebuilt at the end,
 folded search text and the working-day arithmetic use exact fast equivalents of app.search.text.fold and
 the WorkCalendar (checked against them as the load goes).
 """
+
 import heapq
 import math
 import random
@@ -76,8 +77,7 @@ JOIN_SHARE = 0.14
 #: Petitions that never became cases, per case: (state, weight).
 OTHER_PETITIONS_PER_CASE = 0.3
 OTHER_DECISIONS = (("transferred", 40), ("guided", 33), ("filed", 22), ("withdrawn", 5))
-FILED_REASONS = (("duplicate", 40), ("anonymous", 18), ("already_resolved", 17), ("not_eligible", 17),
-                 ("illegible", 8))
+FILED_REASONS = (("duplicate", 40), ("anonymous", 18), ("already_resolved", 17), ("not_eligible", 17), ("illegible", 8))
 #: A non-denunciation petition whose petitioner asked for confidentiality.
 CONFIDENTIAL_SHARE = 0.03
 #: Petitioner slots filled by someone who petitioned before (never for a confidential petition).
@@ -99,25 +99,110 @@ DURATION_BANDS = ((0.80, 0.20, 0.95), (0.93, 0.95, 1.40), (0.99, 1.40, 2.50), (1
 #: Resolution time assumed when no rule is in force (denunciations before the 2018 law took effect).
 LIMIT_WITHOUT_RULE = 60
 
-PERSON_COLS = ("id", "full_name", "citizen_id", "phone", "province_code", "ward_code", "address_line",
-               "created_at", "updated_at")
-CASE_COLS = ("id", "unit_id", "year", "seq", "number", "kind", "instance", "parent_case_id", "title", "state",
-             "received_on", "accepted_on", "accepted_by_id", "handling_unit_id", "handler_id", "complexity",
-             "is_remote_area", "assigned_at", "suspended_at", "resolved_at", "enforced_at", "closed_at",
-             "withdrawn_at", "terminated_at", "decision_no", "decision_on", "outcome", "decision_summary",
-             "enforcement_required", "enforcement_due_on", "enforced_on", "enforcement_result",
-             "legally_effective_on", "search_text", "version", "created_at", "updated_at")
-PETITION_COLS = ("id", "unit_id", "year", "seq", "receipt_no", "received_on", "channel", "source_agency",
-                 "source_dispatch_no", "kind", "is_anonymous", "is_identity_confidential", "signatory_count",
-                 "summary", "content", "state", "decided_at", "decided_by_id", "transferred_to",
-                 "transfer_dispatch_no", "guidance", "filed_reason", "decision_note", "duplicate_of_id",
-                 "case_id", "created_by_id", "search_text", "search_private", "version", "created_at",
-                 "updated_at")
+PERSON_COLS = (
+    "id",
+    "full_name",
+    "citizen_id",
+    "phone",
+    "province_code",
+    "ward_code",
+    "address_line",
+    "created_at",
+    "updated_at",
+)
+CASE_COLS = (
+    "id",
+    "unit_id",
+    "year",
+    "seq",
+    "number",
+    "kind",
+    "instance",
+    "parent_case_id",
+    "title",
+    "state",
+    "received_on",
+    "accepted_on",
+    "accepted_by_id",
+    "handling_unit_id",
+    "handler_id",
+    "complexity",
+    "is_remote_area",
+    "assigned_at",
+    "suspended_at",
+    "resolved_at",
+    "enforced_at",
+    "closed_at",
+    "withdrawn_at",
+    "terminated_at",
+    "decision_no",
+    "decision_on",
+    "outcome",
+    "decision_summary",
+    "enforcement_required",
+    "enforcement_due_on",
+    "enforced_on",
+    "enforcement_result",
+    "legally_effective_on",
+    "search_text",
+    "version",
+    "created_at",
+    "updated_at",
+)
+PETITION_COLS = (
+    "id",
+    "unit_id",
+    "year",
+    "seq",
+    "receipt_no",
+    "received_on",
+    "channel",
+    "source_agency",
+    "source_dispatch_no",
+    "kind",
+    "is_anonymous",
+    "is_identity_confidential",
+    "signatory_count",
+    "summary",
+    "content",
+    "state",
+    "decided_at",
+    "decided_by_id",
+    "transferred_to",
+    "transfer_dispatch_no",
+    "guidance",
+    "filed_reason",
+    "decision_note",
+    "duplicate_of_id",
+    "case_id",
+    "created_by_id",
+    "search_text",
+    "search_private",
+    "version",
+    "created_at",
+    "updated_at",
+)
 PARTY_COLS = ("petition_id", "person_id", "is_representative")
 EVENT_COLS = ("id", "{owner}", "at", "action", "from_state", "to_state", "note", "actor_id")
-CLOCK_COLS = ("id", "petition_id", "case_id", "stage", "unit_id", "rule_id", "started_on", "limit_days", "unit",
-              "suspended_days", "fixed_due_on", "due_on", "status", "paused_on", "completed_on", "created_at",
-              "updated_at")
+CLOCK_COLS = (
+    "id",
+    "petition_id",
+    "case_id",
+    "stage",
+    "unit_id",
+    "rule_id",
+    "started_on",
+    "limit_days",
+    "unit",
+    "suspended_days",
+    "fixed_due_on",
+    "due_on",
+    "status",
+    "paused_on",
+    "completed_on",
+    "created_at",
+    "updated_at",
+)
 #: Tables in the order they are written (a row's foreign keys point to rows written before it).
 TABLES = {
     "persons": PERSON_COLS,
@@ -170,8 +255,16 @@ class UnitInfo:
 
 # --- Entry point -----------------------------------------------------------------------------------------
 
-def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT_BATCH_SIZE, progress=None,
-              rebuild_indexes: bool | None = None, today: date | None = None) -> BulkResult:
+
+def seed_bulk(
+    cases: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress=None,
+    rebuild_indexes: bool | None = None,
+    today: date | None = None,
+) -> BulkResult:
     """Add ``cases`` cases (and their petitions, people, history and clocks) in one transaction; commit.
 
     ``rebuild_indexes``: on PostgreSQL, drop the big tables' indexes that back no constraint, and their
@@ -200,12 +293,20 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
     existing = db.session.scalar(select(func.count()).select_from(text("cases")))
     if rebuild_indexes is None:
         rebuild_indexes = cases >= 20_000 and cases >= existing // 4
-    gen = Generator(units, seed=seed, today=today or local_today(), next_ids=loader.next_ids(),
-                    counters=loader.counters(), cccd_counts=loader.cccd_counts())
+    gen = Generator(
+        units,
+        seed=seed,
+        today=today or local_today(),
+        next_ids=loader.next_ids(),
+        counters=loader.counters(),
+        cccd_counts=loader.cccd_counts(),
+    )
     dropped = loader.drop_indexes() if rebuild_indexes else []
     if dropped:
-        say(f"Dropped {len(dropped)} indexes and foreign keys of the big tables for the load "
-            f"(recreated after it; if interrupted, by the next run).")
+        say(
+            f"Dropped {len(dropped)} indexes and foreign keys of the big tables for the load "
+            f"(recreated after it; if interrupted, by the next run)."
+        )
     written = 0
     batch_started = perf_counter()
 
@@ -213,8 +314,10 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
         nonlocal written, batch_started
         written += batch_cases
         now = perf_counter()
-        say(f"{written:>10,} / {cases:,} cases   {batch_cases / max(now - batch_started, 1e-9):,.0f} cases/s   "
-            f"{now - started:,.1f} s")
+        say(
+            f"{written:>10,} / {cases:,} cases   {batch_cases / max(now - batch_started, 1e-9):,.0f} cases/s   "
+            f"{now - started:,.1f} s"
+        )
         batch_started = now
 
     if loader.threaded:
@@ -243,8 +346,10 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
         timings = loader.restore_indexes(dropped)
         result.indexes_rebuilt = sum(1 for kind, *_ in dropped if kind == "index")
         longest = ", ".join(f"{name} {seconds:,.1f} s" for seconds, name in timings[:3])
-        say(f"Recreated {len(dropped)} indexes and foreign keys in {perf_counter() - t:,.1f} s "
-            f"(two sessions; longest: {longest}).")
+        say(
+            f"Recreated {len(dropped)} indexes and foreign keys in {perf_counter() - t:,.1f} s "
+            f"(two sessions; longest: {longest})."
+        )
     t = perf_counter()
     loader.analyze("ANALYZE" if dropped else "VACUUM ANALYZE")
     say(f"Analyzed the tables in {perf_counter() - t:,.1f} s.")
@@ -256,6 +361,7 @@ def seed_bulk(cases: int, *, seed: int = DEFAULT_SEED, batch_size: int = DEFAULT
 
 # --- Units and staff (through the ORM: a hundred rows) ----------------------------------------------------
 
+
 def _code_for(name: str, taken: set[str]) -> str:
     """A unit code from the ward's name: "Phường Biên Hòa" -> "BIENHOA" (unique among ``taken``)."""
     base = fold(name.split(" ", 1)[1] if " " in name else name).replace(" ", "").upper()[:16]
@@ -266,7 +372,7 @@ def _code_for(name: str, taken: set[str]) -> str:
 
 
 def _ward_label(name: str) -> str:
-    """"Phường Biên Hòa" -> "phường Biên Hòa" (as it reads inside a sentence)."""
+    """ "Phường Biên Hòa" -> "phường Biên Hòa" (as it reads inside a sentence)."""
     return name[:1].lower() + name[1:]
 
 
@@ -304,8 +410,11 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
         raise RuntimeError(f"No unit {PROVINCE_UNIT}: the bulk data extends the demo province.")
     all_units = list(db.session.execute(select(Unit)).scalars())
     taken = {u.code for u in all_units}
-    by_ward = {u.ward_code: u for u in all_units
-               if u.kind is UnitKind.COMMUNE and u.ward_code is not None and u.parent_id == province.id}
+    by_ward = {
+        u.ward_code: u
+        for u in all_units
+        if u.kind is UnitKind.COMMUNE and u.ward_code is not None and u.parent_id == province.id
+    }
     units_added = 0
     communes: list[tuple[Unit, str, bool]] = []
     for ward_code, name in sorted(wards_of(PROVINCE)):
@@ -313,9 +422,15 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
         if unit is None:
             code = _code_for(name, taken)
             taken.add(code)
-            unit = create_unit(code=code, name=f"UBND {_ward_label(name)}", kind=UnitKind.COMMUNE,
-                               parent=province, is_remote=ward_code in N.REMOTE_WARDS,
-                               province_code=PROVINCE, ward_code=ward_code)
+            unit = create_unit(
+                code=code,
+                name=f"UBND {_ward_label(name)}",
+                kind=UnitKind.COMMUNE,
+                parent=province,
+                is_remote=ward_code in N.REMOTE_WARDS,
+                province_code=PROVINCE,
+                ward_code=ward_code,
+            )
             units_added += 1
         communes.append((unit, _ward_label(name), name.startswith("Phường")))
     db.session.flush()
@@ -335,20 +450,27 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
                 continue
             if password_hash is None:  # hashing costs ~0.1 s (scrypt): once for all the bulk users
                 check_password_rules(DEMO_PASSWORD)  # outside the demo (production), refused
-                password_hash = generate_password_hash(DEMO_PASSWORD,
-                                                       method=current_app.config["PASSWORD_HASH_METHOD"])
+                password_hash = generate_password_hash(DEMO_PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"])
             username, n = f"{prefix}.{unit.code.lower()}", 2
             while username in usernames:
                 username, n = f"{prefix}{n}.{unit.code.lower()}", n + 1
             rng = random.Random(f"{unit.code}/{prefix}")
-            user = User(username=username, full_name=_person_name(rng, rng.random() < 0.6),
-                        title=province_title if unit.id == province.id else title.format(level=level),
-                        unit=unit, is_active_user=True, password_hash=password_hash)
+            user = User(
+                username=username,
+                full_name=_person_name(rng, rng.random() < 0.6),
+                title=province_title if unit.id == province.id else title.format(level=level),
+                unit=unit,
+                is_active_user=True,
+                password_hash=password_hash,
+            )
             user.role_rows = [UserRole(role=role)]
             db.session.add(user)
             db.session.flush()
-            record("user.create", target_user=user, detail={"unit": unit.code, "roles": [role.value],
-                                                             "source": "seed-bulk"})
+            record(
+                "user.create",
+                target_user=user,
+                detail={"unit": unit.code, "roles": [role.value], "source": "seed-bulk"},
+            )
             usernames.add(username)
             users.append(user)
             found[role] = user
@@ -371,16 +493,29 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
 
 def _info(unit: Unit, staff: dict, label: str, urban: bool, weight: float, users: list) -> UnitInfo:
     # The unit's own handling officers and those of its offices (xuly2.tk of the demo works in TKVP).
-    handlers = sorted((u.id, u.unit_id, u.full_name) for u in users if Role.HANDLER in u.roles and (
-        u.unit_id == unit.id or (u.unit.parent_id == unit.id and u.unit.kind is UnitKind.OFFICE)))
-    return UnitInfo(id=unit.id, code=unit.code, path=unit.path, is_remote=unit.is_remote,
-                    ward_code=unit.ward_code, ward_label=label, is_urban=urban,
-                    reception_id=staff[Role.RECEPTION].id, head_id=staff[Role.HEAD].id,
-                    handlers=handlers or [(staff[Role.HANDLER].id, staff[Role.HANDLER].unit_id,
-                                           staff[Role.HANDLER].full_name)], weight=weight)
+    handlers = sorted(
+        (u.id, u.unit_id, u.full_name)
+        for u in users
+        if Role.HANDLER in u.roles
+        and (u.unit_id == unit.id or (u.unit.parent_id == unit.id and u.unit.kind is UnitKind.OFFICE))
+    )
+    return UnitInfo(
+        id=unit.id,
+        code=unit.code,
+        path=unit.path,
+        is_remote=unit.is_remote,
+        ward_code=unit.ward_code,
+        ward_label=label,
+        is_urban=urban,
+        reception_id=staff[Role.RECEPTION].id,
+        head_id=staff[Role.HEAD].id,
+        handlers=handlers or [(staff[Role.HANDLER].id, staff[Role.HANDLER].unit_id, staff[Role.HANDLER].full_name)],
+        weight=weight,
+    )
 
 
 # --- Texts ------------------------------------------------------------------------------------------------
+
 
 def _hamlet(rng, unit) -> str:
     """A quarter (khu phố) of a ward or a hamlet (ấp) of a commune, by number or by name."""
@@ -409,8 +544,11 @@ SLOT_MAKERS = {
     "park": lambda r, u: r.choice(N.INDUSTRIAL_PARKS),
     "support": lambda r, u: r.choice(N.SUPPORT_SCHEMES),
     "market": lambda r, u: r.choice(N.HAMLETS),
-    "address": lambda r, u: f"số {r.randint(1, 350)} đường {r.choice(N.STREETS)}" if u.is_urban
-    else f"tổ {r.randint(1, 15)}, ấp {r.choice(N.HAMLETS)}",
+    "address": lambda r, u: (
+        f"số {r.randint(1, 350)} đường {r.choice(N.STREETS)}"
+        if u.is_urban
+        else f"tổ {r.randint(1, 15)}, ấp {r.choice(N.HAMLETS)}"
+    ),
     "price": lambda r, u: f"{r.randrange(150, 9000) * 1000:,}".replace(",", "."),
     "money": lambda r, u: _money(r),
     "year_cert": lambda r, u: str(r.randint(1994, 2018)),
@@ -477,10 +615,26 @@ OUTCOME_TABLES = {kind: Weighted(pairs) for kind, pairs in OUTCOMES.items()}
 _MINUTES = [timedelta(minutes=m) for m in range(24 * 60)]
 
 #: Hour of the day (local) an action is usually recorded, and the state it leads to.
-ACTION_HOURS = {"assign": 13, "suspend": 8, "resume": 8, "resolve": 15, "enforce": 9, "close": 14, "withdraw": 9,
-                "terminate": 9}
-ACTION_TARGETS = {"assign": "assigned", "suspend": "suspended", "resume": "assigned", "resolve": "resolved",
-                  "enforce": "enforced", "close": "closed", "withdraw": "withdrawn", "terminate": "terminated"}
+ACTION_HOURS = {
+    "assign": 13,
+    "suspend": 8,
+    "resume": 8,
+    "resolve": 15,
+    "enforce": 9,
+    "close": 14,
+    "withdraw": 9,
+    "terminate": 9,
+}
+ACTION_TARGETS = {
+    "assign": "assigned",
+    "suspend": "suspended",
+    "resume": "assigned",
+    "resolve": "resolved",
+    "enforce": "enforced",
+    "close": "closed",
+    "withdraw": "withdrawn",
+    "terminate": "terminated",
+}
 
 
 def _state_on(plan: list, day: date, done_on: dict, *, before: bool = False) -> str:
@@ -495,6 +649,7 @@ def _state_on(plan: list, day: date, done_on: dict, *, before: bool = False) -> 
 
 
 # --- A fast equivalent of the working-day calendar ---------------------------------------------------------
+
 
 class FastCalendar:
     """WorkCalendar.add and days_between over a range of dates, from tables built once (same answers).
@@ -533,11 +688,13 @@ class FastCalendar:
 
 # --- The generator ----------------------------------------------------------------------------------------
 
+
 class Generator:
     """Generates the rows day by day over ten years, in batches of cases (see ``batches``)."""
 
-    def __init__(self, units: list[UnitInfo], *, seed: int, today: date, next_ids: dict, counters: dict,
-                 cccd_counts: dict):
+    def __init__(
+        self, units: list[UnitInfo], *, seed: int, today: date, next_ids: dict, counters: dict, cccd_counts: dict
+    ):
         self.rng = FastRandom(seed)
         self.today = today
         self.now = utcnow()
@@ -549,14 +706,16 @@ class Generator:
         self.next_id = dict(next_ids)
         self.counters = dict(counters)
         self.cccd_counts = dict(cccd_counts)
-        self.cal = FastCalendar(load_calendar(), today - timedelta(days=366 * (YEARS + 1)),
-                                today + timedelta(days=366 * 3))
+        self.cal = FastCalendar(
+            load_calendar(), today - timedelta(days=366 * (YEARS + 1)), today + timedelta(days=366 * 3)
+        )
         self._add = self.cal.add
         self._day_base: dict[date, datetime] = {}
         self._rules: dict = {}
         self._rule_rows = list(db.session.scalars(select(DeadlineRule).where(DeadlineRule.is_active.is_(True))))
-        self._rule_bounds = sorted({r.effective_from for r in self._rule_rows}
-                                   | {r.effective_to for r in self._rule_rows if r.effective_to})
+        self._rule_bounds = sorted(
+            {r.effective_from for r in self._rule_rows} | {r.effective_to for r in self._rule_rows if r.effective_to}
+        )
         self._unit_specific = any(r.unit_id for r in self._rule_rows)
         self._unit_paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
         self.notice_label = str(Stage.NOTIFY_ACCEPTANCE.label)
@@ -598,10 +757,12 @@ class Generator:
         found = self._rules.get(key, False)
         if found is False:
             kind, instance, complexity, is_remote, unit_path = facts
-            facts = Facts(kind=kind, instance=instance, complexity=complexity, is_remote=is_remote,
-                          unit_path=unit_path)
-            candidates = [r for r in self._rule_rows if r.stage is stage and r.kind.value in ("any", facts.kind)
-                          and r.in_force_on(on)]
+            facts = Facts(kind=kind, instance=instance, complexity=complexity, is_remote=is_remote, unit_path=unit_path)
+            candidates = [
+                r
+                for r in self._rule_rows
+                if r.stage is stage and r.kind.value in ("any", facts.kind) and r.in_force_on(on)
+            ]
             best = best_rule(candidates, facts, self._unit_paths)
             found = self._rules[key] = Rule(best.id, best.limit_days, best.unit.value) if best else None
         return found
@@ -610,8 +771,22 @@ class Generator:
         """The engine's Facts of a case (or petition) as a plain tuple (a cheap cache key)."""
         return (kind, instance, complexity, unit.is_remote, unit.path if self._unit_specific else None)
 
-    def _clock(self, *, petition_id=None, case_id=None, stage: Stage, unit: UnitInfo, rule, started: date,
-               status: str, completed=None, paused=None, suspended_days: int = 0, fixed_due=None, at=None):
+    def _clock(
+        self,
+        *,
+        petition_id=None,
+        case_id=None,
+        stage: Stage,
+        unit: UnitInfo,
+        rule,
+        started: date,
+        status: str,
+        completed=None,
+        paused=None,
+        suspended_days: int = 0,
+        fixed_due=None,
+        at=None,
+    ):
         """Append one clock row; its due date computed as engine.compute_due does, from the same inputs."""
         if rule is None and fixed_due is None:
             return None
@@ -623,9 +798,27 @@ class Generator:
             if suspended_days:
                 due = self._add(due, suspended_days, dunit)
         created = at or self._at(started, 10)
-        self.rows["clocks"].append((
-            self._id("clocks"), petition_id, case_id, stage.value, unit.id, rule.id if rule is not None else None,
-            started, limit, dunit, suspended_days, fixed_due, due, status, paused, completed, created, created))
+        self.rows["clocks"].append(
+            (
+                self._id("clocks"),
+                petition_id,
+                case_id,
+                stage.value,
+                unit.id,
+                rule.id if rule is not None else None,
+                started,
+                limit,
+                dunit,
+                suspended_days,
+                fixed_due,
+                due,
+                status,
+                paused,
+                completed,
+                created,
+                created,
+            )
+        )
         self.clocks_done += 1
         return due
 
@@ -732,10 +925,27 @@ class Generator:
 
     # -- petitions --
 
-    def _petition(self, *, unit: UnitInfo, received: date, kind: str, channel: str, source, summary: str,
-                  content: str, people: list, confidential: bool, signatories: int, state: str, decided: date,
-                  case_id=None, anonymous: bool = False, details: dict | None = None, duplicate_of=None,
-                  accepted_on: date | None = None) -> tuple[int, str, datetime]:
+    def _petition(
+        self,
+        *,
+        unit: UnitInfo,
+        received: date,
+        kind: str,
+        channel: str,
+        source,
+        summary: str,
+        content: str,
+        people: list,
+        confidential: bool,
+        signatories: int,
+        state: str,
+        decided: date,
+        case_id=None,
+        anonymous: bool = False,
+        details: dict | None = None,
+        duplicate_of=None,
+        accepted_on: date | None = None,
+    ) -> tuple[int, str, datetime]:
         """Append a petition, its parties, its history (register, decide) and its clocks; return its id."""
         rows = self.rows
         pid = self._id("petitions")
@@ -756,12 +966,41 @@ class Generator:
         else:
             search_text, search_private = (f"{doc} {names}" if doc and names else doc or names), None
         reception = unit.reception_id
-        rows["petitions"].append((
-            pid, unit.id, year, seq, receipt_no, received, channel, agency, dispatch, kind, anonymous,
-            confidential, max(signatories, len(people), 1), summary, content, state, dec_at, reception,
-            details.get("transferred_to"), details.get("transfer_dispatch_no"), details.get("guidance"),
-            details.get("filed_reason"), details.get("note"), duplicate_of[0] if duplicate_of else None, case_id,
-            reception, search_text, search_private, 1, reg_at, dec_at))
+        rows["petitions"].append(
+            (
+                pid,
+                unit.id,
+                year,
+                seq,
+                receipt_no,
+                received,
+                channel,
+                agency,
+                dispatch,
+                kind,
+                anonymous,
+                confidential,
+                max(signatories, len(people), 1),
+                summary,
+                content,
+                state,
+                dec_at,
+                reception,
+                details.get("transferred_to"),
+                details.get("transfer_dispatch_no"),
+                details.get("guidance"),
+                details.get("filed_reason"),
+                details.get("note"),
+                duplicate_of[0] if duplicate_of else None,
+                case_id,
+                reception,
+                search_text,
+                search_private,
+                1,
+                reg_at,
+                dec_at,
+            )
+        )
         first = True
         for p in people:
             rows["petition_parties"].append((pid, p[0], first))
@@ -769,10 +1008,21 @@ class Generator:
         events = rows["petition_events"]
         events.append((self._id("petition_events"), pid, reg_at, "register", None, "received", None, reception))
         if duplicate_of is not None:
-            events.append((self._id("petition_events"), pid, dec_at, "mark_duplicate", "received", "received",
-                           duplicate_of[1], reception))
-        events.append((self._id("petition_events"), pid, dec_at, "decide", "received", state, details.get("note"),
-                       reception))
+            events.append(
+                (
+                    self._id("petition_events"),
+                    pid,
+                    dec_at,
+                    "mark_duplicate",
+                    "received",
+                    "received",
+                    duplicate_of[1],
+                    reception,
+                )
+            )
+        events.append(
+            (self._id("petition_events"), pid, dec_at, "decide", "received", state, details.get("note"), reception)
+        )
         self.events_done += 2 + (duplicate_of is not None)
         self.petitions_done += 1
         # Clocks of app.deadlines.operations.on_petition_registered / on_petition_decided.
@@ -782,8 +1032,16 @@ class Generator:
             if stage is Stage.ACCEPTANCE and kind not in ("complaint", "denunciation"):
                 continue
             status = "cancelled" if stage is Stage.ACCEPTANCE and state != "accepted" else "done"
-            self._clock(petition_id=pid, stage=stage, unit=unit, rule=self._rule(stage, facts, received),
-                        started=received, status=status, completed=on, at=reg_at)
+            self._clock(
+                petition_id=pid,
+                stage=stage,
+                unit=unit,
+                rule=self._rule(stage, facts, received),
+                started=received,
+                status=status,
+                completed=on,
+                at=reg_at,
+            )
         return pid, receipt_no, dec_at
 
     def _other_petition(self, day: date) -> None:
@@ -801,8 +1059,10 @@ class Generator:
         signatories, named = self._signatories()
         at = self._at(day, 7, 210)
         if state == "transferred":
-            details = {"transferred_to": r.choice(N.TRANSFER_TARGETS),
-                       "transfer_dispatch_no": f"{r.randint(1, 1999)}/UBND-TCD"}
+            details = {
+                "transferred_to": r.choice(N.TRANSFER_TARGETS),
+                "transfer_dispatch_no": f"{r.randint(1, 1999)}/UBND-TCD",
+            }
         elif state == "guided":
             details = {"guidance": r.choice(T.GUIDANCE).format(ward=unit.ward_label)}
         elif state == "withdrawn":
@@ -826,15 +1086,41 @@ class Generator:
             summary, content = self._text(unit, kind, day)
         if people is None:
             people = self._petitioners(unit, named, confidential, at)
-        self._petition(unit=unit, received=day, kind=kind, channel=channel, source=self._source(channel),
-                       summary=summary, content=content, people=people, confidential=confidential,
-                       signatories=signatories, state=state, decided=decided, anonymous=anonymous,
-                       details=details, duplicate_of=duplicate_of)
+        self._petition(
+            unit=unit,
+            received=day,
+            kind=kind,
+            channel=channel,
+            source=self._source(channel),
+            summary=summary,
+            content=content,
+            people=people,
+            confidential=confidential,
+            signatories=signatories,
+            state=state,
+            decided=decided,
+            anonymous=anonymous,
+            details=details,
+            duplicate_of=duplicate_of,
+        )
 
     # -- cases --
 
-    def _case(self, day: date, unit: UnitInfo, kind: str, instance, *, summary: str, content: str, people: list,
-              confidential: bool, signatories: int, channel: str, parent=None) -> tuple[int, date]:
+    def _case(
+        self,
+        day: date,
+        unit: UnitInfo,
+        kind: str,
+        instance,
+        *,
+        summary: str,
+        content: str,
+        people: list,
+        confidential: bool,
+        signatories: int,
+        channel: str,
+        parent=None,
+    ) -> tuple[int, date]:
         """One case with its first petition, its workflow up to today, its history and its clocks."""
         r, rows, today, add = self.rng, self.rows, self.today, self._add
         received = day
@@ -844,9 +1130,21 @@ class Generator:
         case_id = self._id("cases")
         number = f"{unit.code}-VV-{year}-{seq:05d}"
         pet_id, receipt_no, open_at = self._petition(
-            unit=unit, received=received, kind=kind, channel=channel, source=self._source(channel),
-            summary=summary, content=content, people=people, confidential=confidential, signatories=signatories,
-            state="accepted", decided=accepted, case_id=case_id, accepted_on=accepted)
+            unit=unit,
+            received=received,
+            kind=kind,
+            channel=channel,
+            source=self._source(channel),
+            summary=summary,
+            content=content,
+            people=people,
+            confidential=confidential,
+            signatories=signatories,
+            state="accepted",
+            decided=accepted,
+            case_id=case_id,
+            accepted_on=accepted,
+        )
         reception, head = unit.reception_id, unit.head_id
         handler_id, handling_unit_id, handler_name = r.choice(unit.handlers)
         complexity = self._pick(COMPLEXITY_TABLE)
@@ -887,8 +1185,11 @@ class Generator:
             decision_no = f"{seq:02d}/{prefix}-UBND"
             decision_summary = r.choice(T.DECISION_SUMMARIES[outcome])
             plan.append((decision_on, "resolve"))
-            if kind in ("complaint", "denunciation") and outcome not in ("rejected", "untrue") and \
-                    r.random() < (0.7 if kind == "complaint" else 0.6):
+            if (
+                kind in ("complaint", "denunciation")
+                and outcome not in ("rejected", "untrue")
+                and r.random() < (0.7 if kind == "complaint" else 0.6)
+            ):
                 enforcement = r.choice(T.ENFORCEMENT_REQUIRED[kind]).format_map(Slots(r, unit, decision_on))
                 enforcement_due = decision_on + timedelta(days=r.randint(30, 60))
             if kind == "complaint":
@@ -928,8 +1229,9 @@ class Generator:
         last_at = open_at
         case_events = rows["case_events"]
         new_event = self._id
-        case_events.append((new_event("case_events"), case_id, open_at, "open", None, "accepted", receipt_no,
-                            reception))
+        case_events.append(
+            (new_event("case_events"), case_id, open_at, "open", None, "accepted", receipt_no, reception)
+        )
         n_events = 1
         done_on = {}
         for on, action in plan:
@@ -955,8 +1257,10 @@ class Generator:
             elif action == "enforce":
                 actor, note = handler_id, None
             elif action == "close":
-                actor, note = (head if r.random() < 0.6 else handler_id), (r.choice(T.CLOSE_NOTES)
-                                                                            if r.random() < 0.7 else None)
+                actor, note = (
+                    (head if r.random() < 0.6 else handler_id),
+                    (r.choice(T.CLOSE_NOTES) if r.random() < 0.7 else None),
+                )
             else:  # withdraw
                 actor, note = (handler_id if state != "accepted" else head), r.choice(T.WITHDRAW_NOTES)
             target = ACTION_TARGETS[action]
@@ -992,9 +1296,18 @@ class Generator:
             status, completed = "paused", None
         else:
             status, completed = "running", None
-        self._clock(case_id=case_id, stage=Stage.RESOLUTION, unit=unit, rule=rule, started=accepted,
-                    status=status, completed=completed, paused=paused_on, suspended_days=suspended_days,
-                    at=open_at)
+        self._clock(
+            case_id=case_id,
+            stage=Stage.RESOLUTION,
+            unit=unit,
+            rule=rule,
+            started=accepted,
+            status=status,
+            completed=completed,
+            paused=paused_on,
+            suspended_days=suspended_days,
+            at=open_at,
+        )
         if kind == "denunciation":
             notice_rule = self._rule(Stage.NOTIFY_ACCEPTANCE, facts, accepted)
             if notice_rule is not None:
@@ -1006,38 +1319,91 @@ class Generator:
                     status, completed = "done", notice_on
                     at = self._at(notice_on, 7, 50)  # first thing that day: before the day's other steps
                     then = _state_on(plan, notice_on, done_on, before=True)
-                    case_events.append((new_event("case_events"), case_id, at, "notice", then, then,
-                                        f"{self.notice_label} ({notice_on:%d/%m/%Y})",
-                                        handler_id if then != "accepted" else head))
+                    case_events.append(
+                        (
+                            new_event("case_events"),
+                            case_id,
+                            at,
+                            "notice",
+                            then,
+                            then,
+                            f"{self.notice_label} ({notice_on:%d/%m/%Y})",
+                            handler_id if then != "accepted" else head,
+                        )
+                    )
                     n_events += 1
                 elif stop is not None:
                     status, completed = "cancelled", stop
                 else:
                     status, completed = "running", None
-                self._clock(case_id=case_id, stage=Stage.NOTIFY_ACCEPTANCE, unit=unit, rule=notice_rule,
-                            started=accepted, status=status, completed=completed, at=open_at)
+                self._clock(
+                    case_id=case_id,
+                    stage=Stage.NOTIFY_ACCEPTANCE,
+                    unit=unit,
+                    rule=notice_rule,
+                    started=accepted,
+                    status=status,
+                    completed=completed,
+                    at=open_at,
+                )
         legally_effective_on = None
         if resolved and kind == "complaint":
             le_rule = self._rule(Stage.LEGAL_EFFECT, facts, decision_on)
             if appeal_on is not None:
                 # Written when the appeal is accepted (its acceptance cancels this clock).
-                heapq.heappush(self._pending_appeals, (appeal_on, self._next_tick(), dict(
-                    case_id=case_id, unit=unit, decision_on=decision_on, decision_no=decision_no, title=summary,
-                    people=people, confidential=confidential, rule=le_rule, at=stamps["resolved"])))
+                heapq.heappush(
+                    self._pending_appeals,
+                    (
+                        appeal_on,
+                        self._next_tick(),
+                        dict(
+                            case_id=case_id,
+                            unit=unit,
+                            decision_on=decision_on,
+                            decision_no=decision_no,
+                            title=summary,
+                            people=people,
+                            confidential=confidential,
+                            rule=le_rule,
+                            at=stamps["resolved"],
+                        ),
+                    ),
+                )
             elif effective_on is not None:
                 if effective_on < today:  # what the scheduler's mark_legally_effective has done by now
                     legally_effective_on = effective_on
-                    self._clock(case_id=case_id, stage=Stage.LEGAL_EFFECT, unit=unit, rule=le_rule,
-                                started=decision_on, status="done", completed=effective_on, at=stamps["resolved"])
+                    self._clock(
+                        case_id=case_id,
+                        stage=Stage.LEGAL_EFFECT,
+                        unit=unit,
+                        rule=le_rule,
+                        started=decision_on,
+                        status="done",
+                        completed=effective_on,
+                        at=stamps["resolved"],
+                    )
                     if enforcement:
                         fixed = enforcement_due if enforcement_due and enforcement_due >= effective_on else None
-                        self._clock(case_id=case_id, stage=Stage.ENFORCEMENT, unit=unit,
-                                    rule=self._rule(Stage.ENFORCEMENT, facts, effective_on), started=effective_on,
-                                    status="done" if enforced else "running",
-                                    completed=enforced_on if enforced else None, fixed_due=fixed)
+                        self._clock(
+                            case_id=case_id,
+                            stage=Stage.ENFORCEMENT,
+                            unit=unit,
+                            rule=self._rule(Stage.ENFORCEMENT, facts, effective_on),
+                            started=effective_on,
+                            status="done" if enforced else "running",
+                            completed=enforced_on if enforced else None,
+                            fixed_due=fixed,
+                        )
                 else:
-                    self._clock(case_id=case_id, stage=Stage.LEGAL_EFFECT, unit=unit, rule=le_rule,
-                                started=decision_on, status="running", at=stamps["resolved"])
+                    self._clock(
+                        case_id=case_id,
+                        stage=Stage.LEGAL_EFFECT,
+                        unit=unit,
+                        rule=le_rule,
+                        started=decision_on,
+                        status="running",
+                        at=stamps["resolved"],
+                    )
         elif resolved and kind == "denunciation":
             if enforced:
                 status, completed = "done", enforced_on
@@ -1045,9 +1411,16 @@ class Generator:
                 status, completed = "cancelled", closed_on
             else:
                 status, completed = "running", None
-            self._clock(case_id=case_id, stage=Stage.ACT_ON_CONCLUSION, unit=unit,
-                        rule=self._rule(Stage.ACT_ON_CONCLUSION, facts, decision_on), started=decision_on,
-                        status=status, completed=completed, at=stamps["resolved"])
+            self._clock(
+                case_id=case_id,
+                stage=Stage.ACT_ON_CONCLUSION,
+                unit=unit,
+                rule=self._rule(Stage.ACT_ON_CONCLUSION, facts, decision_on),
+                started=decision_on,
+                status=status,
+                completed=completed,
+                at=stamps["resolved"],
+            )
 
         # A repeated petition joined to the case while it is open.
         if r.random() < JOIN_SHARE:
@@ -1055,23 +1428,64 @@ class Generator:
             open_until = decision_on if resolved else ended_on or today
             if join_on <= today and join_on < open_until:
                 join_state = _state_on(plan, join_on, done_on, before=True)
-                heapq.heappush(self._pending_joins, (join_on, self._next_tick(), dict(
-                    case_id=case_id, unit=unit, kind=kind, summary=summary, content=content, people=people,
-                    confidential=confidential, state=join_state)))
+                heapq.heappush(
+                    self._pending_joins,
+                    (
+                        join_on,
+                        self._next_tick(),
+                        dict(
+                            case_id=case_id,
+                            unit=unit,
+                            kind=kind,
+                            summary=summary,
+                            content=content,
+                            people=people,
+                            confidential=confidential,
+                            state=join_state,
+                        ),
+                    ),
+                )
 
         if not resolved:
             outcome_row = (None, None, None, None, None, None)
         else:
             outcome_row = (decision_no, decision_on, outcome, decision_summary, enforcement, enforcement_due)
-        rows["cases"].append((
-            case_id, unit.id, year, seq, number, kind, instance, parent, summary, state, received, accepted,
-            reception, handling_unit_id if assigned else None, handler_id if assigned else None,
-            final_complexity, unit.is_remote, stamps.get("assigned"), stamps.get("suspended"),
-            stamps.get("resolved"), stamps.get("enforced"), stamps.get("closed"), stamps.get("withdrawn"),
-            stamps.get("terminated"), *outcome_row, enforced_on if enforced else None,
-            r.choice(T.ENFORCEMENT_RESULTS) if enforced else None, legally_effective_on,
-            join_folded(number, summary, outcome_row[0]),
-            1, open_at, last_at))
+        rows["cases"].append(
+            (
+                case_id,
+                unit.id,
+                year,
+                seq,
+                number,
+                kind,
+                instance,
+                parent,
+                summary,
+                state,
+                received,
+                accepted,
+                reception,
+                handling_unit_id if assigned else None,
+                handler_id if assigned else None,
+                final_complexity,
+                unit.is_remote,
+                stamps.get("assigned"),
+                stamps.get("suspended"),
+                stamps.get("resolved"),
+                stamps.get("enforced"),
+                stamps.get("closed"),
+                stamps.get("withdrawn"),
+                stamps.get("terminated"),
+                *outcome_row,
+                enforced_on if enforced else None,
+                r.choice(T.ENFORCEMENT_RESULTS) if enforced else None,
+                legally_effective_on,
+                join_folded(number, summary, outcome_row[0]),
+                1,
+                open_at,
+                last_at,
+            )
+        )
         self.events_done += n_events
         self.cases_done += 1
         self.batch_cases += 1
@@ -1093,9 +1507,18 @@ class Generator:
         summary, content = self._text(unit, kind, day)
         signatories, named = self._signatories()
         people = self._petitioners(unit, named, confidential, self._at(day, 7, 210))
-        self._case(day, unit, kind, 1 if kind == "complaint" else None, summary=summary, content=content,
-                   people=people, confidential=confidential, signatories=signatories,
-                   channel=self._pick(CHANNEL_TABLE))
+        self._case(
+            day,
+            unit,
+            kind,
+            1 if kind == "complaint" else None,
+            summary=summary,
+            content=content,
+            people=people,
+            confidential=confidential,
+            signatories=signatories,
+            channel=self._pick(CHANNEL_TABLE),
+        )
         if r.random() < OTHER_PETITIONS_PER_CASE:
             self._other_petition(day)
 
@@ -1103,38 +1526,81 @@ class Generator:
         """A second-instance complaint at the province against a commune's first decision."""
         r = self.rng
         unit = self.province
-        summary = (f"Khiếu nại lần hai đối với Quyết định giải quyết khiếu nại số {parent['decision_no']} "
-                   f"của Chủ tịch UBND {parent['unit'].ward_label}")
-        content = (f"{summary}. Nội dung khiếu nại lần đầu: {parent['title']}. "
-                   f"Đề nghị Chủ tịch UBND tỉnh xem xét, giải quyết lần hai.")
+        summary = (
+            f"Khiếu nại lần hai đối với Quyết định giải quyết khiếu nại số {parent['decision_no']} "
+            f"của Chủ tịch UBND {parent['unit'].ward_label}"
+        )
+        content = (
+            f"{summary}. Nội dung khiếu nại lần đầu: {parent['title']}. "
+            f"Đề nghị Chủ tịch UBND tỉnh xem xét, giải quyết lần hai."
+        )
         at = self._at(day, 7, 210)
         if parent["confidential"]:  # the same petitioner, but in rows of their own
             people = sorted(self._new_person(unit, at, like=p) for p in parent["people"])
         else:
             people = parent["people"]
         _case_id, accepted_on = self._case(
-            day, unit, "complaint", 2, summary=summary, content=content, people=people,
-            confidential=parent["confidential"], signatories=len(people) or 1, channel=r.choice(("desk", "post")),
-            parent=parent["case_id"])
+            day,
+            unit,
+            "complaint",
+            2,
+            summary=summary,
+            content=content,
+            people=people,
+            confidential=parent["confidential"],
+            signatories=len(people) or 1,
+            channel=r.choice(("desk", "post")),
+            parent=parent["case_id"],
+        )
         # Accepting the appeal cancelled the first decision's legal-effect clock.
-        self._clock(case_id=parent["case_id"], stage=Stage.LEGAL_EFFECT, unit=parent["unit"], rule=parent["rule"],
-                    started=parent["decision_on"], status="cancelled", completed=accepted_on, at=parent["at"])
+        self._clock(
+            case_id=parent["case_id"],
+            stage=Stage.LEGAL_EFFECT,
+            unit=parent["unit"],
+            rule=parent["rule"],
+            started=parent["decision_on"],
+            status="cancelled",
+            completed=accepted_on,
+            at=parent["at"],
+        )
 
     def _join(self, join: dict, day: date) -> None:
         """A further petition with the same content, joined to the open case (cases.operations.join_petition)."""
         unit = join["unit"]
         at = self._at(day, 7, 120)
-        people = (sorted(self._new_person(unit, at, like=p) for p in join["people"]) if join["confidential"]
-                  else join["people"])
+        people = (
+            sorted(self._new_person(unit, at, like=p) for p in join["people"])
+            if join["confidential"]
+            else join["people"]
+        )
         channel = self.rng.choice(("post", "online", "desk"))
         pet_id, receipt_no, dec_at = self._petition(
-            unit=unit, received=day, kind=join["kind"], channel=channel, source=self._source(channel),
-            summary=join["summary"], content="Công dân tiếp tục gửi đơn với nội dung như đơn đã được thụ lý. "
-                                             + join["content"],
-            people=people, confidential=join["confidential"], signatories=max(len(people), 1), state="accepted",
-            decided=day, case_id=join["case_id"])
-        self.rows["case_events"].append((self._id("case_events"), join["case_id"], dec_at, "join", join["state"],
-                                         join["state"], receipt_no, unit.reception_id))
+            unit=unit,
+            received=day,
+            kind=join["kind"],
+            channel=channel,
+            source=self._source(channel),
+            summary=join["summary"],
+            content="Công dân tiếp tục gửi đơn với nội dung như đơn đã được thụ lý. " + join["content"],
+            people=people,
+            confidential=join["confidential"],
+            signatories=max(len(people), 1),
+            state="accepted",
+            decided=day,
+            case_id=join["case_id"],
+        )
+        self.rows["case_events"].append(
+            (
+                self._id("case_events"),
+                join["case_id"],
+                dec_at,
+                "join",
+                join["state"],
+                join["state"],
+                receipt_no,
+                unit.reception_id,
+            )
+        )
         self.events_done += 1
 
     def _drain_joins(self, until: date) -> None:
@@ -1145,8 +1611,15 @@ class Generator:
     def _flush_appeals(self) -> None:
         """Appeals not yet due when the run ends: their parents' legal-effect clocks are still running."""
         for _on, _tick, parent in self._pending_appeals:
-            self._clock(case_id=parent["case_id"], stage=Stage.LEGAL_EFFECT, unit=parent["unit"],
-                        rule=parent["rule"], started=parent["decision_on"], status="running", at=parent["at"])
+            self._clock(
+                case_id=parent["case_id"],
+                stage=Stage.LEGAL_EFFECT,
+                unit=parent["unit"],
+                rule=parent["rule"],
+                started=parent["decision_on"],
+                status="running",
+                at=parent["at"],
+            )
         self._pending_appeals = []
 
     # -- the run --
@@ -1205,6 +1678,7 @@ class Generator:
 
 # --- Writing ----------------------------------------------------------------------------------------------
 
+
 def recreate(engine, saved) -> list[tuple[float, str]]:
     """Create the indexes and foreign keys of ``saved`` that do not exist, in two sessions at once.
 
@@ -1213,8 +1687,11 @@ def recreate(engine, saved) -> list[tuple[float, str]]:
     indexes = [s for s in saved if s[0] == "index"]
     keys = [s for s in saved if s[0] != "index"]
     with engine.connect() as conn:
-        pages = dict(conn.execute(text("SELECT relname, relpages FROM pg_class WHERE relname = ANY(:t)"),
-                                  {"t": list(TABLES)}).all())
+        pages = dict(
+            conn.execute(
+                text("SELECT relname, relpages FROM pg_class WHERE relname = ANY(:t)"), {"t": list(TABLES)}
+            ).all()
+        )
     indexes.sort(key=lambda s: -pages.get(s[1], 0) * (8 if " USING gin " in s[3] else 1))
 
     timings = []
@@ -1230,8 +1707,13 @@ def recreate(engine, saved) -> list[tuple[float, str]]:
                 if kind == "index":
                     if conn.scalar(text("SELECT to_regclass(:n)"), {"n": f'"{name}"'}) is None:
                         conn.exec_driver_sql(definition)
-                elif conn.scalar(text("SELECT 1 FROM pg_constraint WHERE conname = :n AND conrelid = "
-                                      "to_regclass(:t)"), {"n": name, "t": table}) is None:
+                elif (
+                    conn.scalar(
+                        text("SELECT 1 FROM pg_constraint WHERE conname = :n AND conrelid = to_regclass(:t)"),
+                        {"n": name, "t": table},
+                    )
+                    is None
+                ):
                     conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
                 timings.append((perf_counter() - t, name))
 
@@ -1262,15 +1744,17 @@ class SqliteLoader:
         values = {(r.unit_id, r.series, r.year): r.value for r in db.session.scalars(select(SequenceCounter))}
         for series, table in (("petition", "petitions"), ("case", "cases")):
             for unit_id, year, seq in self.conn.execute(
-                    text(f"SELECT unit_id, year, max(seq) FROM {table} GROUP BY unit_id, year")):
+                text(f"SELECT unit_id, year, max(seq) FROM {table} GROUP BY unit_id, year")
+            ):
                 key = (unit_id, series, year)
                 values[key] = max(values.get(key, 0), seq)
         return values
 
     def cccd_counts(self) -> dict:
         """How many CCCDs of each prefix (sex/century digit, birth year) the bulk numbering has used."""
-        rows = self.conn.execute(text(
-            "SELECT substr(citizen_id, 4, 3), count(*) FROM persons WHERE citizen_id LIKE '075%' GROUP BY 1"))
+        rows = self.conn.execute(
+            text("SELECT substr(citizen_id, 4, 3), count(*) FROM persons WHERE citizen_id LIKE '075%' GROUP BY 1")
+        )
         return {(int(p[0]), int(p[1:])): n for p, n in rows if p.isdigit()}
 
     def drop_indexes(self) -> list:
@@ -1300,17 +1784,21 @@ class SqliteLoader:
                 if rows:
                     cursor.executemany(
                         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                        [tuple(plain(v) for v in row) for row in rows])
+                        [tuple(plain(v) for v in row) for row in rows],
+                    )
         finally:
             cursor.close()
         return batch["cases_in_batch"]
 
     def write_counters(self, counters: dict) -> None:
-        self.conn.execute(text(
-            "INSERT INTO sequence_counters (unit_id, series, year, value) VALUES (:u, :s, :y, :v) "
-            "ON CONFLICT (unit_id, series, year) DO UPDATE SET value = CASE WHEN excluded.value > "
-            "sequence_counters.value THEN excluded.value ELSE sequence_counters.value END"),
-            [{"u": u, "s": s, "y": y, "v": v} for (u, s, y), v in sorted(counters.items())])
+        self.conn.execute(
+            text(
+                "INSERT INTO sequence_counters (unit_id, series, year, value) VALUES (:u, :s, :y, :v) "
+                "ON CONFLICT (unit_id, series, year) DO UPDATE SET value = CASE WHEN excluded.value > "
+                "sequence_counters.value THEN excluded.value ELSE sequence_counters.value END"
+            ),
+            [{"u": u, "s": s, "y": y, "v": v} for (u, s, y), v in sorted(counters.items())],
+        )
 
     def finish_ids(self, next_id: dict) -> None:
         pass  # SQLite's INTEGER PRIMARY KEY continues from max(id)
@@ -1344,19 +1832,22 @@ class PostgresLoader(SqliteLoader):
         "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) AND NOT EXISTS ("
         "  SELECT 1 FROM pg_constraint c WHERE c.conindid = "
         "  (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) "
-        "ORDER BY i.tablename, i.indexname")
+        "ORDER BY i.tablename, i.indexname"
+    )
     _FOREIGN_KEYS = text(
         "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
         "WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace "
-        "AND c.conrelid::regclass::text = ANY(:tables) ORDER BY 1, 2")
+        "AND c.conrelid::regclass::text = ANY(:tables) ORDER BY 1, 2"
+    )
     #: What a load dropped and has not recreated yet: written in the load's transaction, removed once all
     #: is back, so a run interrupted after the commit leaves the list for the next run to recreate.
     RECORD = "seed_bulk_dropped"
 
     def _definitions(self, conn=None) -> list[tuple[str, str, str, str]]:
         conn, tables = conn or self.conn, {"tables": list(TABLES)}
-        return ([("index", *row) for row in conn.execute(self._INDEXES, tables)]
-                + [("foreign key", *row) for row in conn.execute(self._FOREIGN_KEYS, tables)])
+        return [("index", *row) for row in conn.execute(self._INDEXES, tables)] + [
+            ("foreign key", *row) for row in conn.execute(self._FOREIGN_KEYS, tables)
+        ]
 
     def drop_indexes(self) -> list[tuple[str, str, str, str]]:
         """Drop the big tables' indexes that back no constraint and their foreign keys, for a large load.
@@ -1367,10 +1858,16 @@ class PostgresLoader(SqliteLoader):
         its record (RECORD) are in the load's transaction: if the load fails, both are rolled back.
         """
         saved = self._definitions()
-        self.conn.execute(text(f"CREATE TABLE {self.RECORD} (kind varchar(16) NOT NULL, table_name text NOT NULL, "
-                               "name text PRIMARY KEY, definition text NOT NULL)"))
-        self.conn.execute(text(f"INSERT INTO {self.RECORD} VALUES (:k, :t, :n, :d)"),
-                          [{"k": k, "t": t, "n": n, "d": d} for k, t, n, d in saved])
+        self.conn.execute(
+            text(
+                f"CREATE TABLE {self.RECORD} (kind varchar(16) NOT NULL, table_name text NOT NULL, "
+                "name text PRIMARY KEY, definition text NOT NULL)"
+            )
+        )
+        self.conn.execute(
+            text(f"INSERT INTO {self.RECORD} VALUES (:k, :t, :n, :d)"),
+            [{"k": k, "t": t, "n": n, "d": d} for k, t, n, d in saved],
+        )
         for kind, table, name, _definition in saved:
             if kind == "index":
                 self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -1397,15 +1894,19 @@ class PostgresLoader(SqliteLoader):
         """Recreate what an interrupted earlier load dropped and did not recreate (listed in RECORD)."""
         if db.session.scalar(text(f"SELECT to_regclass('{cls.RECORD}')")) is None:
             return
-        saved = [tuple(row) for row in db.session.execute(text(
-            f"SELECT kind, table_name, name, definition FROM {cls.RECORD}"))]
+        saved = [
+            tuple(row)
+            for row in db.session.execute(text(f"SELECT kind, table_name, name, definition FROM {cls.RECORD}"))
+        ]
         db.session.rollback()
         t = perf_counter()
         recreate(db.engine, saved)
         db.session.execute(text(f"DROP TABLE {cls.RECORD}"))
         db.session.commit()
-        say(f"Recreated the {len(saved)} indexes and foreign keys an interrupted load had dropped "
-            f"({perf_counter() - t:,.1f} s).")
+        say(
+            f"Recreated the {len(saved)} indexes and foreign keys an interrupted load had dropped "
+            f"({perf_counter() - t:,.1f} s)."
+        )
 
     def write(self, batch: dict) -> int:
         cursor = self.conn.connection.dbapi_connection.cursor()
@@ -1425,9 +1926,13 @@ class PostgresLoader(SqliteLoader):
     def finish_ids(self, next_id: dict) -> None:
         for table in ID_TABLES:
             if next_id[table] > 1:
-                self.conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"greatest(:last, (SELECT coalesce(max(id), 1) FROM {table})))"), {"last": next_id[table] - 1})
+                self.conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"greatest(:last, (SELECT coalesce(max(id), 1) FROM {table})))"
+                    ),
+                    {"last": next_id[table] - 1},
+                )
 
     def analyze(self, command: str = "VACUUM ANALYZE") -> None:
         """Run ``command`` (VACUUM, ANALYZE or both) on the tables written, two at a time (one per core).
@@ -1442,10 +1947,20 @@ class PostgresLoader(SqliteLoader):
                 conn.execute(text(f"{command} {table}"))
 
         # Biggest first, so the two connections finish at about the same time.
-        order = ("petitions", "clocks", "case_events", "petition_events", "cases", "persons", "petition_parties",
-                 "case_tallies", "sequence_counters")
-        existing = set(db.session.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+        order = (
+            "petitions",
+            "clocks",
+            "case_events",
+            "petition_events",
+            "cases",
+            "persons",
+            "petition_parties",
+            "case_tallies",
+            "sequence_counters",
+        )
+        existing = set(
+            db.session.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+        )
         db.session.commit()
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="seed-bulk-vacuum") as pool:
             list(pool.map(vacuum, [t for t in order if t in existing]))

@@ -1,10 +1,11 @@
 """Forms of the case workflow: one per action, each carrying the case's version for optimistic locking."""
-from ..core.i18n import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.fields import VersionField, optional_int
+from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..users.queries import handlers_for
 from .models import Case, CaseAction, Complexity
@@ -35,10 +36,13 @@ class CaseActionForm(FlaskForm):
 
 
 class AssignForm(CaseActionForm):
-    handler_id = SelectField(_l("Handling officer"), coerce=optional_int,
-                             validators=[DataRequired(_l("Choose the handling officer."))],
-                             invalid_value_message=_l("Choose the handling officer."),
-                             invalid_choice_message=_l("Choose the handling officer."))
+    handler_id = SelectField(
+        _l("Handling officer"),
+        coerce=optional_int,
+        validators=[DataRequired(_l("Choose the handling officer."))],
+        invalid_value_message=_l("Choose the handling officer."),
+        invalid_choice_message=_l("Choose the handling officer."),
+    )
     complexity = SelectField(_l("Complexity"), choices=Complexity.lazy_choices(), default=Complexity.NORMAL.value)
     note = TextAreaField(_l("Instructions to the officer"), validators=[Optional(), Length(max=NOTE_MAX)])
 
@@ -68,14 +72,17 @@ class NoteForm(CaseActionForm):
 
 
 class ResolveForm(CaseActionForm):
-    decision_no = StringField(_l("Decision number"), validators=[DataRequired(_l("Enter the decision number.")),
-                                                                 Length(max=60)])
+    decision_no = StringField(
+        _l("Decision number"), validators=[DataRequired(_l("Enter the decision number.")), Length(max=60)]
+    )
     decision_on = DateField(_l("Decision date"), validators=[DataRequired(_l("Enter the decision date."))])
     outcome = SelectField(_l("Outcome"), validators=[DataRequired(_l("Choose the outcome."))])
     decision_summary = TextAreaField(_l("Summary of the decision"), validators=[Optional(), Length(max=NOTE_MAX)])
-    enforcement_required = TextAreaField(_l("What must be enforced"),
-                                         description=_l("Leave empty if the decision needs no enforcement."),
-                                         validators=[Optional(), Length(max=NOTE_MAX)])
+    enforcement_required = TextAreaField(
+        _l("What must be enforced"),
+        description=_l("Leave empty if the decision needs no enforcement."),
+        validators=[Optional(), Length(max=NOTE_MAX)],
+    )
     enforcement_due_on = DateField(_l("Enforcement due date"), validators=[Optional()])
 
     def setup(self, bound: bool) -> None:
@@ -92,17 +99,24 @@ class ResolveForm(CaseActionForm):
             raise ValidationError(_l("The enforcement deadline cannot be before the decision date."))
 
     def operation_fields(self) -> dict:
-        return {"decision_no": self.decision_no.data, "decision_on": self.decision_on.data,
-                "outcome": self.outcome.data, "decision_summary": self.decision_summary.data,
-                "enforcement_required": self.enforcement_required.data,
-                "enforcement_due_on": self.enforcement_due_on.data}
+        return {
+            "decision_no": self.decision_no.data,
+            "decision_on": self.decision_on.data,
+            "outcome": self.outcome.data,
+            "decision_summary": self.decision_summary.data,
+            "enforcement_required": self.enforcement_required.data,
+            "enforcement_due_on": self.enforcement_due_on.data,
+        }
 
 
 class EnforceForm(CaseActionForm):
-    enforced_on = DateField(_l("Date enforcement was completed"),
-                            validators=[DataRequired(_l("Enter the date enforcement was completed."))])
-    enforcement_result = TextAreaField(_l("Result of enforcement"), validators=[
-        DataRequired(_l("Describe the result of enforcement.")), Length(max=NOTE_MAX)])
+    enforced_on = DateField(
+        _l("Date enforcement was completed"), validators=[DataRequired(_l("Enter the date enforcement was completed."))]
+    )
+    enforcement_result = TextAreaField(
+        _l("Result of enforcement"),
+        validators=[DataRequired(_l("Describe the result of enforcement.")), Length(max=NOTE_MAX)],
+    )
 
     def validate_enforced_on(self, field) -> None:
         if self.case.decision_on and field.data < self.case.decision_on:

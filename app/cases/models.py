@@ -1,16 +1,27 @@
 """Cases (vụ việc): a matter being resolved, opened when a petition is accepted (thụ lý)."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
+from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.roles import Role
 from ..extensions import db
@@ -120,18 +131,24 @@ class Transition:
 S = CaseState
 #: The workflow, as one explicit table: action -> (from states, to state, roles, required fields).
 CASE_TRANSITIONS: dict[CaseAction, Transition] = {
-    CaseAction.ASSIGN: Transition(frozenset({S.ACCEPTED, S.ASSIGNED}), S.ASSIGNED,
-                                  frozenset({Role.HEAD}), ("handler_id",)),
+    CaseAction.ASSIGN: Transition(
+        frozenset({S.ACCEPTED, S.ASSIGNED}), S.ASSIGNED, frozenset({Role.HEAD}), ("handler_id",)
+    ),
     CaseAction.SUSPEND: Transition(frozenset({S.ASSIGNED}), S.SUSPENDED, frozenset({Role.HEAD}), ("note",)),
     CaseAction.RESUME: Transition(frozenset({S.SUSPENDED}), S.ASSIGNED, frozenset({Role.HEAD})),
-    CaseAction.RESOLVE: Transition(frozenset({S.ASSIGNED}), S.RESOLVED, frozenset({Role.HEAD, Role.HANDLER}),
-                                   ("decision_no", "decision_on", "outcome")),
-    CaseAction.ENFORCE: Transition(frozenset({S.RESOLVED}), S.ENFORCED, frozenset({Role.HEAD, Role.HANDLER}),
-                                   ("enforced_on", "enforcement_result")),
-    CaseAction.CLOSE: Transition(frozenset({S.RESOLVED, S.ENFORCED}), S.CLOSED,
-                                 frozenset({Role.HEAD, Role.HANDLER})),
-    CaseAction.WITHDRAW: Transition(frozenset(OPEN_STATES), S.WITHDRAWN, frozenset({Role.HEAD, Role.HANDLER}),
-                                    ("note",)),
+    CaseAction.RESOLVE: Transition(
+        frozenset({S.ASSIGNED}),
+        S.RESOLVED,
+        frozenset({Role.HEAD, Role.HANDLER}),
+        ("decision_no", "decision_on", "outcome"),
+    ),
+    CaseAction.ENFORCE: Transition(
+        frozenset({S.RESOLVED}), S.ENFORCED, frozenset({Role.HEAD, Role.HANDLER}), ("enforced_on", "enforcement_result")
+    ),
+    CaseAction.CLOSE: Transition(frozenset({S.RESOLVED, S.ENFORCED}), S.CLOSED, frozenset({Role.HEAD, Role.HANDLER})),
+    CaseAction.WITHDRAW: Transition(
+        frozenset(OPEN_STATES), S.WITHDRAWN, frozenset({Role.HEAD, Role.HANDLER}), ("note",)
+    ),
     CaseAction.TERMINATE: Transition(frozenset(OPEN_STATES), S.TERMINATED, frozenset({Role.HEAD}), ("note",)),
 }
 del S
@@ -148,11 +165,14 @@ class Case(TimestampMixin, db.Model):
         UniqueConstraint("unit_id", "year", "seq", name="uq_cases_unit_year_seq"),
         CheckConstraint("instance IS NULL OR instance IN (1, 2)", name="instance_1_or_2"),
         CheckConstraint("kind <> 'complaint' OR instance IS NOT NULL", name="complaint_has_instance"),
-        CheckConstraint("state NOT IN ('assigned', 'suspended') OR handler_id IS NOT NULL",
-                        name="assigned_has_handler"),
-        CheckConstraint("state NOT IN ('resolved', 'enforced', 'closed') "
-                        "OR (decision_no IS NOT NULL AND decision_on IS NOT NULL AND outcome IS NOT NULL)",
-                        name="resolved_has_decision"),
+        CheckConstraint(
+            "state NOT IN ('assigned', 'suspended') OR handler_id IS NOT NULL", name="assigned_has_handler"
+        ),
+        CheckConstraint(
+            "state NOT IN ('resolved', 'enforced', 'closed') "
+            "OR (decision_no IS NOT NULL AND decision_on IS NOT NULL AND outcome IS NOT NULL)",
+            name="resolved_has_decision",
+        ),
         CheckConstraint("state <> 'enforced' OR enforced_on IS NOT NULL", name="enforced_has_date"),
         # The list is sorted newest accepted first and paged by (accepted_on, id): one index for the plain list
         # and one per filter, each ending in the sort key, so a page is read in order wherever it lies.
@@ -175,40 +195,40 @@ class Case(TimestampMixin, db.Model):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind))
     #: Complaint instance: 1 (first) or 2 (second); None for other kinds.
-    instance: Mapped[Optional[int]] = mapped_column(Integer)
+    instance: Mapped[int | None] = mapped_column(Integer)
     #: For a second-instance complaint, the first-instance case it appeals.
-    parent_case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
+    parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     state: Mapped[CaseState] = mapped_column(EnumStr(CaseState), default=CaseState.ACCEPTED)
     #: Date of receipt of the (first) petition, and of the acceptance decision (starts the clock).
     received_on: Mapped[date] = mapped_column(Date)
     accepted_on: Mapped[date] = mapped_column(Date)
     accepted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    handling_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"))
-    handler_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    handling_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     complexity: Mapped[Complexity] = mapped_column(EnumStr(Complexity), default=Complexity.NORMAL)
     #: Remote/difficult area, copied from the unit at acceptance (deadlines are derived from it).
     is_remote_area: Mapped[bool] = mapped_column(Boolean, default=False)
     # Workflow timestamps (UTC), stamped by the transition function.
-    assigned_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    suspended_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    resolved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    enforced_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    terminated_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    enforced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    terminated_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The decision (complaint) or conclusion (denunciation) or answer (recommendation/feedback).
-    decision_no: Mapped[Optional[str]] = mapped_column(String(60))
-    decision_on: Mapped[Optional[date]] = mapped_column(Date)
-    outcome: Mapped[Optional[Outcome]] = mapped_column(EnumStr(Outcome))
-    decision_summary: Mapped[Optional[str]] = mapped_column(Text)
+    decision_no: Mapped[str | None] = mapped_column(String(60))
+    decision_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[Outcome | None] = mapped_column(EnumStr(Outcome))
+    decision_summary: Mapped[str | None] = mapped_column(Text)
     # Enforcement of the legally effective decision.
-    enforcement_required: Mapped[Optional[str]] = mapped_column(Text)
-    enforcement_due_on: Mapped[Optional[date]] = mapped_column(Date)
-    enforced_on: Mapped[Optional[date]] = mapped_column(Date)
-    enforcement_result: Mapped[Optional[str]] = mapped_column(Text)
+    enforcement_required: Mapped[str | None] = mapped_column(Text)
+    enforcement_due_on: Mapped[date | None] = mapped_column(Date)
+    enforced_on: Mapped[date | None] = mapped_column(Date)
+    enforcement_result: Mapped[str | None] = mapped_column(Text)
     #: The day the decision took legal effect (no appeal within the period), set by the scheduler.
-    legally_effective_on: Mapped[Optional[date]] = mapped_column(Date)
+    legally_effective_on: Mapped[date | None] = mapped_column(Date)
     #: Folded words for the search (number, title, decision number; see app/search), kept up to date on flush.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Optimistic-locking version: a save from a stale form is refused.
@@ -217,12 +237,13 @@ class Case(TimestampMixin, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
-    handling_unit: Mapped[Optional[Unit]] = relationship(foreign_keys=[handling_unit_id])
-    handler: Mapped[Optional[User]] = relationship(foreign_keys=[handler_id])
+    handling_unit: Mapped[Unit | None] = relationship(foreign_keys=[handling_unit_id])
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     accepted_by: Mapped[User] = relationship(foreign_keys=[accepted_by_id])
     parent_case: Mapped[Optional["Case"]] = relationship(remote_side="Case.id")
-    petitions: Mapped[list[Petition]] = relationship(back_populates="case", foreign_keys=[Petition.case_id],
-                                                     order_by=Petition.id)
+    petitions: Mapped[list[Petition]] = relationship(
+        back_populates="case", foreign_keys=[Petition.case_id], order_by=Petition.id
+    )
     events: Mapped[list["CaseEvent"]] = relationship(order_by="CaseEvent.id", back_populates="case")
 
     def __repr__(self) -> str:
@@ -247,9 +268,7 @@ class Case(TimestampMixin, db.Model):
     def actor_role_ok(self, roles, user: User) -> bool:
         if Role.HEAD in roles and user.has_role(Role.HEAD) and user.oversees(self.unit):
             return True
-        if Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id:
-            return True
-        return False
+        return bool(Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id)
 
     def available_actions(self, user: User) -> list[CaseAction]:
         return [a for a in CaseAction if self.can(a, user)]

@@ -1,17 +1,18 @@
 """Writes on cases: opening one on acceptance, and the single function that performs a transition."""
+
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.i18n import lazy_gettext as _l
-from ..core.validation import parse_id
 from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
-from ..deadlines import operations as deadlines
 from ..core.timeutil import local_today, utcnow
+from ..core.validation import parse_id
+from ..deadlines import operations as deadlines
 from ..extensions import db
 from ..petitions.models import Petition, PetitionKind
 from ..users.models import User
@@ -19,8 +20,12 @@ from .models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Co
 
 #: Which timestamp each target state stamps.
 STAMPS = {
-    CaseState.ASSIGNED: "assigned_at", CaseState.SUSPENDED: "suspended_at", CaseState.RESOLVED: "resolved_at",
-    CaseState.ENFORCED: "enforced_at", CaseState.CLOSED: "closed_at", CaseState.WITHDRAWN: "withdrawn_at",
+    CaseState.ASSIGNED: "assigned_at",
+    CaseState.SUSPENDED: "suspended_at",
+    CaseState.RESOLVED: "resolved_at",
+    CaseState.ENFORCED: "enforced_at",
+    CaseState.CLOSED: "closed_at",
+    CaseState.WITHDRAWN: "withdrawn_at",
     CaseState.TERMINATED: "terminated_at",
 }
 
@@ -35,8 +40,9 @@ REQUIRED_MESSAGES = {
 }
 
 
-def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | None = None,
-              parent_case: Case | None = None) -> Case:
+def open_case(
+    petition: Petition, actor, *, accepted_on: date, instance: int | None = None, parent_case: Case | None = None
+) -> Case:
     """Accept (thụ lý) a petition: open a case in the petition's unit and start its clock."""
     if accepted_on < petition.received_on:
         raise TransitionRefused(_l("The acceptance date cannot be before the petition was received."))
@@ -56,10 +62,20 @@ def open_case(petition: Petition, actor, *, accepted_on: date, instance: int | N
     year = accepted_on.year
     seq = next_number(unit.id, "case", year)
     case = Case(
-        unit=unit, year=year, seq=seq, number=f"{unit.code}-VV-{year}-{seq:05d}", kind=petition.kind,
-        instance=instance, parent_case=parent_case, title=petition.summary, state=CaseState.ACCEPTED,
-        received_on=petition.received_on, accepted_on=accepted_on, accepted_by_id=actor.id,
-        complexity=Complexity.NORMAL, is_remote_area=unit.is_remote,
+        unit=unit,
+        year=year,
+        seq=seq,
+        number=f"{unit.code}-VV-{year}-{seq:05d}",
+        kind=petition.kind,
+        instance=instance,
+        parent_case=parent_case,
+        title=petition.summary,
+        state=CaseState.ACCEPTED,
+        received_on=petition.received_on,
+        accepted_on=accepted_on,
+        accepted_by_id=actor.id,
+        complexity=Complexity.NORMAL,
+        is_remote_area=unit.is_remote,
     )
     db.session.add(case)
     db.session.flush()
@@ -88,14 +104,18 @@ def _same_confidentiality(case: Case, petition: Petition) -> bool:
 #: page, its API answer and its export list all its petitioners, so the masked petitioner would stand next
 #: to the same person by name, CCCD, phone and address. Masking every petitioner of such a case instead
 #: would hide an open petitioner from the officers entitled to them, on every surface that shows a case.
-MIXED_CASE_MESSAGE = _l("A confidential petition can only join a case whose petitions are all confidential, "
-                        "and a petition that is not confidential only a case without a confidential one: "
-                        "otherwise the case would show the protected petitioner next to the same person by "
-                        "name. Accept it as a case of its own.")
-MIXED_APPEAL_MESSAGE = _l("The appealed case and this petition differ in confidentiality (one petitioner's "
-                          "identity is protected, the other's is not): linking them would show the protected "
-                          "petitioner next to the same person by name. Accept it without the link to the "
-                          "first-instance case.")
+MIXED_CASE_MESSAGE = _l(
+    "A confidential petition can only join a case whose petitions are all confidential, "
+    "and a petition that is not confidential only a case without a confidential one: "
+    "otherwise the case would show the protected petitioner next to the same person by "
+    "name. Accept it as a case of its own."
+)
+MIXED_APPEAL_MESSAGE = _l(
+    "The appealed case and this petition differ in confidentiality (one petitioner's "
+    "identity is protected, the other's is not): linking them would show the protected "
+    "petitioner next to the same person by name. Accept it without the link to the "
+    "first-instance case."
+)
 
 
 def join_petition(case: Case, petition: Petition, actor) -> None:
@@ -110,8 +130,9 @@ def join_petition(case: Case, petition: Petition, actor) -> None:
     _log(case, actor, "join", case.state, case.state, petition.receipt_no)
 
 
-def perform(case: Case, action: CaseAction, actor: User, *, expected_version, note: str | None = None,
-            **fields) -> Case:
+def perform(
+    case: Case, action: CaseAction, actor: User, *, expected_version, note: str | None = None, **fields
+) -> Case:
     """Perform one workflow transition: check state, role, scope and required fields; stamp; log.
 
     ``expected_version``: the case's version in the form (core.locking.check_version; UNCHECKED without one).
@@ -146,8 +167,13 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
     action = CaseAction(action)
     t = CASE_TRANSITIONS[action]
     if case.state not in t.sources:
-        raise TransitionRefused(_("“%(action)s” is not possible while the case is “%(state)s”.",
-                                   action=action.label, state=case.state.label))
+        raise TransitionRefused(
+            _(
+                "“%(action)s” is not possible while the case is “%(state)s”.",
+                action=action.label,
+                state=case.state.label,
+            )
+        )
     if not case.actor_role_ok(t.roles, actor):
         raise PermissionRefused(_("You are not allowed to “%(action)s” this case.", action=action.label))
     if action is CaseAction.CLOSE and case.state is CaseState.RESOLVED and case.enforcement_required:
@@ -168,8 +194,18 @@ def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=
         case.complexity = Complexity(complexity)
 
 
-def _resolve(case: Case, actor, *, decision_no, decision_on, outcome, decision_summary=None,
-             enforcement_required=None, enforcement_due_on=None, **_):
+def _resolve(
+    case: Case,
+    actor,
+    *,
+    decision_no,
+    decision_on,
+    outcome,
+    decision_summary=None,
+    enforcement_required=None,
+    enforcement_due_on=None,
+    **_,
+):
     if outcome not in Outcome._value2member_map_:
         raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
     outcome = Outcome(outcome)
@@ -210,6 +246,13 @@ def _describe(action: CaseAction, case: Case) -> str | None:
 
 
 def _log(case: Case, actor, action: str, before, after, note):
-    db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id, action=action,
-                             from_state=str(before) if before else None,
-                             to_state=str(after) if after else None, note=note or None))
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            action=action,
+            from_state=str(before) if before else None,
+            to_state=str(after) if after else None,
+            note=note or None,
+        )
+    )

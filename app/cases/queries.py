@@ -1,4 +1,5 @@
 """Read-only lookups of cases, scoped to what the user may see."""
+
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,9 +10,9 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..core.paging import Page, keyset_page, offset_page
-from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
 from ..core.timeutil import local_today
+from ..core.validation import parse_date, parse_id
 from ..deadlines import queries as deadlines
 from ..extensions import db
 from ..flags.models import FlagKind
@@ -110,8 +111,22 @@ class CaseFilters:
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.state, self.kind, self.instance, self.complexity, self.unit_id, self.handler_id,
-                        self.mine, self.accepted_from, self.accepted_to, self.q, self.deadline, self.flag))
+        return not any(
+            (
+                self.state,
+                self.kind,
+                self.instance,
+                self.complexity,
+                self.unit_id,
+                self.handler_id,
+                self.mine,
+                self.accepted_from,
+                self.accepted_to,
+                self.q,
+                self.deadline,
+                self.flag,
+            )
+        )
 
     def deadline_dates(self) -> tuple[date, date]:
         """Today and the due-soon limit, computed once (the limit needs the working-day calendar)."""
@@ -120,8 +135,6 @@ class CaseFilters:
         if self.due_soon_until is None:
             self.due_soon_until = deadlines.due_soon_threshold(self.today)
         return self.today, self.due_soon_until
-
-
 
 
 def parse_case_filters(args: Mapping[str, str], user, today: date | None = None) -> CaseFilters:
@@ -175,8 +188,7 @@ def parse_case_filters(args: Mapping[str, str], user, today: date | None = None)
         if value := arg(name):
             parsed = parse_date(value)
             if parsed is None or parsed.year < 1900:
-                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
-                        field=label))
+                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value, field=label))
             else:
                 setattr(f, name, parsed)
     if f.accepted_from and f.accepted_to and f.accepted_from > f.accepted_to:
@@ -263,6 +275,7 @@ def page_of_cases(user, filters: CaseFilters, args: Mapping[str, str], per_page:
 
 # --- The caseload --------------------------------------------------------------------------------------
 
+
 @dataclass
 class CaseloadRow:
     """Counts for one unit or one officer."""
@@ -295,7 +308,8 @@ def caseload(user) -> Caseload:
     counts = db.session.execute(
         select(t.unit_id, t.state, t.kind, func.sum(t.n))
         .where(in_scope(t.unit_id, user))
-        .group_by(t.unit_id, t.state, t.kind).having(func.sum(t.n) != 0)
+        .group_by(t.unit_id, t.state, t.kind)
+        .having(func.sum(t.n) != 0)
     )
     for unit_id, state, kind, n in counts:
         for row in (rows[unit_id], totals):
@@ -308,7 +322,8 @@ def caseload(user) -> Caseload:
     counts = db.session.execute(
         select(t.handler_id, t.state, t.kind, func.sum(t.n))
         .where(visible, t.state.in_(sorted(OPEN_STATES)), t.handler_id != 0)
-        .group_by(t.handler_id, t.state, t.kind).having(func.sum(t.n) != 0)
+        .group_by(t.handler_id, t.state, t.kind)
+        .having(func.sum(t.n) != 0)
     )
     for handler_id, state, kind, n in counts:
         row = by_officer.setdefault(handler_id, CaseloadRow(None))

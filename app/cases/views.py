@@ -1,10 +1,11 @@
 """Case screens: the list, the detail with its timeline and action forms, the workflow actions, the caseload."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from ..core.i18n import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
+from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
 from ..core.timeutil import local_today
@@ -25,8 +26,12 @@ from .operations import check_transition, perform
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 #: Labels of timeline entries that are not workflow actions.
-EVENT_LABELS = {"open": _l("Case opened (accepted)"), "join": _l("Petition joined to the case"),
-                "extend": _l("Resolution period extended"), "notice": _l("Notice recorded")}
+EVENT_LABELS = {
+    "open": _l("Case opened (accepted)"),
+    "join": _l("Petition joined to the case"),
+    "extend": _l("Resolution period extended"),
+    "notice": _l("Notice recorded"),
+}
 #: Rows of the caseload's "needs attention" list.
 ATTENTION_LIMIT = 50
 
@@ -47,16 +52,25 @@ def state_label(value: str | None) -> str:
 @login_required
 def list_cases():
     filters = queries.parse_case_filters(request.args, current_user)
-    pagination = queries.page_of_cases(current_user, filters, request.args, current_app.config["PAGE_SIZE"],
-                                       current_app.config["LIST_COUNT_CAP"])
+    pagination = queries.page_of_cases(
+        current_user, filters, request.args, current_app.config["PAGE_SIZE"], current_app.config["LIST_COUNT_CAP"]
+    )
     filters.warnings.extend(pagination.warnings)
     today, until = filters.deadline_dates()
     return render_template(
-        "cases/list.html", filters=filters, pagination=pagination, states=list(CaseState), open_value=queries.OPEN,
-        kinds=list(PetitionKind), complexities=list(Complexity), units=units_in_scope(current_user),
-        officers=handlers_for(current_user.unit), flag_kinds=list(FlagKind),
+        "cases/list.html",
+        filters=filters,
+        pagination=pagination,
+        states=list(CaseState),
+        open_value=queries.OPEN,
+        kinds=list(PetitionKind),
+        complexities=list(Complexity),
+        units=units_in_scope(current_user),
+        officers=handlers_for(current_user.unit),
+        flag_kinds=list(FlagKind),
         nearest_due=deadline_queries.nearest_due(c.id for c in pagination.items),
-        deadline_status=lambda due: deadline_queries.deadline_status(due, today, until), today=today,
+        deadline_status=lambda due: deadline_queries.deadline_status(due, today, until),
+        today=today,
     )
 
 
@@ -84,8 +98,14 @@ def case_action(case_id: int, action: str):
     if not form.validate_on_submit():
         return _render_detail(case, failed=(action, form)), 422
     try:
-        perform(case, action, current_user, expected_version=form.version.data, note=form.note_value,
-                **form.operation_fields())
+        perform(
+            case,
+            action,
+            current_user,
+            expected_version=form.version.data,
+            note=form.note_value,
+            **form.operation_fields(),
+        )
     except DomainError as err:
         message = str(err.message)
         db.session.rollback()
@@ -122,11 +142,16 @@ def _render_detail(case, failed: tuple | None = None):
     if failed is not None:
         (deadline_forms if failed[0] in ("extend", "notice") else forms)[failed[0]] = failed[1]
     return render_template(
-        "cases/detail.html", case=case, forms=forms, failed_action=failed[0] if failed else None,
-        deadline_forms=deadline_forms, deadlines=deadline_queries.deadlines_of_case(case),
+        "cases/detail.html",
+        case=case,
+        forms=forms,
+        failed_action=failed[0] if failed else None,
+        deadline_forms=deadline_forms,
+        deadlines=deadline_queries.deadlines_of_case(case),
         children=queries.child_cases(case, current_user),
         parent_visible=queries.is_visible(case.parent_case_id, current_user),
-        event_label=event_label, state_label=state_label,
+        event_label=event_label,
+        state_label=state_label,
     )
 
 
@@ -145,16 +170,21 @@ def extend_resolution(case_id: int):
     if not form.validate_on_submit():
         return _render_detail(case, failed=("extend", form)), 422
     try:
-        ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data,
-                                             **form.operation_fields())
+        ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
     except DomainError as err:
         db.session.rollback()
         flash(str(err.message), "danger")
         return redirect(back)
     due_after = ext.due_after
     db.session.commit()
-    flash(_("The resolution period of case %(number)s was extended to %(date)s.", number=case.number,
-            date=fmt_date(due_after)), "success")
+    flash(
+        _(
+            "The resolution period of case %(number)s was extended to %(date)s.",
+            number=case.number,
+            date=fmt_date(due_after),
+        ),
+        "success",
+    )
     return redirect(back)
 
 
@@ -173,15 +203,17 @@ def record_notice(case_id: int):
     if not form.validate_on_submit():
         return _render_detail(case, failed=("notice", form)), 422
     try:
-        deadline_ops.record_notice(case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data,
-                                   expected_version=form.version.data)
+        deadline_ops.record_notice(
+            case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data
+        )
     except DomainError as err:
         db.session.rollback()
         flash(str(err.message), "danger")
         return redirect(back)
     db.session.commit()
-    flash(_("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number),
-          "success")
+    flash(
+        _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number), "success"
+    )
     return redirect(back)
 
 
@@ -192,9 +224,15 @@ def caseload():
     open_states = [s for s in CaseState if s in OPEN_STATES and s is not CaseState.ACCEPTED]
     today = local_today()
     until = deadline_queries.due_soon_threshold(today)
-    return render_template("cases/caseload.html", load=load, states=list(CaseState), kinds=list(PetitionKind),
-                           officer_states=open_states, root=current_user.unit,
-                           list_url=url_for("cases.list_cases"),
-                           deadline_counts=deadline_queries.deadline_counts(current_user, today, until),
-                           attention=deadline_queries.attention_list(current_user, today, ATTENTION_LIMIT, until),
-                           due_soon_days=deadline_queries.due_soon_days())
+    return render_template(
+        "cases/caseload.html",
+        load=load,
+        states=list(CaseState),
+        kinds=list(PetitionKind),
+        officer_states=open_states,
+        root=current_user.unit,
+        list_url=url_for("cases.list_cases"),
+        deadline_counts=deadline_queries.deadline_counts(current_user, today, until),
+        attention=deadline_queries.attention_list(current_user, today, ATTENTION_LIMIT, until),
+        due_soon_days=deadline_queries.due_soon_days(),
+    )

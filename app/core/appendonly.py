@@ -12,6 +12,7 @@ Three guards, installed once per process (they are global SQLAlchemy events, not
 Raw SQL text is not inspected: on PostgreSQL the triggers of migration 6227c81ca65b refuse it for the
 history tables; TRUNCATE (the test suite, restores) is allowed by both.
 """
+
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -22,11 +23,13 @@ APPEND_ONLY_TABLES = frozenset({"case_events", "petition_events", "audit_events"
 
 #: Link and lease rows that are legitimately replaced; every other table keeps its rows forever
 #: (a mistaken or withdrawn record is marked, e.g. Unit/User deactivated, Attachment removed_at).
-DELETABLE_TABLES = frozenset({
-    "user_roles",        # User.set_roles() replaces the role rows
-    "role_permissions",  # revoking a permission (the grant/revoke itself is an audit event)
-    "scheduler_leases",  # the scheduler leader's lease
-})
+DELETABLE_TABLES = frozenset(
+    {
+        "user_roles",  # User.set_roles() replaces the role rows
+        "role_permissions",  # revoking a permission (the grant/revoke itself is an audit event)
+        "scheduler_leases",  # the scheduler leader's lease
+    }
+)
 
 #: Also deletable by a bulk statement: flags are scheduler output, recomputed from the cases (the jobs
 #: clear them with cleared_at; the test suite resets them with DELETE).
@@ -74,8 +77,7 @@ def _refuse_update(table: str, what) -> None:
 
 
 def _refuse_delete(table: str, what) -> None:
-    raise AppendOnlyViolation(f"records are never deleted: refusing to delete {what!r} from {table} "
-                              f"(mark it instead)")
+    raise AppendOnlyViolation(f"records are never deleted: refusing to delete {what!r} from {table} (mark it instead)")
 
 
 def _before_flush(session, flush_context, instances) -> None:

@@ -1,4 +1,5 @@
 """Database helpers: enum columns, SQLite connection settings, the per-request transaction."""
+
 from flask import has_request_context, request
 from sqlalchemy import String, event
 from sqlalchemy.engine import Engine
@@ -52,8 +53,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        read_only = (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-                     and not _view_writes_on_get())
+        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") and not _view_writes_on_get()
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

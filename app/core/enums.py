@@ -1,4 +1,5 @@
 """Base for workflow and classification enums: stored as plain strings, shown with translated labels."""
+
 import enum
 
 from .i18n import lazy_gettext

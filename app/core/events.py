@@ -1,6 +1,6 @@
 """The append-only history rows shared by petitions and cases."""
+
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -18,9 +18,9 @@ class EventMixin:
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     #: The action taken (e.g. "assign", "resolve"); states alone do not say what happened.
     action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[Optional[str]] = mapped_column(String(32))
-    to_state: Mapped[Optional[str]] = mapped_column(String(32))
-    note: Mapped[Optional[str]] = mapped_column(Text)
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
 
     @declared_attr
     def actor_id(cls) -> Mapped[int]:

@@ -8,12 +8,12 @@
   same bound.
 - ``VersionField``: the hidden version of a record's form (optimistic locking), required.
 """
+
 from flask_babel import format_decimal, gettext
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import StopValidation
 
 from .i18n import lazy_gettext as _l
-
 from .locking import MISSING_VERSION_MESSAGE
 from .validation import INT_MAX, INT_MIN, in_int_range, parse_int
 
@@ -22,8 +22,9 @@ WHOLE_NUMBER_MESSAGE = _l("Enter a whole number.")
 
 def range_message(minimum: int, maximum: int) -> str:
     """The message for a number out of [minimum, maximum], translated now (it has parameters)."""
-    return gettext("Enter a whole number from %(min)s to %(max)s.", min=format_decimal(minimum),
-                   max=format_decimal(maximum))
+    return gettext(
+        "Enter a whole number from %(min)s to %(max)s.", min=format_decimal(minimum), max=format_decimal(maximum)
+    )
 
 
 class WholeNumberField(IntegerField):
@@ -36,8 +37,16 @@ class WholeNumberField(IntegerField):
     ever see a number in range, or None.
     """
 
-    def __init__(self, label=None, validators=None, *, min: int = INT_MIN, max: int = INT_MAX,  # noqa: A002
-                 range_message=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        min: int = INT_MIN,  # noqa: A002  (the names WTForms' NumberRange uses)
+        max: int = INT_MAX,  # noqa: A002
+        range_message=None,
+        **kwargs,
+    ):
         if not INT_MIN <= min <= max <= INT_MAX:
             raise ValueError(f"the bounds {min}..{max} are not within an INTEGER column's")
         kwargs.setdefault("invalid_value_message", WHOLE_NUMBER_MESSAGE)
@@ -54,8 +63,9 @@ class WholeNumberField(IntegerField):
 
     def pre_validate(self, form):
         if self.data is not None and not self.min <= self.data <= self.max:
-            raise StopValidation(str(self.range_message) if self.range_message is not None
-                                 else range_message(self.min, self.max))
+            raise StopValidation(
+                str(self.range_message) if self.range_message is not None else range_message(self.min, self.max)
+            )
 
 
 def optional_int(value):

@@ -6,6 +6,7 @@ into it. Every lazy message of TiepDan is made here instead, as text. Lazy messa
 defined before a request knows its language (form labels, module constants); a message that quotes
 a value is formatted at call time with ``gettext``, never lazily (tests/security/test_markup.py).
 """
+
 from flask_babel import gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape

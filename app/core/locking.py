@@ -1,18 +1,23 @@
 """Optimistic locking against stale forms."""
+
 from urllib.parse import urlsplit
 
 from flask import get_flashed_messages, request, url_for
-from .i18n import lazy_gettext as _l
 from markupsafe import Markup
 
 from .errors import StaleObject
+from .i18n import lazy_gettext as _l
 from .validation import INT_MAX, parse_int
 
-STALE_MESSAGE = _l("Someone else changed this record after you opened it. "
-                   "Nothing was saved: reload the page to see their changes, then try again.")
-MISSING_VERSION_MESSAGE = _l("This form was sent without the version of the record it was opened at (or with a "
-                             "damaged one), so it cannot be checked against later changes. Nothing was saved: "
-                             "reload the page, then try again.")
+STALE_MESSAGE = _l(
+    "Someone else changed this record after you opened it. "
+    "Nothing was saved: reload the page to see their changes, then try again."
+)
+MISSING_VERSION_MESSAGE = _l(
+    "This form was sent without the version of the record it was opened at (or with a "
+    "damaged one), so it cannot be checked against later changes. Nothing was saved: "
+    "reload the page, then try again."
+)
 RELOAD_LABEL = _l("Reload the latest version")
 
 
@@ -57,15 +62,15 @@ def reload_url() -> str:
     if request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
         return request.path  # a form page posting to itself (administration edits): GET shows the latest
     referrer = urlsplit(request.referrer or "")
-    if referrer.path.startswith("/") and not referrer.path.startswith("//") and \
-            referrer.netloc in ("", request.host):
+    if referrer.path.startswith("/") and not referrer.path.startswith("//") and referrer.netloc in ("", request.host):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return url_for("index")
 
 
 def stale_markup(message: str) -> Markup:
     return Markup('{} <a class="alert-link" href="{}" data-testid="reload-latest">{}</a>').format(
-        message, reload_url(), RELOAD_LABEL)
+        message, reload_url(), RELOAD_LABEL
+    )
 
 
 def flashed_messages(with_categories: bool = False, category_filter=()):

@@ -1,4 +1,5 @@
 """Model mixins shared by the domains."""
+
 from datetime import datetime
 
 from sqlalchemy import DateTime

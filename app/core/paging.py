@@ -6,6 +6,7 @@ through an index on (date, id), instead of reading and skipping every row before
 ``before=`` of the first row. The total is counted up to a cap (``LIST_COUNT_CAP``): past it the list says
 "more than N", so a count never reads a million rows.
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,8 +72,9 @@ def keyset_page(stmt, date_column, id_column, args, per_page: int, cap: int, opt
     key = tuple_(date_column, id_column)
     stmt = stmt.options(*options)
     if before_key is not None and after_key is None:
-        rows = _rows(stmt.where(key > tuple_(*before_key)).order_by(date_column.asc(), id_column.asc())
-                     .limit(per_page + 1))
+        rows = _rows(
+            stmt.where(key > tuple_(*before_key)).order_by(date_column.asc(), id_column.asc()).limit(per_page + 1)
+        )
         has_newer = len(rows) > per_page
         rows = rows[:per_page][::-1]
         if rows:
@@ -82,8 +84,9 @@ def keyset_page(stmt, date_column, id_column, args, per_page: int, cap: int, opt
         stmt = stmt.where(key < tuple_(*after_key))
     rows = _rows(stmt.order_by(date_column.desc(), id_column.desc()).limit(per_page + 1))
     has_older = len(rows) > per_page
-    return _page(rows[:per_page], date_column.key, total, capped, warnings, has_prev=after_key is not None,
-                 has_next=has_older)
+    return _page(
+        rows[:per_page], date_column.key, total, capped, warnings, has_prev=after_key is not None, has_next=has_older
+    )
 
 
 def _rows(stmt) -> list:
@@ -93,11 +96,13 @@ def _rows(stmt) -> list:
 def _page(rows, date_attr: str, total, capped, warnings, *, has_prev: bool, has_next: bool) -> Page:
     page = Page(items=rows, total=total, total_is_capped=capped, warnings=warnings)
     if rows and has_next:
-        page.next_args = {"after": encode_cursor(getattr(rows[-1], date_attr), rows[-1].id), "before": None,
-                          "page": None}
+        page.next_args = {
+            "after": encode_cursor(getattr(rows[-1], date_attr), rows[-1].id),
+            "before": None,
+            "page": None,
+        }
     if rows and has_prev:
-        page.prev_args = {"before": encode_cursor(getattr(rows[0], date_attr), rows[0].id), "after": None,
-                          "page": None}
+        page.prev_args = {"before": encode_cursor(getattr(rows[0], date_attr), rows[0].id), "after": None, "page": None}
     elif has_prev:  # past the end (the rows after this position went away): back to the start
         page.prev_args = {"before": None, "after": None, "page": None}
     return page

@@ -1,11 +1,12 @@
 """User roles and the role-checking decorator."""
+
 from functools import wraps
 
 from flask import abort
-from .i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from .enums import LabeledEnum
+from .i18n import lazy_gettext as _l
 
 
 class Role(LabeledEnum):

@@ -1,4 +1,5 @@
 """Unit-subtree visibility: the one place that says which units a user may see."""
+
 from flask import abort
 from sqlalchemy import select
 

@@ -1,4 +1,5 @@
 """Gap-tolerant, race-free numbering per unit, series and year (receipt and case numbers)."""
+
 from sqlalchemy import ForeignKey, Integer, String, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,23 +20,16 @@ class SequenceCounter(db.Model):
 
 def next_number(unit_id: int, series: str, year: int) -> int:
     """Return the next number of the series, atomically (row lock on PostgreSQL, write lock on SQLite)."""
-    key = (
-        (SequenceCounter.unit_id == unit_id)
-        & (SequenceCounter.series == series)
-        & (SequenceCounter.year == year)
-    )
+    key = (SequenceCounter.unit_id == unit_id) & (SequenceCounter.series == series) & (SequenceCounter.year == year)
     for _attempt in range(3):
         value = db.session.execute(
-            update(SequenceCounter).where(key).values(value=SequenceCounter.value + 1)
-            .returning(SequenceCounter.value)
+            update(SequenceCounter).where(key).values(value=SequenceCounter.value + 1).returning(SequenceCounter.value)
         ).scalar()
         if value is not None:
             return value
         try:
             with db.session.begin_nested():
-                db.session.execute(
-                    insert(SequenceCounter).values(unit_id=unit_id, series=series, year=year, value=1)
-                )
+                db.session.execute(insert(SequenceCounter).values(unit_id=unit_id, series=series, year=year, value=1))
             return 1
         except IntegrityError:
             continue  # another transaction created the row first; increment it instead

@@ -1,4 +1,5 @@
 """Jinja filters and globals: Vietnamese date formats, state colours, the current language."""
+
 from datetime import date, datetime
 
 from flask import request, url_for
@@ -7,9 +8,18 @@ from flask_babel import format_number, get_locale
 from .timeutil import to_local
 
 STATE_COLOURS = {
-    "received": "secondary", "accepted": "primary", "assigned": "info", "suspended": "warning",
-    "resolved": "success", "enforced": "success", "closed": "dark", "withdrawn": "light",
-    "terminated": "light", "transferred": "secondary", "guided": "secondary", "filed": "light",
+    "received": "secondary",
+    "accepted": "primary",
+    "assigned": "info",
+    "suspended": "warning",
+    "resolved": "success",
+    "enforced": "success",
+    "closed": "dark",
+    "withdrawn": "light",
+    "terminated": "light",
+    "transferred": "secondary",
+    "guided": "secondary",
+    "filed": "light",
 }
 
 

@@ -3,6 +3,7 @@
 Low-level (no import from the rest of the app): the search indexes (app.search.text) and the password
 rules (app.users.passwords, which compare a password with the user's and the units' names) both fold.
 """
+
 import re
 import unicodedata
 

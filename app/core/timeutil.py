@@ -1,5 +1,6 @@
 """Time helpers: timestamps are stored in UTC, dates and times are shown in Vietnam's time zone."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -7,7 +8,7 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (the storage convention)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_today() -> date:
@@ -19,9 +20,9 @@ def to_local(dt: datetime | None) -> datetime | None:
     """Convert a stored naive-UTC datetime to Vietnam local time."""
     if dt is None:
         return None
-    return dt.replace(tzinfo=timezone.utc).astimezone(VN_TZ)
+    return dt.replace(tzinfo=UTC).astimezone(VN_TZ)
 
 
 def local_to_utc(dt: datetime) -> datetime:
     """Convert a naive local (Vietnam) datetime entered by a user to naive UTC."""
-    return dt.replace(tzinfo=VN_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    return dt.replace(tzinfo=VN_TZ).astimezone(UTC).replace(tzinfo=None)

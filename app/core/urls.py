@@ -1,5 +1,6 @@
 """Numbers in URL paths, and redirect targets taken from the request (?next=, a form's next field), which
 must stay on this site."""
+
 from urllib.parse import urlsplit
 
 from werkzeug.exceptions import NotFound

@@ -1,4 +1,5 @@
 """Small shared validators (server side) used by forms, the CLI and operations."""
+
 import re
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ WHOLE_RE = re.compile(r"[+-]?[0-9]+")
 #: What an INTEGER column holds (PostgreSQL's int4): every id, count, version and number of days in the
 #: schema is one. A number outside it must never reach a query: PostgreSQL raises NumericValueOutOfRange
 #: and SQLite OverflowError beyond 2**63 - 1, both a 500.
-INT_MIN, INT_MAX = -2**31, 2**31 - 1
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 def is_citizen_id(value: str) -> bool:

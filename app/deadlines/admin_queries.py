@@ -1,4 +1,5 @@
 """Read-only lookups of the administration screens: the rule table, a rule's history, the calendar."""
+
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +23,11 @@ _COMPLEXITY_ORDER = {None: 0, "normal": 1, "complex": 2, "especially_complex": 3
 
 def visible_rules(user):
     """SQL condition: the national rules, and the rules of the user's subtree and of the units above it."""
-    return or_(DeadlineRule.unit_id.is_(None), DeadlineRule.unit_id.in_(subtree_ids(user)),
-               DeadlineRule.unit_id.in_(user.unit.ancestors()))
+    return or_(
+        DeadlineRule.unit_id.is_(None),
+        DeadlineRule.unit_id.in_(subtree_ids(user)),
+        DeadlineRule.unit_id.in_(user.unit.ancestors()),
+    )
 
 
 def get_rule(rule_id: int, user) -> DeadlineRule:
@@ -32,17 +36,30 @@ def get_rule(rule_id: int, user) -> DeadlineRule:
 
 
 def _rule_order(rule: DeadlineRule) -> tuple:
-    return (_KIND_ORDER[rule.kind], _STAGE_ORDER[rule.stage], rule.unit_id is not None, rule.unit_id or 0,
-            rule.instance or 0, _COMPLEXITY_ORDER.get(rule.complexity, 9), rule.is_remote is not None,
-            bool(rule.is_remote), rule.min_sites or 0, rule.effective_from, rule.id)
+    return (
+        _KIND_ORDER[rule.kind],
+        _STAGE_ORDER[rule.stage],
+        rule.unit_id is not None,
+        rule.unit_id or 0,
+        rule.instance or 0,
+        _COMPLEXITY_ORDER.get(rule.complexity, 9),
+        rule.is_remote is not None,
+        bool(rule.is_remote),
+        rule.min_sites or 0,
+        rule.effective_from,
+        rule.id,
+    )
 
 
 def rules_for(user, *, on: date | None = None, to_verify: bool = False) -> list[DeadlineRule]:
     """The rules the user may see, by kind and stage; ``on``: only those in force that day."""
     stmt = select(DeadlineRule).where(visible_rules(user))
     if on is not None:
-        stmt = stmt.where(DeadlineRule.is_active.is_(True), DeadlineRule.effective_from <= on,
-                          or_(DeadlineRule.effective_to.is_(None), DeadlineRule.effective_to > on))
+        stmt = stmt.where(
+            DeadlineRule.is_active.is_(True),
+            DeadlineRule.effective_from <= on,
+            or_(DeadlineRule.effective_to.is_(None), DeadlineRule.effective_to > on),
+        )
     if to_verify:
         stmt = stmt.where(DeadlineRule.is_verified.is_(False))
     return sorted(db.session.scalars(stmt), key=_rule_order)
@@ -70,14 +87,23 @@ def units_by_id(ids) -> dict:
 # ---- a rule's history ------------------------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "kind": lambda: _("Applies to"), "stage": lambda: _("Stage"), "instance": lambda: _("Instance"),
-    "complexity": lambda: _("Complexity"), "is_remote": lambda: _("Remote area"),
-    "min_sites": lambda: _("Minimum number of sites"), "unit_id": lambda: _("Unit"),
-    "limit_days": lambda: _("Limit"), "unit": lambda: _("Counted in"),
-    "max_extensions": lambda: _("Extensions allowed"), "extension_days": lambda: _("Length of an extension"),
-    "legal_basis": lambda: _("Legal basis"), "is_verified": lambda: _("Verified against the legal text"),
-    "note": lambda: _("Note"), "effective_from": lambda: _("In force from"),
-    "effective_to": lambda: _("In force until"), "is_active": lambda: _("Active"),
+    "kind": lambda: _("Applies to"),
+    "stage": lambda: _("Stage"),
+    "instance": lambda: _("Instance"),
+    "complexity": lambda: _("Complexity"),
+    "is_remote": lambda: _("Remote area"),
+    "min_sites": lambda: _("Minimum number of sites"),
+    "unit_id": lambda: _("Unit"),
+    "limit_days": lambda: _("Limit"),
+    "unit": lambda: _("Counted in"),
+    "max_extensions": lambda: _("Extensions allowed"),
+    "extension_days": lambda: _("Length of an extension"),
+    "legal_basis": lambda: _("Legal basis"),
+    "is_verified": lambda: _("Verified against the legal text"),
+    "note": lambda: _("Note"),
+    "effective_from": lambda: _("In force from"),
+    "effective_to": lambda: _("In force until"),
+    "is_active": lambda: _("Active"),
 }
 
 
@@ -120,10 +146,14 @@ def show_value(name: str, value, units: dict | None = None) -> str:
 
 def rule_history(rule: DeadlineRule) -> list[HistoryEntry]:
     """The rule's changes, newest first, each field decoded as old → new."""
-    rows = list(db.session.scalars(
-        select(DeadlineRuleChange).options(selectinload(DeadlineRuleChange.actor))
-        .where(DeadlineRuleChange.rule_id == rule.id)
-        .order_by(DeadlineRuleChange.at.desc(), DeadlineRuleChange.id.desc())))
+    rows = list(
+        db.session.scalars(
+            select(DeadlineRuleChange)
+            .options(selectinload(DeadlineRuleChange.actor))
+            .where(DeadlineRuleChange.rule_id == rule.id)
+            .order_by(DeadlineRuleChange.at.desc(), DeadlineRuleChange.id.desc())
+        )
+    )
     decoded = []
     for row in rows:
         try:
@@ -131,8 +161,13 @@ def rule_history(rule: DeadlineRule) -> list[HistoryEntry]:
         except (TypeError, ValueError):
             data = None
         decoded.append((row, data))
-    unit_ids = {v for _row, data in decoded if isinstance(data, dict) and "unit_id" in data
-                for v in data["unit_id"] if isinstance(v, int)}
+    unit_ids = {
+        v
+        for _row, data in decoded
+        if isinstance(data, dict) and "unit_id" in data
+        for v in data["unit_id"]
+        if isinstance(v, int)
+    }
     units = units_by_id(unit_ids)
     out = []
     for row, data in decoded:
@@ -186,14 +221,20 @@ def overrides_of_year(year: int) -> list[OverrideRow]:
     """The year's overrides by day, each with what the package says and who recorded it."""
     from ..users.models import User
 
-    rows = list(db.session.scalars(select(CalendarOverride).where(in_year(CalendarOverride.day, year))
-                                   .order_by(CalendarOverride.day)))
+    rows = list(
+        db.session.scalars(
+            select(CalendarOverride).where(in_year(CalendarOverride.day, year)).order_by(CalendarOverride.day)
+        )
+    )
     creator_ids = {r.created_by_id for r in rows if r.created_by_id}
-    creators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))} \
-        if creator_ids else {}
+    creators = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))} if creator_ids else {}
+    )
     names = _package_year(year, _language())
-    return [OverrideRow(r, weekday(r.day), package_is_working_day(r.day), names.get(r.day),
-                        creators.get(r.created_by_id)) for r in rows]
+    return [
+        OverrideRow(r, weekday(r.day), package_is_working_day(r.day), names.get(r.day), creators.get(r.created_by_id))
+        for r in rows
+    ]
 
 
 @dataclass
@@ -218,10 +259,17 @@ def _package_year(year: int, language: str):
 def package_days(year: int) -> list[PackageDay]:
     """The public holidays and make-up working days the holidays package knows for ``year``."""
     h = _package_year(year, _language())
-    overrides = {o.day: o for o in db.session.scalars(
-        select(CalendarOverride).where(in_year(CalendarOverride.day, year)))}
-    days = [PackageDay(d, weekday(d), name, package_is_working_day(d), False, overrides.get(d))
-            for d, name in h.items() if d.year == year]
-    days += [PackageDay(d, weekday(d), _("Make-up working day"), package_is_working_day(d), True, overrides.get(d))
-             for d in h.weekend_workdays if d.year == year]
+    overrides = {
+        o.day: o for o in db.session.scalars(select(CalendarOverride).where(in_year(CalendarOverride.day, year)))
+    }
+    days = [
+        PackageDay(d, weekday(d), name, package_is_working_day(d), False, overrides.get(d))
+        for d, name in h.items()
+        if d.year == year
+    ]
+    days += [
+        PackageDay(d, weekday(d), _("Make-up working day"), package_is_working_day(d), True, overrides.get(d))
+        for d in h.weekend_workdays
+        if d.year == year
+    ]
     return sorted(days, key=lambda p: p.day)

@@ -5,6 +5,7 @@ Counting rules (domain.md, "Time limits"): the day the clock starts is not count
 limit counts working days only; a calendar-day limit that ends on a non-working day moves to the
 next working day.
 """
+
 from datetime import date, timedelta
 from functools import lru_cache
 

@@ -1,4 +1,5 @@
 """flask deadlines explain / load-rules."""
+
 import json
 
 import click
@@ -22,8 +23,7 @@ def load_rules_command():
 
 
 @deadlines_cli.command("explain")
-@click.option("--kind", required=True, type=click.Choice(["complaint", "denunciation", "recommendation",
-                                                          "feedback"]))
+@click.option("--kind", required=True, type=click.Choice(["complaint", "denunciation", "recommendation", "feedback"]))
 @click.option("--instance", type=click.IntRange(1, 2), default=None, help="Complaint instance (default 1).")
 @click.option("--received", required=True, type=DATE, help="Date the petition was received (YYYY-MM-DD).")
 @click.option("--accepted", type=DATE, default=None, help="Date of acceptance (thụ lý).")
@@ -33,8 +33,7 @@ def load_rules_command():
 @click.option("--extensions", type=click.IntRange(0, 5), default=0, help="Extensions decided (denunciations).")
 @click.option("--sites", type=click.IntRange(1, 1000), default=1, help="Sites to verify (denunciations).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def explain_command(kind, instance, received, accepted, decided, complexity, remote, extensions, sites,
-                    as_json):
+def explain_command(kind, instance, received, accepted, decided, complexity, remote, extensions, sites, as_json):
     """Print every due date that follows from the facts, with its rule and legal basis."""
     from .engine import explain
 
@@ -47,8 +46,17 @@ def explain_command(kind, instance, received, accepted, decided, complexity, rem
         raise click.BadParameter("cannot be before --accepted", param_hint="--decided")
     if instance and kind != "complaint":
         raise click.BadParameter("only complaints have an instance", param_hint="--instance")
-    rows = explain(kind, received=received, accepted=accepted, decided=decided, instance=instance,
-                   complexity=complexity, remote=remote, extensions=extensions, sites=sites)
+    rows = explain(
+        kind,
+        received=received,
+        accepted=accepted,
+        decided=decided,
+        instance=instance,
+        complexity=complexity,
+        remote=remote,
+        extensions=extensions,
+        sites=sites,
+    )
     if not any(r.rule for r in rows):
         raise click.ClickException("No deadline rules in the database: run `flask deadlines load-rules`.")
     if as_json:
@@ -60,8 +68,10 @@ def explain_command(kind, instance, received, accepted, decided, complexity, rem
             click.echo(f"{d['stage']:<20} {'—':<10}  from {d['from']}: {'; '.join(d['notes'])}")
             continue
         verified = "" if d["verified"] else " [verify]"
-        click.echo(f"{d['stage']:<20} {d['due']}  {d['limit']} {d['unit']} from {d['from']} {d['start']}"
-                   f"  — {d['legal_basis']} ({d['rule']}, in force {d['effective_from']}"
-                   f"{' to ' + d['effective_to'] if d['effective_to'] else ''}){verified}")
+        click.echo(
+            f"{d['stage']:<20} {d['due']}  {d['limit']} {d['unit']} from {d['from']} {d['start']}"
+            f"  — {d['legal_basis']} ({d['rule']}, in force {d['effective_from']}"
+            f"{' to ' + d['effective_to'] if d['effective_to'] else ''}){verified}"
+        )
         for note in d["notes"]:
             click.echo(f"{'':<31}{note}")

@@ -1,4 +1,5 @@
 """Forms of the deadline actions on a case: extending the resolution period, recording a notice."""
+
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
@@ -33,10 +34,13 @@ class _ClockForm(FlaskForm):
 
 class ExtendResolutionForm(_ClockForm):
     id_prefix = "extend"
-    decision_no = StringField(_l("Number of the extension decision"), validators=[
-        DataRequired(_l("Enter the number of the extension decision.")), Length(max=60)])
-    decided_on = DateField(_l("Date of the extension decision"), validators=[
-        DataRequired(_l("Enter the date of the extension decision."))])
+    decision_no = StringField(
+        _l("Number of the extension decision"),
+        validators=[DataRequired(_l("Enter the number of the extension decision.")), Length(max=60)],
+    )
+    decided_on = DateField(
+        _l("Date of the extension decision"), validators=[DataRequired(_l("Enter the date of the extension decision."))]
+    )
     #: At most the rule's length of an extension (set per case below).
     days = WholeNumberField(_l("Days of extension"), min=1, max=RULE_LIMIT_MAX, validators=[Optional()])
 
@@ -44,8 +48,7 @@ class ExtendResolutionForm(_ClockForm):
         super().__init__(case, clock, *args, **kwargs)
         limit = clock.rule.extension_days if clock.rule else None
         if limit:
-            self.days.description = _("At most %(n)d days; the extension runs on from the current due date.",
-                                       n=limit)
+            self.days.description = _("At most %(n)d days; the extension runs on from the current due date.", n=limit)
             self.days.max = min(limit, RULE_LIMIT_MAX)
         if kwargs.get("formdata", True) is None:
             self.days.data = limit
@@ -54,14 +57,14 @@ class ExtendResolutionForm(_ClockForm):
         self._check_day(field, _l("The extension decision date must lie between acceptance and today."))
 
     def operation_fields(self) -> dict:
-        return {"decision_no": self.decision_no.data, "decided_on": self.decided_on.data,
-                "days": self.days.data}
+        return {"decision_no": self.decision_no.data, "decided_on": self.decided_on.data, "days": self.days.data}
 
 
 class NoticeForm(_ClockForm):
     id_prefix = "notice"
-    sent_on = DateField(_l("Date the notice was sent"), validators=[
-        DataRequired(_l("Enter the date the notice was sent."))])
+    sent_on = DateField(
+        _l("Date the notice was sent"), validators=[DataRequired(_l("Enter the date the notice was sent."))]
+    )
 
     def __init__(self, case, clock: Clock, *args, **kwargs):
         super().__init__(case, clock, *args, **kwargs)

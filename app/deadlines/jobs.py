@@ -3,6 +3,7 @@
 Plain, idempotent, set-based functions of ``now`` (a naive UTC datetime): a handful of SQL statements
 over all rows, whatever their number. They only flush; the caller commits.
 """
+
 from datetime import date, datetime
 
 from flask import current_app
@@ -48,11 +49,14 @@ def flag_deadlines(now: datetime) -> dict[str, int]:
     duty = and_(Clock.status == ClockStatus.RUNNING, Clock.stage.not_in(CITIZEN_PERIODS))
 
     # 1. Clear: the clock no longer supports the flag exactly as it was raised.
-    supported = (
-        select(Clock.id)
-        .where(Clock.id == Flag.clock_id, duty, Flag.detail == detail,
-               or_(and_(Flag.kind == FlagKind.OVERDUE, Clock.due_on < today),
-                   and_(Flag.kind == FlagKind.DUE_SOON, Clock.due_on >= today, Clock.due_on <= until)))
+    supported = select(Clock.id).where(
+        Clock.id == Flag.clock_id,
+        duty,
+        Flag.detail == detail,
+        or_(
+            and_(Flag.kind == FlagKind.OVERDUE, Clock.due_on < today),
+            and_(Flag.kind == FlagKind.DUE_SOON, Clock.due_on >= today, Clock.due_on <= until),
+        ),
     )
     cleared = db.session.execute(
         update(Flag)
@@ -65,16 +69,22 @@ def flag_deadlines(now: datetime) -> dict[str, int]:
     kind = case((Clock.due_on < today, FlagKind.OVERDUE.value), else_=FlagKind.DUE_SOON.value)
     subject = case((Clock.case_id.is_not(None), "case"), else_="petition")
     subject_id = func.coalesce(Clock.case_id, Clock.petition_id)
-    already = (
-        select(Flag.id)
-        .where(Flag.subject == subject, Flag.subject_id == subject_id, Flag.kind == kind,
-               Flag.clock_id == Clock.id, Flag.cleared_at.is_(None))
+    already = select(Flag.id).where(
+        Flag.subject == subject,
+        Flag.subject_id == subject_id,
+        Flag.kind == kind,
+        Flag.clock_id == Clock.id,
+        Flag.cleared_at.is_(None),
     )
-    rows = (
-        select(cast(subject, String), subject_id, cast(kind, String), Clock.id, Clock.unit_id,
-               literal(now, Flag.raised_at.type), detail)
-        .where(duty, Clock.due_on <= until, ~already.exists())
-    )
+    rows = select(
+        cast(subject, String),
+        subject_id,
+        cast(kind, String),
+        Clock.id,
+        Clock.unit_id,
+        literal(now, Flag.raised_at.type),
+        detail,
+    ).where(duty, Clock.due_on <= until, ~already.exists())
     raised = insert_flags(rows)
     return {"raised": raised, "cleared": cleared}
 
@@ -94,13 +104,21 @@ def mark_legally_effective(now: datetime) -> dict[str, int]:
     today = local_date(now)
     child = db.aliased(Case)
     appealed = select(child.id).where(child.parent_case_id == Case.id)
-    candidates = db.session.execute(
-        select(Case, Clock)
-        .join(Clock, and_(Clock.case_id == Case.id, Clock.stage == Stage.LEGAL_EFFECT))
-        .where(Clock.status == ClockStatus.RUNNING, Clock.due_on < today, Case.kind == PetitionKind.COMPLAINT,
-               ~appealed.exists())
-        .order_by(Case.id)
-    ).unique().all()
+    candidates = (
+        db.session.execute(
+            select(Case, Clock)
+            .join(Clock, and_(Clock.case_id == Case.id, Clock.stage == Stage.LEGAL_EFFECT))
+            .where(
+                Clock.status == ClockStatus.RUNNING,
+                Clock.due_on < today,
+                Case.kind == PetitionKind.COMPLAINT,
+                ~appealed.exists(),
+            )
+            .order_by(Case.id)
+        )
+        .unique()
+        .all()
+    )
     if not candidates:
         return {"effective": 0, "enforcement_clocks": 0}
     clock_ids = [clock.id for _, clock in candidates]
@@ -111,8 +129,9 @@ def mark_legally_effective(now: datetime) -> dict[str, int]:
         .values(status=ClockStatus.DONE, completed_on=Clock.due_on, paused_on=None)
         .execution_options(synchronize_session="fetch")
     )
-    effective_on = (select(Clock.due_on).where(Clock.case_id == Case.id, Clock.stage == Stage.LEGAL_EFFECT)
-                    .scalar_subquery())
+    effective_on = (
+        select(Clock.due_on).where(Clock.case_id == Case.id, Clock.stage == Stage.LEGAL_EFFECT).scalar_subquery()
+    )
     effective = db.session.execute(
         update(Case)
         .where(Case.id.in_(case_ids), Case.legally_effective_on.is_(None))

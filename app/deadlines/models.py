@@ -1,14 +1,24 @@
 """Deadline rules (the law as data), calendar overrides, and the clocks and extensions of each case."""
-from datetime import date, datetime
-from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
+from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -67,9 +77,14 @@ class RuleKind(LabeledEnum):
     FEEDBACK = "feedback"
     RECEPTION = "reception"
 
-    __labels__ = {"any": _l("Any petition"), "complaint": _l("Complaint"), "denunciation": _l("Denunciation"),
-                  "recommendation": _l("Recommendation"), "feedback": _l("Feedback"),
-                  "reception": _l("Citizen reception")}
+    __labels__ = {
+        "any": _l("Any petition"),
+        "complaint": _l("Complaint"),
+        "denunciation": _l("Denunciation"),
+        "recommendation": _l("Recommendation"),
+        "feedback": _l("Feedback"),
+        "reception": _l("Citizen reception"),
+    }
 
 
 class DeadlineRule(TimestampMixin, db.Model):
@@ -84,30 +99,30 @@ class DeadlineRule(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable identifier of a shipped rule, e.g. "complaint.acceptance.2026"; None for rules added by hand.
-    code: Mapped[Optional[str]] = mapped_column(String(80), unique=True)
+    code: Mapped[str | None] = mapped_column(String(80), unique=True)
     kind: Mapped[RuleKind] = mapped_column(EnumStr(RuleKind), index=True)
     stage: Mapped[Stage] = mapped_column(EnumStr(Stage), index=True)
     #: Complaint instance the rule is for (1, 2), or None for any.
-    instance: Mapped[Optional[int]] = mapped_column(Integer)
+    instance: Mapped[int | None] = mapped_column(Integer)
     #: Conditions; None matches anything.
-    complexity: Mapped[Optional[str]] = mapped_column(String(32))
-    is_remote: Mapped[Optional[bool]] = mapped_column(Boolean)
-    min_sites: Mapped[Optional[int]] = mapped_column(Integer)
+    complexity: Mapped[str | None] = mapped_column(String(32))
+    is_remote: Mapped[bool | None] = mapped_column(Boolean)
+    min_sites: Mapped[int | None] = mapped_column(Integer)
     #: A unit (and its subtree) for which this rule replaces the general one (unit-configured defaults).
-    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     limit_days: Mapped[int] = mapped_column(Integer)
     unit: Mapped[DayUnit] = mapped_column(EnumStr(DayUnit, length=4))
     #: Extensions allowed (denunciations: 1 if complex, 2 if especially complex) and the length of each.
     max_extensions: Mapped[int] = mapped_column(Integer, default=0)
-    extension_days: Mapped[Optional[int]] = mapped_column(Integer)
+    extension_days: Mapped[int | None] = mapped_column(Integer)
     #: The legal basis, as officers cite it (Vietnamese), e.g. "Luật Khiếu nại 2011, Điều 28".
     legal_basis: Mapped[str] = mapped_column(String(300))
     #: False while the rule comes from a secondary source and awaits checking against the text ("verify").
     is_verified: Mapped[bool] = mapped_column(Boolean, default=True)
-    note: Mapped[Optional[str]] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
     #: The rule applies to clocks that start on or after effective_from and before effective_to.
     effective_from: Mapped[date] = mapped_column(Date)
-    effective_to: Mapped[Optional[date]] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -132,10 +147,10 @@ class DeadlineRuleChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("deadline_rules.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: JSON object {field: [old, new]}; "created" for a new rule.
     changes: Mapped[str] = mapped_column(Text)
-    reason: Mapped[Optional[str]] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
 
     actor = relationship("User")
 
@@ -150,7 +165,7 @@ class CalendarOverride(TimestampMixin, db.Model):
     is_working_day: Mapped[bool] = mapped_column(Boolean)
     #: The document that announced it, e.g. "Thông báo 6150/TB-BNV ngày 23/10/2025".
     document: Mapped[str] = mapped_column(String(300))
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class ClockStatus(LabeledEnum):
@@ -159,8 +174,12 @@ class ClockStatus(LabeledEnum):
     DONE = "done"
     CANCELLED = "cancelled"
 
-    __labels__ = {"running": _l("Running"), "paused": _l("Suspended"), "done": _l("Done"),
-                  "cancelled": _l("No longer applies")}
+    __labels__ = {
+        "running": _l("Running"),
+        "paused": _l("Suspended"),
+        "done": _l("Done"),
+        "cancelled": _l("No longer applies"),
+    }
 
 
 class Clock(TimestampMixin, db.Model):
@@ -181,25 +200,25 @@ class Clock(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[Optional[int]] = mapped_column(ForeignKey("petitions.id"), index=True)
-    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     stage: Mapped[Stage] = mapped_column(EnumStr(Stage))
     #: The unit answerable for the clock (the petition's or case's unit), for per-unit counts.
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    rule_id: Mapped[Optional[int]] = mapped_column(ForeignKey("deadline_rules.id"))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("deadline_rules.id"))
     started_on: Mapped[date] = mapped_column(Date)
     limit_days: Mapped[int] = mapped_column(Integer)
     unit: Mapped[DayUnit] = mapped_column(EnumStr(DayUnit, length=4))
     #: Days lost to suspensions (in ``unit``); extensions are rows of their own.
     suspended_days: Mapped[int] = mapped_column(Integer, default=0)
     #: A fixed due date set by a decision (e.g. the enforcement deadline); overrides the computation.
-    fixed_due_on: Mapped[Optional[date]] = mapped_column(Date)
+    fixed_due_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[ClockStatus] = mapped_column(EnumStr(ClockStatus), default=ClockStatus.RUNNING)
-    paused_on: Mapped[Optional[date]] = mapped_column(Date)
-    completed_on: Mapped[Optional[date]] = mapped_column(Date)
+    paused_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
 
-    rule: Mapped[Optional[DeadlineRule]] = relationship(lazy="joined")
+    rule: Mapped[DeadlineRule | None] = relationship(lazy="joined")
     extensions: Mapped[list["Extension"]] = relationship(order_by="Extension.id", back_populates="clock")
 
     @property

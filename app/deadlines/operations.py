@@ -3,42 +3,72 @@
 Called from the petition and case operations, inside their transaction; the same rules as
 `engine.explain`, so the case page and `flask deadlines explain` always agree.
 """
+
 import json
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from ..core.i18n import lazy_gettext as _l
 from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..extensions import db
-from .engine import Facts, find_rule, load_calendar, recompute
-from .models import Clock, ClockStatus, DeadlineRule, DeadlineRuleChange, Extension, Stage
+from .engine import Facts, _matches, _specificity, find_rule, load_calendar, recompute
+from .models import (
+    CalendarOverride,
+    Clock,
+    ClockStatus,
+    DayUnit,
+    DeadlineRule,
+    DeadlineRuleChange,
+    Extension,
+    RuleKind,
+    Stage,
+)
 
 PETITION_STAGES = (Stage.FIRST_ANSWER, Stage.CLASSIFICATION, Stage.ACCEPTANCE)
 
 
 def petition_facts(petition) -> Facts:
-    return Facts(kind=petition.kind.value, instance=1 if petition.kind.value == "complaint" else None,
-                 is_remote=petition.unit.is_remote, unit_path=petition.unit.path)
+    return Facts(
+        kind=petition.kind.value,
+        instance=1 if petition.kind.value == "complaint" else None,
+        is_remote=petition.unit.is_remote,
+        unit_path=petition.unit.path,
+    )
 
 
 def case_facts(case) -> Facts:
-    return Facts(kind=case.kind.value, instance=case.instance, complexity=case.complexity.value,
-                 is_remote=case.is_remote_area, unit_path=case.unit.path)
+    return Facts(
+        kind=case.kind.value,
+        instance=case.instance,
+        complexity=case.complexity.value,
+        is_remote=case.is_remote_area,
+        unit_path=case.unit.path,
+    )
 
 
-def _start(stage: Stage, facts: Facts, started_on: date, cal, *, petition=None, case=None,
-           fixed_due_on: date | None = None) -> Clock | None:
+def _start(
+    stage: Stage, facts: Facts, started_on: date, cal, *, petition=None, case=None, fixed_due_on: date | None = None
+) -> Clock | None:
     rule = find_rule(stage, facts, started_on)
     if rule is None and fixed_due_on is None:
         return None  # no limit in law for this stage and these facts (or the rules are not loaded)
     owner = dict(petition_id=petition.id) if petition is not None else dict(case_id=case.id)
-    clock = Clock(stage=stage, unit_id=(petition or case).unit_id, rule=rule, started_on=started_on,
-                  limit_days=rule.limit_days if rule else 0, unit=rule.unit if rule else "d",
-                  fixed_due_on=fixed_due_on, status=ClockStatus.RUNNING, **owner)
+    clock = Clock(
+        stage=stage,
+        unit_id=(petition or case).unit_id,
+        rule=rule,
+        started_on=started_on,
+        limit_days=rule.limit_days if rule else 0,
+        unit=rule.unit if rule else "d",
+        fixed_due_on=fixed_due_on,
+        status=ClockStatus.RUNNING,
+        **owner,
+    )
     recompute(clock, cal)
     db.session.add(clock)
     return clock
@@ -60,6 +90,7 @@ def _finish(clock: Clock | None, on: date, status: ClockStatus = ClockStatus.DON
 
 # --- Petitions -------------------------------------------------------------------------------------------
 
+
 def on_petition_registered(petition) -> None:
     """Start the first-answer, classification and (complaints, denunciations) acceptance clocks."""
     cal, facts = load_calendar(), petition_facts(petition)
@@ -79,6 +110,7 @@ def on_petition_decided(petition, accepted: bool, on: date) -> None:
 
 
 # --- Cases -----------------------------------------------------------------------------------------------
+
 
 def on_case_opened(case) -> None:
     """Acceptance starts the resolution clock (and, for a denunciation, the notice to the denunciator)."""
@@ -139,9 +171,16 @@ def start_enforcement(case, effective_on: date, cal=None) -> Clock | None:
     """The decision took legal effect: open the enforcement clock (the decision's date, else the rule's)."""
     if clock_of(case, Stage.ENFORCEMENT) is not None or not case.enforcement_required:
         return None
-    return _start(Stage.ENFORCEMENT, case_facts(case), effective_on, cal or load_calendar(), case=case,
-                  fixed_due_on=case.enforcement_due_on if case.enforcement_due_on and
-                  case.enforcement_due_on >= effective_on else None)
+    return _start(
+        Stage.ENFORCEMENT,
+        case_facts(case),
+        effective_on,
+        cal or load_calendar(),
+        case=case,
+        fixed_due_on=case.enforcement_due_on
+        if case.enforcement_due_on and case.enforcement_due_on >= effective_on
+        else None,
+    )
 
 
 def check_extension(case, actor) -> Clock:
@@ -159,8 +198,9 @@ def check_extension(case, actor) -> Clock:
     return clock
 
 
-def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: int | None = None,
-                      expected_version) -> Extension:
+def extend_resolution(
+    case, actor, *, decision_no: str, decided_on: date, days: int | None = None, expected_version
+) -> Extension:
     """Record an extension decision of the resolution period (complex denunciations: once or twice)."""
     from sqlalchemy.orm.exc import StaleDataError
 
@@ -183,8 +223,15 @@ def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: 
         raise TransitionRefused(_("An extension may not exceed %(n)d days.", n=rule.extension_days))
     cal = load_calendar()
     before = clock.due_on
-    ext = Extension(clock=clock, decision_no=decision_no.strip(), decided_on=decided_on, days=days,
-                    due_before=before, due_after=before, actor_id=actor.id)
+    ext = Extension(
+        clock=clock,
+        decision_no=decision_no.strip(),
+        decided_on=decided_on,
+        days=days,
+        due_before=before,
+        due_after=before,
+        actor_id=actor.id,
+    )
     db.session.add(ext)
     # The case's version moves too, so a second submission of the same form is refused as stale.
     case.updated_at = utcnow()
@@ -193,10 +240,16 @@ def extend_resolution(case, actor, *, decision_no: str, decided_on: date, days: 
     except StaleDataError:
         raise StaleObject(STALE_MESSAGE) from None
     ext.due_after = recompute(clock, cal)
-    db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id, action="extend", from_state=str(case.state),
-                             to_state=str(case.state),
-                             note=f"{ext.decision_no} ({decided_on:%d/%m/%Y}): {before:%d/%m/%Y} → "
-                                  f"{ext.due_after:%d/%m/%Y}"))
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            action="extend",
+            from_state=str(case.state),
+            to_state=str(case.state),
+            note=f"{ext.decision_no} ({decided_on:%d/%m/%Y}): {before:%d/%m/%Y} → {ext.due_after:%d/%m/%Y}",
+        )
+    )
     return ext
 
 
@@ -220,16 +273,40 @@ def record_notice(case, actor, stage: Stage, on: date, *, expected_version) -> C
     if on is None or on > local_today() or on < clock.started_on:
         raise TransitionRefused(_l("The notice date must lie between the start of the period and today."))
     _finish(clock, on)
-    db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id, action="notice", from_state=str(case.state),
-                             to_state=str(case.state), note=f"{stage.label} ({on:%d/%m/%Y})"))
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            action="notice",
+            from_state=str(case.state),
+            to_state=str(case.state),
+            note=f"{stage.label} ({on:%d/%m/%Y})",
+        )
+    )
     return clock
 
 
 # --- The rule table ---------------------------------------------------------------------------------------
 
-RULE_FIELDS = ("kind", "stage", "instance", "complexity", "is_remote", "min_sites", "unit_id", "limit_days",
-               "unit", "max_extensions", "extension_days", "legal_basis", "is_verified", "note",
-               "effective_from", "effective_to", "is_active")
+RULE_FIELDS = (
+    "kind",
+    "stage",
+    "instance",
+    "complexity",
+    "is_remote",
+    "min_sites",
+    "unit_id",
+    "limit_days",
+    "unit",
+    "max_extensions",
+    "extension_days",
+    "legal_basis",
+    "is_verified",
+    "note",
+    "effective_from",
+    "effective_to",
+    "is_active",
+)
 
 
 def _jsonable(value):
@@ -249,8 +326,14 @@ def sync_default_rules(actor=None) -> int:
         rule = DeadlineRule(**{"is_verified": True, "max_extensions": 0, **data})
         db.session.add(rule)
         db.session.flush()
-        db.session.add(DeadlineRuleChange(rule_id=rule.id, actor_id=actor.id if actor else None,
-                                          changes=json.dumps("created"), reason="shipped with TiepDan"))
+        db.session.add(
+            DeadlineRuleChange(
+                rule_id=rule.id,
+                actor_id=actor.id if actor else None,
+                changes=json.dumps("created"),
+                reason="shipped with TiepDan",
+            )
+        )
         added += 1
     days = set(db.session.scalars(select(CalendarOverride.day)))
     for data in DEFAULT_OVERRIDES:
@@ -278,8 +361,11 @@ def update_rule(rule: DeadlineRule, actor, reason: str, expected_version, **valu
             setattr(rule, name, value)
     if not changes:
         return changes
-    db.session.add(DeadlineRuleChange(rule_id=rule.id, actor_id=actor.id, changes=json.dumps(changes,
-                                      ensure_ascii=False), reason=reason.strip()))
+    db.session.add(
+        DeadlineRuleChange(
+            rule_id=rule.id, actor_id=actor.id, changes=json.dumps(changes, ensure_ascii=False), reason=reason.strip()
+        )
+    )
     db.session.flush()
     return changes
 
@@ -288,11 +374,6 @@ def update_rule(rule: DeadlineRule, actor, reason: str, expected_version, **valu
 # Used by the admin screens (app/admin/deadline_views.py): create and change rules (validated, with history),
 # add and change calendar overrides, and bring the open clocks in line afterwards.
 
-from sqlalchemy import and_, or_  # noqa: E402
-from sqlalchemy.orm import joinedload, selectinload  # noqa: E402
-
-from .engine import _matches, _specificity  # noqa: E402  (the same rule choice as engine.find_rule)
-from .models import CalendarOverride, DayUnit, RuleKind  # noqa: E402
 
 OPEN_CLOCK_STATUSES = (ClockStatus.RUNNING, ClockStatus.PAUSED)
 RULE_LIMIT_MAX = 3650
@@ -303,18 +384,31 @@ DOCUMENT_MAX = 300
 TEXT_MAX = 2000
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 #: What an administrator may change on an existing rule; its conditions stay (add a new rule instead).
-RULE_EDITABLE_FIELDS = ("limit_days", "unit", "max_extensions", "extension_days", "legal_basis", "is_verified",
-                        "note", "effective_from", "effective_to", "is_active")
+RULE_EDITABLE_FIELDS = (
+    "limit_days",
+    "unit",
+    "max_extensions",
+    "extension_days",
+    "legal_basis",
+    "is_verified",
+    "note",
+    "effective_from",
+    "effective_to",
+    "is_active",
+)
 RULE_CONDITIONS = ("kind", "stage", "instance", "complexity", "is_remote", "min_sites", "unit_id")
 COMPLEXITIES = ("normal", "complex", "especially_complex")
-_PETITION_KINDS = {RuleKind.ANY, RuleKind.COMPLAINT, RuleKind.DENUNCIATION, RuleKind.RECOMMENDATION,
-                   RuleKind.FEEDBACK}
+_PETITION_KINDS = {RuleKind.ANY, RuleKind.COMPLAINT, RuleKind.DENUNCIATION, RuleKind.RECOMMENDATION, RuleKind.FEEDBACK}
 #: The kinds of rule that can time each stage (the clocks started above); other stages: any petition kind.
 STAGE_KINDS = {
     Stage.ACCEPTANCE: {RuleKind.ANY, RuleKind.COMPLAINT, RuleKind.DENUNCIATION},
-    Stage.APPEAL: {RuleKind.COMPLAINT}, Stage.LEGAL_EFFECT: {RuleKind.COMPLAINT}, Stage.LODGING: {RuleKind.COMPLAINT},
-    Stage.TRANSFER: {RuleKind.DENUNCIATION}, Stage.NOTIFY_ACCEPTANCE: {RuleKind.DENUNCIATION},
-    Stage.ACT_ON_CONCLUSION: {RuleKind.DENUNCIATION}, Stage.SCHEDULE_PUBLICATION: {RuleKind.RECEPTION},
+    Stage.APPEAL: {RuleKind.COMPLAINT},
+    Stage.LEGAL_EFFECT: {RuleKind.COMPLAINT},
+    Stage.LODGING: {RuleKind.COMPLAINT},
+    Stage.TRANSFER: {RuleKind.DENUNCIATION},
+    Stage.NOTIFY_ACCEPTANCE: {RuleKind.DENUNCIATION},
+    Stage.ACT_ON_CONCLUSION: {RuleKind.DENUNCIATION},
+    Stage.SCHEDULE_PUBLICATION: {RuleKind.RECEPTION},
 }
 
 
@@ -370,8 +464,9 @@ def rule_problems(values: dict) -> dict:
         problems["unit"] = _l("Choose working days or days.")
     max_ext, ext_days = values.get("max_extensions"), values.get("extension_days")
     if max_ext is None or not 0 <= max_ext <= RULE_EXTENSIONS_MAX:
-        problems["max_extensions"] = _l("The number of extensions must be between 0 and %(max)d.",
-                                        max=RULE_EXTENSIONS_MAX)
+        problems["max_extensions"] = _l(
+            "The number of extensions must be between 0 and %(max)d.", max=RULE_EXTENSIONS_MAX
+        )
     elif max_ext > 0 and ext_days is None:
         problems["extension_days"] = _l("Enter the length of each extension.")
     elif max_ext == 0 and ext_days is not None:
@@ -389,11 +484,11 @@ def rule_problems(values: dict) -> dict:
     if start is None:
         problems["effective_from"] = _l("Enter the date from which the rule applies.")
     elif not _in_years(start):
-        problems["effective_from"] = _l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR,
-                                        last=LAST_YEAR)
+        problems["effective_from"] = _l(
+            "Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR
+        )
     if end is not None and not _in_years(end):
-        problems["effective_to"] = _l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR,
-                                      last=LAST_YEAR)
+        problems["effective_to"] = _l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
     elif end is not None and start is not None and end <= start:
         problems["effective_to"] = _l("The rule must end after the day it starts to apply.")
     return problems
@@ -428,12 +523,19 @@ def _check_rule(values: dict, exclude_id: int | None = None) -> None:
 
 def overlap_message(other: DeadlineRule):
     if other.effective_to is None:
-        return _("Another active rule with the same conditions (%(rule)s) applies from %(start)s: "
-                  "end it or deactivate it first.", rule=other.code or f"#{other.id}",
-                  start=f"{other.effective_from:%d/%m/%Y}")
-    return _("Another active rule with the same conditions (%(rule)s) applies from %(start)s to %(end)s: "
-              "choose a period that does not overlap it.", rule=other.code or f"#{other.id}",
-              start=f"{other.effective_from:%d/%m/%Y}", end=f"{other.effective_to:%d/%m/%Y}")
+        return _(
+            "Another active rule with the same conditions (%(rule)s) applies from %(start)s: "
+            "end it or deactivate it first.",
+            rule=other.code or f"#{other.id}",
+            start=f"{other.effective_from:%d/%m/%Y}",
+        )
+    return _(
+        "Another active rule with the same conditions (%(rule)s) applies from %(start)s to %(end)s: "
+        "choose a period that does not overlap it.",
+        rule=other.code or f"#{other.id}",
+        start=f"{other.effective_from:%d/%m/%Y}",
+        end=f"{other.effective_to:%d/%m/%Y}",
+    )
 
 
 def _check_reason(reason: str | None) -> str:
@@ -465,8 +567,7 @@ def create_rule(actor, reason: str, **values) -> tuple[DeadlineRule, int]:
     rule = DeadlineRule(**values)
     db.session.add(rule)
     db.session.flush()
-    db.session.add(DeadlineRuleChange(rule_id=rule.id, actor_id=actor.id, changes=json.dumps("created"),
-                                      reason=reason))
+    db.session.add(DeadlineRuleChange(rule_id=rule.id, actor_id=actor.id, changes=json.dumps("created"), reason=reason))
     db.session.flush()
     return rule, recompute_clocks_of_rule(rule)
 
@@ -513,22 +614,33 @@ def recompute_clocks_of_rule(rule: DeadlineRule, cal=None) -> int:
             unit = db.session.get(Unit, rule.unit_id)
             governs.append(Clock.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
     who = or_(Clock.rule_id == rule.id, and_(*governs)) if governs else Clock.rule_id == rule.id
-    clocks = list(db.session.scalars(
-        select(Clock).options(selectinload(Clock.extensions))
-        .where(Clock.stage == rule.stage, Clock.status.in_(OPEN_CLOCK_STATUSES), Clock.fixed_due_on.is_(None),
-               who).order_by(Clock.id)))
+    clocks = list(
+        db.session.scalars(
+            select(Clock)
+            .options(selectinload(Clock.extensions))
+            .where(Clock.stage == rule.stage, Clock.status.in_(OPEN_CLOCK_STATUSES), Clock.fixed_due_on.is_(None), who)
+            .order_by(Clock.id)
+        )
+    )
     if not clocks:
         return 0
     case_ids = {c.case_id for c in clocks if c.case_id is not None}
     petition_ids = {c.petition_id for c in clocks if c.petition_id is not None}
     cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}
-    petitions = {p.id: p for p in db.session.scalars(select(Petition).where(Petition.id.in_(petition_ids)))} \
-        if petition_ids else {}
-    rules = list(db.session.scalars(select(DeadlineRule).where(DeadlineRule.stage == rule.stage,
-                                                               DeadlineRule.is_active.is_(True))))
+    petitions = (
+        {p.id: p for p in db.session.scalars(select(Petition).where(Petition.id.in_(petition_ids)))}
+        if petition_ids
+        else {}
+    )
+    rules = list(
+        db.session.scalars(
+            select(DeadlineRule).where(DeadlineRule.stage == rule.stage, DeadlineRule.is_active.is_(True))
+        )
+    )
     unit_ids = {r.unit_id for r in rules if r.unit_id}
-    unit_paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()) \
-        if unit_ids else {}
+    unit_paths = (
+        dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()) if unit_ids else {}
+    )
     cal = cal or load_calendar()
     changed = 0
     for clock in clocks:
@@ -551,9 +663,15 @@ def recompute_clocks_of_rule(rule: DeadlineRule, cal=None) -> int:
 def recompute_open_clocks(cal=None) -> int:
     """Recompute the due date of every open clock (after the calendar changed); return how many moved."""
     cal = cal or load_calendar()
-    clocks = db.session.scalars(
-        select(Clock).options(joinedload(Clock.extensions))
-        .where(Clock.status.in_(OPEN_CLOCK_STATUSES), Clock.fixed_due_on.is_(None))).unique().all()
+    clocks = (
+        db.session.scalars(
+            select(Clock)
+            .options(joinedload(Clock.extensions))
+            .where(Clock.status.in_(OPEN_CLOCK_STATUSES), Clock.fixed_due_on.is_(None))
+        )
+        .unique()
+        .all()
+    )
     changed = 0
     for clock in clocks:
         before = clock.due_on
@@ -565,8 +683,7 @@ def recompute_open_clocks(cal=None) -> int:
 
 def _check_override(day: date | None, document: str | None) -> str:
     if day is None or not _in_years(day):
-        raise TransitionRefused(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR,
-                                   last=LAST_YEAR))
+        raise TransitionRefused(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
     document = (document or "").strip()
     if not document:
         raise TransitionRefused(_l("Enter the document that announced the change."))
@@ -585,10 +702,10 @@ def add_calendar_override(actor, day: date, is_working_day: bool, document: str)
         raise PermissionRefused(_l("Only the administrators of a top unit can change the calendar."))
     document = _check_override(day, document)
     if override_of(day) is not None:
-        raise TransitionRefused(_("%(day)s is already in the list of changed days: edit it there.",
-                                   day=f"{day:%d/%m/%Y}"))
-    override = CalendarOverride(day=day, is_working_day=bool(is_working_day), document=document,
-                                created_by_id=actor.id)
+        raise TransitionRefused(
+            _("%(day)s is already in the list of changed days: edit it there.", day=f"{day:%d/%m/%Y}")
+        )
+    override = CalendarOverride(day=day, is_working_day=bool(is_working_day), document=document, created_by_id=actor.id)
     db.session.add(override)
     db.session.flush()
     return override, recompute_open_clocks()

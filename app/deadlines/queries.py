@@ -3,11 +3,13 @@
 Everything here is derived from the stored clocks (due date, status) and today's date, never from the
 flags the scheduler raises, so the pages are right even when the scheduler has not run.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, case as sql_case, distinct, func, select, union
+from sqlalchemy import and_, distinct, func, select, union
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import selectinload
 
 from ..cases.models import Case, CaseState
@@ -46,7 +48,7 @@ def due_soon_threshold(today: date, cal: WorkCalendar | None = None, days: int |
 
 
 def deadline_status(due_on: date | None, today: date, until: date) -> str | None:
-    """"overdue", "due_today", "due_soon" or None for a running clock due on ``due_on``."""
+    """ "overdue", "due_today", "due_soon" or None for a running clock due on ``due_on``."""
     if due_on is None:
         return None
     if due_on < today:
@@ -59,6 +61,7 @@ def deadline_status(due_on: date | None, today: date, until: date) -> str | None
 
 
 # --- One clock, as a page shows it -----------------------------------------------------------------------
+
 
 @dataclass
 class ClockRow:
@@ -114,8 +117,9 @@ def clocks_of_case(case: Case) -> list[Clock]:
     """The clocks of ``case`` and of its petitions, in stage order, with their rules and extensions."""
     petitions = select(Petition.id).where(Petition.case_id == case.id)
     # A UNION of two indexed lookups: "case_id = x OR petition_id IN (...)" reads every clock (millions).
-    ids = union(select(Clock.id).where(Clock.case_id == case.id),
-                select(Clock.id).where(Clock.petition_id.in_(petitions)))
+    ids = union(
+        select(Clock.id).where(Clock.case_id == case.id), select(Clock.id).where(Clock.petition_id.in_(petitions))
+    )
     stmt = select(Clock).where(Clock.id.in_(ids)).options(selectinload(Clock.extensions))
     return sorted(db.session.execute(stmt).unique().scalars(), key=_sort_key)
 
@@ -156,6 +160,7 @@ def deadlines_of_petition(petition: Petition, today: date | None = None) -> Dead
 
 # --- Deadlines across cases: filters, counts, the attention list ----------------------------------------
 
+
 def running_duty_clock():
     """SQL condition: a running clock of a case at a stage whose due date is a duty of the unit."""
     return and_(Clock.case_id.is_not(None), Clock.status == ClockStatus.RUNNING, Clock.stage.in_(DUTY_STAGES))
@@ -179,9 +184,12 @@ def cases_with_deadline(kind: str, today: date, until: date):
 
 def most_urgent_due(kind: str, today: date, until: date):
     """A correlated scalar subquery: the earliest due date of the case's clocks that are ``kind``."""
-    return (select(func.min(Clock.due_on))
-            .where(Clock.case_id == Case.id, running_duty_clock(), deadline_condition(kind, today, until))
-            .correlate(Case).scalar_subquery())
+    return (
+        select(func.min(Clock.due_on))
+        .where(Clock.case_id == Case.id, running_duty_clock(), deadline_condition(kind, today, until))
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
 def cases_with_flag(kind: FlagKind):
@@ -194,9 +202,11 @@ def nearest_due(case_ids) -> dict[int, date]:
     ids = list(case_ids)
     if not ids:
         return {}
-    rows = db.session.execute(select(Clock.case_id, func.min(Clock.due_on))
-                              .where(Clock.case_id.in_(ids), running_duty_clock())
-                              .group_by(Clock.case_id))
+    rows = db.session.execute(
+        select(Clock.case_id, func.min(Clock.due_on))
+        .where(Clock.case_id.in_(ids), running_duty_clock())
+        .group_by(Clock.case_id)
+    )
     return dict(rows.all())
 
 
@@ -246,22 +256,32 @@ def deadline_counts(user, today: date, until: date) -> DeadlineCounts:
     out = DeadlineCounts()
     attention = and_(running_duty_clock(), Clock.due_on <= until)
     per_unit = db.session.execute(
-        select(Case.unit_id, *_counted(today, until)).join(Clock, Clock.case_id == Case.id)
-        .where(in_scope(Case.unit_id, user), attention).group_by(Case.unit_id))
+        select(Case.unit_id, *_counted(today, until))
+        .join(Clock, Clock.case_id == Case.id)
+        .where(in_scope(Case.unit_id, user), attention)
+        .group_by(Case.unit_id)
+    )
     for unit_id, overdue, soon in per_unit:
         out.units[unit_id] = DeadlineCount(overdue, soon)
         out.total.overdue += overdue
         out.total.due_soon += soon
-    per_officer = (select(Case.handler_id.label("handler_id"), *_counted(today, until))
-                   .join(Clock, Clock.case_id == Case.id)
-                   .where(visible_to(user), Case.handler_id.is_not(None), attention)
-                   .group_by(Case.handler_id).subquery())
+    per_officer = (
+        select(Case.handler_id.label("handler_id"), *_counted(today, until))
+        .join(Clock, Clock.case_id == Case.id)
+        .where(visible_to(user), Case.handler_id.is_not(None), attention)
+        .group_by(Case.handler_id)
+        .subquery()
+    )
     rows = db.session.execute(
         select(User.id, User.username, User.full_name, Unit.code, per_officer.c.overdue, per_officer.c.due_soon)
-        .join(per_officer, per_officer.c.handler_id == User.id).join(Unit, Unit.id == User.unit_id)
-        .order_by(Unit.path, User.full_name))
-    out.officers = [OfficerDeadlines(uid, username, name, code, DeadlineCount(overdue, soon))
-                    for uid, username, name, code, overdue, soon in rows]
+        .join(per_officer, per_officer.c.handler_id == User.id)
+        .join(Unit, Unit.id == User.unit_id)
+        .order_by(Unit.path, User.full_name)
+    )
+    out.officers = [
+        OfficerDeadlines(uid, username, name, code, DeadlineCount(overdue, soon))
+        for uid, username, name, code, overdue, soon in rows
+    ]
     return out
 
 
@@ -299,20 +319,50 @@ def attention_list(user, today: date, limit: int = 50, until: date | None = None
     from ..cases.queries import visible_to  # the cases' queries import this module
 
     until = until or due_soon_threshold(today)
-    ranked = (select(Clock.case_id, Clock.stage, Clock.due_on,
-                     func.row_number().over(partition_by=Clock.case_id,
-                                            order_by=(Clock.due_on, Clock.id)).label("rn"))
-              .where(running_duty_clock(), Clock.due_on <= until).subquery())
-    stmt = (select(Case.id, Case.number, Case.title, Case.state, Unit.code, User.full_name, ranked.c.stage,
-                   ranked.c.due_on, func.count().over().label("total"))
-            .join(ranked, ranked.c.case_id == Case.id)
-            .join(Unit, Unit.id == Case.unit_id)
-            .outerjoin(User, User.id == Case.handler_id)
-            .where(visible_to(user), ranked.c.rn == 1)
-            .order_by(ranked.c.due_on, Case.id)
-            .limit(limit))
+    ranked = (
+        select(
+            Clock.case_id,
+            Clock.stage,
+            Clock.due_on,
+            func.row_number().over(partition_by=Clock.case_id, order_by=(Clock.due_on, Clock.id)).label("rn"),
+        )
+        .where(running_duty_clock(), Clock.due_on <= until)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Case.id,
+            Case.number,
+            Case.title,
+            Case.state,
+            Unit.code,
+            User.full_name,
+            ranked.c.stage,
+            ranked.c.due_on,
+            func.count().over().label("total"),
+        )
+        .join(ranked, ranked.c.case_id == Case.id)
+        .join(Unit, Unit.id == Case.unit_id)
+        .outerjoin(User, User.id == Case.handler_id)
+        .where(visible_to(user), ranked.c.rn == 1)
+        .order_by(ranked.c.due_on, Case.id)
+        .limit(limit)
+    )
     rows, total = [], 0
-    for case_id, number, title, state, unit_code, handler, stage, due_on, total in db.session.execute(stmt):
-        rows.append(AttentionRow(case_id, number, title, state, unit_code, handler, stage, due_on,
-                                 deadline_status(due_on, today, until), abs((due_on - today).days)))
+    for row in db.session.execute(stmt):
+        case_id, number, title, state, unit_code, handler, stage, due_on, total = row  # every row carries the total
+        rows.append(
+            AttentionRow(
+                case_id,
+                number,
+                title,
+                state,
+                unit_code,
+                handler,
+                stage,
+                due_on,
+                deadline_status(due_on, today, until),
+                abs((due_on - today).days),
+            )
+        )
     return AttentionList(rows=rows, total=total, today=today, due_soon_until=until)

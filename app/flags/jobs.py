@@ -7,11 +7,11 @@ Flags sit on cases that are still live (accepted, assigned, suspended, resolved,
 withdrawn or terminated) and, for many people / repeated / over-level, on petitions still awaiting their
 processing decision. The detail column holds a small JSON object saying why (see ``queries.describe``).
 """
+
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import (Integer, String, and_, case, cast, exists, false, func, literal, or_, select, union_all,
-                        update)
+from sqlalchemy import Integer, String, and_, case, cast, exists, false, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import aliased
 
 from ..cases.models import OPEN_STATES, Case, CaseState
@@ -50,37 +50,68 @@ def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
         .values(cleared_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    g = (select(r.c.subject, r.c.subject_id, func.min(r.c.unit_id).label("unit_id"),
-                func.min(r.c.detail).label("detail"))
-         .group_by(r.c.subject, r.c.subject_id).subquery("g"))
-    active = select(Flag.id).where(Flag.subject == g.c.subject, Flag.subject_id == g.c.subject_id,
-                                   Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None))
-    rows = select(g.c.subject, g.c.subject_id, literal(kind.value, String), literal(0, Integer), g.c.unit_id,
-                  literal(now, Flag.raised_at.type), g.c.detail).where(~active.exists())
+    g = (
+        select(
+            r.c.subject, r.c.subject_id, func.min(r.c.unit_id).label("unit_id"), func.min(r.c.detail).label("detail")
+        )
+        .group_by(r.c.subject, r.c.subject_id)
+        .subquery("g")
+    )
+    active = select(Flag.id).where(
+        Flag.subject == g.c.subject,
+        Flag.subject_id == g.c.subject_id,
+        Flag.kind == kind,
+        Flag.clock_id == 0,
+        Flag.cleared_at.is_(None),
+    )
+    rows = select(
+        g.c.subject,
+        g.c.subject_id,
+        literal(kind.value, String),
+        literal(0, Integer),
+        g.c.unit_id,
+        literal(now, Flag.raised_at.type),
+        g.c.detail,
+    ).where(~active.exists())
     raised = insert_flags(rows)
     return {"raised": raised, "cleared": cleared}
 
 
 # --- The reasons of each kind: selects of (subject, subject_id, unit_id, detail) ------------------------
 
+
 def many_people_reasons():
     """Live cases and received petitions of 5 or more people (signatories or the delegation that came)."""
-    people = case((ReceptionSession.people_count > Petition.signatory_count, ReceptionSession.people_count),
-                  else_=Petition.signatory_count)
+    people = case(
+        (ReceptionSession.people_count > Petition.signatory_count, ReceptionSession.people_count),
+        else_=Petition.signatory_count,
+    )
     most = func.max(people)
-    on_cases = (select(_subject("case"), Petition.case_id.label("subject_id"), Case.unit_id,
-                       json_sql({"people": most}).label("detail"))
-                .select_from(Petition)
-                .outerjoin(ReceptionSession, ReceptionSession.id == Petition.reception_session_id)
-                .join(Case, Case.id == Petition.case_id)
-                .where(Case.state.in_(LIVE_STATES))
-                .group_by(Petition.case_id, Case.unit_id)
-                .having(most >= MANY_PEOPLE_MIN))
-    on_petitions = (select(_subject("petition"), Petition.id.label("subject_id"), Petition.unit_id,
-                           json_sql({"people": people}).label("detail"))
-                    .select_from(Petition)
-                    .outerjoin(ReceptionSession, ReceptionSession.id == Petition.reception_session_id)
-                    .where(Petition.state == PetitionState.RECEIVED, people >= MANY_PEOPLE_MIN))
+    on_cases = (
+        select(
+            _subject("case"),
+            Petition.case_id.label("subject_id"),
+            Case.unit_id,
+            json_sql({"people": most}).label("detail"),
+        )
+        .select_from(Petition)
+        .outerjoin(ReceptionSession, ReceptionSession.id == Petition.reception_session_id)
+        .join(Case, Case.id == Petition.case_id)
+        .where(Case.state.in_(LIVE_STATES))
+        .group_by(Petition.case_id, Case.unit_id)
+        .having(most >= MANY_PEOPLE_MIN)
+    )
+    on_petitions = (
+        select(
+            _subject("petition"),
+            Petition.id.label("subject_id"),
+            Petition.unit_id,
+            json_sql({"people": people}).label("detail"),
+        )
+        .select_from(Petition)
+        .outerjoin(ReceptionSession, ReceptionSession.id == Petition.reception_session_id)
+        .where(Petition.state == PetitionState.RECEIVED, people >= MANY_PEOPLE_MIN)
+    )
     return union_all(on_cases, on_petitions)
 
 
@@ -92,17 +123,23 @@ def _subjects_of(petition_rows, label_value):
     """Live cases and received petitions among the petitions of ``petition_rows`` (petition_id, value)."""
     pr = petition_rows.subquery("pr")
     value = func.max(pr.c.value)
-    on_cases = (select(_subject("case"), Petition.case_id.label("subject_id"), Case.unit_id,
-                       label_value(value).label("detail"))
-                .select_from(pr).join(Petition, Petition.id == pr.c.petition_id)
-                .join(Case, Case.id == Petition.case_id)
-                .where(Case.state.in_(LIVE_STATES))
-                .group_by(Petition.case_id, Case.unit_id))
-    on_petitions = (select(_subject("petition"), Petition.id.label("subject_id"), Petition.unit_id,
-                           label_value(value).label("detail"))
-                    .select_from(pr).join(Petition, Petition.id == pr.c.petition_id)
-                    .where(Petition.state == PetitionState.RECEIVED)
-                    .group_by(Petition.id, Petition.unit_id))
+    on_cases = (
+        select(_subject("case"), Petition.case_id.label("subject_id"), Case.unit_id, label_value(value).label("detail"))
+        .select_from(pr)
+        .join(Petition, Petition.id == pr.c.petition_id)
+        .join(Case, Case.id == Petition.case_id)
+        .where(Case.state.in_(LIVE_STATES))
+        .group_by(Petition.case_id, Case.unit_id)
+    )
+    on_petitions = (
+        select(
+            _subject("petition"), Petition.id.label("subject_id"), Petition.unit_id, label_value(value).label("detail")
+        )
+        .select_from(pr)
+        .join(Petition, Petition.id == pr.c.petition_id)
+        .where(Petition.state == PetitionState.RECEIVED)
+        .group_by(Petition.id, Petition.unit_id)
+    )
     return on_cases, on_petitions
 
 
@@ -122,19 +159,23 @@ def repeated_reasons(now: datetime):
     since = _window_start(now)
     days = current_app.config["REPEAT_WINDOW_DAYS"]
     key = _person_key()
-    per_person = (select(key.label("person_key"), func.count(func.distinct(Petition.id)).label("n"))
-                  .select_from(PetitionParty)
-                  .join(Petition, Petition.id == PetitionParty.petition_id)
-                  .join(Person, Person.id == PetitionParty.person_id)
-                  .where(Petition.received_on >= since, _not_confidential())
-                  .group_by(key)
-                  .having(func.count(func.distinct(Petition.id)) >= 2)
-                  .subquery("per_person"))
-    petition_rows = (select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
-                     .join(PetitionParty, PetitionParty.petition_id == Petition.id)
-                     .join(Person, Person.id == PetitionParty.person_id)
-                     .join(per_person, per_person.c.person_key == key)
-                     .where(Petition.received_on >= since, _not_confidential()))
+    per_person = (
+        select(key.label("person_key"), func.count(func.distinct(Petition.id)).label("n"))
+        .select_from(PetitionParty)
+        .join(Petition, Petition.id == PetitionParty.petition_id)
+        .join(Person, Person.id == PetitionParty.person_id)
+        .where(Petition.received_on >= since, _not_confidential())
+        .group_by(key)
+        .having(func.count(func.distinct(Petition.id)) >= 2)
+        .subquery("per_person")
+    )
+    petition_rows = (
+        select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
+        .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+        .join(Person, Person.id == PetitionParty.person_id)
+        .join(per_person, per_person.c.person_key == key)
+        .where(Petition.received_on >= since, _not_confidential())
+    )
     return union_all(*_subjects_of(petition_rows, lambda n: json_sql({"petitions": n, "days": days})))
 
 
@@ -142,19 +183,34 @@ def prolonged_reasons(now: datetime):
     """Open cases accepted more than PROLONGED_DAYS ago; live cases appealed or that are an appeal."""
     days = current_app.config["PROLONGED_DAYS"]
     before = to_local(now).date() - timedelta(days=days)
-    old = (select(_subject("case"), Case.id.label("subject_id"), Case.unit_id,
-                  json_sql({"reason": "open_long", "since": Case.accepted_on, "days": days}).label("detail"))
-           .where(Case.state.in_(OPEN_STATES), Case.accepted_on < before))
+    old = select(
+        _subject("case"),
+        Case.id.label("subject_id"),
+        Case.unit_id,
+        json_sql({"reason": "open_long", "since": Case.accepted_on, "days": days}).label("detail"),
+    ).where(Case.state.in_(OPEN_STATES), Case.accepted_on < before)
     parent = aliased(Case)
-    appeal = (select(_subject("case"), Case.id.label("subject_id"), Case.unit_id,
-                     json_sql({"reason": "appeal", "of": parent.number}).label("detail"))
-              .join(parent, parent.id == Case.parent_case_id)
-              .where(Case.state.in_(LIVE_STATES)))
+    appeal = (
+        select(
+            _subject("case"),
+            Case.id.label("subject_id"),
+            Case.unit_id,
+            json_sql({"reason": "appeal", "of": parent.number}).label("detail"),
+        )
+        .join(parent, parent.id == Case.parent_case_id)
+        .where(Case.state.in_(LIVE_STATES))
+    )
     child = aliased(Case)
-    appealed = (select(_subject("case"), Case.id.label("subject_id"), Case.unit_id,
-                       json_sql({"reason": "appealed", "by": child.number}).label("detail"))
-                .join(child, child.parent_case_id == Case.id)
-                .where(Case.state.in_(LIVE_STATES)))
+    appealed = (
+        select(
+            _subject("case"),
+            Case.id.label("subject_id"),
+            Case.unit_id,
+            json_sql({"reason": "appealed", "by": child.number}).label("detail"),
+        )
+        .join(child, child.parent_case_id == Case.id)
+        .where(Case.state.in_(LIVE_STATES))
+    )
     return union_all(old, appeal, appealed)
 
 
@@ -163,27 +219,35 @@ def over_level_reasons(now: datetime):
     resident (the commune is competent first): their live cases and received petitions."""
     since = _window_start(now)
     key = _person_key()
-    per_person = (select(key.label("person_key"), func.count(func.distinct(Petition.unit_id)).label("n"))
-                  .select_from(PetitionParty)
-                  .join(Petition, Petition.id == PetitionParty.petition_id)
-                  .join(Person, Person.id == PetitionParty.person_id)
-                  .where(Petition.received_on >= since, _not_confidential())
-                  .group_by(key)
-                  .having(func.count(func.distinct(Petition.unit_id)) >= 2)
-                  .subquery("per_person"))
-    several = (select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
-               .join(PetitionParty, PetitionParty.petition_id == Petition.id)
-               .join(Person, Person.id == PetitionParty.person_id)
-               .join(per_person, per_person.c.person_key == key)
-               .where(Petition.received_on >= since, _not_confidential()))
+    per_person = (
+        select(key.label("person_key"), func.count(func.distinct(Petition.unit_id)).label("n"))
+        .select_from(PetitionParty)
+        .join(Petition, Petition.id == PetitionParty.petition_id)
+        .join(Person, Person.id == PetitionParty.person_id)
+        .where(Petition.received_on >= since, _not_confidential())
+        .group_by(key)
+        .having(func.count(func.distinct(Petition.unit_id)) >= 2)
+        .subquery("per_person")
+    )
+    several = (
+        select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
+        .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+        .join(Person, Person.id == PetitionParty.person_id)
+        .join(per_person, per_person.c.person_key == key)
+        .where(Petition.received_on >= since, _not_confidential())
+    )
     receiver, commune = aliased(Unit), aliased(Unit)
-    skipped = (select(Petition.id.label("petition_id"), commune.code.label("value"))
-               .join(receiver, receiver.id == Petition.unit_id)
-               .join(PetitionParty, PetitionParty.petition_id == Petition.id)
-               .join(Person, Person.id == PetitionParty.person_id)
-               .join(commune, and_(commune.ward_code == Person.ward_code, commune.kind == UnitKind.COMMUNE,
-                                   commune.is_active.is_(True)))
-               .where(receiver.kind.in_(UPPER_LEVELS), _not_confidential()))
+    skipped = (
+        select(Petition.id.label("petition_id"), commune.code.label("value"))
+        .join(receiver, receiver.id == Petition.unit_id)
+        .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+        .join(Person, Person.id == PetitionParty.person_id)
+        .join(
+            commune,
+            and_(commune.ward_code == Person.ward_code, commune.kind == UnitKind.COMMUNE, commune.is_active.is_(True)),
+        )
+        .where(receiver.kind.in_(UPPER_LEVELS), _not_confidential())
+    )
     parts = _subjects_of(several, lambda n: json_sql({"reason": "several_units", "units": n}))
     parts += _subjects_of(skipped, lambda code: json_sql({"reason": "skipped_level", "competent": code}))
     return union_all(*parts)
@@ -191,9 +255,11 @@ def over_level_reasons(now: datetime):
 
 def hot_spot_reasons():
     """Live cases flagged many-people and (repeated or prolonged): the head should look before it escalates."""
+
     def has(kind, subject_id=Case.id):
-        return exists().where(Flag.subject == "case", Flag.subject_id == subject_id, Flag.kind == kind,
-                              Flag.cleared_at.is_(None))
+        return exists().where(
+            Flag.subject == "case", Flag.subject_id == subject_id, Flag.kind == kind, Flag.cleared_at.is_(None)
+        )
 
     repeated, prolonged = has(FlagKind.REPEATED), has(FlagKind.PROLONGED)
     detail = case(
@@ -202,7 +268,8 @@ def hot_spot_reasons():
         else_=json_sql({"with": "prolonged"}),
     )
     return select(_subject("case"), Case.id.label("subject_id"), Case.unit_id, detail.label("detail")).where(
-        Case.state.in_(LIVE_STATES), has(FlagKind.MANY_PEOPLE), or_(repeated, prolonged))
+        Case.state.in_(LIVE_STATES), has(FlagKind.MANY_PEOPLE), or_(repeated, prolonged)
+    )
 
 
 def flag_complex_cases(now: datetime) -> dict[str, dict[str, int]]:

@@ -1,13 +1,13 @@
 """Flags the scheduler raises on cases and petitions: late, due soon, many people, repeated, hot spot..."""
-from datetime import datetime
-from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
+from datetime import datetime
+
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
+from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -40,8 +40,16 @@ class Flag(db.Model):
 
     __tablename__ = "flags"
     __table_args__ = (
-        Index("uq_flags_active", "subject", "subject_id", "kind", "clock_id", unique=True,
-              sqlite_where=text("cleared_at IS NULL"), postgresql_where=text("cleared_at IS NULL")),
+        Index(
+            "uq_flags_active",
+            "subject",
+            "subject_id",
+            "kind",
+            "clock_id",
+            unique=True,
+            sqlite_where=text("cleared_at IS NULL"),
+            postgresql_where=text("cleared_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +61,5 @@ class Flag(db.Model):
     clock_id: Mapped[int] = mapped_column(default=0)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    cleared_at: Mapped[Optional[datetime]] = mapped_column(DateTime, index=True)
-    detail: Mapped[Optional[str]] = mapped_column(Text)
-
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,5 @@
 """Writes on flags (the scheduler's jobs raise and clear them set-wise)."""
+
 from sqlalchemy import insert
 
 from ..extensions import db
@@ -11,6 +12,7 @@ FLAG_INSERT_COLUMNS = ["subject", "subject_id", "kind", "clock_id", "unit_id", "
 def insert_flags(rows) -> int:
     """Raise the flags ``rows`` (a SELECT of FLAG_INSERT_COLUMNS) in one statement; the number raised."""
     return db.session.execute(
-        insert(Flag).from_select(FLAG_INSERT_COLUMNS, rows)
+        insert(Flag)
+        .from_select(FLAG_INSERT_COLUMNS, rows)
         .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
     ).rowcount

@@ -1,4 +1,5 @@
 """Read-only lookups of flags, and the words that say why a flag was raised."""
+
 import json
 from collections import defaultdict
 from datetime import date
@@ -17,8 +18,11 @@ def active_flags_for(subject: str, ids) -> dict[int, list[Flag]]:
     out: dict[int, list[Flag]] = defaultdict(list)
     if not ids:
         return out
-    stmt = (select(Flag).where(Flag.subject == subject, Flag.subject_id.in_(ids), Flag.cleared_at.is_(None))
-            .order_by(Flag.raised_at, Flag.id))
+    stmt = (
+        select(Flag)
+        .where(Flag.subject == subject, Flag.subject_id.in_(ids), Flag.cleared_at.is_(None))
+        .order_by(Flag.raised_at, Flag.id)
+    )
     for flag in db.session.scalars(stmt):
         out[flag.subject_id].append(flag)
     return out

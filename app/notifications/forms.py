@@ -1,4 +1,5 @@
 """Forms of the notifications page (no fields: they carry the CSRF token)."""
+
 from flask_wtf import FlaskForm
 
 

@@ -6,6 +6,7 @@ unsent copy once: it claims the row with a conditional UPDATE committed before t
 (so no database lock is held during SMTP traffic, and a second scheduler cannot send it too), and gives
 the claim back if the send fails, so the next run retries.
 """
+
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,46 +52,60 @@ def _recipients(case_rows):
     above it (unit path prefix).
     """
     cr = case_rows.subquery("cr")
-    handler = (select(User.id.label("user_id"), cr.c.case_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
-               .select_from(cr).join(User, User.id == cr.c.handler_id)
-               .where(User.is_active_user.is_(True)))
+    handler = (
+        select(User.id.label("user_id"), cr.c.case_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
+        .select_from(cr)
+        .join(User, User.id == cr.c.handler_id)
+        .where(User.is_active_user.is_(True))
+    )
     head_unit, case_unit = db.aliased(Unit), db.aliased(Unit)
-    heads = (select(User.id.label("user_id"), cr.c.case_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
-             .select_from(cr)
-             .join(case_unit, case_unit.id == cr.c.unit_id)
-             .join(head_unit, case_unit.path.startswith(head_unit.path))
-             .join(User, User.unit_id == head_unit.id)
-             .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.HEAD))
-             .where(User.is_active_user.is_(True)))
+    heads = (
+        select(User.id.label("user_id"), cr.c.case_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
+        .select_from(cr)
+        .join(case_unit, case_unit.id == cr.c.unit_id)
+        .join(head_unit, case_unit.path.startswith(head_unit.path))
+        .join(User, User.unit_id == head_unit.id)
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.HEAD))
+        .where(User.is_active_user.is_(True))
+    )
     return handler, heads
 
 
 def create_reminders(now: datetime) -> int:
     """Create the missing notifications: overdue / due-soon flags on cases, and legal effect."""
     deadline_rows = (
-        select(Case.id.label("case_id"), Case.unit_id, Case.handler_id, cast(Flag.kind, String).label("kind"),
-               _joined(Flag.kind, Clock.id, Clock.due_on).label("dedup_key"),
-               json_sql({"number": Case.number, "stage": Clock.stage, "due_on": Clock.due_on}).label("params"))
+        select(
+            Case.id.label("case_id"),
+            Case.unit_id,
+            Case.handler_id,
+            cast(Flag.kind, String).label("kind"),
+            _joined(Flag.kind, Clock.id, Clock.due_on).label("dedup_key"),
+            json_sql({"number": Case.number, "stage": Clock.stage, "due_on": Clock.due_on}).label("params"),
+        )
         .select_from(Flag)
         .join(Clock, Clock.id == Flag.clock_id)
         .join(Case, Case.id == Flag.subject_id)
         .where(Flag.subject == "case", Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
     )
-    effect_rows = (
-        select(Case.id.label("case_id"), Case.unit_id, Case.handler_id, literal(LEGAL_EFFECT, String).label("kind"),
-               _joined(LEGAL_EFFECT, Case.id, Case.legally_effective_on).label("dedup_key"),
-               json_sql({"number": Case.number, "on": Case.legally_effective_on}).label("params"))
-        .where(Case.legally_effective_on.is_not(None), Case.state.in_(LEGAL_EFFECT_STATES))
-    )
+    effect_rows = select(
+        Case.id.label("case_id"),
+        Case.unit_id,
+        Case.handler_id,
+        literal(LEGAL_EFFECT, String).label("kind"),
+        _joined(LEGAL_EFFECT, Case.id, Case.legally_effective_on).label("dedup_key"),
+        json_sql({"number": Case.number, "on": Case.legally_effective_on}).label("params"),
+    ).where(Case.legally_effective_on.is_not(None), Case.state.in_(LEGAL_EFFECT_STATES))
     parts = _recipients(deadline_rows) + _recipients(effect_rows)
     r = union(*parts).subquery("r")  # UNION, not UNION ALL: a handler who is also a head gets one
-    exists_ = select(Notification.id).where(Notification.user_id == r.c.user_id,
-                                            Notification.dedup_key == r.c.dedup_key)
-    rows = select(r.c.user_id, r.c.case_id, r.c.kind, r.c.dedup_key, r.c.params,
-                  literal(now, Notification.created_at.type)).where(~exists_.exists())
+    exists_ = select(Notification.id).where(
+        Notification.user_id == r.c.user_id, Notification.dedup_key == r.c.dedup_key
+    )
+    rows = select(
+        r.c.user_id, r.c.case_id, r.c.kind, r.c.dedup_key, r.c.params, literal(now, Notification.created_at.type)
+    ).where(~exists_.exists())
     return db.session.execute(
-        Notification.__table__.insert().from_select(
-            ["user_id", "case_id", "kind", "dedup_key", "params", "created_at"], rows)
+        Notification.__table__.insert()
+        .from_select(["user_id", "case_id", "kind", "dedup_key", "params", "created_at"], rows)
         .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
     ).rowcount
 
@@ -118,15 +133,31 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
     db.session.commit()  # what follows commits row by row: start from a clean transaction
     # Plain rows, not ORM objects: after each commit an object would reload itself, and on SQLite that
     # read would hold the write lock through the SMTP conversation.
-    pending = [Outgoing(*row) for row in db.session.execute(
-        select(Notification.id, Notification.kind, Notification.params, Notification.case_id, User.id, User.email,
-               User.full_name, User.locale)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
-               Notification.created_at >= now - EMAIL_MAX_AGE,
-               User.email.is_not(None), User.email != "", User.is_active_user.is_(True))
-        .order_by(Notification.id)
-    )]
+    pending = [
+        Outgoing(*row)
+        for row in db.session.execute(
+            select(
+                Notification.id,
+                Notification.kind,
+                Notification.params,
+                Notification.case_id,
+                User.id,
+                User.email,
+                User.full_name,
+                User.locale,
+            )
+            .join(User, User.id == Notification.user_id)
+            .where(
+                Notification.emailed_at.is_(None),
+                Notification.read_at.is_(None),
+                Notification.created_at >= now - EMAIL_MAX_AGE,
+                User.email.is_not(None),
+                User.email != "",
+                User.is_active_user.is_(True),
+            )
+            .order_by(Notification.id)
+        )
+    ]
     db.session.commit()
     mailer = mailer or Mailer.from_config(current_app.config)
     sent = failed = connection_failures = 0
@@ -147,8 +178,11 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
                 failed += 1
                 log.warning("e-mail of notification %s to user %s failed: %s", out.id, out.user_id, err)
                 db.session.execute(
-                    update(Notification).where(Notification.id == out.id)
-                    .values(emailed_at=None).execution_options(synchronize_session=False))
+                    update(Notification)
+                    .where(Notification.id == out.id)
+                    .values(emailed_at=None)
+                    .execution_options(synchronize_session=False)
+                )
                 db.session.commit()
                 if mailer.is_connection_error(err):
                     connection_failures += 1

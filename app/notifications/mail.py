@@ -1,4 +1,6 @@
 """E-mail copies of notifications over SMTP (smtplib), in the recipient's language."""
+
+import contextlib
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -13,17 +15,32 @@ from .messages import notification_subject, notification_text
 class Mailer:
     """One SMTP connection, opened on the first message and reused for the run."""
 
-    def __init__(self, host: str, port: int = 25, *, use_tls: bool = False, use_ssl: bool = False,
-                 username: str | None = None, password: str | None = None, timeout: float = 30):
+    def __init__(
+        self,
+        host: str,
+        port: int = 25,
+        *,
+        use_tls: bool = False,
+        use_ssl: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30,
+    ):
         self.host, self.port, self.use_tls, self.use_ssl = host, int(port), use_tls, use_ssl
         self.username, self.password, self.timeout = username, password, timeout
         self.conn: smtplib.SMTP | None = None
 
     @classmethod
     def from_config(cls, config) -> "Mailer":
-        return cls(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), use_tls=config.get("MAIL_USE_TLS", False),
-                   use_ssl=config.get("MAIL_USE_SSL", False), username=config.get("MAIL_USERNAME"),
-                   password=config.get("MAIL_PASSWORD"), timeout=config.get("MAIL_TIMEOUT", 30))
+        return cls(
+            config["MAIL_SERVER"],
+            config.get("MAIL_PORT", 25),
+            use_tls=config.get("MAIL_USE_TLS", False),
+            use_ssl=config.get("MAIL_USE_SSL", False),
+            username=config.get("MAIL_USERNAME"),
+            password=config.get("MAIL_PASSWORD"),
+            timeout=config.get("MAIL_TIMEOUT", 30),
+        )
 
     def _connect(self) -> smtplib.SMTP:
         factory = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
@@ -64,10 +81,8 @@ class Mailer:
 
     def close(self) -> None:
         if self.conn is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.conn.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._drop()
 
 
@@ -82,17 +97,20 @@ def case_url(case_id: int | None) -> str | None:
 
 def build_message(out) -> EmailMessage:
     """The e-mail for one notification (a ``jobs.Outgoing``), in its recipient's language (default: the site's)."""
-    locale = out.locale if out.locale in current_app.config["LANGUAGES"] else \
-        current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = out.locale if out.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
     link = case_url(out.case_id)
     with force_locale(locale):
         subject = notification_subject(out.kind, out.params)
         paragraphs = [_("Dear %(name)s,", name=out.full_name), notification_text(out.kind, out.params)]
         if link:
             paragraphs.append(_("Open the case: %(link)s", link=link))
-        paragraphs += [_("You receive this message because you handle this case or head a unit responsible for "
-                         "it. All your notifications are in TiepDan, under the bell at the top of every page."),
-                       "TiepDan"]
+        paragraphs += [
+            _(
+                "You receive this message because you handle this case or head a unit responsible for "
+                "it. All your notifications are in TiepDan, under the bell at the top of every page."
+            ),
+            "TiepDan",
+        ]
     body = "\n\n".join(paragraphs) + "\n"
     msg = EmailMessage()
     msg["Subject"] = subject

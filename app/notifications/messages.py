@@ -1,4 +1,5 @@
 """The words of a notification, rendered from its kind and parameters in the reader's language."""
+
 import json
 from datetime import date
 
@@ -35,14 +36,25 @@ def notification_text(kind: str, params) -> str:
     p = _params(params)
     number = str(p.get("number", ""))
     if kind == "overdue":
-        return _("Case %(number)s: the deadline for “%(stage)s” was %(due)s and has passed.",
-                 number=number, stage=_stage(p.get("stage")), due=_date(p.get("due_on")))
+        return _(
+            "Case %(number)s: the deadline for “%(stage)s” was %(due)s and has passed.",
+            number=number,
+            stage=_stage(p.get("stage")),
+            due=_date(p.get("due_on")),
+        )
     if kind == "due_soon":
-        return _("Case %(number)s: “%(stage)s” is due on %(due)s.",
-                 number=number, stage=_stage(p.get("stage")), due=_date(p.get("due_on")))
+        return _(
+            "Case %(number)s: “%(stage)s” is due on %(due)s.",
+            number=number,
+            stage=_stage(p.get("stage")),
+            due=_date(p.get("due_on")),
+        )
     if kind == "legal_effect":
-        return _("Case %(number)s: the decision took legal effect on %(day)s; its enforcement must now be "
-                 "organised.", number=number, day=_date(p.get("on")))
+        return _(
+            "Case %(number)s: the decision took legal effect on %(day)s; its enforcement must now be organised.",
+            number=number,
+            day=_date(p.get("on")),
+        )
     return _("Case %(number)s needs your attention.", number=number)
 
 

@@ -1,4 +1,5 @@
 """Writes on notifications: marking them read (only flush; the request commits)."""
+
 from datetime import datetime
 
 from sqlalchemy import update

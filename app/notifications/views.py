@@ -1,4 +1,5 @@
 """The notifications page (the bell): the user's reminders, newest first; marking them read."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -17,6 +18,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.app_context_processor
 def inject_unread_count():
     """Give templates ``unread_notifications()``: evaluated (one COUNT) only where the navbar asks for it."""
+
     def unread_notifications() -> int:
         if not current_user or not current_user.is_authenticated:
             return 0
@@ -44,8 +46,11 @@ def read(notification_id: int):
         abort(400)
     mark_read(notification, current_user)
     db.session.commit()
-    if request.form.get("next") == "case" and notification.case_id and \
-            queries.visible_case_ids([notification.case_id], current_user):
+    if (
+        request.form.get("next") == "case"
+        and notification.case_id
+        and queries.visible_case_ids([notification.case_id], current_user)
+    ):
         return redirect(url_for("cases.case_detail", case_id=notification.case_id))
     return redirect(url_for("notifications.list_notifications", page=request.args.get("page") or None))
 
@@ -58,8 +63,9 @@ def read_all():
     count = mark_all_read(current_user)
     db.session.commit()
     if count:
-        flash(ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count),
-              "success")
+        flash(
+            ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count), "success"
+        )
     else:
         flash(_("There were no unread notifications."), "info")
     return redirect(url_for("notifications.list_notifications"))

@@ -2,6 +2,7 @@
 
 Backed by the vietnam-provinces package; nothing here assumes the abolished district level.
 """
+
 import unicodedata
 from functools import lru_cache
 

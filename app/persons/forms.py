@@ -1,11 +1,12 @@
 """Person fields shared by the reception desk and the petition forms, with server-side address checks."""
+
 from flask import current_app
 from flask_babel import gettext as _
-from ..core.i18n import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from ..core.fields import optional_int  # noqa: F401  (the selects of the forms that use these fields)
+from ..core.fields import optional_int
+from ..core.i18n import lazy_gettext as _l
 from ..core.validation import is_citizen_id, is_phone
 from . import divisions
 from .operations import PersonData
@@ -88,16 +89,26 @@ class PersonFieldsMixin:
     """
 
     full_name = StringField(_l("Full name"), validators=[Length(max=200)], filters=[strip])
-    citizen_id = StringField(_l("Citizen ID (CCCD)"), filters=[strip], description=_l("12 digits, optional"),
-                             render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"})
-    phone = StringField(_l("Phone"), validators=[Length(max=20)], filters=[strip],
-                        render_kw={"inputmode": "tel"})
-    province_code = SelectField(_l("Province / city"), coerce=optional_int, validate_choice=False,
-                                invalid_value_message=_l("Choose a province from the list."))
-    ward_code = SelectField(_l("Commune / ward"), coerce=optional_int, validate_choice=False,
-                            invalid_value_message=_l("Choose a commune or ward from the list."))
-    address_line = StringField(_l("House number, street, hamlet"), validators=[Length(max=300)],
-                               filters=[strip])
+    citizen_id = StringField(
+        _l("Citizen ID (CCCD)"),
+        filters=[strip],
+        description=_l("12 digits, optional"),
+        render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"},
+    )
+    phone = StringField(_l("Phone"), validators=[Length(max=20)], filters=[strip], render_kw={"inputmode": "tel"})
+    province_code = SelectField(
+        _l("Province / city"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose a province from the list."),
+    )
+    ward_code = SelectField(
+        _l("Commune / ward"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose a commune or ward from the list."),
+    )
+    address_line = StringField(_l("House number, street, hamlet"), validators=[Length(max=300)], filters=[strip])
 
     def setup_address_choices(self) -> None:
         """Offer every province, and the wards of the chosen one (the configured default on a new form)."""
@@ -132,8 +143,9 @@ class PersonFieldsMixin:
             raise ValidationError(_l("This commune or ward is not in the chosen province."))
 
     def has_person_details(self) -> bool:
-        return any([self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data,
-                    self.address_line.data])
+        return any(
+            [self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data, self.address_line.data]
+        )
 
     def check_people(self, people: list[PersonData], count_field, lines_field, too_few_message) -> bool:
         """After field validation: the count covers everyone named, and no CCCD is entered twice."""
@@ -150,9 +162,14 @@ class PersonFieldsMixin:
         """The citizen entered in the form, or None if no name was given."""
         if not self.full_name.data:
             return None
-        return PersonData(full_name=self.full_name.data, citizen_id=self.citizen_id.data or None,
-                          phone=self.phone.data or None, province_code=self.province_code.data,
-                          ward_code=self.ward_code.data, address_line=self.address_line.data or None)
+        return PersonData(
+            full_name=self.full_name.data,
+            citizen_id=self.citizen_id.data or None,
+            phone=self.phone.data or None,
+            province_code=self.province_code.data,
+            ward_code=self.ward_code.data,
+            address_line=self.address_line.data or None,
+        )
 
 
 def check_distinct_citizen_ids(people: list[PersonData]) -> str | None:

@@ -1,5 +1,4 @@
 """Citizens who visit or petition (công dân)."""
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,20 +9,18 @@ from ..extensions import db
 
 class Person(TimestampMixin, db.Model):
     __tablename__ = "persons"
-    __table_args__ = (
-        CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_12_digits"),
-    )
+    __table_args__ = (CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_12_digits"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200), index=True)
     #: Citizen identity card number (CCCD), 12 digits; optional (some visitors have none on them).
-    citizen_id: Mapped[Optional[str]] = mapped_column(String(12), index=True)
-    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    citizen_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
     #: Administrative codes from the vietnam-provinces package (2025 two-level divisions).
-    province_code: Mapped[Optional[int]] = mapped_column(Integer)
-    ward_code: Mapped[Optional[int]] = mapped_column(Integer)
+    province_code: Mapped[int | None] = mapped_column(Integer)
+    ward_code: Mapped[int | None] = mapped_column(Integer)
     #: House number, street, hamlet (thôn/ấp) — the part not covered by the codes.
-    address_line: Mapped[Optional[str]] = mapped_column(String(300))
+    address_line: Mapped[str | None] = mapped_column(String(300))
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"

@@ -1,4 +1,5 @@
 """Writes on persons."""
+
 from dataclasses import dataclass
 
 from ..extensions import db
@@ -27,8 +28,10 @@ def find_or_create_person(data: PersonData, actor=None, confidential: bool = Fal
     person = None
     if data.citizen_id and not confidential:
         person = db.session.execute(
-            db.select(Person).where(Person.citizen_id == data.citizen_id, ~_hidden_from(actor))
-            .order_by(Person.id).limit(1)
+            db.select(Person)
+            .where(Person.citizen_id == data.citizen_id, ~_hidden_from(actor))
+            .order_by(Person.id)
+            .limit(1)
         ).scalar_one_or_none()
     if person is None:
         person = Person(full_name=data.full_name.strip())
@@ -51,10 +54,15 @@ def _hidden_from(actor):
     on_petition = Petition.is_identity_confidential.is_(True)
     if actor is not None:
         on_petition = or_(on_petition, ~in_scope(Petition.unit_id, actor))
-    conditions = [exists().where(PetitionParty.person_id == Person.id, Petition.id == PetitionParty.petition_id,
-                                 on_petition)]
+    conditions = [
+        exists().where(PetitionParty.person_id == Person.id, Petition.id == PetitionParty.petition_id, on_petition)
+    ]
     if actor is not None:
-        conditions.append(exists().where(ReceptionVisitor.person_id == Person.id,
-                                         ReceptionSession.id == ReceptionVisitor.session_id,
-                                         ~in_scope(ReceptionSession.unit_id, actor)))
+        conditions.append(
+            exists().where(
+                ReceptionVisitor.person_id == Person.id,
+                ReceptionSession.id == ReceptionVisitor.session_id,
+                ~in_scope(ReceptionSession.unit_id, actor),
+            )
+        )
     return or_(*conditions)

@@ -1,4 +1,5 @@
 """Address look-ups for the person fields of the forms."""
+
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import login_required

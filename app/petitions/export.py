@@ -1,4 +1,5 @@
 """The petition register as an Excel workbook: the list's filters and scope, identities masked as on screen."""
+
 import io
 from dataclasses import dataclass
 
@@ -50,52 +51,115 @@ def sheet_title(text: str) -> str:
 def audit_filters(filters: PetitionFilters) -> dict:
     """The filters as recorded in the audit log; the search text is not (it may be a citizen's name)."""
     return {
-        "kind": filters.kind, "state": filters.state, "channel": filters.channel,
-        "received_from": filters.received_from, "received_to": filters.received_to, "unit_id": filters.unit_id,
+        "kind": filters.kind,
+        "state": filters.state,
+        "channel": filters.channel,
+        "received_from": filters.received_from,
+        "received_to": filters.received_to,
+        "unit_id": filters.unit_id,
         "search_text_given": bool(filters.q),
     }
 
 
 def export_petitions(user, filters: PetitionFilters) -> Export:
     """Build the workbook of the petitions ``user`` sees that match ``filters`` and audit the export."""
-    stmt = (filtered_petitions(user, filters)
-            .options(selectinload(Petition.case))
-            .order_by(Petition.received_on.desc(), Petition.id.desc())
-            .limit(MAX_EXPORT_ROWS + 1))
+    stmt = (
+        filtered_petitions(user, filters)
+        .options(selectinload(Petition.case))
+        .order_by(Petition.received_on.desc(), Petition.id.desc())
+        .limit(MAX_EXPORT_ROWS + 1)
+    )
     petitions = list(db.session.execute(stmt).unique().scalars())
     truncated = len(petitions) > MAX_EXPORT_ROWS
     petitions = petitions[:MAX_EXPORT_ROWS]
     total = len(petitions)
     if truncated:
         total = db.session.execute(
-            select(func.count()).select_from(filtered_petitions(user, filters).subquery())).scalar_one()
+            select(func.count()).select_from(filtered_petitions(user, filters).subquery())
+        ).scalar_one()
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(_("Petitions")))
-    ws.append([_("Receipt number"), _("Date received"), _("Channel"), _("Receiving unit"), _("Kind of petition"),
-               _("Petitioners"), _("Citizen ID (CCCD)"), _("Phone"), _("Address"), _("Number of signatories"),
-               _("Summary"), _("State"), _("Case")])
+    ws.append(
+        [
+            _("Receipt number"),
+            _("Date received"),
+            _("Channel"),
+            _("Receiving unit"),
+            _("Kind of petition"),
+            _("Petitioners"),
+            _("Citizen ID (CCCD)"),
+            _("Phone"),
+            _("Address"),
+            _("Number of signatories"),
+            _("Summary"),
+            _("State"),
+            _("Case"),
+        ]
+    )
     for p in petitions:
         people = petitioner_columns(user, p)
-        ws.append([safe_cell(v) for v in (
-            p.receipt_no, p.received_on, p.channel.label, p.unit.code, p.kind.label, people["names"],
-            people["citizen_ids"], people["phones"], people["addresses"], p.signatory_count, p.summary,
-            p.state.label, p.case.number if p.case is not None else "")])
+        ws.append(
+            [
+                safe_cell(v)
+                for v in (
+                    p.receipt_no,
+                    p.received_on,
+                    p.channel.label,
+                    p.unit.code,
+                    p.kind.label,
+                    people["names"],
+                    people["citizen_ids"],
+                    people["phones"],
+                    people["addresses"],
+                    p.signatory_count,
+                    p.summary,
+                    p.state.label,
+                    p.case.number if p.case is not None else "",
+                )
+            ]
+        )
     if truncated:
-        ws.append([safe_cell(_("Only the first %(n)d of %(total)d matching petitions were exported: narrow the "
-                               "filters to export the rest.", n=MAX_EXPORT_ROWS, total=total))])
+        ws.append(
+            [
+                safe_cell(
+                    _(
+                        "Only the first %(n)d of %(total)d matching petitions were exported: narrow the "
+                        "filters to export the rest.",
+                        n=MAX_EXPORT_ROWS,
+                        total=total,
+                    )
+                )
+            ]
+        )
     about = wb.create_sheet(sheet_title(_("About this export")))
     about.append([_("Exported at"), fmt_datetime(utcnow())])
     about.append([_("Exported by"), safe_cell(user.full_name)])
     about.append([_("Rows"), len(petitions)])
     if truncated:
-        about.append([_("Truncated"), _("Only the first %(n)d of %(total)d matching petitions were exported.",
-                                        n=MAX_EXPORT_ROWS, total=total)])
+        about.append(
+            [
+                _("Truncated"),
+                _(
+                    "Only the first %(n)d of %(total)d matching petitions were exported.",
+                    n=MAX_EXPORT_ROWS,
+                    total=total,
+                ),
+            ]
+        )
     about.append([_("Confidential identities are masked as on screen.")])
     content = io.BytesIO()
     wb.save(content)
     content.seek(0)
-    record("export.petitions", actor=user, detail={"filters": audit_filters(filters), "rows": len(petitions),
-                                                   "truncated": truncated})
-    return Export(content=content, filename=f"petitions-{local_today():%Y%m%d}.xlsx", mimetype=MIMETYPE,
-                  rows=len(petitions), truncated=truncated)
+    record(
+        "export.petitions",
+        actor=user,
+        detail={"filters": audit_filters(filters), "rows": len(petitions), "truncated": truncated},
+    )
+    return Export(
+        content=content,
+        filename=f"petitions-{local_today():%Y%m%d}.xlsx",
+        mimetype=MIMETYPE,
+        rows=len(petitions),
+        truncated=truncated,
+    )

@@ -1,13 +1,21 @@
 """Forms of petitions: registering one that did not come via the desk, the processing decision, duplicates."""
-from ..core.i18n import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField
+from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
-from ..persons.forms import (MAX_PEOPLE, BlankableDateField, PersonFieldsMixin, PersonLinesField, blank_choice,
-                             optional_int, strip)
+from ..persons.forms import (
+    MAX_PEOPLE,
+    BlankableDateField,
+    PersonFieldsMixin,
+    PersonLinesField,
+    blank_choice,
+    optional_int,
+    strip,
+)
 from .models import Channel, FiledReason, PetitionKind, PetitionState
 
 #: Channels through which another body sends the petition: its name and dispatch number are required.
@@ -33,31 +41,54 @@ def non_desk_channels():
 class PetitionForm(PersonFieldsMixin, FlaskForm):
     """A petition received by post, online or from another body (desk petitions come with the visit)."""
 
-    channel = SelectField(_l("Channel"), choices=non_desk_channels, default=Channel.POST.value,
-                          invalid_choice_message=_l("Choose how the petition was received."))
+    channel = SelectField(
+        _l("Channel"),
+        choices=non_desk_channels,
+        default=Channel.POST.value,
+        invalid_choice_message=_l("Choose how the petition was received."),
+    )
     source_agency = StringField(_l("Sending agency"), validators=[Length(max=300)], filters=[strip])
     source_dispatch_no = StringField(_l("Its dispatch number"), validators=[Length(max=60)], filters=[strip])
-    received_on = BlankableDateField(_l("Date received"), format=DATE_FORMATS,
-                            validators=[InputRequired(_l("Enter the date the petition was received."))],
-                            invalid_value_message=_l("Enter the date as day, month and year."))
-    unit_id = SelectField(_l("Receiving unit"), coerce=optional_int, validate_choice=False,
-                          invalid_value_message=_l("Choose one of your units."))
-    kind = SelectField(_l("Kind of petition"), default="",
-                       choices=lambda: [blank_choice()] + PetitionKind.choices(),
-                       validators=[DataRequired(_l("Choose the kind of petition."))],
-                       invalid_choice_message=_l("Choose a kind from the list."))
+    received_on = BlankableDateField(
+        _l("Date received"),
+        format=DATE_FORMATS,
+        validators=[InputRequired(_l("Enter the date the petition was received."))],
+        invalid_value_message=_l("Enter the date as day, month and year."),
+    )
+    unit_id = SelectField(
+        _l("Receiving unit"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose one of your units."),
+    )
+    kind = SelectField(
+        _l("Kind of petition"),
+        default="",
+        choices=lambda: [blank_choice()] + PetitionKind.choices(),
+        validators=[DataRequired(_l("Choose the kind of petition."))],
+        invalid_choice_message=_l("Choose a kind from the list."),
+    )
     is_anonymous = BooleanField(_l("Anonymous petition (no name or a false name)"))
     is_identity_confidential = BooleanField(
         _l("The petitioner asks that their identity be kept confidential"),
-        description=_l("A denunciator's identity is always kept confidential."))
-    other_petitioners = PersonLinesField(_l("Other petitioners"),
-                                         description=_l("One a line: “Full name” or “Full name; CCCD”."))
+        description=_l("A denunciator's identity is always kept confidential."),
+    )
+    other_petitioners = PersonLinesField(
+        _l("Other petitioners"), description=_l("One a line: “Full name” or “Full name; CCCD”.")
+    )
     signatory_count = WholeNumberField(
-        _l("Number of signatories"), default=1, min=1, max=MAX_PEOPLE,
+        _l("Number of signatories"),
+        default=1,
+        min=1,
+        max=MAX_PEOPLE,
         validators=[InputRequired(_l("Enter the number of signatories."))],
-        invalid_value_message=_l("Enter the number of signatories as a whole number."))
-    summary = StringField(_l("Summary"), validators=[DataRequired(_l("Write a short summary of the petition.")),
-                                                     Length(max=500)], filters=[strip])
+        invalid_value_message=_l("Enter the number of signatories as a whole number."),
+    )
+    summary = StringField(
+        _l("Summary"),
+        validators=[DataRequired(_l("Write a short summary of the petition.")), Length(max=500)],
+        filters=[strip],
+    )
     content = TextAreaField(_l("Content"), filters=[strip])
 
     def __init__(self, units, default_unit=None, *args, **kwargs):
@@ -90,16 +121,20 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
     def validate_full_name(self, field):
         if self.is_anonymous.data:
             if self.has_person_details() or self.other_petitioners.data:
-                raise ValidationError(_l("An anonymous petition has no petitioner: clear the petitioner's "
-                                         "details or untick “Anonymous”."))
+                raise ValidationError(
+                    _l("An anonymous petition has no petitioner: clear the petitioner's details or untick “Anonymous”.")
+                )
         elif not field.data:
             raise ValidationError(_l("Enter the petitioner's full name (or tick “Anonymous”)."))
 
     def validate(self, extra_validators=None) -> bool:
         # Checked after the fields: the textarea of further petitioners is parsed during its own validation.
         return super().validate(extra_validators) and self.check_people(
-            self.petitioners(), self.signatory_count, self.other_petitioners,
-            _l("The number of signatories is less than the number of petitioners named."))
+            self.petitioners(),
+            self.signatory_count,
+            self.other_petitioners,
+            _l("The number of signatories is less than the number of petitioners named."),
+        )
 
     @property
     def unit(self):
@@ -114,10 +149,14 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
         channel = Channel(self.channel.data)
         forwarded = channel in FORWARDED_CHANNELS
         return dict(
-            received_on=self.received_on.data, channel=channel, kind=PetitionKind(self.kind.data),
-            summary=self.summary.data, content=self.content.data or "",
+            received_on=self.received_on.data,
+            channel=channel,
+            kind=PetitionKind(self.kind.data),
+            summary=self.summary.data,
+            content=self.content.data or "",
             petitioners=[] if self.is_anonymous.data else self.petitioners(),
-            signatory_count=self.signatory_count.data, is_anonymous=bool(self.is_anonymous.data),
+            signatory_count=self.signatory_count.data,
+            is_anonymous=bool(self.is_anonymous.data),
             is_identity_confidential=bool(self.is_identity_confidential.data),
             source_agency=self.source_agency.data if forwarded else None,
             source_dispatch_no=self.source_dispatch_no.data if forwarded else None,
@@ -145,27 +184,44 @@ class DecisionForm(FlaskForm):
     """The processing decision on a received petition; which details are required depends on it."""
 
     version = VersionField()
-    decision = SelectField(_l("Decision"), default="",
-                           choices=lambda: [blank_choice()] + list(DECISION_LABELS.items()),
-                           validators=[DataRequired(_l("Choose a decision."))],
-                           invalid_choice_message=_l("Choose a decision from the list."))
-    accepted_on = BlankableDateField(_l("Acceptance date"), format=DATE_FORMATS,
-                            invalid_value_message=_l("Enter the date as day, month and year."))
-    instance = SelectField(_l("Complaint instance"), coerce=optional_int, validate_choice=False,
-                           choices=lambda: [(1, _l("First instance")), (2, _l("Second instance"))],
-                           invalid_value_message=_l("A complaint is first or second instance."))
-    join_case_no = StringField(_l("Join an existing open case (case number)"), validators=[Length(max=40)],
-                               filters=[strip], description=_l("Leave empty to open a new case."))
-    appeal_of_case_no = StringField(_l("First-instance case appealed (case number)"),
-                                    validators=[Length(max=40)], filters=[strip],
-                                    description=_l("For a second-instance complaint: links the two cases."))
+    decision = SelectField(
+        _l("Decision"),
+        default="",
+        choices=lambda: [blank_choice()] + list(DECISION_LABELS.items()),
+        validators=[DataRequired(_l("Choose a decision."))],
+        invalid_choice_message=_l("Choose a decision from the list."),
+    )
+    accepted_on = BlankableDateField(
+        _l("Acceptance date"), format=DATE_FORMATS, invalid_value_message=_l("Enter the date as day, month and year.")
+    )
+    instance = SelectField(
+        _l("Complaint instance"),
+        coerce=optional_int,
+        validate_choice=False,
+        choices=lambda: [(1, _l("First instance")), (2, _l("Second instance"))],
+        invalid_value_message=_l("A complaint is first or second instance."),
+    )
+    join_case_no = StringField(
+        _l("Join an existing open case (case number)"),
+        validators=[Length(max=40)],
+        filters=[strip],
+        description=_l("Leave empty to open a new case."),
+    )
+    appeal_of_case_no = StringField(
+        _l("First-instance case appealed (case number)"),
+        validators=[Length(max=40)],
+        filters=[strip],
+        description=_l("For a second-instance complaint: links the two cases."),
+    )
     transferred_to = StringField(_l("Transferred to"), validators=[Length(max=300)], filters=[strip])
-    transfer_dispatch_no = StringField(_l("Transfer dispatch number"), validators=[Length(max=60)],
-                                       filters=[strip])
+    transfer_dispatch_no = StringField(_l("Transfer dispatch number"), validators=[Length(max=60)], filters=[strip])
     guidance = TextAreaField(_l("Guidance given"), filters=[strip])
-    filed_reason = SelectField(_l("Reason for filing"), default="",
-                               choices=lambda: [blank_choice()] + FiledReason.choices(),
-                               invalid_choice_message=_l("Choose a reason from the list."))
+    filed_reason = SelectField(
+        _l("Reason for filing"),
+        default="",
+        choices=lambda: [blank_choice()] + FiledReason.choices(),
+        invalid_choice_message=_l("Choose a reason from the list."),
+    )
     note = TextAreaField(_l("Note"), filters=[strip])
 
     def __init__(self, petition, *args, **kwargs):
@@ -191,8 +247,12 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("The acceptance date cannot be before the petition was received."))
 
     def validate_instance(self, field):
-        if (self.chosen is PetitionState.ACCEPTED and self.petition.kind is PetitionKind.COMPLAINT
-                and field.data not in (1, 2) and not field.process_errors):
+        if (
+            self.chosen is PetitionState.ACCEPTED
+            and self.petition.kind is PetitionKind.COMPLAINT
+            and field.data not in (1, 2)
+            and not field.process_errors
+        ):
             raise ValidationError(_l("A complaint is first or second instance."))
 
     def validate_transferred_to(self, field):
@@ -221,12 +281,14 @@ class DecisionForm(FlaskForm):
         data = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
         if state is PetitionState.ACCEPTED:
             is_complaint = self.petition.kind is PetitionKind.COMPLAINT
-            data.update(accepted_on=self.accepted_on.data, join_case=join_case,
-                        instance=self.instance.data if is_complaint else None,
-                        appeal_of=appeal_of if is_complaint else None)
+            data.update(
+                accepted_on=self.accepted_on.data,
+                join_case=join_case,
+                instance=self.instance.data if is_complaint else None,
+                appeal_of=appeal_of if is_complaint else None,
+            )
         elif state is PetitionState.TRANSFERRED:
-            data.update(transferred_to=self.transferred_to.data,
-                        transfer_dispatch_no=self.transfer_dispatch_no.data)
+            data.update(transferred_to=self.transferred_to.data, transfer_dispatch_no=self.transfer_dispatch_no.data)
         elif state is PetitionState.GUIDED:
             data.update(guidance=self.guidance.data)
         elif state is PetitionState.FILED:
@@ -238,10 +300,11 @@ class DuplicateForm(FlaskForm):
     """Mark the petition as repeating an earlier one, by that one's receipt number."""
 
     version = VersionField()
-    original_receipt_no = StringField(_l("Receipt number of the earlier petition"),
-                                      validators=[DataRequired(_l("Enter the receipt number of the earlier "
-                                                                  "petition.")), Length(max=40)],
-                                      filters=[strip])
+    original_receipt_no = StringField(
+        _l("Receipt number of the earlier petition"),
+        validators=[DataRequired(_l("Enter the receipt number of the earlier petition.")), Length(max=40)],
+        filters=[strip],
+    )
 
     def __init__(self, petition, *args, **kwargs):
         super().__init__(*args, **kwargs)

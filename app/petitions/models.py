@@ -1,15 +1,27 @@
 """Petitions (đơn): written submissions received at the desk, by post, online or by transfer."""
+
 from datetime import date, datetime
 from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, false,
-                        UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
+from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..extensions import db
 from ..persons.models import Person
@@ -98,8 +110,13 @@ class PetitionParty(db.Model):
 
 #: The processing decisions open to a petition in each state (one table, checked by one function).
 PETITION_TRANSITIONS: dict[PetitionState, set[PetitionState]] = {
-    PetitionState.RECEIVED: {PetitionState.ACCEPTED, PetitionState.TRANSFERRED, PetitionState.GUIDED,
-                             PetitionState.FILED, PetitionState.WITHDRAWN},
+    PetitionState.RECEIVED: {
+        PetitionState.ACCEPTED,
+        PetitionState.TRANSFERRED,
+        PetitionState.GUIDED,
+        PetitionState.FILED,
+        PetitionState.WITHDRAWN,
+    },
     PetitionState.ACCEPTED: set(),
     PetitionState.TRANSFERRED: set(),
     PetitionState.GUIDED: set(),
@@ -134,8 +151,8 @@ class Petition(TimestampMixin, db.Model):
     received_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[Channel] = mapped_column(EnumStr(Channel))
     #: Sending agency and its dispatch number (công văn) for transferred/deputy/Front petitions.
-    source_agency: Mapped[Optional[str]] = mapped_column(String(300))
-    source_dispatch_no: Mapped[Optional[str]] = mapped_column(String(60))
+    source_agency: Mapped[str | None] = mapped_column(String(300))
+    source_dispatch_no: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind))
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The petitioners' identity is confidential: always for a denunciation (Law on Denunciations 2018
@@ -147,23 +164,23 @@ class Petition(TimestampMixin, db.Model):
     content: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[PetitionState] = mapped_column(EnumStr(PetitionState), default=PetitionState.RECEIVED)
     #: Processing decision details.
-    decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    transferred_to: Mapped[Optional[str]] = mapped_column(String(300))
-    transfer_dispatch_no: Mapped[Optional[str]] = mapped_column(String(60))
-    guidance: Mapped[Optional[str]] = mapped_column(Text)
-    filed_reason: Mapped[Optional[FiledReason]] = mapped_column(EnumStr(FiledReason))
-    decision_note: Mapped[Optional[str]] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    transferred_to: Mapped[str | None] = mapped_column(String(300))
+    transfer_dispatch_no: Mapped[str | None] = mapped_column(String(60))
+    guidance: Mapped[str | None] = mapped_column(Text)
+    filed_reason: Mapped[FiledReason | None] = mapped_column(EnumStr(FiledReason))
+    decision_note: Mapped[str | None] = mapped_column(Text)
     #: An earlier petition with the same petitioner(s) and content.
-    duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("petitions.id"), index=True)
-    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"), index=True)
-    reception_session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_sessions.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    reception_session_id: Mapped[int | None] = mapped_column(ForeignKey("reception_sessions.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: Folded words for the search (see app/search): receipt number, text and, unless the identity is
     #: confidential, the petitioners' names and CCCDs. Kept up to date on every flush.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: For a confidential petition only: search_text with the petitioners, searched only where they are shown.
-    search_private: Mapped[Optional[str]] = mapped_column(Text)
+    search_private: Mapped[str | None] = mapped_column(Text)
     #: Optimistic-locking version: a save from a stale form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -171,13 +188,12 @@ class Petition(TimestampMixin, db.Model):
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     parties: Mapped[list[PetitionParty]] = relationship(cascade="all, delete-orphan", lazy="selectin")
-    decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     duplicate_of: Mapped[Optional["Petition"]] = relationship(remote_side="Petition.id")
     case = relationship("Case", back_populates="petitions", foreign_keys=[case_id])
     reception_session = relationship("ReceptionSession", backref="petitions")
-    events: Mapped[list["PetitionEvent"]] = relationship(order_by="PetitionEvent.id",
-                                                         back_populates="petition")
+    events: Mapped[list["PetitionEvent"]] = relationship(order_by="PetitionEvent.id", back_populates="petition")
 
     def __repr__(self) -> str:
         return f"<Petition {self.receipt_no}>"

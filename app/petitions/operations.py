@@ -1,26 +1,40 @@
 """Writes on petitions: registering one, and the processing decision (accept, transfer, guide, file)."""
+
 from datetime import date
 
 from flask_babel import gettext as _
 
-from ..core.i18n import lazy_gettext as _l
 from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
-from ..deadlines import operations as deadlines
 from ..core.timeutil import local_today, utcnow
+from ..deadlines import operations as deadlines
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
 
 
-def register_petition(*, unit, actor, received_on: date, channel: Channel, kind: PetitionKind, summary: str,
-                      content: str = "", petitioners: list[PersonData] = (), signatory_count: int = 1,
-                      is_anonymous: bool = False, source_agency: str | None = None,
-                      source_dispatch_no: str | None = None, reception_session=None,
-                      duplicate_of: Petition | None = None, is_identity_confidential: bool = False) -> Petition:
+def register_petition(
+    *,
+    unit,
+    actor,
+    received_on: date,
+    channel: Channel,
+    kind: PetitionKind,
+    summary: str,
+    content: str = "",
+    petitioners: list[PersonData] = (),
+    signatory_count: int = 1,
+    is_anonymous: bool = False,
+    source_agency: str | None = None,
+    source_dispatch_no: str | None = None,
+    reception_session=None,
+    duplicate_of: Petition | None = None,
+    is_identity_confidential: bool = False,
+) -> Petition:
     """Enter a petition in the unit's register and give it a receipt number.
 
     A denunciation's petitioners are always confidential (Law on Denunciations 2018 art. 8, 9, 47, 56),
@@ -31,19 +45,31 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
     year = received_on.year
     seq = next_number(unit.id, "petition", year)
     petition = Petition(
-        unit=unit, year=year, seq=seq, receipt_no=f"{unit.code}-{year}-{seq:06d}", received_on=received_on,
-        channel=Channel(channel), kind=PetitionKind(kind), summary=summary.strip(), content=content or "",
-        signatory_count=max(signatory_count, len(petitioners), 1), is_anonymous=is_anonymous,
+        unit=unit,
+        year=year,
+        seq=seq,
+        receipt_no=f"{unit.code}-{year}-{seq:06d}",
+        received_on=received_on,
+        channel=Channel(channel),
+        kind=PetitionKind(kind),
+        summary=summary.strip(),
+        content=content or "",
+        signatory_count=max(signatory_count, len(petitioners), 1),
+        is_anonymous=is_anonymous,
         is_identity_confidential=PetitionKind(kind) is PetitionKind.DENUNCIATION or bool(is_identity_confidential),
-        source_agency=source_agency or None, source_dispatch_no=source_dispatch_no or None,
-        reception_session=reception_session, duplicate_of=duplicate_of, created_by_id=actor.id,
+        source_agency=source_agency or None,
+        source_dispatch_no=source_dispatch_no or None,
+        reception_session=reception_session,
+        duplicate_of=duplicate_of,
+        created_by_id=actor.id,
         state=PetitionState.RECEIVED,
     )
     db.session.add(petition)
     for i, data in enumerate(petitioners):
         # A Person (e.g. a visitor just recorded at the desk) is linked as is, so no twin row is created.
-        person = (data if isinstance(data, Person)
-                  else find_or_create_person(data, actor, petition.is_identity_confidential))
+        person = (
+            data if isinstance(data, Person) else find_or_create_person(data, actor, petition.is_identity_confidential)
+        )
         petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
@@ -52,15 +78,29 @@ def register_petition(*, unit, actor, received_on: date, channel: Channel, kind:
 
 
 def can_decide(petition: Petition, user) -> bool:
-    return (petition.state is PetitionState.RECEIVED and user.has_any_role(Role.RECEPTION, Role.HEAD)
-            and user.oversees(petition.unit))
+    return (
+        petition.state is PetitionState.RECEIVED
+        and user.has_any_role(Role.RECEPTION, Role.HEAD)
+        and user.oversees(petition.unit)
+    )
 
 
-def decide_petition(petition: Petition, actor, decision: PetitionState, *, expected_version,
-                    note: str | None = None, transferred_to: str | None = None,
-                    transfer_dispatch_no: str | None = None, guidance: str | None = None,
-                    filed_reason: FiledReason | None = None, accepted_on: date | None = None,
-                    instance: int | None = None, join_case=None, appeal_of=None):
+def decide_petition(
+    petition: Petition,
+    actor,
+    decision: PetitionState,
+    *,
+    expected_version,
+    note: str | None = None,
+    transferred_to: str | None = None,
+    transfer_dispatch_no: str | None = None,
+    guidance: str | None = None,
+    filed_reason: FiledReason | None = None,
+    accepted_on: date | None = None,
+    instance: int | None = None,
+    join_case=None,
+    appeal_of=None,
+):
     """Record the processing decision on a received petition; accepting it opens (or joins) a case.
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
@@ -87,8 +127,9 @@ def decide_petition(petition: Petition, actor, decision: PetitionState, *, expec
         if join_case is not None:
             join_petition(join_case, petition, actor)
         else:
-            open_case(petition, actor, accepted_on=accepted_on or local_today(), instance=instance,
-                      parent_case=appeal_of)
+            open_case(
+                petition, actor, accepted_on=accepted_on or local_today(), instance=instance, parent_case=appeal_of
+            )
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
     petition.guidance = (guidance or "").strip() or None
@@ -99,9 +140,11 @@ def decide_petition(petition: Petition, actor, decision: PetitionState, *, expec
     petition.state = decision
     db.session.flush()
     _log(petition, actor, "decide", before, decision, note)
-    deadlines.on_petition_decided(petition, accepted=decision is PetitionState.ACCEPTED,
-                                  on=(accepted_on if decision is PetitionState.ACCEPTED and accepted_on
-                                      else local_today()))
+    deadlines.on_petition_decided(
+        petition,
+        accepted=decision is PetitionState.ACCEPTED,
+        on=(accepted_on if decision is PetitionState.ACCEPTED and accepted_on else local_today()),
+    )
     return petition
 
 
@@ -127,18 +170,28 @@ def link_duplicate(petition: Petition, original: Petition, actor, *, expected_ve
     if original.kind is not petition.kind or original.is_identity_confidential != petition.is_identity_confidential:
         # "Same petitioner, same content": a link between a confidential petition and an open one would
         # put a name next to a denunciation.
-        raise TransitionRefused(_l("A duplicate must be of the same kind, and a confidential petition can only "
-                                   "duplicate another confidential one."))
+        raise TransitionRefused(
+            _l(
+                "A duplicate must be of the same kind, and a confidential petition can only "
+                "duplicate another confidential one."
+            )
+        )
     if (original.received_on, original.id) > (petition.received_on, petition.id):
         raise TransitionRefused(_l("The earlier petition must have been received before this one."))
     if petition.duplicate_of_id == original.id:
-        raise TransitionRefused(_("This petition is already marked as a duplicate of %(no)s.",
-                                   no=original.receipt_no))
+        raise TransitionRefused(_("This petition is already marked as a duplicate of %(no)s.", no=original.receipt_no))
     mark_duplicate(petition, original, actor)
     db.session.flush()
 
 
 def _log(petition, actor, action, before, after, note):
-    db.session.add(PetitionEvent(petition_id=petition.id, actor_id=actor.id, action=action,
-                                 from_state=str(before) if before else None,
-                                 to_state=str(after) if after else None, note=note or None))
+    db.session.add(
+        PetitionEvent(
+            petition_id=petition.id,
+            actor_id=actor.id,
+            action=action,
+            from_state=str(before) if before else None,
+            to_state=str(after) if after else None,
+            note=note or None,
+        )
+    )

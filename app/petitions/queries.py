@@ -1,4 +1,5 @@
 """Read-only lookups of petitions, scoped to what the user may see."""
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,8 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, keyset_page
-from ..core.validation import parse_date, parse_id
 from ..core.scope import get_or_404, in_scope
+from ..core.validation import parse_date, parse_id
 from ..extensions import db
 from ..search.match import petition_ids_matching
 from ..units.models import Unit
@@ -25,8 +26,9 @@ def visible_petitions(user):
     petitioners)."""
     from ..cases.models import Case
 
-    return select(Petition).where(or_(in_scope(Petition.unit_id, user),
-                                      Petition.case_id.in_(select(Case.id).where(Case.handler_id == user.id))))
+    return select(Petition).where(
+        or_(in_scope(Petition.unit_id, user), Petition.case_id.in_(select(Case.id).where(Case.handler_id == user.id)))
+    )
 
 
 def get_petition(petition_id: int, user) -> Petition:
@@ -43,6 +45,7 @@ def petition_by_receipt_no(receipt_no: str, user) -> Petition | None:
 
 
 # --- The petition list: filters --------------------------------------------------------------------------
+
 
 @dataclass
 class PetitionFilters:
@@ -62,9 +65,9 @@ class PetitionFilters:
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.kind, self.state, self.channel, self.received_from, self.received_to,
-                        self.unit_id, self.q))
-
+        return not any(
+            (self.kind, self.state, self.channel, self.received_from, self.received_to, self.unit_id, self.q)
+        )
 
 
 def _parse_enum(enum_cls, value: str):
@@ -83,10 +86,8 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
         return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
 
     for name, enum_cls, message in (
-        ("kind", PetitionKind, lambda v: _("Unknown kind of petition “%(value)s”: that filter was ignored.",
-                                            value=v)),
-        ("state", PetitionState, lambda v: _("Unknown petition state “%(value)s”: that filter was ignored.",
-                                              value=v)),
+        ("kind", PetitionKind, lambda v: _("Unknown kind of petition “%(value)s”: that filter was ignored.", value=v)),
+        ("state", PetitionState, lambda v: _("Unknown petition state “%(value)s”: that filter was ignored.", value=v)),
         ("channel", Channel, lambda v: _("Unknown channel “%(value)s”: that filter was ignored.", value=v)),
     ):
         if value := arg(name):
@@ -105,8 +106,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
         if value := arg(name):
             parsed = parse_date(value)
             if parsed is None:
-                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value,
-                        field=label))
+                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value, field=label))
             setattr(f, name, parsed)
     if f.received_from and f.received_to and f.received_from > f.received_to:
         warn(_l("The start of the date range is after its end: the date filter was ignored."))
@@ -143,5 +143,12 @@ def filtered_petitions(user, filters: PetitionFilters):
 
 def page_of_petitions(user, filters: PetitionFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
     """One page of the matching petitions, newest received first, paged by position (``after``/``before``)."""
-    return keyset_page(filtered_petitions(user, filters), Petition.received_on, Petition.id, args, per_page, cap,
-                       options=(selectinload(Petition.case),))
+    return keyset_page(
+        filtered_petitions(user, filters),
+        Petition.received_on,
+        Petition.id,
+        args,
+        per_page,
+        cap,
+        options=(selectinload(Petition.case),),
+    )

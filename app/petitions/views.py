@@ -1,14 +1,13 @@
 """Petitions: the register (list and search), registering one, its detail, receipt slip and decision."""
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
-
-from ..core.db import writes_on_get
 from ..cases.queries import case_by_number
+from ..core.db import writes_on_get
 from ..core.errors import DomainError, StaleObject
 from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
@@ -18,11 +17,10 @@ from ..privacy.forms import RevealForm
 from ..privacy.masking import may_reveal
 from ..units.queries import units_in_scope
 from . import operations
+from .export import export_petitions
 from .forms import DecisionForm, DuplicateForm, PetitionForm
 from .models import Channel, PetitionKind, PetitionState
-from .export import export_petitions
-from .queries import (get_petition, parse_petition_filters, petition_by_receipt_no,
-                      page_of_petitions)
+from .queries import get_petition, page_of_petitions, parse_petition_filters, petition_by_receipt_no
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
 
@@ -35,13 +33,23 @@ def _stale_message() -> str:
 @login_required
 def list_petitions():
     filters = parse_petition_filters(request.args, current_user)
-    page = page_of_petitions(current_user, filters, request.args, int(current_app.config["PAGE_SIZE"]),
-                             current_app.config["LIST_COUNT_CAP"])
+    page = page_of_petitions(
+        current_user, filters, request.args, int(current_app.config["PAGE_SIZE"]), current_app.config["LIST_COUNT_CAP"]
+    )
     filters.warnings.extend(page.warnings)
-    export_url = url_for("petitions.export", **{k: v for k, v in request.args.items()
-                                                 if k not in ("page", "after", "before")})
-    return render_template("petitions/list.html", page=page, filters=filters, units=units_in_scope(current_user),
-                           kinds=PetitionKind, states=PetitionState, channels=Channel, export_url=export_url)
+    export_url = url_for(
+        "petitions.export", **{k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
+    )
+    return render_template(
+        "petitions/list.html",
+        page=page,
+        filters=filters,
+        units=units_in_scope(current_user),
+        kinds=PetitionKind,
+        states=PetitionState,
+        channels=Channel,
+        export_url=export_url,
+    )
 
 
 @bp.get("/export.xlsx")
@@ -52,8 +60,9 @@ def export():
     filters = parse_petition_filters(request.args, current_user)
     result = export_petitions(current_user._get_current_object(), filters)
     db.session.commit()  # the export's audit event
-    resp = send_file(result.content, mimetype=result.mimetype, as_attachment=True,
-                     download_name=result.filename, max_age=0)
+    resp = send_file(
+        result.content, mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0
+    )
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -64,8 +73,9 @@ def new_petition():
     form = PetitionForm(units_in_scope(current_user), default_unit=current_user.unit)
     if form.validate_on_submit():
         try:
-            petition = operations.register_petition(unit=form.unit, actor=current_user._get_current_object(),
-                                                    **form.petition_data())
+            petition = operations.register_petition(
+                unit=form.unit, actor=current_user._get_current_object(), **form.petition_data()
+            )
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
@@ -98,9 +108,15 @@ def render_detail(petition, decision_form=None, duplicate_form=None, reveal_form
     if reveal_form is None and may_reveal(user, petition):
         reveal_form = RevealForm(formdata=None)
         reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
-    return render_template("petitions/detail.html", petition=petition, case_url=_case_url(petition),
-                           decision_form=decision_form, duplicate_form=duplicate_form, reveal_form=reveal_form,
-                           deadlines=deadlines_of_petition(petition))
+    return render_template(
+        "petitions/detail.html",
+        petition=petition,
+        case_url=_case_url(petition),
+        decision_form=decision_form,
+        duplicate_form=duplicate_form,
+        reveal_form=reveal_form,
+        deadlines=deadlines_of_petition(petition),
+    )
 
 
 _render_detail = render_detail

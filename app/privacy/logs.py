@@ -8,6 +8,7 @@
   ...)", "Key (citizen_id)=(0790...) already exists"); a filter on the app's logger removes those lines
   from the logged traceback.
 """
+
 import logging
 import re
 
@@ -59,8 +60,12 @@ class RedactDatabaseDetailsFilter(logging.Filter):
         return True
 
 
-ERROR_LOGGERS = ("tiepdan.scheduler", "apscheduler.executors.default", "app.attachments.operations",
-                 "app.attachments.views")
+ERROR_LOGGERS = (
+    "tiepdan.scheduler",
+    "apscheduler.executors.default",
+    "app.attachments.operations",
+    "app.attachments.views",
+)
 
 
 def install_log_filters() -> None:

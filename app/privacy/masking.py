@@ -1,4 +1,5 @@
 """What is shown in place of a confidential petitioner: one neutral mask, the same on every surface."""
+
 from flask_babel import ngettext
 
 from . import policy
@@ -23,8 +24,12 @@ def session_shows_identity(user, reception_session) -> bool:
 
 def may_reveal(user, petition) -> bool:
     """``user`` is entitled to reveal the petitioners of ``petition`` and has not (yet) in this session."""
-    return (petition.is_identity_confidential and bool(petition.parties)
-            and not policy.shows_identity(user, petition) and policy.may_view_identity(user, petition))
+    return (
+        petition.is_identity_confidential
+        and bool(petition.parties)
+        and not policy.shows_identity(user, petition)
+        and policy.may_view_identity(user, petition)
+    )
 
 
 def petitioner_columns(user, petition, *, on_receipt: bool = False) -> dict[str, str]:

@@ -1,13 +1,13 @@
 """Permissions granted to roles beyond what the role itself implies (e.g. view_identity)."""
-from datetime import datetime
-from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
+from datetime import datetime
+
 from sqlalchemy import DateTime, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
+from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -37,6 +37,6 @@ class RolePermission(db.Model):
     #: The root of the unit subtree the grant applies to (the tree's root unit: the whole tree).
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    granted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped["Unit"] = relationship(lazy="joined")

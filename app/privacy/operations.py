@@ -1,8 +1,8 @@
 """Writes of the privacy domain: revealing a confidential identity, granting and revoking permissions."""
-from ..core.i18n import lazy_gettext as _l
 
 from ..audit.operations import record
 from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..extensions import db
 from . import policy
@@ -21,8 +21,9 @@ def reveal_identity(petition, actor, reason: str):
     if not policy.may_view_identity(actor, petition):
         raise PermissionRefused(_l("You are not entitled to see this petitioner's identity."))
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise TransitionRefused(_l("Write the reason in %(min)d to %(max)d characters.", min=REASON_MIN,
-                                   max=REASON_MAX))
+        raise TransitionRefused(
+            _l("Write the reason in %(min)d to %(max)d characters.", min=REASON_MIN, max=REASON_MAX)
+        )
     event = record(policy.REVEAL_ACTION, actor=actor, petition=petition, case=petition.case_id, reason=reason)
     policy.forget_reveals_cache()
     return event

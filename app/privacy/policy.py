@@ -15,6 +15,7 @@ IDENTITY_CREATOR_MINUTES after registering it.
 
 Everything that renders, searches or exports petitioners goes through this module.
 """
+
 from datetime import timedelta
 
 from flask import current_app, g, has_request_context, session
@@ -40,9 +41,15 @@ def user_permissions(user) -> dict:
     cache = g.setdefault("_tiepdan_perms", {}) if has_request_context() else {}
     if user.id not in cache:
         roles = [r.value for r in user.roles]
-        rows = db.session.execute(
-            select(RolePermission.permission, Unit.path).join(Unit, Unit.id == RolePermission.unit_id)
-            .where(RolePermission.role.in_(roles))).all() if roles else []
+        rows = (
+            db.session.execute(
+                select(RolePermission.permission, Unit.path)
+                .join(Unit, Unit.id == RolePermission.unit_id)
+                .where(RolePermission.role.in_(roles))
+            ).all()
+            if roles
+            else []
+        )
         grants: dict = {}
         for permission, path in rows:
             if user.unit.path.startswith(path):
@@ -101,10 +108,13 @@ def entitled_condition(user):
     # correlated to the enclosing query's cases.
     own_cases = select(Case.id).where(Case.handler_id == user.id).correlate(None)
     if user.has_role(Role.HEAD):
-        headed = (select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id))
-                  .correlate(None))
-        return or_(Petition.is_identity_confidential.is_(false()), Petition.unit_id == user.unit_id,
-                   Petition.case_id.in_(headed), granted)
+        headed = select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id)).correlate(None)
+        return or_(
+            Petition.is_identity_confidential.is_(false()),
+            Petition.unit_id == user.unit_id,
+            Petition.case_id.in_(headed),
+            granted,
+        )
     return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(own_cases), granted)
 
 
@@ -116,8 +126,7 @@ def granted_condition(user, permission):
     paths = sorted(permission_paths(user, permission))
     if not paths:
         return false()
-    return Petition.unit_id.in_(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
-                                .correlate(None))
+    return Petition.unit_id.in_(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths))).correlate(None))
 
 
 def revealed_petition_ids(user) -> frozenset:
@@ -134,11 +143,19 @@ def revealed_petition_ids(user) -> frozenset:
     key = (user.id, sid)
     if key not in cache:
         cutoff = utcnow() - timedelta(minutes=int(current_app.config["IDENTITY_REVEAL_MINUTES"]))
-        cache[key] = frozenset(db.session.execute(
-            select(AuditEvent.petition_id).where(
-                and_(AuditEvent.action == REVEAL_ACTION, AuditEvent.actor_id == user.id,
-                     AuditEvent.session_id == sid, AuditEvent.at >= cutoff,
-                     AuditEvent.petition_id.is_not(None)))).scalars())
+        cache[key] = frozenset(
+            db.session.execute(
+                select(AuditEvent.petition_id).where(
+                    and_(
+                        AuditEvent.action == REVEAL_ACTION,
+                        AuditEvent.actor_id == user.id,
+                        AuditEvent.session_id == sid,
+                        AuditEvent.at >= cutoff,
+                        AuditEvent.petition_id.is_not(None),
+                    )
+                )
+            ).scalars()
+        )
     return cache[key]
 
 
@@ -153,8 +170,11 @@ def shown_petition_ids(user) -> frozenset:
     key = (user.id, revealed)
     if key not in cache:
         # The same rule as may_view_identity, in SQL: a list does not load each petition's case.
-        cache[key] = frozenset(db.session.execute(
-            select(Petition.id).where(Petition.id.in_(sorted(revealed)), entitled_condition(user))).scalars())
+        cache[key] = frozenset(
+            db.session.execute(
+                select(Petition.id).where(Petition.id.in_(sorted(revealed)), entitled_condition(user))
+            ).scalars()
+        )
     return cache[key]
 
 
@@ -191,6 +211,10 @@ def shows_identity_on_receipt(user, petition) -> bool:
     if shows_identity(user, petition):
         return True
     window = timedelta(minutes=int(current_app.config["IDENTITY_CREATOR_MINUTES"]))
-    return (user is not None and getattr(user, "is_authenticated", False)
-            and petition.created_by_id == user.id and petition.created_at is not None
-            and utcnow() - petition.created_at <= window)
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and petition.created_by_id == user.id
+        and petition.created_at is not None
+        and utcnow() - petition.created_at <= window
+    )

@@ -3,13 +3,14 @@
 It also gives every template the identity helpers (``shows_identity(petition)`` ...), so templates never
 decide on their own whether a petitioner is shown.
 """
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.urls import safe_next
 from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
+from ..core.urls import safe_next
 from ..extensions import db
 from ..petitions.queries import get_petition
 from ..units.queries import units_in_scope
@@ -78,8 +79,13 @@ def reveal(petition_id: int):
         db.session.rollback()
         flash(str(err.message), "danger")
         return redirect(back)
-    flash(_("The identity is shown for %(n)d minutes in this login session. Your reason was recorded.",
-            n=int(current_app.config["IDENTITY_REVEAL_MINUTES"])), "success")
+    flash(
+        _(
+            "The identity is shown for %(n)d minutes in this login session. Your reason was recorded.",
+            n=int(current_app.config["IDENTITY_REVEAL_MINUTES"]),
+        ),
+        "success",
+    )
     return redirect(safe_next(form.next.data, back))
 
 
@@ -94,8 +100,13 @@ def reveals(petition_id: int):
 @roles_required(Role.ADMIN)
 def permissions():
     user = current_user._get_current_object()
-    return render_template("privacy/permissions.html", grants=queries.grants_for(user),
-                           form=PermissionForm(units_in_scope(user)), roles=list(Role), permissions=list(Permission))
+    return render_template(
+        "privacy/permissions.html",
+        grants=queries.grants_for(user),
+        form=PermissionForm(units_in_scope(user)),
+        roles=list(Role),
+        permissions=list(Permission),
+    )
 
 
 @bp.post("/permissions/<any(grant, revoke):action>")
@@ -118,9 +129,23 @@ def change_permission(action: str):
         flash(str(err.message), "danger")
         return redirect(url_for("privacy.permissions"))
     if action == "grant":
-        flash(_("%(role)s of %(unit)s and the units below it may now: %(permission)s.", role=role.label,
-                unit=unit.name, permission=permission.label), "success")
+        flash(
+            _(
+                "%(role)s of %(unit)s and the units below it may now: %(permission)s.",
+                role=role.label,
+                unit=unit.name,
+                permission=permission.label,
+            ),
+            "success",
+        )
     else:
-        flash(_("%(role)s of %(unit)s and the units below it may no longer: %(permission)s.", role=role.label,
-                unit=unit.name, permission=permission.label), "success")
+        flash(
+            _(
+                "%(role)s of %(unit)s and the units below it may no longer: %(permission)s.",
+                role=role.label,
+                unit=unit.name,
+                permission=permission.label,
+            ),
+            "success",
+        )
     return redirect(url_for("privacy.permissions"))

@@ -1,15 +1,23 @@
 """The reception desk's quick form: one visit (a visitor or a delegation) and the petition they bring."""
+
 from datetime import datetime, timedelta
 
-from ..core.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.fields import WholeNumberField
+from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import VN_TZ, local_to_utc
-from ..persons.forms import (MAX_PEOPLE, BlankableDateTimeField, PersonFieldsMixin, PersonLinesField,
-                             blank_choice, optional_int, strip)
+from ..persons.forms import (
+    MAX_PEOPLE,
+    BlankableDateTimeField,
+    PersonFieldsMixin,
+    PersonLinesField,
+    blank_choice,
+    optional_int,
+    strip,
+)
 from ..petitions.forms import unit_choices
 from ..petitions.models import PetitionKind
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
@@ -25,44 +33,77 @@ def local_now() -> datetime:
 
 
 class VisitForm(PersonFieldsMixin, FlaskForm):
-    unit_id = SelectField(_l("Receiving unit"), coerce=optional_int, validate_choice=False,
-                          invalid_value_message=_l("Choose one of your units."))
+    unit_id = SelectField(
+        _l("Receiving unit"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose one of your units."),
+    )
     received_at = BlankableDateTimeField(
-        _l("Date and time"), format=DATETIME_FORMATS,
+        _l("Date and time"),
+        format=DATETIME_FORMATS,
         validators=[InputRequired(_l("Enter the date and time of the visit."))],
-        invalid_value_message=_l("Enter the date and time as day, month, year, hour and minute."))
-    kind = SelectField(_l("Kind of reception"), choices=ReceptionKind.lazy_choices(),
-                       default=ReceptionKind.REGULAR.value,
-                       invalid_choice_message=_l("Choose the kind of reception."))
-    full_name = StringField(_l("Visitor's full name"),
-                            validators=[DataRequired(_l("Enter the visitor's full name.")), Length(max=200)],
-                            filters=[strip])
+        invalid_value_message=_l("Enter the date and time as day, month, year, hour and minute."),
+    )
+    kind = SelectField(
+        _l("Kind of reception"),
+        choices=ReceptionKind.lazy_choices(),
+        default=ReceptionKind.REGULAR.value,
+        invalid_choice_message=_l("Choose the kind of reception."),
+    )
+    full_name = StringField(
+        _l("Visitor's full name"),
+        validators=[DataRequired(_l("Enter the visitor's full name.")), Length(max=200)],
+        filters=[strip],
+    )
     people_count = WholeNumberField(
-        _l("Number of people"), default=1, min=1, max=MAX_PEOPLE,
+        _l("Number of people"),
+        default=1,
+        min=1,
+        max=MAX_PEOPLE,
         validators=[InputRequired(_l("Enter the number of people."))],
         invalid_value_message=_l("Enter the number of people as a whole number."),
-        description=_l("5 or more people with the same content make a delegation."))
+        description=_l("5 or more people with the same content make a delegation."),
+    )
     representatives = PersonLinesField(
         _l("Further representatives of a delegation"),
-        description=_l("One a line: “Full name” or “Full name; CCCD”. For 5–10 people the law asks for "
-                       "1–2 representatives, for more than 10 up to 5."))
-    content = TextAreaField(_l("Content"), validators=[DataRequired(_l("Describe what the citizens raised."))],
-                            filters=[strip])
-    outcome = SelectField(_l("Outcome"), choices=ReceptionOutcome.lazy_choices(),
-                          default=ReceptionOutcome.PETITION_RECEIVED.value,
-                          invalid_choice_message=_l("Choose the outcome of the visit."))
-    refusal_reason = SelectField(_l("Reason for refusal"),
-                                 default="", choices=lambda: [blank_choice()] + RefusalReason.choices(),
-                                 invalid_choice_message=_l("Choose a reason from the list."))
+        description=_l(
+            "One a line: “Full name” or “Full name; CCCD”. For 5–10 people the law asks for "
+            "1–2 representatives, for more than 10 up to 5."
+        ),
+    )
+    content = TextAreaField(
+        _l("Content"), validators=[DataRequired(_l("Describe what the citizens raised."))], filters=[strip]
+    )
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=ReceptionOutcome.lazy_choices(),
+        default=ReceptionOutcome.PETITION_RECEIVED.value,
+        invalid_choice_message=_l("Choose the outcome of the visit."),
+    )
+    refusal_reason = SelectField(
+        _l("Reason for refusal"),
+        default="",
+        choices=lambda: [blank_choice()] + RefusalReason.choices(),
+        invalid_choice_message=_l("Choose a reason from the list."),
+    )
     outcome_note = TextAreaField(_l("Guidance given / body referred to / details"), filters=[strip])
-    petition_kind = SelectField(_l("Kind of petition"),
-                                default="", choices=lambda: [blank_choice()] + PetitionKind.choices(),
-                                invalid_choice_message=_l("Choose a kind from the list."))
-    petition_summary = StringField(_l("Short summary of the petition"), validators=[Length(max=500)],
-                                   filters=[strip], description=_l("Leave empty to use the content."))
+    petition_kind = SelectField(
+        _l("Kind of petition"),
+        default="",
+        choices=lambda: [blank_choice()] + PetitionKind.choices(),
+        invalid_choice_message=_l("Choose a kind from the list."),
+    )
+    petition_summary = StringField(
+        _l("Short summary of the petition"),
+        validators=[Length(max=500)],
+        filters=[strip],
+        description=_l("Leave empty to use the content."),
+    )
     is_identity_confidential = BooleanField(
         _l("The petitioner asks that their identity be kept confidential"),
-        description=_l("A denunciator's identity is always kept confidential."))
+        description=_l("A denunciator's identity is always kept confidential."),
+    )
 
     def __init__(self, units, default_unit=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,8 +139,11 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         # Checked after the fields: the textarea of representatives is parsed during its own validation.
         return super().validate(extra_validators) and self.check_people(
-            self.visitors(), self.people_count, self.representatives,
-            _l("The number of people is less than the number of people named."))
+            self.visitors(),
+            self.people_count,
+            self.representatives,
+            _l("The number of people is less than the number of people named."),
+        )
 
     @property
     def unit(self):
@@ -126,4 +170,3 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
             petition_summary=(self.petition_summary.data or None) if received else None,
             identity_confidential=bool(self.is_identity_confidential.data) if received else False,
         )
-

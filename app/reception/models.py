@@ -1,13 +1,13 @@
 """Citizen-reception sessions (lượt tiếp công dân) and who came."""
-from datetime import datetime
-from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
+from datetime import datetime
+
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
+from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..extensions import db
 from ..persons.models import Person
@@ -87,9 +87,9 @@ class ReceptionSession(TimestampMixin, db.Model):
     people_count: Mapped[int] = mapped_column(Integer, default=1)
     content: Mapped[str] = mapped_column(Text)
     outcome: Mapped[ReceptionOutcome] = mapped_column(EnumStr(ReceptionOutcome))
-    refusal_reason: Mapped[Optional[RefusalReason]] = mapped_column(EnumStr(RefusalReason))
+    refusal_reason: Mapped[RefusalReason | None] = mapped_column(EnumStr(RefusalReason))
     #: Guidance given, body referred to, or details of the refusal.
-    outcome_note: Mapped[Optional[str]] = mapped_column(Text)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped[Unit] = relationship(lazy="joined")

@@ -1,9 +1,9 @@
 """Writes on reception sessions: recording a visit (and the petition the citizens bring)."""
+
 from datetime import datetime
 
-from ..core.i18n import lazy_gettext as _l
-
 from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..extensions import db
 from ..persons.operations import PersonData, find_or_create_person
@@ -12,11 +12,23 @@ from ..petitions.operations import register_petition
 from .models import ReceptionKind, ReceptionOutcome, ReceptionSession, ReceptionVisitor, RefusalReason
 
 
-def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, visitors: list[PersonData],
-                 people_count: int, content: str, outcome: ReceptionOutcome, host=None,
-                 refusal_reason: RefusalReason | None = None, outcome_note: str | None = None,
-                 petition_kind: PetitionKind | None = None, petition_summary: str | None = None,
-                 identity_confidential: bool = False):
+def record_visit(
+    *,
+    unit,
+    actor,
+    received_at: datetime,
+    kind: ReceptionKind,
+    visitors: list[PersonData],
+    people_count: int,
+    content: str,
+    outcome: ReceptionOutcome,
+    host=None,
+    refusal_reason: RefusalReason | None = None,
+    outcome_note: str | None = None,
+    petition_kind: PetitionKind | None = None,
+    petition_summary: str | None = None,
+    identity_confidential: bool = False,
+):
     """Record one visit (one person or one delegation); if they hand in a petition, register it too.
 
     Returns ``(session, petition_or_None)``. ``visitors[0]`` is the main visitor; for a delegation the
@@ -34,17 +46,28 @@ def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, vis
         raise TransitionRefused(_l("Choose the kind of petition received."))
     people_count = max(int(people_count or 1), len(visitors))
     session = ReceptionSession(
-        unit=unit, received_at=received_at, kind=ReceptionKind(kind), host_id=(host or actor).id,
-        is_delegation=people_count >= 5, people_count=people_count, content=content.strip(), outcome=outcome,
+        unit=unit,
+        received_at=received_at,
+        kind=ReceptionKind(kind),
+        host_id=(host or actor).id,
+        is_delegation=people_count >= 5,
+        people_count=people_count,
+        content=content.strip(),
+        outcome=outcome,
         refusal_reason=RefusalReason(refusal_reason) if outcome is ReceptionOutcome.REFUSED else None,
-        outcome_note=(outcome_note or "").strip() or None, created_by_id=actor.id,
+        outcome_note=(outcome_note or "").strip() or None,
+        created_by_id=actor.id,
     )
     # A confidential petitioner gets a person row of their own (never one shared with other records).
     confidential = outcome is ReceptionOutcome.PETITION_RECEIVED and (
-        identity_confidential or PetitionKind(petition_kind) is PetitionKind.DENUNCIATION)
+        identity_confidential or PetitionKind(petition_kind) is PetitionKind.DENUNCIATION
+    )
     for data in visitors:
-        session.visitors.append(ReceptionVisitor(person=find_or_create_person(data, actor, confidential),
-                                                 is_representative=people_count >= 5))
+        session.visitors.append(
+            ReceptionVisitor(
+                person=find_or_create_person(data, actor, confidential), is_representative=people_count >= 5
+            )
+        )
     db.session.add(session)
     db.session.flush()
     petition = None
@@ -52,9 +75,16 @@ def record_visit(*, unit, actor, received_at: datetime, kind: ReceptionKind, vis
         from ..core.timeutil import to_local
 
         petition = register_petition(
-            unit=unit, actor=actor, received_on=to_local(received_at).date(), channel=Channel.DESK,
-            kind=PetitionKind(petition_kind), summary=(petition_summary or content)[:500], content=content,
-            petitioners=[v.person for v in session.visitors], signatory_count=people_count,
-            reception_session=session, is_identity_confidential=identity_confidential,
+            unit=unit,
+            actor=actor,
+            received_on=to_local(received_at).date(),
+            channel=Channel.DESK,
+            kind=PetitionKind(petition_kind),
+            summary=(petition_summary or content)[:500],
+            content=content,
+            petitioners=[v.person for v in session.visitors],
+            signatory_count=people_count,
+            reception_session=session,
+            is_identity_confidential=identity_confidential,
         )
     return session, petition

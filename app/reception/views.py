@@ -1,4 +1,5 @@
 """The reception desk: today's visits and the quick form that records a visit and its petition."""
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,8 +18,9 @@ bp = Blueprint("reception", __name__, url_prefix="/reception")
 
 def _render_desk(form: VisitForm, status: int = 200):
     today = local_today()
-    return render_template("reception/desk.html", form=form, sessions=sessions_on(current_user, today),
-                           today=today), status
+    return render_template(
+        "reception/desk.html", form=form, sessions=sessions_on(current_user, today), today=today
+    ), status
 
 
 def _visit_form() -> VisitForm:
@@ -39,8 +41,9 @@ def record_visit():
         flash(_("The visit was not saved: correct the fields marked below."), "danger")
         return _render_desk(form)
     try:
-        _session, petition = operations.record_visit(unit=form.unit, actor=current_user._get_current_object(),
-                                                     **form.visit_data())
+        _session, petition = operations.record_visit(
+            unit=form.unit, actor=current_user._get_current_object(), **form.visit_data()
+        )
         db.session.commit()
     except DomainError as err:
         db.session.rollback()

@@ -1,4 +1,5 @@
 """flask scheduler run / run-once."""
+
 import json
 import logging
 
@@ -28,8 +29,13 @@ def run_command(ctx, verbose):
 
 
 @scheduler_cli.command("run-once")
-@click.option("--now", "now_local", type=click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
-              default=None, help="Run as if it were this local (Vietnam) time; default: now.")
+@click.option(
+    "--now",
+    "now_local",
+    type=click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help="Run as if it were this local (Vietnam) time; default: now.",
+)
 def run_once_command(now_local):
     """Run every job once now, unless a running scheduler is the leader; print what each did."""
     from ..core.timeutil import local_to_utc
@@ -38,7 +44,6 @@ def run_once_command(now_local):
     _configure_logging(False)
     result = run_once(current_app._get_current_object(), now=local_to_utc(now_local) if now_local else None)
     if result is None:
-        click.echo("Standby: another scheduler process is the leader (or the run failed; see the log).",
-                   err=True)
+        click.echo("Standby: another scheduler process is the leader (or the run failed; see the log).", err=True)
         return
     click.echo(json.dumps(result, indent=2, default=str))

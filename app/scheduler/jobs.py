@@ -1,4 +1,5 @@
 """All scheduled jobs, in the order they depend on each other."""
+
 import logging
 from datetime import datetime
 
@@ -32,7 +33,7 @@ def run_all(now: datetime) -> dict:
         try:
             results[name] = job(now)
             db.session.commit()
-        except Exception:  # noqa: BLE001 - a job's failure is logged and must not stop the scheduler
+        except Exception:
             db.session.rollback()
             log.exception("job %s failed at %s", name, now.isoformat())
             results[name] = "failed"

@@ -1,4 +1,5 @@
 """The scheduler's lease: on SQLite, the row that makes one scheduler process the active one."""
+
 from datetime import datetime
 
 from sqlalchemy import DateTime, String

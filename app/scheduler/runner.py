@@ -10,6 +10,7 @@ Leadership:
 
 Web workers never start a scheduler: nothing here runs unless `flask scheduler run` / `run-once` calls it.
 """
+
 import logging
 import os
 import secrets
@@ -44,8 +45,9 @@ def holder_id() -> str:
 class LeaseLeadership:
     """Leadership through the SQLite lease row."""
 
-    def __init__(self, engine, *, ttl_seconds: int = 90, name: str = LEASE_NAME, holder: str | None = None,
-                 clock=utcnow):
+    def __init__(
+        self, engine, *, ttl_seconds: int = 90, name: str = LEASE_NAME, holder: str | None = None, clock=utcnow
+    ):
         self.engine, self.ttl, self.name = engine, timedelta(seconds=ttl_seconds), name
         self.holder = holder or holder_id()
         self.clock = clock
@@ -61,18 +63,19 @@ class LeaseLeadership:
                 with self.engine.begin() as conn:
                     renewed = conn.execute(
                         update(table)
-                        .where(table.c.name == self.name,
-                               or_(table.c.holder == self.holder, table.c.expires_at < now))
+                        .where(table.c.name == self.name, or_(table.c.holder == self.holder, table.c.expires_at < now))
                         .values(holder=self.holder, expires_at=expires)
                     ).rowcount
                     if renewed == 1:
                         return True
                     created = conn.execute(
-                        insert(table).from_select(
+                        insert(table)
+                        .from_select(
                             ["name", "holder", "expires_at"],
-                            select(literal(self.name), literal(self.holder),
-                                   literal(expires, table.c.expires_at.type))
-                            .where(~exists().where(table.c.name == self.name)))
+                            select(
+                                literal(self.name), literal(self.holder), literal(expires, table.c.expires_at.type)
+                            ).where(~exists().where(table.c.name == self.name)),
+                        )
                         .execution_options(preserve_rowcount=True)
                     ).rowcount
                     return created == 1
@@ -83,8 +86,11 @@ class LeaseLeadership:
         """Give the lease up (it expires now), so a standby takes over at its next heartbeat."""
         table = SchedulerLease.__table__
         with self._lock, self.engine.begin() as conn:
-            conn.execute(update(table).where(table.c.name == self.name, table.c.holder == self.holder)
-                         .values(expires_at=self.clock() - timedelta(seconds=1)))
+            conn.execute(
+                update(table)
+                .where(table.c.name == self.name, table.c.holder == self.holder)
+                .values(expires_at=self.clock() - timedelta(seconds=1))
+            )
 
     def describe(self) -> str:
         return f"SQLite lease {self.name!r} as {self.holder}"
@@ -170,7 +176,7 @@ def run_leader_checked(app, leadership, job=run_all, now: datetime | None = None
             db.session.commit()
             log.info("run at %s UTC: %s", now.isoformat(timespec="seconds"), result)
             return result
-        except Exception:  # noqa: BLE001 - logged; the next run tries again
+        except Exception:
             db.session.rollback()
             log.exception("scheduled run failed")
             return None
@@ -183,7 +189,7 @@ def heartbeat(app, leadership, state: dict) -> None:
     with app.app_context():
         try:
             leader = leadership.acquire()
-        except Exception:  # noqa: BLE001 - the database may be away for a moment
+        except Exception:
             log.exception("heartbeat failed")
             leader = False
         if leader != state.get("leader"):
@@ -208,21 +214,42 @@ def build_scheduler(app, leadership):
     from apscheduler.triggers.interval import IntervalTrigger
 
     cfg = app.config
-    scheduler = BlockingScheduler(timezone=VN_TZ, job_defaults={
-        "coalesce": True,  # runs missed while busy or asleep collapse into one
-        "max_instances": 1,
-        "misfire_grace_time": int(cfg["SCHEDULER_MISFIRE_GRACE_SECONDS"]),
-    })
+    scheduler = BlockingScheduler(
+        timezone=VN_TZ,
+        job_defaults={
+            "coalesce": True,  # runs missed while busy or asleep collapse into one
+            "max_instances": 1,
+            "misfire_grace_time": int(cfg["SCHEDULER_MISFIRE_GRACE_SECONDS"]),
+        },
+    )
     start = datetime.now(VN_TZ)
     # First run at start: a scheduler that was down catches up once (the jobs look at all rows).
-    scheduler.add_job(run_leader_checked, IntervalTrigger(minutes=int(cfg["SCHEDULER_INTERVAL_MINUTES"])),
-                      args=[app, leadership], id="run_all", name="all jobs", next_run_time=start)
+    scheduler.add_job(
+        run_leader_checked,
+        IntervalTrigger(minutes=int(cfg["SCHEDULER_INTERVAL_MINUTES"])),
+        args=[app, leadership],
+        id="run_all",
+        name="all jobs",
+        next_run_time=start,
+    )
     hour, minute = (int(x) for x in str(cfg["SCHEDULER_DAILY_AT"]).split(":"))
-    scheduler.add_job(run_leader_checked, CronTrigger(hour=hour, minute=minute), args=[app, leadership],
-                      id="morning", name="morning reminders")
+    scheduler.add_job(
+        run_leader_checked,
+        CronTrigger(hour=hour, minute=minute),
+        args=[app, leadership],
+        id="morning",
+        name="morning reminders",
+    )
     lease = int(cfg["SCHEDULER_LEASE_SECONDS"])
-    scheduler.add_job(heartbeat, IntervalTrigger(seconds=max(lease // 3, 1)), args=[app, leadership, {}],
-                      id="heartbeat", name="leader heartbeat", next_run_time=start, misfire_grace_time=None)
+    scheduler.add_job(
+        heartbeat,
+        IntervalTrigger(seconds=max(lease // 3, 1)),
+        args=[app, leadership, {}],
+        id="heartbeat",
+        name="leader heartbeat",
+        next_run_time=start,
+        misfire_grace_time=None,
+    )
     return scheduler
 
 
@@ -237,8 +264,12 @@ def serve(app) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler starting (%s); runs every %s min and daily at %s", leadership.describe(),
-             app.config["SCHEDULER_INTERVAL_MINUTES"], app.config["SCHEDULER_DAILY_AT"])
+    log.info(
+        "scheduler starting (%s); runs every %s min and daily at %s",
+        leadership.describe(),
+        app.config["SCHEDULER_INTERVAL_MINUTES"],
+        app.config["SCHEDULER_DAILY_AT"],
+    )
     try:
         scheduler.start()
     finally:

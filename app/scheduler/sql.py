@@ -1,4 +1,5 @@
 """SQL building blocks shared by the set-based jobs (portable between SQLite and PostgreSQL)."""
+
 import json
 
 from sqlalchemy import Integer, String, cast, literal

@@ -8,7 +8,10 @@ the text (app.search.text): "nguyen van an" finds "Nguyễn Văn An" (and "Nguy�
 word inside a query is matched whole ("ngu van an" does not find "Nguyễn Văn An"), which keeps GIN and
 FTS5 lookups exact (several prefixes made PostgreSQL re-read and re-parse tens of thousands of rows).
 """
-from sqlalchemy import and_, bindparam, column as sql_column, func, literal_column, select, table as sql_table, union
+
+from sqlalchemy import and_, bindparam, func, literal_column, select, union
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 
 from ..extensions import db
 from ..privacy.policy import shown_petition_ids
@@ -25,15 +28,21 @@ def _matches(model, column: str, terms: list[str]):
     """SQL condition on ``model``: its ``column`` holds every term (the last as a word beginning)."""
     table = model.__tablename__
     if _dialect() == "sqlite":
-        expression = "{%s} : (%s)" % (column, " AND ".join(f'"{t}"' for t in terms[:-1]) + " AND " * (len(terms) > 1)
-                                      + f'"{terms[-1]}"*')
+        expression = "{%s} : (%s)" % (
+            column,
+            " AND ".join(f'"{t}"' for t in terms[:-1]) + " AND " * (len(terms) > 1) + f'"{terms[-1]}"*',
+        )
         fts = sql_table(f"{table}_fts", sql_column("rowid"))
-        return model.id.in_(select(fts.c.rowid).where(
-            literal_column(f"{table}_fts").bool_op("MATCH")(bindparam(None, expression, unique=True))))
+        return model.id.in_(
+            select(fts.c.rowid).where(
+                literal_column(f"{table}_fts").bool_op("MATCH")(bindparam(None, expression, unique=True))
+            )
+        )
     tsquery = " & ".join(terms[:-1] + [f"{terms[-1]}:*"])
     col = getattr(model, column)
-    condition = func.to_tsvector(_SIMPLE, col).bool_op("@@")(func.to_tsquery(_SIMPLE, bindparam(None, tsquery,
-                                                                                                   unique=True)))
+    condition = func.to_tsvector(_SIMPLE, col).bool_op("@@")(
+        func.to_tsquery(_SIMPLE, bindparam(None, tsquery, unique=True))
+    )
     if column == "search_private":
         condition = and_(condition, col.is_not(None))  # the partial index holds confidential petitions only
     return condition
@@ -46,8 +55,9 @@ def _petitions_matching(column, terms: list[str], user, *extra) -> list:
     selects = [select(column).where(_matches(Petition, "search_text", terms), *extra)]
     shown = shown_petition_ids(user)
     if shown:
-        selects.append(select(column).where(_matches(Petition, "search_private", terms),
-                                            Petition.id.in_(sorted(shown)), *extra))
+        selects.append(
+            select(column).where(_matches(Petition, "search_private", terms), Petition.id.in_(sorted(shown)), *extra)
+        )
     return selects
 
 

@@ -1,4 +1,5 @@
 """Keep the folded search columns of petitions and cases in step with what they are computed from."""
+
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 

@@ -1,5 +1,6 @@
 """Fold Vietnamese text into the plain words the search indexes hold ("Nguyễn Văn Ân" -> "nguyen van an")."""
-from ..core.text import fold  # noqa: F401  (imported from here by the search and the bulk loader)
+
+from ..core.text import fold
 
 #: A search takes at most this many words (each one must match).
 MAX_TERMS = 8
@@ -25,10 +26,14 @@ def petition_documents(petition) -> tuple[str, str | None]:
     for a confidential petition they are in ``search_private`` (with the rest of the text), which a search
     consults only for users to whom the identity is shown.
     """
-    text = join_folded(petition.receipt_no, petition.summary, petition.content, petition.source_agency,
-                       petition.source_dispatch_no)
-    people = " ".join(join_folded(party.person.full_name, party.person.citizen_id)
-                      for party in petition.parties if party.person is not None)
+    text = join_folded(
+        petition.receipt_no, petition.summary, petition.content, petition.source_agency, petition.source_dispatch_no
+    )
+    people = " ".join(
+        join_folded(party.person.full_name, party.person.citizen_id)
+        for party in petition.parties
+        if party.person is not None
+    )
     if petition.is_identity_confidential:
         return text, join_folded(text, people)
     return join_folded(text, people), None

@@ -1,12 +1,13 @@
 """The organisational tree: a province, its departments, communes/wards and their offices, any depth."""
+
 from typing import Optional
 
-from ..core.i18n import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
+from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..extensions import db
 
@@ -36,14 +37,14 @@ class Unit(TimestampMixin, db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(EnumStr(UnitKind))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     #: Materialised path of ids, e.g. "/1/4/17/": a subtree is one indexed prefix match.
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
     #: Remote or especially difficult area (vùng sâu, vùng xa): longer complaint limits apply.
     is_remote: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Province and ward codes (vietnam-provinces) of the unit's seat, if it is a local government.
-    province_code: Mapped[Optional[int]] = mapped_column(Integer)
-    ward_code: Mapped[Optional[int]] = mapped_column(Integer)
+    province_code: Mapped[int | None] = mapped_column(Integer)
+    ward_code: Mapped[int | None] = mapped_column(Integer)
     #: Units are never deleted; a dissolved unit is deactivated.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Optimistic-locking version: a save from a stale administration form is refused.

@@ -1,13 +1,14 @@
 """Writes on units: the tree keeps a materialised path, recomputed for a subtree when a unit moves."""
+
 import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.errors import TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.timeutil import utcnow
-from ..core.errors import TransitionRefused
 from ..extensions import db
 from ..persons.divisions import ward_in_province
 from .models import Unit, UnitKind
@@ -32,25 +33,49 @@ def check_division(province_code: int | None, ward_code: int | None) -> None:
         raise TransitionRefused(_l("This commune or ward is not in the chosen province."))
 
 
-def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None = None, is_remote: bool = False,
-                province_code: int | None = None, ward_code: int | None = None) -> Unit:
+def create_unit(
+    *,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    parent: Unit | None = None,
+    is_remote: bool = False,
+    province_code: int | None = None,
+    ward_code: int | None = None,
+) -> Unit:
     """Add a unit under ``parent`` (or as a root)."""
     code = code.strip().upper()
     check_unit_code(code)
     check_division(province_code, ward_code)
     if db.session.execute(select(Unit.id).where(Unit.code == code)).first():
         raise TransitionRefused(_("Another unit already uses the code %(code)s.", code=code))
-    unit = Unit(code=code, name=name.strip(), kind=UnitKind(kind), parent=parent, is_remote=is_remote,
-                province_code=province_code, ward_code=ward_code)
+    unit = Unit(
+        code=code,
+        name=name.strip(),
+        kind=UnitKind(kind),
+        parent=parent,
+        is_remote=is_remote,
+        province_code=province_code,
+        ward_code=ward_code,
+    )
     db.session.add(unit)
     db.session.flush()
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     return unit
 
 
-def update_unit(unit: Unit, *, name: str, kind: UnitKind, parent: Unit | None, is_remote: bool,
-                is_active: bool, province_code: int | None = None, ward_code: int | None = None,
-                expected_version) -> Unit:
+def update_unit(
+    unit: Unit,
+    *,
+    name: str,
+    kind: UnitKind,
+    parent: Unit | None,
+    is_remote: bool,
+    is_active: bool,
+    province_code: int | None = None,
+    ward_code: int | None = None,
+    expected_version,
+) -> Unit:
     """Change a unit; moving it re-roots the paths of its whole subtree.
 
     ``expected_version`` (the form's) refuses a save over another administrator's newer one, and a save
@@ -68,6 +93,6 @@ def update_unit(unit: Unit, *, name: str, kind: UnitKind, parent: Unit | None, i
         new_path = (parent.path if parent else "/") + f"{unit.id}/"
         unit.parent = parent
         for u in db.session.execute(select(Unit).where(Unit.path.startswith(old_path))).scalars():
-            u.path = new_path + u.path[len(old_path):]
+            u.path = new_path + u.path[len(old_path) :]
     db.session.flush()
     return unit

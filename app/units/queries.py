@@ -1,4 +1,5 @@
 """Read-only lookups of units."""
+
 from sqlalchemy import or_, select
 
 from ..core.scope import get_or_404, in_scope
@@ -23,8 +24,12 @@ def names_around(unit: Unit) -> list[str]:
     """The names of ``unit``, the units above it and the tree's roots (the province), nearest first, with
     their codes and the province and ward of their seats: words its users' passwords must not be built on."""
     above = list(reversed(unit.ancestors())) or [unit.id]
-    found = {u.id: u for u in db.session.execute(
-        select(Unit).where(or_(Unit.id.in_(above), Unit.parent_id.is_(None))).order_by(Unit.id)).scalars()}
+    found = {
+        u.id: u
+        for u in db.session.execute(
+            select(Unit).where(or_(Unit.id.in_(above), Unit.parent_id.is_(None))).order_by(Unit.id)
+        ).scalars()
+    }
     units = [found[i] for i in above if i in found] + [u for i, u in found.items() if i not in above]
     names = []
     for u in units:

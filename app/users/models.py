@@ -1,9 +1,8 @@
 """Users and their roles."""
-from typing import Optional
 
-from flask_login import UserMixin
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,15 +29,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     #: Position shown on documents, e.g. "Chủ tịch UBND xã".
-    title: Mapped[Optional[str]] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Deactivated users cannot log in; users are never deleted (history names them).
     is_active_user: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
     #: Where reminders are e-mailed (optional; in-app notifications always work).
-    email: Mapped[Optional[str]] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
     #: Preferred interface language ("vi" or "en"); None means the default.
-    locale: Mapped[Optional[str]] = mapped_column(String(8))
+    locale: Mapped[str | None] = mapped_column(String(8))
     #: Optimistic-locking version: a save from a stale administration form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
@@ -101,10 +100,10 @@ class UserSession(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    ended_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: "logout", "idle", "deactivated", "password_changed", "admin".
-    end_reason: Mapped[Optional[str]] = mapped_column(String(20))
-    ip: Mapped[Optional[str]] = mapped_column(String(45))
-    user_agent: Mapped[Optional[str]] = mapped_column(String(300))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User] = relationship()

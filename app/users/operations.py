@@ -1,20 +1,22 @@
 """Writes on users."""
+
 import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..core.i18n import lazy_gettext as _l
 from ..audit.operations import record
 from ..core.errors import TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
-from ..core.timeutil import utcnow
 from ..core.roles import Role
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..units.queries import names_around
 from .models import User
 from .passwords import MIN_PASSWORD_LENGTH, check_password_rules  # noqa: F401  (admin forms use both)
 from .sessions import current_session_id, end_user_sessions
+
 #: Usernames are typed at login (lower-cased there): 3-64 characters of a-z, 0-9, '.', '_' and '-'.
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 
@@ -22,8 +24,9 @@ USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 def check_username(username: str) -> None:
     """Refuse a username outside the allowed characters or length."""
     if not USERNAME_RE.match(username or ""):
-        raise TransitionRefused(_l("The username must have 3 to 64 characters: "
-                                   "letters a-z, digits 0-9, '.', '_' and '-'."))
+        raise TransitionRefused(
+            _l("The username must have 3 to 64 characters: letters a-z, digits 0-9, '.', '_' and '-'.")
+        )
 
 
 def check_self_edit(user: User, actor: User, *, roles, is_active: bool) -> None:
@@ -45,8 +48,9 @@ def password_context(username: str, full_names, units) -> list[str]:
     return words
 
 
-def create_user(*, username: str, full_name: str, unit, roles, password: str, title: str | None = None,
-                actor: User | None = None) -> User:
+def create_user(
+    *, username: str, full_name: str, unit, roles, password: str, title: str | None = None, actor: User | None = None
+) -> User:
     """Create an active user with the given roles (an audit event names who created them)."""
     username = username.strip().lower()
     if not username:
@@ -62,13 +66,27 @@ def create_user(*, username: str, full_name: str, unit, roles, password: str, ti
     user.set_roles(roles)
     db.session.add(user)
     db.session.flush()
-    record("user.create", actor=actor, target_user=user,
-           detail={"unit": unit.code, "roles": sorted(r.value for r in user.roles)})
+    record(
+        "user.create",
+        actor=actor,
+        target_user=user,
+        detail={"unit": unit.code, "roles": sorted(r.value for r in user.roles)},
+    )
     return user
 
 
-def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, title: str | None = None,
-                password: str | None = None, actor: User | None = None, expected_version) -> User:
+def update_user(
+    user: User,
+    *,
+    full_name: str,
+    unit,
+    roles,
+    is_active: bool,
+    title: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+    expected_version,
+) -> User:
     """Change a user's details, roles, unit or active flag (and optionally reset the password).
 
     Deactivating a user or resetting their password ends their open login sessions (a password reset
@@ -80,8 +98,11 @@ def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, tit
     check_self_edit(user, actor, roles=roles, is_active=is_active)
     if password:
         # Refuse before changing anything; the old and the new name and unit are both the user's words.
-        check_password_rules(password, username=user.username, context=password_context(
-            user.username, [full_name, user.full_name], [unit, user.unit]))
+        check_password_rules(
+            password,
+            username=user.username,
+            context=password_context(user.username, [full_name, user.full_name], [unit, user.unit]),
+        )
     was_active = user.is_active
     before = _account_facts(user)
     user.full_name, user.unit, user.title, user.is_active_user = full_name.strip(), unit, title, is_active
@@ -106,8 +127,13 @@ def update_user(user: User, *, full_name: str, unit, roles, is_active: bool, tit
 
 def _account_facts(user: User) -> dict:
     """What an account change is audited on (who can do what where; never the password)."""
-    return {"full_name": user.full_name, "title": user.title, "unit": user.unit.code,
-            "roles": sorted(r.value for r in user.roles), "is_active": bool(user.is_active_user)}
+    return {
+        "full_name": user.full_name,
+        "title": user.title,
+        "unit": user.unit.code,
+        "roles": sorted(r.value for r in user.roles),
+        "is_active": bool(user.is_active_user),
+    }
 
 
 def open_session_count(user: User) -> int:
@@ -116,8 +142,11 @@ def open_session_count(user: User) -> int:
 
     from .models import UserSession
 
-    return db.session.scalar(select(func.count()).select_from(UserSession)
-                             .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None)))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    )
 
 
 def end_sessions_by_admin(user: User, actor: User) -> int:

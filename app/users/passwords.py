@@ -4,16 +4,17 @@ the user's own words (name, username, unit names, TiepDan) as the first guesses.
 
 Every refusal says why (its own translated sentence, chosen from what zxcvbn found weakest).
 """
+
 import os
 import re
 import threading
 from functools import lru_cache
 
 from flask import current_app
-from ..core.i18n import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.errors import TransitionRefused
+from ..core.i18n import lazy_gettext as _l
 from ..core.text import fold
 
 MIN_PASSWORD_LENGTH = 10
@@ -89,8 +90,10 @@ def _estimate(password: str, words: list[str]) -> dict:
 
 
 def _from_own_words(sequence) -> bool:
-    return any(m["pattern"] == "dictionary" and m["dictionary_name"] == "user_inputs" and len(m["token"]) >= 3
-               for m in sequence)
+    return any(
+        m["pattern"] == "dictionary" and m["dictionary_name"] == "user_inputs" and len(m["token"]) >= 3
+        for m in sequence
+    )
 
 
 def _assess(password: str, words: list[str]) -> dict:
@@ -119,26 +122,38 @@ def _reason(sequence):
     """Why a weak password is weak: the user's words if it is built on them, else the longest pattern found
     (as zxcvbn's own feedback picks it), each as our own translated sentence."""
     if _from_own_words(sequence):
-        return _l("The password is built on the user's name or username, the name of their unit or province, "
-                  "or the name TiepDan, which are the first guesses of anyone trying to break in. "
-                  "Choose words that have nothing to do with the user or the unit.")
+        return _l(
+            "The password is built on the user's name or username, the name of their unit or province, "
+            "or the name TiepDan, which are the first guesses of anyone trying to break in. "
+            "Choose words that have nothing to do with the user or the unit."
+        )
     found = [m for m in sequence if m["pattern"] != "bruteforce"]
     pattern = max(found, key=lambda m: len(m["token"]))["pattern"] if found else None
     if pattern == "repeat":
-        return _l("The password is built on repeated characters (like “aaaa” or “abcabc”), which are easy to "
-                  "guess. Choose a longer password, for example a few unrelated words.")
+        return _l(
+            "The password is built on repeated characters (like “aaaa” or “abcabc”), which are easy to "
+            "guess. Choose a longer password, for example a few unrelated words."
+        )
     if pattern == "sequence":
-        return _l("The password is built on a run of consecutive letters or digits (like “abcd” or “6543”), "
-                  "which is easy to guess. Choose a longer password, for example a few unrelated words.")
+        return _l(
+            "The password is built on a run of consecutive letters or digits (like “abcd” or “6543”), "
+            "which is easy to guess. Choose a longer password, for example a few unrelated words."
+        )
     if pattern == "spatial":
-        return _l("The password is built on neighbouring keys of the keyboard (like “qwerty” or “asdfgh”), "
-                  "which are easy to guess. Choose a longer password, for example a few unrelated words.")
+        return _l(
+            "The password is built on neighbouring keys of the keyboard (like “qwerty” or “asdfgh”), "
+            "which are easy to guess. Choose a longer password, for example a few unrelated words."
+        )
     if pattern in ("regex", "date"):
-        return _l("The password is built on a year or a date, which is easy to guess. "
-                  "Choose a longer password, for example a few unrelated words.")
+        return _l(
+            "The password is built on a year or a date, which is easy to guess. "
+            "Choose a longer password, for example a few unrelated words."
+        )
     if pattern == "dictionary":
-        return _l("The password is built on a common password, word or name, which is easy to guess. "
-                  "Choose a longer password, for example a few unrelated words.")
+        return _l(
+            "The password is built on a common password, word or name, which is easy to guess. "
+            "Choose a longer password, for example a few unrelated words."
+        )
     return _l("The password is too easy to guess. Choose a longer password, for example a few unrelated words.")
 
 
@@ -163,11 +178,16 @@ def check_password_rules(password: str, *, username: str | None = None, context=
         raise TransitionRefused(_l("The password must not consist of spaces only."))
     demo_allowed = demo_password_allowed()
     if not demo_allowed and _contains_demo_password(password):
-        raise TransitionRefused(_l("The password is, or contains, the demo password published with TiepDan, "
-                                   "which may be used only in the demo."))
+        raise TransitionRefused(
+            _l(
+                "The password is, or contains, the demo password published with TiepDan, "
+                "which may be used only in the demo."
+            )
+        )
     if is_common_password(password):
-        raise TransitionRefused(_l("This password is among the most common passwords and easy to guess. "
-                                   "Choose another one."))
+        raise TransitionRefused(
+            _l("This password is among the most common passwords and easy to guess. Choose another one.")
+        )
     if username and username.strip().lower() in password.lower():
         raise TransitionRefused(_l("The password must not contain the username."))
     own = [username or "", *context, *PRODUCT_NAMES, *([] if demo_allowed else [DEMO_PASSWORD])]

@@ -1,4 +1,5 @@
 """Read-only lookups of users."""
+
 from sqlalchemy import func, or_, select
 
 from ..core.roles import Role
@@ -10,10 +11,13 @@ from .models import User, UserRole
 
 def handlers_for(unit: Unit) -> list[User]:
     """Active handling officers of ``unit`` and the units below it (candidates for assignment)."""
-    stmt = (select(User).join(Unit, User.unit_id == Unit.id).join(UserRole)
-            .where(Unit.path.startswith(unit.path), UserRole.role == Role.HANDLER,
-                   User.is_active_user.is_(True))
-            .order_by(Unit.path, User.full_name))
+    stmt = (
+        select(User)
+        .join(Unit, User.unit_id == Unit.id)
+        .join(UserRole)
+        .where(Unit.path.startswith(unit.path), UserRole.role == Role.HANDLER, User.is_active_user.is_(True))
+        .order_by(Unit.path, User.full_name)
+    )
     return list(db.session.execute(stmt).unique().scalars())
 
 
@@ -23,9 +27,9 @@ def get_user(user_id: int, actor) -> User:
 
 
 def user_by_username(username: str) -> User | None:
-    return db.session.execute(
-        select(User).where(User.username == username.strip().lower())
-    ).unique().scalar_one_or_none()
+    return (
+        db.session.execute(select(User).where(User.username == username.strip().lower())).unique().scalar_one_or_none()
+    )
 
 
 def user_counts_by_unit(actor) -> dict[int, int]:
@@ -33,11 +37,10 @@ def user_counts_by_unit(actor) -> dict[int, int]:
     rows = db.session.execute(
         select(User.unit_id, func.count(User.id)).where(in_scope(User.unit_id, actor)).group_by(User.unit_id)
     )
-    return {unit_id: count for unit_id, count in rows}
+    return dict(rows.all())
 
 
-def search_users(actor, *, unit_id: int | None = None, q: str | None = None, page: int = 1,
-                 per_page: int = 25):
+def search_users(actor, *, unit_id: int | None = None, q: str | None = None, page: int = 1, per_page: int = 25):
     """A page of the users in the actor's subtree, optionally of one unit and matching a name/username."""
     stmt = select(User).where(in_scope(User.unit_id, actor))
     if unit_id is not None:
@@ -45,7 +48,6 @@ def search_users(actor, *, unit_id: int | None = None, q: str | None = None, pag
     q = (q or "").strip()
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(User.username.ilike(pattern, escape="\\"),
-                              User.full_name.ilike(pattern, escape="\\")))
+        stmt = stmt.where(or_(User.username.ilike(pattern, escape="\\"), User.full_name.ilike(pattern, escape="\\")))
     stmt = stmt.order_by(User.username)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

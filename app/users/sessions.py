@@ -5,6 +5,7 @@ request, refreshed at most once a minute). A cookie is refused when its row is m
 to another user, or its user is inactive; and it ends (reason "idle") when it comes back after more than
 SESSION_IDLE_MINUTES without a request.
 """
+
 import secrets
 import time
 from datetime import timedelta
@@ -38,9 +39,13 @@ def clear_cookie_session() -> None:
 def start_session(user: User) -> UserSession:
     """Open a login session for ``user`` under a new random id, in a cleared cookie session."""
     clear_cookie_session()
-    row = UserSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=utcnow(),
-                      ip=(request.remote_addr or "")[:45] or None,
-                      user_agent=(request.user_agent.string or "")[:300] or None)
+    row = UserSession(
+        id=secrets.token_urlsafe(32),
+        user_id=user.id,
+        created_at=utcnow(),
+        ip=(request.remote_addr or "")[:45] or None,
+        user_agent=(request.user_agent.string or "")[:300] or None,
+    )
     db.session.add(row)
     db.session.flush()
     session["sid"] = row.id
@@ -79,8 +84,11 @@ def end_session(sid: str | None, reason: str) -> bool:
     if not sid:
         return False
     result = db.session.execute(
-        update(UserSession).where(UserSession.id == sid, UserSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason=reason).execution_options(synchronize_session=False))
+        update(UserSession)
+        .where(UserSession.id == sid, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
     return bool(result.rowcount)
 
 
@@ -89,11 +97,13 @@ def end_user_sessions(user: User, reason: str, *, actor=None, keep: str | None =
     stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
     if keep:
         stmt = stmt.where(UserSession.id != keep)
-    result = db.session.execute(stmt.values(ended_at=utcnow(), end_reason=reason)
-                                .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        stmt.values(ended_at=utcnow(), end_reason=reason).execution_options(synchronize_session=False)
+    )
     if result.rowcount:
-        record("auth.session_ended", actor=actor, target_user=user,
-               detail={"reason": reason, "sessions": result.rowcount})
+        record(
+            "auth.session_ended", actor=actor, target_user=user, detail={"reason": reason, "sessions": result.rowcount}
+        )
     return result.rowcount
 
 
@@ -105,9 +115,17 @@ def user_for_session(user_id: str, sid: str | None) -> User | None:
     if not sid or not isinstance(sid, str) or not str(user_id).isdigit():
         return None
     born_after = utcnow() - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    stmt = (select(User).join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.id == sid, UserSession.ended_at.is_(None), User.id == int(user_id),
-                   User.is_active_user.is_(True), UserSession.created_at >= born_after))
+    stmt = (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.id == sid,
+            UserSession.ended_at.is_(None),
+            User.id == int(user_id),
+            User.is_active_user.is_(True),
+            UserSession.created_at >= born_after,
+        )
+    )
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
@@ -132,12 +150,13 @@ def enforce_idle_timeout() -> None:
     result = db.session.execute(
         update(UserSession)
         .where(UserSession.id == session["sid"], UserSession.user_id == uid, UserSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason="idle").execution_options(synchronize_session=False))
+        .values(ended_at=utcnow(), end_reason="idle")
+        .execution_options(synchronize_session=False)
+    )
     was_open = bool(result.rowcount)
     if was_open:
         record("auth.session_ended", actor=uid, target_user=uid, detail={"reason": "idle"})
     db.session.commit()
     clear_cookie_session()
     if was_open:
-        flash(_("Your session ended after %(n)d minutes without activity. Please log in again.", n=minutes),
-              "warning")
+        flash(_("Your session ended after %(n)d minutes without activity. Please log in again.", n=minutes), "warning")

@@ -1,4 +1,5 @@
 """The working-day calendar: the package's holidays, the administrators' changed days, and what they move."""
+
 import html as htmllib
 import re
 from datetime import date, timedelta
@@ -6,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.core.timeutil import local_today
 from app.cases.models import CaseState
+from app.core.timeutil import local_today
 from app.deadlines.admin_queries import package_is_working_day
 from app.deadlines.engine import load_calendar
 from app.deadlines.models import CalendarOverride, Clock, ClockStatus, Stage
@@ -100,13 +101,16 @@ def test_adding_a_day_off_moves_the_open_due_dates_only(admin, world, db):
     assert moved >= 1
     page = text(admin.get(resp.location))
     assert f"{day:%d/%m/%Y} was added to the changed days." in page
-    assert (f"{moved} open deadline got a new due date." if moved == 1 else
-            f"{moved} open deadlines got a new due date.") in page
+    assert (
+        f"{moved} open deadline got a new due date." if moved == 1 else f"{moved} open deadlines got a new due date."
+    ) in page
     row = day_row(page, "overrides", day)
     assert "Day off" in row and DOCUMENT in row and "Quản trị Hệ thống" in row
     db.session.rollback()
-    assert db.session.execute(select(CalendarOverride).where(CalendarOverride.day == day)).scalar_one() \
-        .created_by_id == world.users["admin"].id
+    assert (
+        db.session.execute(select(CalendarOverride).where(CalendarOverride.day == day)).scalar_one().created_by_id
+        == world.users["admin"].id
+    )
 
 
 def test_a_day_already_changed_is_refused(admin, world, db):
@@ -117,19 +121,21 @@ def test_a_day_already_changed_is_refused(admin, world, db):
     assert overrides(db) == before
 
 
-@pytest.mark.parametrize("data, field_id, message", [
-    ({"document": ""}, "document", "Enter the document that announced the change."),
-    ({"document": "x" * 301}, "document", "Field cannot be longer than 300 characters."),
-    ({"is_working_day": ""}, "is_working_day", "Choose whether the day is worked or off."),
-    ({"is_working_day": "maybe"}, "is_working_day", "Choose whether the day is worked or off."),
-    ({"day": ""}, "day", "Enter the day."),
-    ({"day": "30/02/2026"}, "day", "Not a valid date value."),
-    ({"day": "1800-03-02"}, "day", "Enter a date between 1990 and 2100."),
-])
+@pytest.mark.parametrize(
+    "data, field_id, message",
+    [
+        ({"document": ""}, "document", "Enter the document that announced the change."),
+        ({"document": "x" * 301}, "document", "Field cannot be longer than 300 characters."),
+        ({"is_working_day": ""}, "is_working_day", "Choose whether the day is worked or off."),
+        ({"is_working_day": "maybe"}, "is_working_day", "Choose whether the day is worked or off."),
+        ({"day": ""}, "day", "Enter the day."),
+        ({"day": "30/02/2026"}, "day", "Not a valid date value."),
+        ({"day": "1800-03-02"}, "day", "Enter a date between 1990 and 2100."),
+    ],
+)
 def test_bad_input_adds_nothing(admin, world, db, data, field_id, message):
     before = overrides(db)
-    resp = admin.post("/admin/calendar/new", {"day": "2026-03-02", "is_working_day": "0", "document": DOCUMENT,
-                                              **data})
+    resp = admin.post("/admin/calendar/new", {"day": "2026-03-02", "is_working_day": "0", "document": DOCUMENT, **data})
     assert resp.status_code == 422
     assert has_error(text(resp), field_id, message), text(resp)[:3000]
     assert overrides(db) == before
@@ -195,8 +201,17 @@ def test_inspector_reads_the_calendar_without_forms(login_en, world, db):
     assert "<form" not in re.search(r"<main.*</main>", page, re.S).group(0)
 
 
-@pytest.mark.parametrize("username, reads", [("inspector", True), ("reception", False), ("handler", False),
-                                             ("head", False), ("tl_head", False), ("tk_admin", True)])
+@pytest.mark.parametrize(
+    "username, reads",
+    [
+        ("inspector", True),
+        ("reception", False),
+        ("handler", False),
+        ("head", False),
+        ("tl_head", False),
+        ("tk_admin", True),
+    ],
+)
 def test_only_administrators_of_a_top_unit_change_the_calendar(login_en, tk_admin, world, db, username, reads):
     client = tk_admin if username == "tk_admin" else login_en(username)
     before = overrides(db)

@@ -1,7 +1,7 @@
 """In a real browser: choosing a province reloads the commune/ward list of the unit form."""
+
 import pytest
 from playwright.sync_api import expect
-
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,6 @@
 """Two administrators editing the same user or unit: the second save is refused, with a reload link, and
 the first one's change is kept (version column + hidden field)."""
+
 import re
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ def test_a_stale_user_edit_is_refused_and_the_first_save_kept(app, world, db):
     resp = second.post(url, {**base, "full_name": "Tên khác", "roles": ["handler"], "version": v2})
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    assert RELOAD in page, page[page.find("alert"):page.find("alert")+600]
+    assert RELOAD in page, page[page.find("alert") : page.find("alert") + 600]
     assert f'href="{url}"' in page
     db.session.rollback()
     saved = db.session.get(User, target.id)

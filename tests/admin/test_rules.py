@@ -1,4 +1,5 @@
 """The deadline rule table: the list and its filters, editing with history, new unit rules, who may do what."""
+
 import html as htmllib
 import json
 import re
@@ -7,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.core.timeutil import local_today
 from app.cases.models import CaseState
+from app.core.timeutil import local_today
 from app.deadlines.engine import Facts, find_rule, load_calendar
 from app.deadlines.models import Clock, ClockStatus, DayUnit, DeadlineRule, DeadlineRuleChange, Stage
 from app.deadlines.operations import recompute_open_clocks
@@ -51,11 +52,18 @@ def clock(db, case, stage=Stage.RESOLUTION) -> Clock:
 
 def edit_data(r: DeadlineRule, **changes) -> dict:
     """The edit form as the page shows it for ``r``, with some fields changed."""
-    data = {"limit_days": str(r.limit_days), "unit": r.unit.value, "max_extensions": str(r.max_extensions),
-            "extension_days": str(r.extension_days or ""), "legal_basis": r.legal_basis,
-            "note": r.note or "", "effective_from": r.effective_from.isoformat(),
-            "effective_to": r.effective_to.isoformat() if r.effective_to else "",
-            "reason": "Công văn 123/TTCP ngày 01/02/2026", "version": str(r.version)}
+    data = {
+        "limit_days": str(r.limit_days),
+        "unit": r.unit.value,
+        "max_extensions": str(r.max_extensions),
+        "extension_days": str(r.extension_days or ""),
+        "legal_basis": r.legal_basis,
+        "note": r.note or "",
+        "effective_from": r.effective_from.isoformat(),
+        "effective_to": r.effective_to.isoformat() if r.effective_to else "",
+        "reason": "Công văn 123/TTCP ngày 01/02/2026",
+        "version": str(r.version),
+    }
     if r.is_verified:
         data["is_verified"] = "y"
     if r.is_active:
@@ -65,16 +73,30 @@ def edit_data(r: DeadlineRule, **changes) -> dict:
 
 
 def new_rule_data(world, **changes) -> dict:
-    data = {"unit_id": str(world.units["TK"].id), "kind": "recommendation", "stage": "resolution",
-            "instance": "", "complexity": "", "is_remote": "", "min_sites": "", "limit_days": "15", "unit": "d",
-            "max_extensions": "0", "extension_days": "", "legal_basis": "Quyết định 45/QĐ-UBND của UBND xã Tân Khai",
-            "is_verified": "y", "effective_from": (local_today() - timedelta(30)).isoformat(), "effective_to": "",
-            "reason": "Quyết định 45/QĐ-UBND ngày 02/01/2026"}
+    data = {
+        "unit_id": str(world.units["TK"].id),
+        "kind": "recommendation",
+        "stage": "resolution",
+        "instance": "",
+        "complexity": "",
+        "is_remote": "",
+        "min_sites": "",
+        "limit_days": "15",
+        "unit": "d",
+        "max_extensions": "0",
+        "extension_days": "",
+        "legal_basis": "Quyết định 45/QĐ-UBND của UBND xã Tân Khai",
+        "is_verified": "y",
+        "effective_from": (local_today() - timedelta(30)).isoformat(),
+        "effective_to": "",
+        "reason": "Quyết định 45/QĐ-UBND ngày 02/01/2026",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
 
 # ---- the table ---------------------------------------------------------------------------------------------
+
 
 def test_table_groups_every_rule_by_kind_and_stage(admin, db):
     page = text(admin.get("/admin/rules"))
@@ -97,11 +119,14 @@ def test_table_groups_every_rule_by_kind_and_stage(admin, db):
     assert "New rule" in page and "Edit" in row(page, "any.first_answer")
 
 
-@pytest.mark.parametrize("on, present, absent", [
-    ("2026-06-30", "complaint.acceptance.1.2012", "complaint.acceptance.1.2026"),
-    ("2026-07-01", "complaint.acceptance.1.2026", "complaint.acceptance.1.2012"),
-    ("2013-01-01", "complaint.resolution.1", "denunciation.resolution"),  # the 2018 law was not yet in force
-])
+@pytest.mark.parametrize(
+    "on, present, absent",
+    [
+        ("2026-06-30", "complaint.acceptance.1.2012", "complaint.acceptance.1.2026"),
+        ("2026-07-01", "complaint.acceptance.1.2026", "complaint.acceptance.1.2012"),
+        ("2013-01-01", "complaint.resolution.1", "denunciation.resolution"),  # the 2018 law was not yet in force
+    ],
+)
 def test_filter_in_force_on_a_date(admin, db, on, present, absent):
     codes = listed_codes(text(admin.get(f"/admin/rules?on={on}")))
     assert present in codes and absent not in codes
@@ -132,6 +157,7 @@ def test_a_bad_filter_date_is_explained_and_ignored(admin, db):
 
 # ---- editing -------------------------------------------------------------------------------------------------
 
+
 def test_edit_records_history_and_recomputes_open_clocks_only(admin, world, db):
     open_case = create_case(world, CaseState.ASSIGNED)
     done_case = create_case(world, CaseState.RESOLVED, summary="Khiếu nại khác")
@@ -147,10 +173,14 @@ def test_edit_records_history_and_recomputes_open_clocks_only(admin, world, db):
     assert resp.status_code == 302 and resp.location.endswith(url)
     r = rule(db, "complaint.resolution.1")
     assert (r.limit_days, r.is_verified, r.note, r.version) == (35, False, "Ghi chú mới", 2)
-    change = db.session.scalars(select(DeadlineRuleChange).where(DeadlineRuleChange.rule_id == r.id)
-                                .order_by(DeadlineRuleChange.id.desc())).first()
-    assert json.loads(change.changes) == {"limit_days": [30, 35], "is_verified": [True, False],
-                                          "note": [None, "Ghi chú mới"]}
+    change = db.session.scalars(
+        select(DeadlineRuleChange).where(DeadlineRuleChange.rule_id == r.id).order_by(DeadlineRuleChange.id.desc())
+    ).first()
+    assert json.loads(change.changes) == {
+        "limit_days": [30, 35],
+        "is_verified": [True, False],
+        "note": [None, "Ghi chú mới"],
+    }
     assert change.reason == "Công văn 123/TTCP ngày 01/02/2026" and change.actor_id == world.users["admin"].id
     after_open, after_done = clock(db, open_case), clock(db, done_case)
     assert after_open.limit_days == 35
@@ -175,26 +205,35 @@ def test_saving_without_a_change_writes_no_history(admin, db):
     assert history_count(db) == count and rule(db, "complaint.lodging").version == r.version
 
 
-@pytest.mark.parametrize("changes, field_id, message", [
-    ({"limit_days": "-1"}, "limit_days", "The limit must be between 0 and 3650 days."),
-    ({"limit_days": "3651"}, "limit_days", "The limit must be between 0 and 3650 days."),
-    ({"limit_days": "ba mươi"}, "limit_days", "Enter a whole number."),
-    ({"limit_days": ""}, "limit_days", "Enter the limit."),
-    ({"unit": "weeks"}, "unit", "Not a valid choice."),
-    ({"effective_to": "2012-07-01"}, "effective_to", "The rule must end after the day it starts to apply."),
-    ({"effective_to": "2011-01-01"}, "effective_to", "The rule must end after the day it starts to apply."),
-    ({"effective_from": ""}, "effective_from", "Enter the date from which the rule applies."),
-    ({"effective_from": "1800-01-01"}, "effective_from", "Enter a date between 1990 and 2100."),
-    ({"max_extensions": "1"}, "extension_days", "Enter the length of each extension."),
-    ({"max_extensions": "9", "extension_days": "30"}, "max_extensions",
-     "The number of extensions must be between 0 and 5."),
-    ({"extension_days": "15"}, "extension_days",
-     "Leave the length of an extension empty when no extension is allowed."),
-    ({"legal_basis": "   "}, "legal_basis", "Enter the legal basis"),
-    ({"legal_basis": "x" * 301}, "legal_basis", "Field cannot be longer than 300 characters."),
-    ({"reason": ""}, "reason", "Give the reason for the change (e.g. the legal document)."),
-    ({"reason": "   "}, "reason", "Give the reason for the change (e.g. the legal document)."),
-])
+@pytest.mark.parametrize(
+    "changes, field_id, message",
+    [
+        ({"limit_days": "-1"}, "limit_days", "The limit must be between 0 and 3650 days."),
+        ({"limit_days": "3651"}, "limit_days", "The limit must be between 0 and 3650 days."),
+        ({"limit_days": "ba mươi"}, "limit_days", "Enter a whole number."),
+        ({"limit_days": ""}, "limit_days", "Enter the limit."),
+        ({"unit": "weeks"}, "unit", "Not a valid choice."),
+        ({"effective_to": "2012-07-01"}, "effective_to", "The rule must end after the day it starts to apply."),
+        ({"effective_to": "2011-01-01"}, "effective_to", "The rule must end after the day it starts to apply."),
+        ({"effective_from": ""}, "effective_from", "Enter the date from which the rule applies."),
+        ({"effective_from": "1800-01-01"}, "effective_from", "Enter a date between 1990 and 2100."),
+        ({"max_extensions": "1"}, "extension_days", "Enter the length of each extension."),
+        (
+            {"max_extensions": "9", "extension_days": "30"},
+            "max_extensions",
+            "The number of extensions must be between 0 and 5.",
+        ),
+        (
+            {"extension_days": "15"},
+            "extension_days",
+            "Leave the length of an extension empty when no extension is allowed.",
+        ),
+        ({"legal_basis": "   "}, "legal_basis", "Enter the legal basis"),
+        ({"legal_basis": "x" * 301}, "legal_basis", "Field cannot be longer than 300 characters."),
+        ({"reason": ""}, "reason", "Give the reason for the change (e.g. the legal document)."),
+        ({"reason": "   "}, "reason", "Give the reason for the change (e.g. the legal document)."),
+    ],
+)
 def test_each_bad_input_is_refused_and_writes_nothing(admin, world, db, changes, field_id, message):
     case = create_case(world, CaseState.ASSIGNED)
     db.session.commit()
@@ -206,7 +245,12 @@ def test_each_bad_input_is_refused_and_writes_nothing(admin, world, db, changes,
     assert has_error(text(resp), field_id, message), text(resp)[:3000]
     after = rule(db, "complaint.resolution.1")
     assert (after.limit_days, after.version, after.effective_from, after.effective_to, after.max_extensions) == (
-        30, r.version, r.effective_from, r.effective_to, 0)
+        30,
+        r.version,
+        r.effective_from,
+        r.effective_to,
+        0,
+    )
     assert history_count(db) == count
     assert clock(db, case).due_on == due
 
@@ -229,8 +273,9 @@ def test_a_period_overlapping_an_identical_rule_is_refused(admin, db):
     count = history_count(db)
     resp = admin.post(f"/admin/rules/{r.id}", edit_data(r, effective_to="2026-08-01"))
     assert resp.status_code == 422
-    assert "Another active rule with the same conditions (complaint.acceptance.1.2026) applies from 01/07/2026" \
-        in text(resp)
+    assert "Another active rule with the same conditions (complaint.acceptance.1.2026) applies from 01/07/2026" in text(
+        resp
+    )
     assert rule(db, "complaint.acceptance.1.2012").effective_to == date(2026, 7, 1)
     assert history_count(db) == count
 
@@ -240,8 +285,9 @@ def test_deactivating_a_rule_moves_its_open_clocks_to_the_next_rule(admin, world
     general = rule(db, "any.first_answer")
     petition = create_petition(world, kind=PetitionKind.RECOMMENDATION)
     db.session.commit()
-    first = db.session.execute(select(Clock).where(Clock.petition_id == petition.id,
-                                                   Clock.stage == Stage.FIRST_ANSWER)).scalar_one()
+    first = db.session.execute(
+        select(Clock).where(Clock.petition_id == petition.id, Clock.stage == Stage.FIRST_ANSWER)
+    ).scalar_one()
     assert first.rule.code == "recommendation.first_answer"
     specific = rule(db, "recommendation.first_answer")
     resp = admin.post(f"/admin/rules/{specific.id}", edit_data(specific, is_active=None))
@@ -252,6 +298,7 @@ def test_deactivating_a_rule_moves_its_open_clocks_to_the_next_rule(admin, world
 
 
 # ---- new rules --------------------------------------------------------------------------------------------
+
 
 def test_create_a_unit_rule_used_for_that_unit_only(admin, world, db):
     tk_case = create_case(world, CaseState.ASSIGNED, kind=PetitionKind.RECOMMENDATION)
@@ -265,18 +312,28 @@ def test_create_a_unit_rule_used_for_that_unit_only(admin, world, db):
     db.session.rollback()
     new = db.session.execute(select(DeadlineRule).where(DeadlineRule.unit_id == world.units["TK"].id)).scalar_one()
     assert (new.code, new.kind, new.stage, new.limit_days, new.unit, new.is_active) == (
-        None, "recommendation", Stage.RESOLUTION, 15, DayUnit.CALENDAR, True)
+        None,
+        "recommendation",
+        Stage.RESOLUTION,
+        15,
+        DayUnit.CALENDAR,
+        True,
+    )
     change = db.session.execute(select(DeadlineRuleChange).where(DeadlineRuleChange.rule_id == new.id)).scalar_one()
     assert (json.loads(change.changes), change.reason, change.actor_id) == (
-        "created", "Quyết định 45/QĐ-UBND ngày 02/01/2026", world.users["admin"].id)
+        "created",
+        "Quyết định 45/QĐ-UBND ngày 02/01/2026",
+        world.users["admin"].id,
+    )
     today = local_today()
     tk_path, tkvp_path, tl_path = (world.units[c].path for c in ("TK", "TKVP", "TL"))
     assert find_rule(Stage.RESOLUTION, Facts(kind="recommendation", unit_path=tk_path), today).id == new.id
     assert find_rule(Stage.RESOLUTION, Facts(kind="recommendation", unit_path=tkvp_path), today).id == new.id
-    assert find_rule(Stage.RESOLUTION, Facts(kind="recommendation", unit_path=tl_path), today).code == \
-        "recommendation.resolution"
-    assert find_rule(Stage.RESOLUTION, Facts(kind="feedback", unit_path=tk_path), today).code == \
-        "feedback.resolution"
+    assert (
+        find_rule(Stage.RESOLUTION, Facts(kind="recommendation", unit_path=tl_path), today).code
+        == "recommendation.resolution"
+    )
+    assert find_rule(Stage.RESOLUTION, Facts(kind="feedback", unit_path=tk_path), today).code == "feedback.resolution"
     # The open TK clock started after the rule's start: it follows the new rule; TL's keeps 30 days.
     tk_clock, tl_clock = clock(db, tk_case), clock(db, tl_case)
     assert (tk_clock.rule_id, tk_clock.limit_days) == (new.id, 15)
@@ -296,24 +353,29 @@ def test_a_new_rule_starting_later_leaves_running_clocks_alone(admin, world, db)
     case = create_case(world, CaseState.ASSIGNED, kind=PetitionKind.RECOMMENDATION)
     db.session.commit()
     due = clock(db, case).due_on
-    resp = admin.post("/admin/rules/new", new_rule_data(world, effective_from=(local_today() + timedelta(1)).isoformat()))
+    resp = admin.post(
+        "/admin/rules/new", new_rule_data(world, effective_from=(local_today() + timedelta(1)).isoformat())
+    )
     assert resp.status_code == 302
     assert "0 open deadlines got a new due date." in text(admin.get(resp.location))
     assert (clock(db, case).limit_days, clock(db, case).due_on) == (30, due)
 
 
-@pytest.mark.parametrize("changes, field_id, message", [
-    ({"stage": "appeal"}, "stage", "No deadline of this stage exists for this kind of petition."),
-    ({"kind": "reception"}, "stage", "No deadline of this stage exists for this kind of petition."),
-    ({"instance": "1"}, "instance", "Only complaint rules have an instance."),
-    ({"complexity": "hard"}, "complexity", "Choose a complexity from the list."),
-    ({"min_sites": "0"}, "min_sites", "The number of sites must be between 1 and 1000."),
-    ({"unit_id": ""}, "unit_id", None),  # the province admin may leave it empty: a national rule (see below)
-    ({"kind": "dragon"}, "kind", "Not a valid choice."),
-    ({"limit_days": "4000"}, "limit_days", "The limit must be between 0 and 3650 days."),
-    ({"reason": ""}, "reason", "Give the reason for the change (e.g. the legal document)."),
-    ({"legal_basis": ""}, "legal_basis", "Enter the legal basis"),
-])
+@pytest.mark.parametrize(
+    "changes, field_id, message",
+    [
+        ({"stage": "appeal"}, "stage", "No deadline of this stage exists for this kind of petition."),
+        ({"kind": "reception"}, "stage", "No deadline of this stage exists for this kind of petition."),
+        ({"instance": "1"}, "instance", "Only complaint rules have an instance."),
+        ({"complexity": "hard"}, "complexity", "Choose a complexity from the list."),
+        ({"min_sites": "0"}, "min_sites", "The number of sites must be between 1 and 1000."),
+        ({"unit_id": ""}, "unit_id", None),  # the province admin may leave it empty: a national rule (see below)
+        ({"kind": "dragon"}, "kind", "Not a valid choice."),
+        ({"limit_days": "4000"}, "limit_days", "The limit must be between 0 and 3650 days."),
+        ({"reason": ""}, "reason", "Give the reason for the change (e.g. the legal document)."),
+        ({"legal_basis": ""}, "legal_basis", "Enter the legal basis"),
+    ],
+)
 def test_create_refuses_bad_input_and_writes_nothing(admin, world, db, changes, field_id, message):
     rules, count = db.session.scalar(select(func.count(DeadlineRule.id))), history_count(db)
     data = new_rule_data(world, **changes)
@@ -358,19 +420,29 @@ def test_commune_admin_reads_national_rules_and_edits_their_own(tk_admin, admin,
     assert admin.post("/admin/rules/new", new_rule_data(world, unit_id=str(world.units["TL"].id))).status_code == 302
     assert admin.post("/admin/rules/new", new_rule_data(world)).status_code == 302
     db.session.rollback()
-    tl_rule, tk_rule = (db.session.execute(select(DeadlineRule).where(DeadlineRule.unit_id == world.units[c].id))
-                        .scalar_one() for c in ("TL", "TK"))
+    tl_rule, tk_rule = (
+        db.session.execute(select(DeadlineRule).where(DeadlineRule.unit_id == world.units[c].id)).scalar_one()
+        for c in ("TL", "TK")
+    )
     national = rule(db, "complaint.resolution.1")
     page = text(tk_admin.get("/admin/rules"))
     assert f'data-rule="{tl_rule.id}"' not in page and f'data-rule="{tk_rule.id}"' in page
     assert "View" in row(page, "complaint.resolution.1")
     page = text(tk_admin.get(f"/admin/rules/{national.id}"))
     assert 'data-testid="rule-readonly"' in page and 'data-testid="rule-form"' not in page
-    assert tk_admin.post(f"/admin/rules/{national.id}", edit_data(national, limit_days="1"),
-                         token_from="/admin/rules").status_code == 403
+    assert (
+        tk_admin.post(
+            f"/admin/rules/{national.id}", edit_data(national, limit_days="1"), token_from="/admin/rules"
+        ).status_code
+        == 403
+    )
     assert tk_admin.get(f"/admin/rules/{tl_rule.id}").status_code == 404
-    assert tk_admin.post(f"/admin/rules/{tl_rule.id}", edit_data(tl_rule, limit_days="1"),
-                         token_from="/admin/rules").status_code == 404
+    assert (
+        tk_admin.post(
+            f"/admin/rules/{tl_rule.id}", edit_data(tl_rule, limit_days="1"), token_from="/admin/rules"
+        ).status_code
+        == 404
+    )
     assert tk_admin.post(f"/admin/rules/{tk_rule.id}", edit_data(tk_rule, limit_days="20")).status_code == 302
     assert rule(db, "complaint.resolution.1").limit_days == 30
     db.session.rollback()
@@ -379,6 +451,7 @@ def test_commune_admin_reads_national_rules_and_edits_their_own(tk_admin, admin,
 
 
 # ---- who may see and change the table ------------------------------------------------------------------------
+
 
 def test_inspector_reads_the_table_without_forms(login_en, world, db):
     inspector = login_en("inspector")
@@ -392,8 +465,10 @@ def test_inspector_reads_the_table_without_forms(login_en, world, db):
     assert "30 working days" in page and "Rule created" in page
 
 
-@pytest.mark.parametrize("username, reads", [("inspector", True), ("reception", False), ("handler", False),
-                                             ("head", False), ("tl_head", False)])
+@pytest.mark.parametrize(
+    "username, reads",
+    [("inspector", True), ("reception", False), ("handler", False), ("head", False), ("tl_head", False)],
+)
 def test_only_administrators_change_rules(login_en, world, db, username, reads):
     client = login_en(username)
     r = rule(db, "complaint.resolution.1")
@@ -402,8 +477,9 @@ def test_only_administrators_change_rules(login_en, world, db, username, reads):
     assert client.get("/admin/rules").status_code == expected
     assert client.get(f"/admin/rules/{r.id}").status_code == expected
     assert client.get("/admin/rules/new").status_code == 403
-    assert client.post(f"/admin/rules/{r.id}", edit_data(r, limit_days="1"),
-                       token_from="/petitions/").status_code == 403
+    assert (
+        client.post(f"/admin/rules/{r.id}", edit_data(r, limit_days="1"), token_from="/petitions/").status_code == 403
+    )
     assert client.post("/admin/rules/new", new_rule_data(world), token_from="/petitions/").status_code == 403
     assert rule(db, "complaint.resolution.1").limit_days == 30
     assert db.session.scalar(select(func.count(DeadlineRule.id))) == rules and history_count(db) == count
@@ -416,6 +492,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world, db):
 
 
 # ---- recomputation ------------------------------------------------------------------------------------------
+
 
 def test_recomputing_open_clocks_takes_two_queries_whatever_their_number(app, world, db):
     for i in range(3):

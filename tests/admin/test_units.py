@@ -1,4 +1,5 @@
 """Administration of units: the tree list, creating and editing units, and every refused input."""
+
 import re
 
 import pytest
@@ -34,8 +35,14 @@ def other_province_ward() -> int:
 
 
 def unit_data(world, **changes) -> dict:
-    data = {"code": "TK-AP1", "name": "Ban nhân dân ấp 1", "kind": "other", "parent_id": world.units["TK"].id,
-            "province_code": "75", "ward_code": str(TK_WARD)}
+    data = {
+        "code": "TK-AP1",
+        "name": "Ban nhân dân ấp 1",
+        "kind": "other",
+        "parent_id": world.units["TK"].id,
+        "province_code": "75",
+        "ward_code": str(TK_WARD),
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -65,7 +72,12 @@ def test_create_unit_under_a_commune(admin, world, db):
     new = unit(db, "TK-AP1")
     tk = unit(db, "TK")
     assert (new.name, new.kind, new.parent_id, new.is_remote, new.is_active) == (
-        "Ban nhân dân ấp 1", UnitKind.OTHER, tk.id, True, True)
+        "Ban nhân dân ấp 1",
+        UnitKind.OTHER,
+        tk.id,
+        True,
+        True,
+    )
     assert (new.province_code, new.ward_code) == (75, TK_WARD)
     assert new.path == f"{tk.path}{new.id}/"
     html = admin.get("/admin/units").get_data(as_text=True)
@@ -80,22 +92,25 @@ def test_create_form_offers_units_in_scope_and_wards_of_the_province(admin, worl
     assert 'data-wards-url="/persons/wards"' in html
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"code": "TK"}, "code", "Another unit already uses the code TK."),
-    ({"code": "tk"}, "code", "Another unit already uses the code TK."),
-    ({"code": "TK_1"}, "code", "The code must have 1 to 20 characters"),
-    ({"code": "TK 1"}, "code", "The code must have 1 to 20 characters"),
-    ({"code": "ẤP1"}, "code", "The code must have 1 to 20 characters"),
-    ({"code": "A" * 21}, "code", "The code must have 1 to 20 characters"),
-    ({"code": ""}, "code", "Enter a code."),
-    ({"name": "  "}, "name", "Enter the name of the unit."),
-    ({"kind": "ministry"}, "kind", "Not a valid choice"),
-    ({"parent_id": ""}, "parent_id", "Choose the parent unit."),
-    ({"parent_id": "999999"}, "parent_id", "Choose a parent unit among the units you manage."),
-    ({"ward_code": "other"}, "ward_code", "This commune or ward is not in the chosen province."),
-    ({"province_code": ""}, "ward_code", "Choose the province of the commune or ward."),
-    ({"province_code": "9999", "ward_code": ""}, "province_code", "Choose a province from the list."),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"code": "TK"}, "code", "Another unit already uses the code TK."),
+        ({"code": "tk"}, "code", "Another unit already uses the code TK."),
+        ({"code": "TK_1"}, "code", "The code must have 1 to 20 characters"),
+        ({"code": "TK 1"}, "code", "The code must have 1 to 20 characters"),
+        ({"code": "ẤP1"}, "code", "The code must have 1 to 20 characters"),
+        ({"code": "A" * 21}, "code", "The code must have 1 to 20 characters"),
+        ({"code": ""}, "code", "Enter a code."),
+        ({"name": "  "}, "name", "Enter the name of the unit."),
+        ({"kind": "ministry"}, "kind", "Not a valid choice"),
+        ({"parent_id": ""}, "parent_id", "Choose the parent unit."),
+        ({"parent_id": "999999"}, "parent_id", "Choose a parent unit among the units you manage."),
+        ({"ward_code": "other"}, "ward_code", "This commune or ward is not in the chosen province."),
+        ({"province_code": ""}, "ward_code", "Choose the province of the commune or ward."),
+        ({"province_code": "9999", "ward_code": ""}, "province_code", "Choose a province from the list."),
+    ],
+)
 def test_create_unit_refuses_bad_input_and_writes_nothing(admin, world, db, changes, field, message):
     if changes.get("ward_code") == "other":
         changes["ward_code"] = str(other_province_ward())
@@ -109,10 +124,19 @@ def test_create_unit_refuses_bad_input_and_writes_nothing(admin, world, db, chan
 
 def test_edit_unit_moves_it_and_recomputes_the_paths_of_its_subtree(admin, world, db):
     tk, ttt = world.units["TK"], world.units["TTT"]
-    resp = admin.post(f"/admin/units/{tk.id}/edit", {
-        "code": "XX",  # ignored: the code is inside receipt numbers
-        "name": "UBND xã Tân Khai (mới)", "kind": "commune", "parent_id": ttt.id,
-        "province_code": "75", "ward_code": str(TK_WARD), "is_active": "y", "version": tk.version})
+    resp = admin.post(
+        f"/admin/units/{tk.id}/edit",
+        {
+            "code": "XX",  # ignored: the code is inside receipt numbers
+            "name": "UBND xã Tân Khai (mới)",
+            "kind": "commune",
+            "parent_id": ttt.id,
+            "province_code": "75",
+            "ward_code": str(TK_WARD),
+            "is_active": "y",
+            "version": tk.version,
+        },
+    )
     assert resp.status_code == 302
     tk, ttt, tkvp = unit(db, "TK"), unit(db, "TTT"), unit(db, "TKVP")
     assert (tk.code, tk.name, tk.parent_id, tk.is_remote) == ("TK", "UBND xã Tân Khai (mới)", ttt.id, False)
@@ -129,17 +153,27 @@ def test_edit_form_shows_the_code_read_only(admin, world):
     assert 'name="code"' not in html
 
 
-@pytest.mark.parametrize("parent, changes, field, message", [
-    ("TK", {}, "parent_id", "A unit cannot be placed under itself or one of its own units."),
-    ("TKVP", {}, "parent_id", "A unit cannot be placed under itself or one of its own units."),
-    ("TL", {"ward_code": "other"}, "ward_code", "This commune or ward is not in the chosen province."),
-    ("TL", {"name": ""}, "name", "Enter the name of the unit."),
-])
+@pytest.mark.parametrize(
+    "parent, changes, field, message",
+    [
+        ("TK", {}, "parent_id", "A unit cannot be placed under itself or one of its own units."),
+        ("TKVP", {}, "parent_id", "A unit cannot be placed under itself or one of its own units."),
+        ("TL", {"ward_code": "other"}, "ward_code", "This commune or ward is not in the chosen province."),
+        ("TL", {"name": ""}, "name", "Enter the name of the unit."),
+    ],
+)
 def test_edit_unit_refuses_bad_input_and_writes_nothing(admin, world, db, parent, changes, field, message):
     tk = world.units["TK"]
     paths = {code: unit(db, code).path for code in ("TK", "TKVP")}
-    data = {"name": "Tên mới", "kind": "commune", "parent_id": world.units[parent].id, "province_code": "75",
-            "ward_code": str(TK_WARD), "is_active": "y", "version": tk.version}
+    data = {
+        "name": "Tên mới",
+        "kind": "commune",
+        "parent_id": world.units[parent].id,
+        "province_code": "75",
+        "ward_code": str(TK_WARD),
+        "is_active": "y",
+        "version": tk.version,
+    }
     data.update(changes)
     if data["ward_code"] == "other":
         data["ward_code"] = str(other_province_ward())
@@ -153,9 +187,16 @@ def test_edit_unit_refuses_bad_input_and_writes_nothing(admin, world, db, parent
 
 def test_deactivating_a_unit_shows_in_the_list_and_there_is_no_delete(admin, world, db):
     tl = world.units["TL"]
-    resp = admin.post(f"/admin/units/{tl.id}/edit", {
-        "name": "UBND xã Thanh Lương", "kind": "commune", "parent_id": world.units["DN"].id,
-        "is_remote": "y", "version": tl.version})  # is_active unchecked
+    resp = admin.post(
+        f"/admin/units/{tl.id}/edit",
+        {
+            "name": "UBND xã Thanh Lương",
+            "kind": "commune",
+            "parent_id": world.units["DN"].id,
+            "is_remote": "y",
+            "version": tl.version,
+        },
+    )  # is_active unchecked
     assert resp.status_code == 302
     assert unit(db, "TL").is_active is False and unit(db, "TL").is_remote is True
     html = admin.get("/admin/units").get_data(as_text=True)
@@ -171,17 +212,19 @@ def test_own_unit_cannot_be_moved_or_deactivated(admin, world, db):
     dn = world.units["DN"]
     html = admin.get(f"/admin/units/{dn.id}/edit").get_data(as_text=True)
     assert 'name="parent_id"' not in html and "This is your own unit" in html
-    resp = admin.post(f"/admin/units/{dn.id}/edit", {"name": "UBND tỉnh", "kind": "province",
-                                                     "province_code": "75", "version": dn.version})
+    resp = admin.post(
+        f"/admin/units/{dn.id}/edit",
+        {"name": "UBND tỉnh", "kind": "province", "province_code": "75", "version": dn.version},
+    )
     assert has_error(resp.get_data(as_text=True), "is_active", "You cannot deactivate the unit you belong to.")
     assert unit(db, "DN").is_active is True and unit(db, "DN").name == "UBND tỉnh Đồng Nai"
-    resp = admin.post(f"/admin/units/{dn.id}/edit", {"name": "UBND tỉnh", "kind": "province",
-                                                     "province_code": "75", "is_active": "y",
-                                                     "version": dn.version})
+    resp = admin.post(
+        f"/admin/units/{dn.id}/edit",
+        {"name": "UBND tỉnh", "kind": "province", "province_code": "75", "is_active": "y", "version": dn.version},
+    )
     assert resp.status_code == 302
     dn = unit(db, "DN")
     assert (dn.name, dn.parent_id, dn.path) == ("UBND tỉnh", None, f"/{dn.id}/")
-
 
 
 def test_a_refusal_by_the_operation_is_shown_and_nothing_is_written(admin, world, db, monkeypatch):

@@ -1,4 +1,5 @@
 """Administration of users: the list and its filters, creating and editing users, and refused input."""
+
 import re
 
 import pytest
@@ -36,17 +37,29 @@ def can_log_in(app, username: str, password: str) -> bool:
 
 
 def user_data(world, **changes) -> dict:
-    data = {"username": "ha.nguyen", "full_name": "Nguyễn Thị Hà", "title": "Công chức Văn phòng",
-            "unit_id": world.units["TK"].id, "roles": ["reception", "handler"], "password": "mat-khau-123",
-            "confirm": "mat-khau-123"}
+    data = {
+        "username": "ha.nguyen",
+        "full_name": "Nguyễn Thị Hà",
+        "title": "Công chức Văn phòng",
+        "unit_id": world.units["TK"].id,
+        "roles": ["reception", "handler"],
+        "password": "mat-khau-123",
+        "confirm": "mat-khau-123",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
 
 def edit_data(world, who: str, **changes) -> dict:
     u = world.users[who]
-    data = {"full_name": u.full_name, "title": u.title or "", "unit_id": u.unit_id,
-            "roles": [r.value for r in u.roles], "is_active": "y", "version": u.version}
+    data = {
+        "full_name": u.full_name,
+        "title": u.title or "",
+        "unit_id": u.unit_id,
+        "roles": [r.value for r in u.roles],
+        "is_active": "y",
+        "version": u.version,
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -59,16 +72,19 @@ def test_list_shows_username_name_unit_roles_and_status(admin, world):
     assert "Head of unit" in head and "Active" in head
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"unit": "TK"}, ["handler", "head", "reception"]),
-    ({"unit": "TKVP"}, ["handler2"]),
-    ({"q": "HANDLER"}, ["handler", "handler2", "tl_handler"]),
-    ({"q": "Đỗ Thị"}, ["handler2"]),
-    ({"q": "Trưởng"}, ["head"]),
-    ({"unit": "TL", "q": "head"}, ["tl_head"]),
-    ({"q": "nobody"}, []),
-    ({"q": "%"}, []),  # LIKE wildcards are searched for literally
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"unit": "TK"}, ["handler", "head", "reception"]),
+        ({"unit": "TKVP"}, ["handler2"]),
+        ({"q": "HANDLER"}, ["handler", "handler2", "tl_handler"]),
+        ({"q": "Đỗ Thị"}, ["handler2"]),
+        ({"q": "Trưởng"}, ["head"]),
+        ({"unit": "TL", "q": "head"}, ["tl_head"]),
+        ({"q": "nobody"}, []),
+        ({"q": "%"}, []),  # LIKE wildcards are searched for literally
+    ],
+)
 def test_list_filters_by_unit_and_searches_name_or_username(admin, world, query, expected):
     if "unit" in query:
         query = {**query, "unit": world.units[query["unit"]].id}
@@ -83,30 +99,38 @@ def test_create_user_who_can_then_log_in(admin, world, db, app):
     assert resp.status_code == 302 and resp.location.endswith("/admin/users")
     created = user(db, "ha.nguyen")
     assert (created.full_name, created.title, created.unit_id, created.roles, created.is_active_user) == (
-        "Nguyễn Thị Hà", "Công chức Văn phòng", world.units["TK"].id, {Role.RECEPTION, Role.HANDLER}, True)
+        "Nguyễn Thị Hà",
+        "Công chức Văn phòng",
+        world.units["TK"].id,
+        {Role.RECEPTION, Role.HANDLER},
+        True,
+    )
     html = admin.get("/admin/users").get_data(as_text=True)
     assert "User ha.nguyen was created." in html
     assert "Reception officer" in row(html, "ha.nguyen") and "Handling officer" in row(html, "ha.nguyen")
     assert can_log_in(app, "ha.nguyen", "mat-khau-123")
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"username": "head"}, "username", "The username head is taken."),
-    ({"username": "HEAD"}, "username", "The username head is taken."),
-    ({"username": "ha nguyen"}, "username", "The username must have 3 to 64 characters"),
-    ({"username": "hà"}, "username", "The username must have 3 to 64 characters"),
-    ({"username": "ha"}, "username", "The username must have 3 to 64 characters"),
-    ({"username": "h" * 65}, "username", "The username must have 3 to 64 characters"),
-    ({"username": ""}, "username", "Enter a username."),
-    ({"full_name": " "}, "full_name", "Enter the full name."),
-    ({"password": "short12", "confirm": "short12"}, "password", "The password must have at least 10 characters."),
-    ({"password": "", "confirm": ""}, "password", "Enter a password."),
-    ({"confirm": "mat-khau-124"}, "confirm", "The two passwords do not match."),
-    ({"roles": None}, "roles-0", "Choose at least one role."),
-    ({"roles": ["superuser"]}, "roles-0", "is not a valid choice"),
-    ({"unit_id": ""}, "unit_id", "Choose the unit of the user."),
-    ({"unit_id": "999999"}, "unit_id", "Choose a unit among the units you manage."),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"username": "head"}, "username", "The username head is taken."),
+        ({"username": "HEAD"}, "username", "The username head is taken."),
+        ({"username": "ha nguyen"}, "username", "The username must have 3 to 64 characters"),
+        ({"username": "hà"}, "username", "The username must have 3 to 64 characters"),
+        ({"username": "ha"}, "username", "The username must have 3 to 64 characters"),
+        ({"username": "h" * 65}, "username", "The username must have 3 to 64 characters"),
+        ({"username": ""}, "username", "Enter a username."),
+        ({"full_name": " "}, "full_name", "Enter the full name."),
+        ({"password": "short12", "confirm": "short12"}, "password", "The password must have at least 10 characters."),
+        ({"password": "", "confirm": ""}, "password", "Enter a password."),
+        ({"confirm": "mat-khau-124"}, "confirm", "The two passwords do not match."),
+        ({"roles": None}, "roles-0", "Choose at least one role."),
+        ({"roles": ["superuser"]}, "roles-0", "is not a valid choice"),
+        ({"unit_id": ""}, "unit_id", "Choose the unit of the user."),
+        ({"unit_id": "999999"}, "unit_id", "Choose a unit among the units you manage."),
+    ],
+)
 def test_create_user_refuses_bad_input_and_writes_nothing(admin, world, db, changes, field, message):
     before = user_count(db)
     resp = admin.post("/admin/users/new", user_data(world, **changes))
@@ -118,16 +142,30 @@ def test_create_user_refuses_bad_input_and_writes_nothing(admin, world, db, chan
 
 def test_edit_user_changes_details_roles_and_unit(admin, world, db):
     handler = world.users["handler"]
-    resp = admin.post(f"/admin/users/{handler.id}/edit", edit_data(
-        world, "handler", full_name="Hoàng Văn Xử Lý", title="Chuyên viên", unit_id=world.units["TKVP"].id,
-        roles=["handler", "head"], username="renamed"))
+    resp = admin.post(
+        f"/admin/users/{handler.id}/edit",
+        edit_data(
+            world,
+            "handler",
+            full_name="Hoàng Văn Xử Lý",
+            title="Chuyên viên",
+            unit_id=world.units["TKVP"].id,
+            roles=["handler", "head"],
+            username="renamed",
+        ),
+    )
     assert resp.status_code == 302
     handler = user(db, "handler")  # the username cannot change
     assert (handler.full_name, handler.title, handler.unit_id, handler.roles) == (
-        "Hoàng Văn Xử Lý", "Chuyên viên", world.units["TKVP"].id, {Role.HANDLER, Role.HEAD})
+        "Hoàng Văn Xử Lý",
+        "Chuyên viên",
+        world.units["TKVP"].id,
+        {Role.HANDLER, Role.HEAD},
+    )
     html = admin.get("/admin/users").get_data(as_text=True)
-    assert "Handling officer, Head of unit" in row(html, "handler") or \
-        "Head of unit, Handling officer" in row(html, "handler")
+    assert "Handling officer, Head of unit" in row(html, "handler") or "Head of unit, Handling officer" in row(
+        html, "handler"
+    )
     assert "TKVP" in row(html, "handler")
 
 
@@ -143,8 +181,7 @@ def test_edit_form_is_filled_with_the_user(admin, world):
 def test_deactivated_user_is_listed_as_inactive_and_cannot_log_in(admin, world, db, app, login_en):
     handler_client = login_en("handler")
     assert handler_client.get("/admin/units").status_code == 403  # logged in (and not an admin)
-    resp = admin.post(f"/admin/users/{world.users['handler'].id}/edit",
-                      edit_data(world, "handler", is_active=None))
+    resp = admin.post(f"/admin/users/{world.users['handler'].id}/edit", edit_data(world, "handler", is_active=None))
     assert resp.status_code == 302
     assert user(db, "handler").is_active_user is False
     assert "Inactive" in row(admin.get("/admin/users").get_data(as_text=True), "handler")
@@ -172,14 +209,18 @@ def test_new_password_replaces_the_old_one(admin, world, db, app):
     assert can_log_in(app, "head", "new-pass-1")
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"is_active": None}, "is_active", "You cannot deactivate your own account."),
-    ({"roles": ["head"]}, "roles-0", "You cannot remove your own administrator role."),
-    ({"roles": None}, "roles-0", "Choose at least one role."),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"is_active": None}, "is_active", "You cannot deactivate your own account."),
+        ({"roles": ["head"]}, "roles-0", "You cannot remove your own administrator role."),
+        ({"roles": None}, "roles-0", "Choose at least one role."),
+    ],
+)
 def test_admin_cannot_lock_themselves_out(admin, world, db, changes, field, message):
-    resp = admin.post(f"/admin/users/{world.users['admin'].id}/edit",
-                      edit_data(world, "admin", full_name="Tên khác", **changes))
+    resp = admin.post(
+        f"/admin/users/{world.users['admin'].id}/edit", edit_data(world, "admin", full_name="Tên khác", **changes)
+    )
     assert resp.status_code == 200
     assert has_error(resp.get_data(as_text=True), field, message)
     me = user(db, "admin")
@@ -187,15 +228,17 @@ def test_admin_cannot_lock_themselves_out(admin, world, db, changes, field, mess
 
 
 def test_admin_may_add_roles_to_themselves(admin, world, db):
-    resp = admin.post(f"/admin/users/{world.users['admin'].id}/edit",
-                      edit_data(world, "admin", roles=["admin", "inspector"]))
+    resp = admin.post(
+        f"/admin/users/{world.users['admin'].id}/edit", edit_data(world, "admin", roles=["admin", "inspector"])
+    )
     assert resp.status_code == 302
     assert user(db, "admin").roles == {Role.ADMIN, Role.INSPECTOR}
 
 
 def test_role_change_shows_in_the_list(admin, world):
-    resp = admin.post(f"/admin/users/{world.users['reception'].id}/edit",
-                      edit_data(world, "reception", roles=["inspector"]))
+    resp = admin.post(
+        f"/admin/users/{world.users['reception'].id}/edit", edit_data(world, "reception", roles=["inspector"])
+    )
     assert resp.status_code == 302
     html = admin.get("/admin/users").get_data(as_text=True)
     assert "Inspector" in row(html, "reception") and "Reception officer" not in row(html, "reception")
@@ -206,8 +249,12 @@ def test_a_new_administrator_of_a_commune_manages_only_that_commune(admin, world
     assert resp.status_code == 302
     c = login(app.test_client(), "ha.nguyen", "mat-khau-123")
     assert re.findall(r'<tr data-unit="([^"]+)"', c.get("/admin/units").get_data(as_text=True)) == ["TL"]
-    assert listed(c.get("/admin/users").get_data(as_text=True)) == ["ha.nguyen", "tl_handler", "tl_head",
-                                                                    "tl_reception"]
+    assert listed(c.get("/admin/users").get_data(as_text=True)) == [
+        "ha.nguyen",
+        "tl_handler",
+        "tl_head",
+        "tl_reception",
+    ]
 
 
 def test_list_is_paged(admin, world, app, monkeypatch):

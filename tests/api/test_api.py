@@ -1,4 +1,5 @@
 """The read-only JSON API: session auth (401 JSON), scope (404 JSON), same filters as the pages, masking."""
+
 import pytest
 
 from app.audit.operations import record
@@ -11,8 +12,14 @@ API = "/api/v1"
 
 def test_not_logged_in_is_401_json_not_a_redirect(app, scene):
     client = app.test_client()
-    for path in ("/petitions", f"/petitions/{scene.id('petition')}", "/cases", f"/cases/{scene.id('case')}",
-                 "/notifications", "/no/such"):
+    for path in (
+        "/petitions",
+        f"/petitions/{scene.id('petition')}",
+        "/cases",
+        f"/cases/{scene.id('case')}",
+        "/notifications",
+        "/no/such",
+    ):
         resp = client.get(API + path)
         assert resp.status_code == 401, path
         assert resp.is_json and resp.get_json()["error"]["code"] == 401
@@ -92,8 +99,9 @@ def test_non_confidential_petitioners_are_listed(app, world, client_of, scene):
     p = create_petition(world, petitioners=[person("Phan Văn Công", "079200000099")])
     db.session.commit()
     data = client_of("reception").get(f"{API}/petitions/{p.id}").get_json()
-    assert data["petitioners"] == [{"full_name": "Phan Văn Công", "citizen_id": "079200000099", "phone": None,
-                                    "address": ""}]
+    assert data["petitioners"] == [
+        {"full_name": "Phan Văn Công", "citizen_id": "079200000099", "phone": None, "address": ""}
+    ]
 
 
 def test_petition_list_uses_the_html_filters(app, world, scene, client_of):
@@ -106,8 +114,9 @@ def test_petition_list_uses_the_html_filters(app, world, scene, client_of):
     assert data["total"] == 1
     data = client.get(f"{API}/petitions", query_string={"q": "LAM DUONG"}).get_json()
     assert [i["summary"] for i in data["items"]] == ["Kiến nghị làm đường"]
-    data = client.get(f"{API}/petitions", query_string={"kind": "bogus", "received_from": "31/02/2026",
-                                                       "after": "x"}).get_json()
+    data = client.get(
+        f"{API}/petitions", query_string={"kind": "bogus", "received_from": "31/02/2026", "after": "x"}
+    ).get_json()
     assert data["total"] == 3 and len(data["warnings"]) == 3
 
 
@@ -175,8 +184,10 @@ def test_no_api_route_writes(app, scene, client_of):
         assert set(rule.methods) <= {"GET", "HEAD", "OPTIONS"}, (rule.rule, rule.methods)
     client = client_of("head")
     token = client.token("/notifications/")
-    versions = lambda: (db.session.scalar(select(func.sum(Case.version))),  # noqa: E731
-                        db.session.scalar(select(func.sum(Petition.version))))
+
+    def versions():
+        return db.session.scalar(select(func.sum(Case.version))), db.session.scalar(select(func.sum(Petition.version)))
+
     before = versions()
     for rule in api_rules:
         url = build_url(rule, scene)

@@ -1,4 +1,5 @@
 """Sample files of every kind the attachment checks must accept or refuse, and upload helpers."""
+
 import io
 import os
 import zipfile
@@ -29,12 +30,25 @@ def _zip(members: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
 
 
 CT = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
-DOCX = _zip([("[Content_Types].xml", CT), ("_rels/.rels", b"<Relationships/>"),
-             ("word/document.xml", b"<w:document/>")])
-DOCM = _zip([("[Content_Types].xml", CT), ("_rels/.rels", b"<Relationships/>"),
-             ("word/document.xml", b"<w:document/>"), ("word/vbaProject.bin", b"\x00" * 32)])
-ODT = _zip([("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<office:document/>"),
-            ("META-INF/manifest.xml", b"<manifest/>")], stored_first=True)
+DOCX = _zip(
+    [("[Content_Types].xml", CT), ("_rels/.rels", b"<Relationships/>"), ("word/document.xml", b"<w:document/>")]
+)
+DOCM = _zip(
+    [
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", b"<Relationships/>"),
+        ("word/document.xml", b"<w:document/>"),
+        ("word/vbaProject.bin", b"\x00" * 32),
+    ]
+)
+ODT = _zip(
+    [
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", b"<office:document/>"),
+        ("META-INF/manifest.xml", b"<manifest/>"),
+    ],
+    stored_first=True,
+)
 ZIP = _zip([("readme.txt", b"hello"), ("evil.exe", EXE)])
 
 
@@ -54,8 +68,9 @@ def attachment_count() -> int:
 
 
 def audit_actions(action: str) -> list[AuditEvent]:
-    return list(db.session.execute(select(AuditEvent).where(AuditEvent.action == action)
-                                   .order_by(AuditEvent.id)).scalars())
+    return list(
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).scalars()
+    )
 
 
 def stored_files(root) -> list[str]:
@@ -66,11 +81,18 @@ def stored_files(root) -> list[str]:
     return found
 
 
-def upload(client, url: str, page: str, data: bytes, name: str, description: str | None = None,
-           content_type: str = "application/octet-stream", follow: bool = True):
+def upload(
+    client,
+    url: str,
+    page: str,
+    data: bytes,
+    name: str,
+    description: str | None = None,
+    content_type: str = "application/octet-stream",
+    follow: bool = True,
+):
     """POST a multipart upload with the CSRF token of ``page`` (the owner's detail page)."""
     form = {"file": (io.BytesIO(data), name, content_type)}
     if description is not None:
         form["description"] = description
-    return client.post(url, form, token_from=page, content_type="multipart/form-data",
-                       follow_redirects=follow)
+    return client.post(url, form, token_from=page, content_type="multipart/form-data", follow_redirects=follow)

@@ -1,4 +1,5 @@
 """Attachments: upload, download, refusals, scope, confidentiality and removal, through the HTTP views."""
+
 import hashlib
 import io
 import os
@@ -69,6 +70,7 @@ def only_attachment() -> Attachment:
 
 # --- Upload and download ------------------------------------------------------------------------------
 
+
 def test_roundtrip_keeps_bytes_and_the_vietnamese_name(login_en, petition, files_dir):
     reception = login_en("reception")
     url, page = p_urls(petition)
@@ -103,17 +105,20 @@ def test_roundtrip_keeps_bytes_and_the_vietnamese_name(login_en, petition, files
     assert VI_NAME not in (uploads[0].detail or "")  # a file name may name the petitioner
 
 
-@pytest.mark.parametrize("name, data, mime", [
-    ("scan.pdf", h.PDF, "application/pdf"),
-    ("ảnh hiện trường.JPG", h.JPEG, "image/jpeg"),
-    ("photo.jpeg", h.JPEG, "image/jpeg"),
-    ("map.png", h.PNG, "image/png"),
-    ("scan.tiff", h.TIFF, "image/tiff"),
-    ("scan.tif", h.TIFF, "image/tiff"),
-    ("photo.webp", h.WEBP, "image/webp"),
-    ("biên bản.docx", h.DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("văn bản.odt", h.ODT, "application/vnd.oasis.opendocument.text"),
-])
+@pytest.mark.parametrize(
+    "name, data, mime",
+    [
+        ("scan.pdf", h.PDF, "application/pdf"),
+        ("ảnh hiện trường.JPG", h.JPEG, "image/jpeg"),
+        ("photo.jpeg", h.JPEG, "image/jpeg"),
+        ("map.png", h.PNG, "image/png"),
+        ("scan.tiff", h.TIFF, "image/tiff"),
+        ("scan.tif", h.TIFF, "image/tiff"),
+        ("photo.webp", h.WEBP, "image/webp"),
+        ("biên bản.docx", h.DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("văn bản.odt", h.ODT, "application/vnd.oasis.opendocument.text"),
+    ],
+)
 def test_allowed_types_are_accepted(login_en, petition, files_dir, name, data, mime):
     url, page = p_urls(petition)
     h.upload(login_en("head"), url, page, data, name)
@@ -164,8 +169,9 @@ def test_refused_files_write_nothing(login_en, petition, files_dir, name, data, 
 def test_no_file_and_a_long_description_are_refused(login_en, petition, files_dir):
     url, page = p_urls(petition)
     client = login_en("reception")
-    resp = client.post(url, {"description": "x"}, token_from=page, content_type="multipart/form-data",
-                       follow_redirects=True)
+    resp = client.post(
+        url, {"description": "x"}, token_from=page, content_type="multipart/form-data", follow_redirects=True
+    )
     assert "Choose a file to upload." in text(resp)
     resp = h.upload(client, url, page, h.PDF, "a.pdf", description="x" * 301)
     assert "The description can be at most 300 characters long." in text(resp)
@@ -181,8 +187,9 @@ def test_too_large_upload_is_413_and_writes_nothing(app, login_en, petition, fil
     big = h.PDF + b"\x00" * (limit + 1 - len(h.PDF))
     client = login_en("reception")
     # Encoded here, in memory: Werkzeug's test client would spool it to a file it never closes on a 413.
-    boundary, body = encode_multipart({"csrf_token": client.token(page),
-                                       "file": FileStorage(io.BytesIO(big), "big.pdf", "application/pdf")})
+    boundary, body = encode_multipart(
+        {"csrf_token": client.token(page), "file": FileStorage(io.BytesIO(big), "big.pdf", "application/pdf")}
+    )
     resp = client.client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert resp.status_code == 413
     assert "The upload is too large." in text(resp)
@@ -191,8 +198,11 @@ def test_too_large_upload_is_413_and_writes_nothing(app, login_en, petition, fil
 
 def test_upload_needs_csrf(app, login_en, petition, files_dir):
     client = login_en("reception")
-    resp = client.client.post(f"/attachments/petition/{petition.id}",
-                              data={"file": (io.BytesIO(h.PDF), "a.pdf")}, content_type="multipart/form-data")
+    resp = client.client.post(
+        f"/attachments/petition/{petition.id}",
+        data={"file": (io.BytesIO(h.PDF), "a.pdf")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 400
     assert h.attachment_count() == 0 and h.stored_files(files_dir) == []
 
@@ -228,13 +238,13 @@ def test_unwritable_storage_leaves_no_row(app, login_en, petition, tmp_path, mon
 
 def test_failed_insert_removes_the_written_file(app, db, world, petition, files_dir):
     """A row that cannot be saved (here: an uploader who does not exist) takes its file with it."""
+
     class Ghost:
         id = 987654
 
     file = FileStorage(stream=io.BytesIO(h.PDF), filename="a.pdf")
-    with app.test_request_context():
-        with pytest.raises(Exception) as info:
-            operations.upload_attachment(file, Ghost(), petition=petition)
+    with app.test_request_context(), pytest.raises(Exception) as info:
+        operations.upload_attachment(file, Ghost(), petition=petition)
     assert "foreign key" in str(info.value).lower()
     db.session.rollback()
     assert h.attachment_count() == 0
@@ -243,28 +253,53 @@ def test_failed_insert_removes_the_written_file(app, db, world, petition, files_
 
 # --- Who may upload ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("username, status", [
-    ("reception", 302), ("head", 302), ("phead", 302), ("handler", 403), ("inspector", 403), ("admin", 403),
-    ("handler2", 404), ("tl_reception", 404), ("tl_head", 404),
-])
+
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("reception", 302),
+        ("head", 302),
+        ("phead", 302),
+        ("handler", 403),
+        ("inspector", 403),
+        ("admin", 403),
+        ("handler2", 404),
+        ("tl_reception", 404),
+        ("tl_head", 404),
+    ],
+)
 def test_who_may_upload_to_a_petition(login_en, petition, files_dir, username, status):
     client = login_en(username)
-    resp = client.client.post(f"/attachments/petition/{petition.id}",
-                              data={"file": (io.BytesIO(h.PDF), "a.pdf"), "csrf_token": client.token("/petitions/")},
-                              content_type="multipart/form-data")
+    resp = client.client.post(
+        f"/attachments/petition/{petition.id}",
+        data={"file": (io.BytesIO(h.PDF), "a.pdf"), "csrf_token": client.token("/petitions/")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == status
     assert h.attachment_count() == (1 if status == 302 else 0)
 
 
-@pytest.mark.parametrize("username, status", [
-    ("head", 302), ("handler", 302), ("phead", 302), ("reception", 403), ("inspector", 403), ("admin", 403),
-    ("handler2", 404), ("tl_head", 404), ("tl_handler", 404),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("head", 302),
+        ("handler", 302),
+        ("phead", 302),
+        ("reception", 403),
+        ("inspector", 403),
+        ("admin", 403),
+        ("handler2", 404),
+        ("tl_head", 404),
+        ("tl_handler", 404),
+    ],
+)
 def test_who_may_upload_to_a_case(login_en, case, files_dir, username, status):
     client = login_en(username)
-    resp = client.client.post(f"/attachments/case/{case.id}",
-                              data={"file": (io.BytesIO(h.PNG), "map.png"), "csrf_token": client.token("/petitions/")},
-                              content_type="multipart/form-data")
+    resp = client.client.post(
+        f"/attachments/case/{case.id}",
+        data={"file": (io.BytesIO(h.PNG), "map.png"), "csrf_token": client.token("/petitions/")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == status
     assert h.attachment_count() == (1 if status == 302 else 0)
 
@@ -273,9 +308,11 @@ def test_unassigned_handler_cannot_upload_to_a_case(login_en, world, db, files_d
     accepted = create_case(world, CaseState.ACCEPTED)
     db.session.commit()
     client = login_en("handler")
-    resp = client.client.post(f"/attachments/case/{accepted.id}",
-                              data={"file": (io.BytesIO(h.PDF), "a.pdf"), "csrf_token": client.token("/petitions/")},
-                              content_type="multipart/form-data")
+    resp = client.client.post(
+        f"/attachments/case/{accepted.id}",
+        data={"file": (io.BytesIO(h.PDF), "a.pdf"), "csrf_token": client.token("/petitions/")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 403
 
 
@@ -290,15 +327,27 @@ def test_case_roundtrip_and_panel(login_en, case, files_dir):
     assert 'data-testid="attachment-upload"' not in html  # inspectors read only
     assert login_en("inspector").get(f"/attachments/{att.id}", buffered=True).data == h.JPEG
     assert 'data-testid="attachment-upload"' in text(handler.get(page))
-    assert f'accept=".pdf,.jpg,.jpeg' in text(handler.get(page))
+    assert 'accept=".pdf,.jpg,.jpeg' in text(handler.get(page))
 
 
 # --- Who may download ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("username, status", [
-    ("reception", 200), ("head", 200), ("handler", 200), ("phead", 200), ("inspector", 200), ("admin", 200),
-    ("handler2", 404), ("tl_reception", 404), ("tl_head", 404), ("tl_handler", 404),
-])
+
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("reception", 200),
+        ("head", 200),
+        ("handler", 200),
+        ("phead", 200),
+        ("inspector", 200),
+        ("admin", 200),
+        ("handler2", 404),
+        ("tl_reception", 404),
+        ("tl_head", 404),
+        ("tl_handler", 404),
+    ],
+)
 def test_download_follows_the_owner_scope(login_en, petition, files_dir, username, status):
     url, page = p_urls(petition)
     h.upload(login_en("reception"), url, page, h.PDF, "a.pdf")
@@ -310,10 +359,19 @@ def test_download_follows_the_owner_scope(login_en, petition, files_dir, usernam
         assert "a.pdf" not in text(login_en(username).get("/petitions/"))
 
 
-@pytest.mark.parametrize("username, status, removal", [
-    ("head", 200, 302), ("handler", 200, 302), ("reception", 200, 403), ("inspector", 200, 403),
-    ("admin", 200, 403), ("handler2", 404, 404), ("tl_head", 404, 404), ("tl_handler", 404, 404),
-])
+@pytest.mark.parametrize(
+    "username, status, removal",
+    [
+        ("head", 200, 302),
+        ("handler", 200, 302),
+        ("reception", 200, 403),
+        ("inspector", 200, 403),
+        ("admin", 200, 403),
+        ("handler2", 404, 404),
+        ("tl_head", 404, 404),
+        ("tl_handler", 404, 404),
+    ],
+)
 def test_case_file_scope(login_en, case, files_dir, username, status, removal):
     url, page = c_urls(case)
     h.upload(login_en("handler"), url, page, h.PNG, "map.png")
@@ -340,6 +398,7 @@ def test_anonymous_user_is_sent_to_login(client, petition, files_dir, login_en):
 
 # --- Confidential petitioners --------------------------------------------------------------------------
 
+
 def _reveal(app, client, user, petition):
     """Record a reveal for the client's login session, as the reveal form does."""
     with client.client.session_transaction() as sess:
@@ -348,8 +407,13 @@ def _reveal(app, client, user, petition):
         from flask import session
 
         session["sid"] = sid
-        audit.record(policy.REVEAL_ACTION, actor=user, petition=petition, case=petition.case_id,
-                     reason="Cần đối chiếu chữ ký trong đơn")
+        audit.record(
+            policy.REVEAL_ACTION,
+            actor=user,
+            petition=petition,
+            case=petition.case_id,
+            reason="Cần đối chiếu chữ ký trong đơn",
+        )
     h.db.session.commit()
 
 
@@ -362,22 +426,27 @@ def test_confidential_file_needs_a_reveal(app, login_en, world, denunciation, fi
     assert resp.status_code == 403
     assert "Reveal the identity" in text(resp) and resp.data != h.PDF
     html = text(head.get(page))
-    assert 'data-testid="attachment-confidential"' in html and f"/attachments/{att.id}\"" not in html
+    assert 'data-testid="attachment-confidential"' in html and f'/attachments/{att.id}"' not in html
     assert h.audit_actions("attachment.download") == []
 
     _reveal(app, head, world.users["head"], denunciation)
     resp = head.get(f"/attachments/{att.id}", buffered=True)
     assert resp.status_code == 200 and resp.data == h.PDF
-    assert f"/attachments/{att.id}\"" in text(head.get(page))
+    assert f'/attachments/{att.id}"' in text(head.get(page))
     assert len(h.audit_actions("attachment.download")) == 1
 
 
-def test_a_locked_file_shows_neither_its_name_nor_its_description(app, login_en, world, denunciation,
-                                                                  files_dir):
+def test_a_locked_file_shows_neither_its_name_nor_its_description(app, login_en, world, denunciation, files_dir):
     """A scan's file name or description can name the denunciator: locked, the panel shows neither."""
     url, page = p_urls(denunciation)
-    h.upload(login_en("reception"), url, page, h.PDF, "Đơn tố cáo - Trịnh Văn Lộ.pdf",
-             description="Bản chụp đơn của ông Trịnh Văn Lộ")
+    h.upload(
+        login_en("reception"),
+        url,
+        page,
+        h.PDF,
+        "Đơn tố cáo - Trịnh Văn Lộ.pdf",
+        description="Bản chụp đơn của ông Trịnh Văn Lộ",
+    )
     att = only_attachment()
     for who in ("reception", "inspector", "head"):  # head: entitled, not yet revealed
         html = text(login_en(who).get(page))
@@ -416,9 +485,9 @@ def test_case_files_of_a_confidential_petition_are_locked(app, login_en, world, 
 
 # --- Removal -------------------------------------------------------------------------------------------
 
+
 def _remove(client, att_id, page, reason):
-    return client.post(f"/attachments/{att_id}/remove", {"reason": reason}, token_from=page,
-                       follow_redirects=True)
+    return client.post(f"/attachments/{att_id}/remove", {"reason": reason}, token_from=page, follow_redirects=True)
 
 
 def test_removal_keeps_row_and_file(login_en, world, petition, files_dir):
@@ -451,16 +520,25 @@ def test_removal_keeps_row_and_file(login_en, world, petition, files_dir):
     assert len(h.audit_actions("attachment.remove")) == 1
 
 
-@pytest.mark.parametrize("username, status", [
-    ("head", 302), ("phead", 302), ("handler", 403), ("inspector", 403), ("admin", 403), ("tl_head", 404),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("head", 302),
+        ("phead", 302),
+        ("handler", 403),
+        ("inspector", 403),
+        ("admin", 403),
+        ("tl_head", 404),
+    ],
+)
 def test_who_may_remove(login_en, petition, files_dir, username, status):
     url, page = p_urls(petition)
     h.upload(login_en("reception"), url, page, h.PDF, "a.pdf")
     att = only_attachment()
     client = login_en(username)
-    resp = client.client.post(f"/attachments/{att.id}/remove",
-                              data={"reason": "Sai hồ sơ", "csrf_token": client.token("/petitions/")})
+    resp = client.client.post(
+        f"/attachments/{att.id}/remove", data={"reason": "Sai hồ sơ", "csrf_token": client.token("/petitions/")}
+    )
     assert resp.status_code == status
     assert only_attachment().is_removed is (status == 302)
 
@@ -476,8 +554,9 @@ def test_removal_is_post_only(login_en, petition, files_dir):
 def test_names_and_descriptions_are_escaped(login_en, petition, files_dir):
     url, page = p_urls(petition)
     client = login_en("reception")
-    resp = h.upload(client, url, page, h.PDF, "<img src=x onerror=alert(1)>.pdf",
-                    description="<script>alert(2)</script>")
+    resp = h.upload(
+        client, url, page, h.PDF, "<img src=x onerror=alert(1)>.pdf", description="<script>alert(2)</script>"
+    )
     raw = resp.get_data(as_text=True)
     assert "<script>alert(2)" not in raw and "&lt;script&gt;alert(2)&lt;/script&gt;" in raw
     assert "<img src=x" not in raw

@@ -1,4 +1,5 @@
 """The name sanitiser and the content/extension check, without HTTP."""
+
 import io
 import unicodedata
 
@@ -10,19 +11,22 @@ from app.attachments.views import human_size
 from . import helpers as h
 
 
-@pytest.mark.parametrize("raw, clean", [
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\An\\Đơn tố cáo.pdf", "Đơn tố cáo.pdf"),
-    ("ảnh\u202egpj.exe", "ảnhgpj.exe"),            # right-to-left override dropped
-    ('"quoted" \'name\'.pdf', "quoted name.pdf"),
-    ("a\x00b\x07c.pdf", "abc.pdf"),
-    ("  spaced   out  .pdf", "spaced out.pdf"),
-    ("", "attachment"),
-    (None, "attachment"),
-    ("..", "attachment"),
-    (".pdf", "pdf"),
-    ("<script>x.pdf", "scriptx.pdf"),
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\An\\Đơn tố cáo.pdf", "Đơn tố cáo.pdf"),
+        ("ảnh\u202egpj.exe", "ảnhgpj.exe"),  # right-to-left override dropped
+        ("\"quoted\" 'name'.pdf", "quoted name.pdf"),
+        ("a\x00b\x07c.pdf", "abc.pdf"),
+        ("  spaced   out  .pdf", "spaced out.pdf"),
+        ("", "attachment"),
+        (None, "attachment"),
+        ("..", "attachment"),
+        (".pdf", "pdf"),
+        ("<script>x.pdf", "scriptx.pdf"),
+    ],
+)
 def test_sanitise_name(raw, clean):
     assert sanitise_name(raw) == clean
 
@@ -45,8 +49,17 @@ def test_detect_accepts(name, data):
     assert stream.tell() == 0
 
 
-@pytest.mark.parametrize("name, data", [("a.pdf", h.PNG), ("a.docx", h.ZIP), ("a.odt", h.DOCX),
-                                        ("a.xlsx", h.ODT), ("a.html", h.HTML), ("a.docx", b"PK\x03\x04broken")])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("a.pdf", h.PNG),
+        ("a.docx", h.ZIP),
+        ("a.odt", h.DOCX),
+        ("a.xlsx", h.ODT),
+        ("a.html", h.HTML),
+        ("a.docx", b"PK\x03\x04broken"),
+    ],
+)
 def test_detect_refuses(name, data):
     with pytest.raises(AttachmentRefused):
         detect(io.BytesIO(data), name)

@@ -1,4 +1,5 @@
 """The audit log page: who may read it, what each reader sees (scope), filters, order, pages; read-only."""
+
 import html
 import json
 import re
@@ -25,8 +26,10 @@ def rows(page: str) -> list[dict]:
     """The table rows: id, action and the cells' text."""
     out = []
     for m in re.finditer(r'<tr data-event="(\d+)" data-action="([^"]+)">(.*?)</tr>', page, re.S):
-        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
-                 for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(3), re.S)]
+        cells = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(3), re.S)
+        ]
         out.append({"id": int(m.group(1)), "action": m.group(2), "cells": cells, "html": m.group(3)})
     return out
 
@@ -36,16 +39,26 @@ def log(world):
     """Events across the tree: in TK (petition, case, actor), in TL, about a user, and a system event."""
     tk_petition = create_petition(world)
     tl_case = create_case(world, unit="TL")
-    world.users["tk_inspector"] = create_user(username="tk_inspector", full_name="Thanh tra xã Tân Khai",
-                                              unit=world.units["TK"], roles=[Role.INSPECTOR], password=PASSWORD)
+    world.users["tk_inspector"] = create_user(
+        username="tk_inspector",
+        full_name="Thanh tra xã Tân Khai",
+        unit=world.units["TK"],
+        roles=[Role.INSPECTOR],
+        password=PASSWORD,
+    )
     base = datetime(2026, 3, 2, 1, 0)  # 08:00 in Vietnam
     specs = {
-        "tk_reveal": dict(action="identity.reveal", actor_id=world.users["head"].id, petition_id=tk_petition.id,
-                          reason="Xác minh nhân thân"),
-        "tl_reveal": dict(action="identity.reveal", actor_id=world.users["tl_head"].id, case_id=tl_case.id, reason="Lý do TL"),
+        "tk_reveal": dict(
+            action="identity.reveal",
+            actor_id=world.users["head"].id,
+            petition_id=tk_petition.id,
+            reason="Xác minh nhân thân",
+        ),
+        "tl_reveal": dict(
+            action="identity.reveal", actor_id=world.users["tl_head"].id, case_id=tl_case.id, reason="Lý do TL"
+        ),
         "tl_login": dict(action="auth.login", actor_id=world.users["tl_handler"].id),
-        "grant": dict(action="user.update", actor_id=world.users["admin"].id,
-                      target_user_id=world.users["handler"].id),
+        "grant": dict(action="user.update", actor_id=world.users["admin"].id, target_user_id=world.users["handler"].id),
         "backup": dict(action="backup.create"),
         "tk_login": dict(action="auth.login", actor_id=world.users["reception"].id),
     }
@@ -63,8 +76,10 @@ def listed(client, query: str = "") -> list[dict]:
     return rows(text(resp))
 
 
-@pytest.mark.parametrize("username, status", [("admin", 200), ("inspector", 200), ("head", 200), ("phead", 200),
-                                              ("handler", 403), ("reception", 403)])
+@pytest.mark.parametrize(
+    "username, status",
+    [("admin", 200), ("inspector", 200), ("head", 200), ("phead", 200), ("handler", 403), ("reception", 403)],
+)
 def test_only_administrators_and_inspectors_read_the_log(login_as, username, status):
     client = login_as(username)
     assert client.get(URL).status_code == status
@@ -123,8 +138,10 @@ def test_filters_by_action_actor_and_date(login_en, log):
     assert {r["id"] for r in listed(client, "?action=identity.reveal")} == {log["tk_reveal"].id, log["tl_reveal"].id}
     assert {r["id"] for r in listed(client, "?actor=TL_HEAD")} == {log["tl_reveal"].id}
     # 2026-03-03 local is the second day (tl_reveal); the range is inclusive and in local dates.
-    assert {r["id"] for r in listed(client, "?from=2026-03-03&to=2026-03-04")} == {log["tl_reveal"].id,
-                                                                                   log["tl_login"].id}
+    assert {r["id"] for r in listed(client, "?from=2026-03-03&to=2026-03-04")} == {
+        log["tl_reveal"].id,
+        log["tl_login"].id,
+    }
     assert listed(client, "?action=auth.login&actor=reception&to=2026-03-01") == []
     page = text(client.get(URL + "?action=no.such&from=garbage&to=31/02/2026&page=abc"))
     assert 'data-testid="audit-empty"' in page
@@ -144,7 +161,7 @@ def test_paginated(login_en, log, app, monkeypatch):
 def test_the_log_is_read_only(login_en, log):
     client = login_en("admin")
     page = text(client.get(URL))
-    assert "<form method=\"post\"" not in page.split('data-testid="audit-log"')[1]
+    assert '<form method="post"' not in page.split('data-testid="audit-log"')[1]
     assert client.post(URL, {}, token_from=URL).status_code == 405
     assert client.client.delete(URL).status_code == 405
 
@@ -158,8 +175,15 @@ def test_account_changes_are_audited_with_who_and_what(app, db, world, login_as)
     login_as("handler")  # an open session, ended by the deactivation below
     page = admin.get(f"/admin/users/{target.id}/edit")
     assert page.status_code == 200
-    data = {"full_name": target.full_name, "title": target.title or "", "unit_id": str(target.unit_id),
-            "roles": ["handler", "reception"], "is_active": "", "password": "", "version": target.version}
+    data = {
+        "full_name": target.full_name,
+        "title": target.title or "",
+        "unit_id": str(target.unit_id),
+        "roles": ["handler", "reception"],
+        "is_active": "",
+        "password": "",
+        "version": target.version,
+    }
     resp = admin.post(f"/admin/users/{target.id}/edit", data)
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     db.session.expire_all()
@@ -169,5 +193,9 @@ def test_account_changes_are_audited_with_who_and_what(app, db, world, login_as)
     assert detail["roles"] == [["handler"], ["handler", "reception"]]
     assert detail["is_active"] == [True, False]
     assert "password" not in detail
-    assert db.session.scalars(select(UserSession).where(UserSession.user_id == target.id,
-                                                        UserSession.ended_at.is_(None))).all() == []
+    assert (
+        db.session.scalars(
+            select(UserSession).where(UserSession.user_id == target.id, UserSession.ended_at.is_(None))
+        ).all()
+        == []
+    )

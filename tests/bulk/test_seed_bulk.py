@@ -1,4 +1,5 @@
 """`flask seed-bulk`: realistic cases at scale, written directly but as the operations would have written them."""
+
 import random
 from collections import Counter
 from datetime import date, timedelta
@@ -10,10 +11,11 @@ from app.bulk import operations as bulk
 from app.cases.models import Case, CaseEvent, CaseState
 from app.core.sequences import SequenceCounter
 from app.core.timeutil import local_today
-from app.deadlines.engine import Facts, compute_due, find_rule, load_calendar
 from app.deadlines.calendar import WorkCalendar
+from app.deadlines.engine import Facts, compute_due, find_rule, load_calendar
 from app.deadlines.models import Clock, ClockStatus, Stage
-from app.demo import DEMO_PASSWORD, STORIES, USERS as DEMO_USERS
+from app.demo import DEMO_PASSWORD, STORIES
+from app.demo import USERS as DEMO_USERS
 from app.persons.divisions import wards_of
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
@@ -64,8 +66,9 @@ def test_seed_bulk_writes_cases_with_everything_that_belongs_to_them(app, db):
     assert {c.state for c in cases} >= {CaseState.CLOSED, CaseState.RESOLVED, CaseState.ASSIGNED}
     assert {c.kind for c in cases} == set(PetitionKind)
     appeals = [c for c in cases if c.instance == 2]
-    assert appeals and all(c.parent_case.instance == 1 and c.parent_case.decision_on < c.accepted_on
-                           for c in appeals if c.parent_case_id)
+    assert appeals and all(
+        c.parent_case.instance == 1 and c.parent_case.decision_on < c.accepted_on for c in appeals if c.parent_case_id
+    )
 
     # Receipt and case numbers in the app's format; the counters are at least the highest number used.
     for c in cases:
@@ -87,17 +90,24 @@ def test_seed_bulk_writes_cases_with_everything_that_belongs_to_them(app, db):
     unit = db.session.get(Unit, busiest)
     before = counters[(busiest, "petition", local_today().year)]
     officer = next(u for u in users if u.unit_id == busiest and any(r.value == "reception" for r in u.roles))
-    petition = register_petition(unit=unit, actor=officer, received_on=local_today(), channel=Channel.DESK,
-                                 kind=PetitionKind.COMPLAINT, summary="Khiếu nại sau khi nạp dữ liệu lớn",
-                                 petitioners=[PersonData(full_name="Trần Văn Mới", citizen_id="075099000001")])
+    petition = register_petition(
+        unit=unit,
+        actor=officer,
+        received_on=local_today(),
+        channel=Channel.DESK,
+        kind=PetitionKind.COMPLAINT,
+        summary="Khiếu nại sau khi nạp dữ liệu lớn",
+        petitioners=[PersonData(full_name="Trần Văn Mới", citizen_id="075099000001")],
+    )
     db.session.commit()
     assert petition.seq == before + 1
     assert petition.receipt_no == f"{unit.code}-{local_today().year}-{before + 1:06d}"
 
 
 def _check_people(db, petitions):
-    parties = db.session.execute(select(PetitionParty.petition_id, PetitionParty.person_id,
-                                        PetitionParty.is_representative)).all()
+    parties = db.session.execute(
+        select(PetitionParty.petition_id, PetitionParty.person_id, PetitionParty.is_representative)
+    ).all()
     by_petition: dict[int, list] = {}
     for petition_id, person_id, representative in parties:
         by_petition.setdefault(petition_id, []).append((person_id, representative))
@@ -114,8 +124,9 @@ def _check_people(db, petitions):
             assert all(petitions_of[person_id] == 1 for person_id, _ in people), p.receipt_no
     assert any(n > 1 for n in petitions_of.values())  # some people petition several times
     assert any(p.signatory_count >= 5 for p in petitions)
-    cids = db.session.scalars(select(text("citizen_id")).select_from(text("persons"))
-                              .where(text("citizen_id LIKE '075%'"))).all()
+    cids = db.session.scalars(
+        select(text("citizen_id")).select_from(text("persons")).where(text("citizen_id LIKE '075%'"))
+    ).all()
     assert cids and all(len(c) == 12 and c.isdigit() for c in cids)
 
 
@@ -141,10 +152,16 @@ def _check_history(db, cases, petitions):
         assert (history[0].action, history[0].to_state) == ("open", "accepted")
         moves = [e for e in history if e.action not in ("notice", "join", "extend")]
         assert moves[-1].to_state == c.state.value, c.number
-        for before, after in zip(moves, moves[1:]):  # a chain of states, in time order
+        for before, after in zip(moves, moves[1:], strict=False):  # a chain of states, in time order
             assert after.from_state == before.to_state and after.at >= before.at, c.number
-        stamps = {"assigned": c.assigned_at, "resolved": c.resolved_at, "closed": c.closed_at,
-                  "enforced": c.enforced_at, "withdrawn": c.withdrawn_at, "terminated": c.terminated_at}
+        stamps = {
+            "assigned": c.assigned_at,
+            "resolved": c.resolved_at,
+            "closed": c.closed_at,
+            "enforced": c.enforced_at,
+            "withdrawn": c.withdrawn_at,
+            "terminated": c.terminated_at,
+        }
         for state, at in stamps.items():
             reached = [e.at for e in moves if e.to_state == state]
             assert at == (reached[-1] if reached else None), (c.number, state)
@@ -162,17 +179,27 @@ def _check_clocks(db, cases):
     today = local_today()
     for c in cases:
         clock = by_case.get((c.id, Stage.RESOLUTION))
-        facts = Facts(kind=c.kind.value, instance=c.instance, complexity=c.complexity.value,
-                      is_remote=c.is_remote_area, unit_path=c.unit.path)
+        facts = Facts(
+            kind=c.kind.value,
+            instance=c.instance,
+            complexity=c.complexity.value,
+            is_remote=c.is_remote_area,
+            unit_path=c.unit.path,
+        )
         rule = find_rule(Stage.RESOLUTION, facts, c.accepted_on)
         assert (clock.rule_id if clock else None) == (rule.id if rule else None), c.number
         if clock is None:
             continue
-        assert clock.due_on == compute_due(clock.started_on, clock.limit_days, clock.unit, cal,
-                                           suspended_days=clock.suspended_days)
-        expected = {CaseState.ACCEPTED: ClockStatus.RUNNING, CaseState.ASSIGNED: ClockStatus.RUNNING,
-                    CaseState.SUSPENDED: ClockStatus.PAUSED, CaseState.WITHDRAWN: ClockStatus.CANCELLED,
-                    CaseState.TERMINATED: ClockStatus.CANCELLED}.get(c.state, ClockStatus.DONE)
+        assert clock.due_on == compute_due(
+            clock.started_on, clock.limit_days, clock.unit, cal, suspended_days=clock.suspended_days
+        )
+        expected = {
+            CaseState.ACCEPTED: ClockStatus.RUNNING,
+            CaseState.ASSIGNED: ClockStatus.RUNNING,
+            CaseState.SUSPENDED: ClockStatus.PAUSED,
+            CaseState.WITHDRAWN: ClockStatus.CANCELLED,
+            CaseState.TERMINATED: ClockStatus.CANCELLED,
+        }.get(c.state, ClockStatus.DONE)
         assert clock.status is expected, c.number
         if expected is ClockStatus.DONE:
             assert clock.completed_on == c.decision_on
@@ -186,8 +213,9 @@ def _check_clocks(db, cases):
 
 def _check_search_columns(db, petitions, cases):
     """The folded columns equal what app.search.text computes for the rows read back through the ORM."""
-    sample = [p for p in petitions if p.is_identity_confidential][:15] + \
-             [p for p in petitions if not p.is_identity_confidential][:25]
+    sample = [p for p in petitions if p.is_identity_confidential][:15] + [
+        p for p in petitions if not p.is_identity_confidential
+    ][:25]
     for p in sample:
         assert (p.search_text, p.search_private) == petition_documents(p), p.receipt_no
     for c in cases[:40]:
@@ -230,8 +258,14 @@ def test_the_same_seed_gives_the_same_data(app, db):
     loader = bulk.SqliteLoader()  # reads only (ids, counters), on either backend
 
     def generate(seed: int) -> list:
-        gen = bulk.Generator(units, seed=seed, today=local_today(), next_ids=loader.next_ids(),
-                             counters=loader.counters(), cccd_counts=loader.cccd_counts())
+        gen = bulk.Generator(
+            units,
+            seed=seed,
+            today=local_today(),
+            next_ids=loader.next_ids(),
+            counters=loader.counters(),
+            cccd_counts=loader.cccd_counts(),
+        )
         for unit in units:
             unit.pool.clear()
             unit.recent.clear()
@@ -248,9 +282,11 @@ def test_large_postgresql_loads_rebuild_the_same_indexes_and_keys_even_after_a_f
         pytest.skip("indexes are only dropped for a load on PostgreSQL")
     seed(app, "--cases", "100")
     db.session.rollback()
-    schema = text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                  "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                  "WHERE connamespace = current_schema()::regnamespace ORDER BY 1, 2")
+    schema = text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE connamespace = current_schema()::regnamespace ORDER BY 1, 2"
+    )
     record = text(f"SELECT to_regclass('{bulk.PostgresLoader.RECORD}')")
     before = db.session.execute(schema).all()
     cases = count(db, Case)

@@ -1,4 +1,5 @@
 """Helpers for the case screen tests: reading what the pages show."""
+
 import html
 import re
 
@@ -42,8 +43,4 @@ def case_state(case_id: int) -> tuple:
     db.session.expire_all()
     case = db.session.get(Case, case_id)
     events = db.session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id))
-    return (case.state, case.version, case.handler_id, case.complexity, case.decision_no, case.enforced_on,
-            events)
-
-
-
+    return (case.state, case.version, case.handler_id, case.complexity, case.decision_no, case.enforced_on, events)

@@ -1,4 +1,5 @@
 """The head's caseload: counts per unit (state, kind) and per officer, their links, scope and access."""
+
 import html
 import re
 
@@ -23,8 +24,9 @@ def load(world, db):
     create_case(world, S.ACCEPTED)
     create_case(world, S.ASSIGNED, kind=PetitionKind.DENUNCIATION)
     moved = create_case(world, S.ASSIGNED)
-    perform(moved, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
-            expected_version=UNCHECKED)
+    perform(
+        moved, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id, expected_version=UNCHECKED
+    )
     create_case(world, S.SUSPENDED)
     create_case(world, S.CLOSED, kind=PetitionKind.RECOMMENDATION)
     petition = create_petition(world, unit="TKVP", actor="reception")
@@ -77,8 +79,7 @@ def test_head_sees_open_cases_per_officer(load, login_en):
     page = text(login_en("head").get("/cases/caseload"))
     officers = rows(page, "caseload-officers", key="data-officer")
     assert list(officers) == ["handler", "handler2"]
-    assert counts(officers, "handler") == {"assigned": 1, "suspended": 1, "complaint": 1, "denunciation": 1,
-                                           "total": 2}
+    assert counts(officers, "handler") == {"assigned": 1, "suspended": 1, "complaint": 1, "denunciation": 1, "total": 2}
     assert counts(officers, "handler2") == {"assigned": 1, "complaint": 1, "total": 1}
 
 
@@ -86,8 +87,9 @@ def test_province_head_sees_the_whole_tree_in_tree_order(load, login_en):
     page = text(login_en("phead").get("/cases/caseload"))
     units = rows(page, "caseload-units")
     assert list(units) == ["DN", "TTT", "TK", "TKVP", "TL", "total"]
-    depths = re.findall(r'<tr data-unit="(\w+)">\s*<th scope="row" class="fw-normal" data-depth="(\d)">',
-                        table(page, "caseload-units"))
+    depths = re.findall(
+        r'<tr data-unit="(\w+)">\s*<th scope="row" class="fw-normal" data-depth="(\d)">', table(page, "caseload-units")
+    )
     assert depths == [("DN", "0"), ("TTT", "1"), ("TK", "1"), ("TKVP", "2"), ("TL", "1")]
     assert counts(units, "TL") == {"accepted": 1, "assigned": 1, "total": 2}
     assert counts(units, "total")["total"] == 9
@@ -95,20 +97,23 @@ def test_province_head_sees_the_whole_tree_in_tree_order(load, login_en):
     assert counts(officers, "tl_handler") == {"assigned": 1, "feedback": 1, "total": 1}
 
 
-@pytest.mark.parametrize("testid, row, col, key", [
-    ("caseload-units", "TK", "accepted", "data-unit"),
-    ("caseload-units", "TK", "closed", "data-unit"),
-    ("caseload-units", "TK", "total", "data-unit"),
-    ("caseload-units", "TKVP", "accepted", "data-unit"),
-    ("caseload-units", "total", "accepted", "data-unit"),
-    ("caseload-units", "total", "total", "data-unit"),
-    ("caseload-kinds", "TK", "complaint", "data-unit"),
-    ("caseload-kinds", "total", "denunciation", "data-unit"),
-    ("caseload-officers", "handler", "suspended", "data-officer"),
-    ("caseload-officers", "handler", "denunciation", "data-officer"),
-    ("caseload-officers", "handler", "total", "data-officer"),
-    ("caseload-officers", "handler2", "total", "data-officer"),
-])
+@pytest.mark.parametrize(
+    "testid, row, col, key",
+    [
+        ("caseload-units", "TK", "accepted", "data-unit"),
+        ("caseload-units", "TK", "closed", "data-unit"),
+        ("caseload-units", "TK", "total", "data-unit"),
+        ("caseload-units", "TKVP", "accepted", "data-unit"),
+        ("caseload-units", "total", "accepted", "data-unit"),
+        ("caseload-units", "total", "total", "data-unit"),
+        ("caseload-kinds", "TK", "complaint", "data-unit"),
+        ("caseload-kinds", "total", "denunciation", "data-unit"),
+        ("caseload-officers", "handler", "suspended", "data-officer"),
+        ("caseload-officers", "handler", "denunciation", "data-officer"),
+        ("caseload-officers", "handler", "total", "data-officer"),
+        ("caseload-officers", "handler2", "total", "data-officer"),
+    ],
+)
 def test_each_count_links_to_the_matching_cases(load, login_en, testid, row, col, key):
     client = login_en("head")
     page = text(client.get("/cases/caseload"))
@@ -136,10 +141,20 @@ def test_caseload_uses_a_fixed_number_of_queries(load, login_en):
     assert len(large) == len(small) <= 12, large
 
 
-@pytest.mark.parametrize("username, status", [
-    ("head", 200), ("phead", 200), ("tl_head", 200), ("inspector", 200), ("admin", 200),
-    ("reception", 403), ("handler", 403), ("handler2", 403), ("tl_handler", 403),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("head", 200),
+        ("phead", 200),
+        ("tl_head", 200),
+        ("inspector", 200),
+        ("admin", 200),
+        ("reception", 403),
+        ("handler", 403),
+        ("handler2", 403),
+        ("tl_handler", 403),
+    ],
+)
 def test_caseload_is_for_heads_inspectors_and_admins(load, login_en, username, status):
     assert login_en(username).get("/cases/caseload").status_code == status
 

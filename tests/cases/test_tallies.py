@@ -1,7 +1,9 @@
 """The caseload's tallies (kept by triggers on cases) always equal a count over the cases themselves."""
+
 from sqlalchemy import func, select, text
 
-from app.cases.models import Case, CaseAction, CaseState as S, CaseTally
+from app.cases.models import Case, CaseAction, CaseTally
+from app.cases.models import CaseState as S
 from app.cases.operations import perform
 from app.core.locking import UNCHECKED
 from app.extensions import db
@@ -11,9 +13,15 @@ from tests.factories import create_case
 
 def _counted():
     rows = db.session.execute(
-        select(Case.unit_id, func.coalesce(Case.handling_unit_id, 0), func.coalesce(Case.handler_id, 0),
-               Case.state, Case.kind, func.count())
-        .group_by(Case.unit_id, Case.handling_unit_id, Case.handler_id, Case.state, Case.kind))
+        select(
+            Case.unit_id,
+            func.coalesce(Case.handling_unit_id, 0),
+            func.coalesce(Case.handler_id, 0),
+            Case.state,
+            Case.kind,
+            func.count(),
+        ).group_by(Case.unit_id, Case.handling_unit_id, Case.handler_id, Case.state, Case.kind)
+    )
     return {tuple(r[:5]): r[5] for r in rows}
 
 
@@ -23,20 +31,39 @@ def _tallied():
 
 
 def test_tallies_follow_every_transition(world, db):
-    cases = [create_case(world, state, kind=kind) for state, kind in [
-        (S.ACCEPTED, PetitionKind.COMPLAINT), (S.ASSIGNED, PetitionKind.DENUNCIATION), (S.RESOLVED, PetitionKind.FEEDBACK),
-        (S.CLOSED, PetitionKind.COMPLAINT), (S.SUSPENDED, PetitionKind.COMPLAINT), (S.WITHDRAWN, PetitionKind.RECOMMENDATION),
-    ]] + [create_case(world, S.ASSIGNED, unit="TL")]
+    cases = [
+        create_case(world, state, kind=kind)
+        for state, kind in [
+            (S.ACCEPTED, PetitionKind.COMPLAINT),
+            (S.ASSIGNED, PetitionKind.DENUNCIATION),
+            (S.RESOLVED, PetitionKind.FEEDBACK),
+            (S.CLOSED, PetitionKind.COMPLAINT),
+            (S.SUSPENDED, PetitionKind.COMPLAINT),
+            (S.WITHDRAWN, PetitionKind.RECOMMENDATION),
+        ]
+    ] + [create_case(world, S.ASSIGNED, unit="TL")]
     db.session.commit()
     assert _tallied() == _counted() and sum(_tallied().values()) == 7
     # Reassign to another unit's officer, resume, terminate: each moves one case between tallies.
-    perform(cases[1], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
-            handling_unit_id=world.units["TKVP"].id, expected_version=UNCHECKED)
+    perform(
+        cases[1],
+        CaseAction.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler2"].id,
+        handling_unit_id=world.units["TKVP"].id,
+        expected_version=UNCHECKED,
+    )
     perform(cases[4], CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
-    perform(cases[0], CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            expected_version=UNCHECKED)
-    perform(cases[0], CaseAction.TERMINATE, world.users["head"], note="Người khiếu nại đã chết",
-            expected_version=UNCHECKED)
+    perform(
+        cases[0],
+        CaseAction.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler"].id,
+        expected_version=UNCHECKED,
+    )
+    perform(
+        cases[0], CaseAction.TERMINATE, world.users["head"], note="Người khiếu nại đã chết", expected_version=UNCHECKED
+    )
     db.session.commit()
     assert _tallied() == _counted()
 

@@ -1,4 +1,5 @@
 """The case workflow at the operation level: every (action, state) pair, every role, required fields, locking."""
+
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from app.cases.models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, Case
 from app.cases.operations import STAMPS, perform
 from app.core.errors import PermissionRefused, StaleObject, TransitionRefused
 from app.core.locking import UNCHECKED
-from app.core.timeutil import utcnow, local_today
+from app.core.timeutil import local_today, utcnow
 from app.petitions.models import PetitionKind
 from tests.factories import create_case
 
@@ -22,6 +23,7 @@ def _english_messages(app):
 
     with force_locale("en"):
         yield
+
 
 #: The workflow as the design card states it, written out independently of the model's table:
 #: action -> {from state: to state}. Every pair not listed must be refused.
@@ -47,8 +49,16 @@ EXPECTED_ACTORS = {
     A.WITHDRAW: {"head", "phead", "handler"},
     A.TERMINATE: {"head", "phead"},
 }
-SOURCE = {A.ASSIGN: S.ASSIGNED, A.SUSPEND: S.ASSIGNED, A.RESUME: S.SUSPENDED, A.RESOLVE: S.ASSIGNED,
-          A.ENFORCE: S.RESOLVED, A.CLOSE: S.ENFORCED, A.WITHDRAW: S.ASSIGNED, A.TERMINATE: S.ASSIGNED}
+SOURCE = {
+    A.ASSIGN: S.ASSIGNED,
+    A.SUSPEND: S.ASSIGNED,
+    A.RESUME: S.SUSPENDED,
+    A.RESOLVE: S.ASSIGNED,
+    A.ENFORCE: S.RESOLVED,
+    A.CLOSE: S.ENFORCED,
+    A.WITHDRAW: S.ASSIGNED,
+    A.TERMINATE: S.ASSIGNED,
+}
 USERS = ["reception", "handler", "handler2", "head", "phead", "tl_head", "tl_handler", "inspector", "admin"]
 
 
@@ -59,8 +69,12 @@ def fields_for(action: CaseAction, world) -> dict:
         A.ASSIGN: {"handler_id": world.users["handler2"].id, "complexity": "complex"},
         A.SUSPEND: {"note": "Chờ kết quả giám định"},
         A.RESUME: {},
-        A.RESOLVE: {"decision_no": "45/QĐ-UBND", "decision_on": today, "outcome": Outcome.REJECTED,
-                    "decision_summary": "Bác đơn"},
+        A.RESOLVE: {
+            "decision_no": "45/QĐ-UBND",
+            "decision_on": today,
+            "outcome": Outcome.REJECTED,
+            "decision_summary": "Bác đơn",
+        },
         A.ENFORCE: {"enforced_on": today, "enforcement_result": "Đã thi hành xong"},
         A.CLOSE: {},
         A.WITHDRAW: {"note": "Công dân rút đơn"},
@@ -74,12 +88,20 @@ def snapshot(db, case_id: int) -> tuple:
     db.session.expire_all()
     case = db.session.get(Case, case_id)
     events = db.session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id))
-    return (case.state, case.version, case.handler_id, case.decision_no, case.outcome, case.enforced_on,
-            case.closed_at, events)
+    return (
+        case.state,
+        case.version,
+        case.handler_id,
+        case.decision_no,
+        case.outcome,
+        case.enforced_on,
+        case.closed_at,
+        events,
+    )
 
 
 def test_expected_table_matches_the_model():
-    model = {a: {s: t.target for s in t.sources} for a, t in CASE_TRANSITIONS.items()}
+    model = {a: dict.fromkeys(t.sources, t.target) for a, t in CASE_TRANSITIONS.items()}
     assert model == EXPECTED
 
 
@@ -115,7 +137,11 @@ def test_every_action_from_every_state(world, db, action, state):
     assert len(case.events) == events_before + 1
     event = case.events[-1]
     assert (event.action, event.actor_id, event.from_state, event.to_state) == (
-        action.value, head.id, state.value, target.value)
+        action.value,
+        head.id,
+        state.value,
+        target.value,
+    )
 
 
 @pytest.mark.parametrize("action", list(CaseAction), ids=str)
@@ -167,11 +193,14 @@ def test_the_tl_head_cannot_act_on_a_tk_case_but_on_their_own(world, db):
 RESOLVE_OK = {"decision_no": "45/QĐ-UBND", "outcome": Outcome.REJECTED}
 
 
-@pytest.mark.parametrize("missing, message", [
-    ("decision_no", "Enter the decision number."),
-    ("decision_on", "Enter the decision date."),
-    ("outcome", "Choose the outcome."),
-])
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("decision_no", "Enter the decision number."),
+        ("decision_on", "Enter the decision date."),
+        ("outcome", "Choose the outcome."),
+    ],
+)
 @pytest.mark.parametrize("blank", [None, ""])
 def test_resolve_requires_number_date_and_outcome(world, db, missing, message, blank):
     case = create_case(world, S.ASSIGNED)
@@ -186,37 +215,58 @@ def test_resolve_requires_number_date_and_outcome(world, db, missing, message, b
     assert snapshot(db, case.id) == before
 
 
-@pytest.mark.parametrize("kind, outcome", [
-    (PetitionKind.COMPLAINT, "true"),
-    (PetitionKind.COMPLAINT, "answered"),
-    (PetitionKind.DENUNCIATION, "upheld"),
-    (PetitionKind.RECOMMENDATION, "rejected"),
-    (PetitionKind.COMPLAINT, "no-such-outcome"),
-])
+@pytest.mark.parametrize(
+    "kind, outcome",
+    [
+        (PetitionKind.COMPLAINT, "true"),
+        (PetitionKind.COMPLAINT, "answered"),
+        (PetitionKind.DENUNCIATION, "upheld"),
+        (PetitionKind.RECOMMENDATION, "rejected"),
+        (PetitionKind.COMPLAINT, "no-such-outcome"),
+    ],
+)
 def test_resolve_refuses_an_outcome_of_the_wrong_kind(world, db, kind, outcome):
     case = create_case(world, S.ASSIGNED, kind=kind)
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="outcome does not fit"):
-        perform(case, A.RESOLVE, world.users["handler"], decision_no="1/QĐ", decision_on=local_today(),
-                outcome=outcome, expected_version=UNCHECKED)
+        perform(
+            case,
+            A.RESOLVE,
+            world.users["handler"],
+            decision_no="1/QĐ",
+            decision_on=local_today(),
+            outcome=outcome,
+            expected_version=UNCHECKED,
+        )
     assert snapshot(db, case.id) == before
 
 
-@pytest.mark.parametrize("kind, outcome", [(PetitionKind.DENUNCIATION, Outcome.PARTLY_TRUE),
-                                           (PetitionKind.FEEDBACK, Outcome.ANSWERED)])
+@pytest.mark.parametrize(
+    "kind, outcome", [(PetitionKind.DENUNCIATION, Outcome.PARTLY_TRUE), (PetitionKind.FEEDBACK, Outcome.ANSWERED)]
+)
 def test_resolve_accepts_the_outcomes_of_its_kind(world, db, kind, outcome):
     case = create_case(world, S.ASSIGNED, kind=kind)
-    perform(case, A.RESOLVE, world.users["handler"], decision_no="1/KL", decision_on=local_today(), outcome=outcome,
-            expected_version=UNCHECKED)
+    perform(
+        case,
+        A.RESOLVE,
+        world.users["handler"],
+        decision_no="1/KL",
+        decision_on=local_today(),
+        outcome=outcome,
+        expected_version=UNCHECKED,
+    )
     assert (case.state, case.outcome) == (S.RESOLVED, outcome)
 
 
-@pytest.mark.parametrize("when, message", [
-    ("before_acceptance", "cannot be before the case was accepted"),
-    ("future", "cannot be in the future"),
-])
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        ("before_acceptance", "cannot be before the case was accepted"),
+        ("future", "cannot be in the future"),
+    ],
+)
 def test_resolve_checks_the_decision_date(world, db, when, message):
     case = create_case(world, S.ASSIGNED)
     db.session.commit()
@@ -224,15 +274,17 @@ def test_resolve_checks_the_decision_date(world, db, when, message):
     case = db.session.get(Case, case.id)
     decision_on = case.accepted_on - timedelta(1) if when == "before_acceptance" else local_today() + timedelta(2)
     with pytest.raises(TransitionRefused, match=message):
-        perform(case, A.RESOLVE, world.users["handler"], decision_on=decision_on, **RESOLVE_OK,
-                expected_version=UNCHECKED)
+        perform(
+            case, A.RESOLVE, world.users["handler"], decision_on=decision_on, **RESOLVE_OK, expected_version=UNCHECKED
+        )
     assert snapshot(db, case.id) == before
 
 
 def test_resolve_on_the_acceptance_day_is_allowed(world, db):
     case = create_case(world, S.ASSIGNED)
-    perform(case, A.RESOLVE, world.users["handler"], decision_on=case.accepted_on, **RESOLVE_OK,
-            expected_version=UNCHECKED)
+    perform(
+        case, A.RESOLVE, world.users["handler"], decision_on=case.accepted_on, **RESOLVE_OK, expected_version=UNCHECKED
+    )
     assert case.decision_on == case.accepted_on
 
 
@@ -242,16 +294,26 @@ def test_resolve_refuses_an_enforcement_deadline_before_the_decision(world, db):
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="enforcement deadline cannot be before"):
-        perform(case, A.RESOLVE, world.users["handler"], decision_on=local_today(), **RESOLVE_OK,
-                enforcement_required="Thu hồi quyết định", enforcement_due_on=local_today() - timedelta(1),
-                expected_version=UNCHECKED)
+        perform(
+            case,
+            A.RESOLVE,
+            world.users["handler"],
+            decision_on=local_today(),
+            **RESOLVE_OK,
+            enforcement_required="Thu hồi quyết định",
+            enforcement_due_on=local_today() - timedelta(1),
+            expected_version=UNCHECKED,
+        )
     assert snapshot(db, case.id) == before
 
 
-@pytest.mark.parametrize("when, message", [
-    ("before_decision", "before the decision date"),
-    ("future", "cannot be in the future"),
-])
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        ("before_decision", "before the decision date"),
+        ("future", "cannot be in the future"),
+    ],
+)
 def test_enforce_checks_the_completion_date(world, db, when, message):
     case = create_case(world, S.RESOLVED)
     db.session.commit()
@@ -259,8 +321,14 @@ def test_enforce_checks_the_completion_date(world, db, when, message):
     case = db.session.get(Case, case.id)
     enforced_on = case.decision_on - timedelta(1) if when == "before_decision" else local_today() + timedelta(2)
     with pytest.raises(TransitionRefused, match=message):
-        perform(case, A.ENFORCE, world.users["handler"], enforced_on=enforced_on, enforcement_result="Xong",
-                expected_version=UNCHECKED)
+        perform(
+            case,
+            A.ENFORCE,
+            world.users["handler"],
+            enforced_on=enforced_on,
+            enforcement_result="Xong",
+            expected_version=UNCHECKED,
+        )
     assert snapshot(db, case.id) == before
 
 
@@ -287,8 +355,14 @@ def test_close_is_refused_while_the_decision_awaits_enforcement(world, db):
         perform(case, A.CLOSE, head, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
     case = db.session.get(Case, case.id)
-    perform(case, A.ENFORCE, world.users["handler"], enforced_on=local_today(), enforcement_result="Đã chi trả",
-            expected_version=UNCHECKED)
+    perform(
+        case,
+        A.ENFORCE,
+        world.users["handler"],
+        enforced_on=local_today(),
+        enforcement_result="Đã chi trả",
+        expected_version=UNCHECKED,
+    )
     assert case.can(A.CLOSE, head)
     perform(case, A.CLOSE, head, expected_version=UNCHECKED)
     assert case.state is S.CLOSED
@@ -312,8 +386,12 @@ def test_assign_requires_a_handler_of_the_case_unit(world, db, who):
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
-    handler_id = {"missing": None, "not_a_handler": world.users["head"].id,
-                  "other_commune": world.users["tl_handler"].id, "unknown_id": 999999}[who]
+    handler_id = {
+        "missing": None,
+        "not_a_handler": world.users["head"].id,
+        "other_commune": world.users["tl_handler"].id,
+        "unknown_id": 999999,
+    }[who]
     with pytest.raises(TransitionRefused):
         perform(case, A.ASSIGN, world.users["head"], handler_id=handler_id, expected_version=UNCHECKED)
     assert snapshot(db, case.id) == before
@@ -321,8 +399,15 @@ def test_assign_requires_a_handler_of_the_case_unit(world, db, who):
 
 def test_assign_records_handler_unit_and_complexity(world, db):
     case = create_case(world, S.ACCEPTED)
-    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id, complexity="complex",
-            note="Xác minh tại thực địa", expected_version=UNCHECKED)
+    perform(
+        case,
+        A.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler2"].id,
+        complexity="complex",
+        note="Xác minh tại thực địa",
+        expected_version=UNCHECKED,
+    )
     assert case.handler_id == world.users["handler2"].id
     assert case.handling_unit_id == world.units["TKVP"].id
     assert case.complexity.value == "complex"
@@ -330,6 +415,7 @@ def test_assign_records_handler_unit_and_complexity(world, db):
 
 
 # --- Optimistic locking ---------------------------------------------------------------------------------
+
 
 def test_a_stale_version_is_refused(world, db):
     case = create_case(world, S.ASSIGNED)
@@ -356,8 +442,9 @@ def test_a_concurrent_save_between_check_and_write_is_refused(world, db):
     """Another transaction bumps the version after ours checked it: the write matches no row."""
     case = create_case(world, S.ASSIGNED)
     db.session.commit()
-    db.session.execute(update(Case.__table__).where(Case.__table__.c.id == case.id)
-                       .values(version=Case.__table__.c.version + 1))
+    db.session.execute(
+        update(Case.__table__).where(Case.__table__.c.id == case.id).values(version=Case.__table__.c.version + 1)
+    )
     with pytest.raises(StaleObject):
         perform(case, A.SUSPEND, world.users["head"], expected_version=case.version, note="x")
     db.session.rollback()

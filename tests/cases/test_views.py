@@ -1,15 +1,16 @@
 """The case screens through the test client (CSRF on): list, detail, timeline, action forms, visibility."""
+
 import re
 from datetime import date, timedelta
 
 import pytest
 
-from app.core.locking import UNCHECKED
-from app.core.timeutil import local_today
 from app.cases.models import Case, CaseAction, CaseState, Complexity
 from app.cases.operations import perform
 from app.cases.queries import CaseFilters, page_of_cases
+from app.core.locking import UNCHECKED
 from app.core.roles import Role
+from app.core.timeutil import local_today
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
 from app.users.models import User
@@ -20,8 +21,18 @@ from tests.factories import create_case, create_petition, person
 
 TODAY = local_today()
 A, S = CaseAction, CaseState
-USERS = ["admin", "phead", "inspector", "reception", "head", "handler", "handler2", "tl_reception", "tl_head",
-         "tl_handler"]
+USERS = [
+    "admin",
+    "phead",
+    "inspector",
+    "reception",
+    "head",
+    "handler",
+    "handler2",
+    "tl_reception",
+    "tl_head",
+    "tl_handler",
+]
 
 
 def days_ago(n: int) -> date:
@@ -33,22 +44,52 @@ def cases(world, db):
     """Five cases: four in TK (one handled in TKVP) and one in TL, accepted on different days."""
     c = {
         "a": create_case(world, S.ACCEPTED, received_on=days_ago(20), summary="Khiếu nại thu hồi đất"),
-        "b": create_case(world, S.ASSIGNED, kind=PetitionKind.DENUNCIATION, received_on=days_ago(15),
-                         summary="Tố cáo cán bộ địa chính", petitioners=[person("Lê Thị Bình", "079000000002")]),
-        "c": create_case(world, S.RESOLVED, kind=PetitionKind.RECOMMENDATION, received_on=days_ago(10),
-                         summary="Kiến nghị sửa đường", petitioners=[person("Trần Văn Cường", "079000000003")]),
-        "d": create_case(world, S.ASSIGNED, received_on=days_ago(5), summary="Khiếu nại bồi thường",
-                         petitioners=[person("Võ Văn Dũng", "079000000004")]),
-        "e": create_case(world, S.ACCEPTED, unit="TL", received_on=days_ago(3), summary="Khiếu nại ở Thanh Lương",
-                         petitioners=[person("Phạm Thị Em", "079000000005")]),
+        "b": create_case(
+            world,
+            S.ASSIGNED,
+            kind=PetitionKind.DENUNCIATION,
+            received_on=days_ago(15),
+            summary="Tố cáo cán bộ địa chính",
+            petitioners=[person("Lê Thị Bình", "079000000002")],
+        ),
+        "c": create_case(
+            world,
+            S.RESOLVED,
+            kind=PetitionKind.RECOMMENDATION,
+            received_on=days_ago(10),
+            summary="Kiến nghị sửa đường",
+            petitioners=[person("Trần Văn Cường", "079000000003")],
+        ),
+        "d": create_case(
+            world,
+            S.ASSIGNED,
+            received_on=days_ago(5),
+            summary="Khiếu nại bồi thường",
+            petitioners=[person("Võ Văn Dũng", "079000000004")],
+        ),
+        "e": create_case(
+            world,
+            S.ACCEPTED,
+            unit="TL",
+            received_on=days_ago(3),
+            summary="Khiếu nại ở Thanh Lương",
+            petitioners=[person("Phạm Thị Em", "079000000005")],
+        ),
     }
-    perform(c["d"], A.ASSIGN, world.users["head"], handler_id=world.users["handler2"].id,
-            complexity=Complexity.COMPLEX, expected_version=UNCHECKED)
+    perform(
+        c["d"],
+        A.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler2"].id,
+        complexity=Complexity.COMPLEX,
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     return {k: v.number for k, v in c.items()} | {"ids": {k: v.id for k, v in c.items()}}
 
 
 # --- The list ------------------------------------------------------------------------------------------
+
 
 def test_list_shows_the_visible_cases_newest_first(cases, login_en):
     page = text(login_en("head").get("/cases/"))
@@ -105,10 +146,18 @@ FILTERS = {
 
 
 def test_list_filters_and_search(world, cases, login_en):
-    values = {"TK": world.units["TK"].id, "TKVP": world.units["TKVP"].id, "handler": world.users["handler"].id,
-              "handler2": world.users["handler2"].id, "d12": days_ago(12).isoformat(),
-              "d14": days_ago(14).isoformat(), "d16": days_ago(16).isoformat(), "d8": days_ago(8).isoformat(),
-              "d12_vn": days_ago(12).strftime("%d/%m/%Y"), "number_b": cases["b"]}
+    values = {
+        "TK": world.units["TK"].id,
+        "TKVP": world.units["TKVP"].id,
+        "handler": world.users["handler"].id,
+        "handler2": world.users["handler2"].id,
+        "d12": days_ago(12).isoformat(),
+        "d14": days_ago(14).isoformat(),
+        "d16": days_ago(16).isoformat(),
+        "d8": days_ago(8).isoformat(),
+        "d12_vn": days_ago(12).strftime("%d/%m/%Y"),
+        "number_b": cases["b"],
+    }
     client = login_en("head")
     got, warned = {}, []
     for query in FILTERS:
@@ -173,11 +222,13 @@ def test_a_page_number_is_ignored_on_the_list_paged_by_position(cases, login_en,
 
 
 def test_search_does_not_repeat_a_case_with_several_matching_petitions(world, db, login_en):
-    case = create_case(world, petitioners=[person("Hồ Văn Trùng", "079000000011"),
-                                           person("Hồ Thị Trùng", "079000000012")])
+    case = create_case(
+        world, petitioners=[person("Hồ Văn Trùng", "079000000011"), person("Hồ Thị Trùng", "079000000012")]
+    )
     second = create_petition(world, petitioners=[person("Hồ Văn Trùng", "079000000011")])
-    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case,
-                    expected_version=UNCHECKED)
+    decide_petition(
+        second, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED
+    )
     db.session.commit()
     assert len(case.petitions) == 2
     page = text(login_en("head").get("/cases/?q=trùng"))
@@ -250,10 +301,16 @@ def test_the_list_runs_a_fixed_number_of_queries(world, db, login_en):
     # Province-level officers may handle a commune's case; they are not among the commune's own officers
     # that the page loads for its filter, so only eager loading keeps their names from costing a query each.
     for i in range(3):
-        officer = create_user(username=f"dn_handler{i}", full_name=f"Chuyên viên tỉnh {i}", unit=world.units["DN"],
-                              roles=[Role.HANDLER], password="correct-horse-77")
-        case = create_case(world, S.ACCEPTED, kind=PetitionKind.DENUNCIATION,
-                           petitioners=[person(f"Người {i}", f"07900000010{i}")])
+        officer = create_user(
+            username=f"dn_handler{i}",
+            full_name=f"Chuyên viên tỉnh {i}",
+            unit=world.units["DN"],
+            roles=[Role.HANDLER],
+            password="correct-horse-77",
+        )
+        case = create_case(
+            world, S.ACCEPTED, kind=PetitionKind.DENUNCIATION, petitioners=[person(f"Người {i}", f"07900000010{i}")]
+        )
         perform(case, A.ASSIGN, world.users["head"], handler_id=officer.id, expected_version=UNCHECKED)
     db.session.commit()
     db.session.expunge_all()
@@ -275,8 +332,9 @@ def test_search_cases_loads_units_and_handlers_with_the_cases(world, db):
     head = db.session.get(User, head_id)
     with count_queries() as statements:
         found = page_of_cases(head, CaseFilters(), {}, per_page=25, cap=100).items
-        shown = [(c.unit.code, c.handling_unit and c.handling_unit.code, c.handler and c.handler.full_name)
-                 for c in found]
+        shown = [
+            (c.unit.code, c.handling_unit and c.handling_unit.code, c.handler and c.handler.full_name) for c in found
+        ]
     assert len(shown) == 4 and ("TK", "TKVP", "Đỗ Thị Lý") in shown
     assert len(statements) <= 3, statements  # the count, the cases, and the officers' roles
 
@@ -333,7 +391,9 @@ FORMS_ON_ASSIGNED = {
     "head": ["assign", "suspend", "resolve", "withdraw", "terminate"],
     "phead": ["assign", "suspend", "resolve", "withdraw", "terminate"],
     "handler": ["resolve", "withdraw"],
-    "admin": [], "inspector": [], "reception": [],
+    "admin": [],
+    "inspector": [],
+    "reception": [],
 }
 
 
@@ -354,14 +414,28 @@ def test_detail_offers_exactly_the_available_actions(world, db, login_en, userna
 
 
 def test_detail_shows_the_case_its_petitions_decision_and_enforcement(world, db, login_en):
-    case = create_case(world, S.ENFORCED, petitioners=[person("Lý Thị Hoa", "079000000021"),
-                                                        person("Lý Văn Sơn", "079000000022")])
+    case = create_case(
+        world, S.ENFORCED, petitioners=[person("Lý Thị Hoa", "079000000021"), person("Lý Văn Sơn", "079000000022")]
+    )
     db.session.commit()
     page = text(login_en("head").get(f"/cases/{case.id}"))
-    for expected in (case.number, "Complaint", "instance 1", 'data-state="enforced"', "UBND xã Tân Khai",
-                     "Hoàng Văn Xử", "Normal", case.received_on.strftime("%d/%m/%Y"),
-                     case.accepted_on.strftime("%d/%m/%Y"), case.petitions[0].receipt_no, "Lý Thị Hoa, Lý Văn Sơn",
-                     "12/QĐ-UBND", "Complaint partly upheld", "Bồi thường bổ sung", "Đã chi trả bồi thường"):
+    for expected in (
+        case.number,
+        "Complaint",
+        "instance 1",
+        'data-state="enforced"',
+        "UBND xã Tân Khai",
+        "Hoàng Văn Xử",
+        "Normal",
+        case.received_on.strftime("%d/%m/%Y"),
+        case.accepted_on.strftime("%d/%m/%Y"),
+        case.petitions[0].receipt_no,
+        "Lý Thị Hoa, Lý Văn Sơn",
+        "12/QĐ-UBND",
+        "Complaint partly upheld",
+        "Bồi thường bổ sung",
+        "Đã chi trả bồi thường",
+    ):
         assert expected in page, expected
     assert timeline(page) == ["open", "assign", "resolve", "enforce"]
 
@@ -369,8 +443,9 @@ def test_detail_shows_the_case_its_petitions_decision_and_enforcement(world, db,
 def test_detail_links_each_petition_and_its_page_opens(world, db, login_en):
     case = create_case(world)
     second = create_petition(world, petitioners=[person("Mai Văn Hai", "079000000031")])
-    decide_petition(second, world.users["reception"], PetitionState.ACCEPTED, join_case=case,
-                    expected_version=UNCHECKED)
+    decide_petition(
+        second, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED
+    )
     db.session.commit()
     client = login_en("head")
     page = text(client.get(f"/cases/{case.id}"))
@@ -384,13 +459,20 @@ def test_detail_links_each_petition_and_its_page_opens(world, db, login_en):
 
 def test_assign_without_a_complexity_keeps_the_case_complexity(world, db, login_en):
     case = create_case(world, S.ACCEPTED)
-    perform(case, A.ASSIGN, world.users["head"], handler_id=world.users["handler"].id, complexity="complex",
-            expected_version=UNCHECKED)
+    perform(
+        case,
+        A.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler"].id,
+        complexity="complex",
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     client = login_en("head")
     url = f"/cases/{case.id}"
-    resp = client.post(f"{url}/assign", {"handler_id": world.users["handler2"].id, "version": case.version},
-                       token_from=url)
+    resp = client.post(
+        f"{url}/assign", {"handler_id": world.users["handler2"].id, "version": case.version}, token_from=url
+    )
     follow(client, resp)
     db.session.expire_all()
     stored = db.session.get(Case, case.id)
@@ -401,8 +483,13 @@ def test_detail_links_parent_and_child_cases(world, db, login_en):
     first = create_case(world, S.RESOLVED)
     db.session.commit()
     appeal = create_petition(world, summary="Khiếu nại lần hai")
-    decide_petition(appeal, world.users["reception"], PetitionState.ACCEPTED, accepted_on=appeal.received_on,
-                    expected_version=UNCHECKED)
+    decide_petition(
+        appeal,
+        world.users["reception"],
+        PetitionState.ACCEPTED,
+        accepted_on=appeal.received_on,
+        expected_version=UNCHECKED,
+    )
     second = appeal.case
     second.instance, second.parent_case = 2, first
     db.session.commit()
@@ -417,6 +504,7 @@ def test_detail_links_parent_and_child_cases(world, db, login_en):
 
 # --- The actions through the UI ------------------------------------------------------------------------
 
+
 def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_en):
     case = create_case(world, S.ACCEPTED)
     db.session.commit()
@@ -426,8 +514,16 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
         (head, "assign", {"handler_id": world.users["handler"].id, "complexity": "normal"}),
         (head, "suspend", {"note": "Chờ giám định"}),
         (head, "resume", {}),
-        (handler, "resolve", {"decision_no": "7/QĐ-UBND", "decision_on": TODAY.isoformat(), "outcome": "upheld",
-                              "enforcement_required": "Trả lại đất"}),
+        (
+            handler,
+            "resolve",
+            {
+                "decision_no": "7/QĐ-UBND",
+                "decision_on": TODAY.isoformat(),
+                "outcome": "upheld",
+                "enforcement_required": "Trả lại đất",
+            },
+        ),
         (handler, "enforce", {"enforced_on": TODAY.isoformat(), "enforcement_result": "Đã trả đất"}),
         (head, "close", {"note": "Hoàn thành"}),
     ]
@@ -445,31 +541,71 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
     assert case_state(case.id)[0] is S.CLOSED
 
 
-@pytest.mark.parametrize("action, source, actor, data, check", [
-    ("assign", S.ACCEPTED, "head", {"handler_id": "@handler2", "complexity": "especially_complex", "note": "Gấp"},
-     lambda c, w: (c.state, c.handler_id, c.complexity.value) == (S.ASSIGNED, w.users["handler2"].id,
-                                                                  "especially_complex")),
-    ("suspend", S.ASSIGNED, "head", {"note": "Chờ kết quả giám định"},
-     lambda c, w: c.state is S.SUSPENDED and c.events[-1].note == "Chờ kết quả giám định"),
-    ("resume", S.SUSPENDED, "phead", {}, lambda c, w: c.state is S.ASSIGNED),
-    ("resolve", S.ASSIGNED, "handler",
-     {"decision_no": "9/QĐ-UBND", "decision_on": "@today", "outcome": "rejected", "decision_summary": "Bác đơn",
-      "enforcement_required": "", "enforcement_due_on": ""},
-     lambda c, w: (c.state, c.decision_no, c.decision_on, c.outcome.value, c.enforcement_required) ==
-                  (S.RESOLVED, "9/QĐ-UBND", TODAY, "rejected", None)),
-    ("enforce", S.RESOLVED, "handler", {"enforced_on": "@today", "enforcement_result": "Đã bồi thường"},
-     lambda c, w: (c.state, c.enforced_on, c.enforcement_result) == (S.ENFORCED, TODAY, "Đã bồi thường")),
-    ("close", S.ENFORCED, "handler", {}, lambda c, w: c.state is S.CLOSED and c.closed_at is not None),
-    ("withdraw", S.ACCEPTED, "head", {"note": "Công dân rút đơn"}, lambda c, w: c.state is S.WITHDRAWN),
-    ("terminate", S.SUSPENDED, "head", {"note": "Người khiếu nại chết"}, lambda c, w: c.state is S.TERMINATED),
-])
+@pytest.mark.parametrize(
+    "action, source, actor, data, check",
+    [
+        (
+            "assign",
+            S.ACCEPTED,
+            "head",
+            {"handler_id": "@handler2", "complexity": "especially_complex", "note": "Gấp"},
+            lambda c, w: (
+                (c.state, c.handler_id, c.complexity.value)
+                == (S.ASSIGNED, w.users["handler2"].id, "especially_complex")
+            ),
+        ),
+        (
+            "suspend",
+            S.ASSIGNED,
+            "head",
+            {"note": "Chờ kết quả giám định"},
+            lambda c, w: c.state is S.SUSPENDED and c.events[-1].note == "Chờ kết quả giám định",
+        ),
+        ("resume", S.SUSPENDED, "phead", {}, lambda c, w: c.state is S.ASSIGNED),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {
+                "decision_no": "9/QĐ-UBND",
+                "decision_on": "@today",
+                "outcome": "rejected",
+                "decision_summary": "Bác đơn",
+                "enforcement_required": "",
+                "enforcement_due_on": "",
+            },
+            lambda c, w: (
+                (c.state, c.decision_no, c.decision_on, c.outcome.value, c.enforcement_required)
+                == (S.RESOLVED, "9/QĐ-UBND", TODAY, "rejected", None)
+            ),
+        ),
+        (
+            "enforce",
+            S.RESOLVED,
+            "handler",
+            {"enforced_on": "@today", "enforcement_result": "Đã bồi thường"},
+            lambda c, w: (c.state, c.enforced_on, c.enforcement_result) == (S.ENFORCED, TODAY, "Đã bồi thường"),
+        ),
+        ("close", S.ENFORCED, "handler", {}, lambda c, w: c.state is S.CLOSED and c.closed_at is not None),
+        ("withdraw", S.ACCEPTED, "head", {"note": "Công dân rút đơn"}, lambda c, w: c.state is S.WITHDRAWN),
+        ("terminate", S.SUSPENDED, "head", {"note": "Người khiếu nại chết"}, lambda c, w: c.state is S.TERMINATED),
+    ],
+)
 def test_each_action_form_works(world, db, login_en, action, source, actor, data, check):
     case = create_case(world, source)
     db.session.commit()
     client = login_en(actor)
     url = f"/cases/{case.id}"
-    data = {k: (world.users[v[1:]].id if isinstance(v, str) and v[1:] in world.users else
-                TODAY.isoformat() if v == "@today" else v) for k, v in data.items()}
+    data = {
+        k: (
+            world.users[v[1:]].id
+            if isinstance(v, str) and v[1:] in world.users
+            else TODAY.isoformat()
+            if v == "@today"
+            else v
+        )
+        for k, v in data.items()
+    }
     resp = client.post(f"{url}/{action}", dict(data, version=case.version), token_from=url)
     page = text(follow(client, resp))
     assert f"“{CaseAction(action).label}” was recorded on case {case.number}." in page
@@ -480,48 +616,92 @@ def test_each_action_form_works(world, db, login_en, action, source, actor, data
     assert timeline(page)[-1] == action
 
 
-@pytest.mark.parametrize("action, source, actor, data, message", [
-    ("assign", S.ACCEPTED, "head", {"handler_id": "0"}, "Choose the handling officer."),
-    ("assign", S.ACCEPTED, "head", {"handler_id": "@tl_handler"}, "Choose the handling officer."),
-    ("assign", S.ACCEPTED, "head", {"handler_id": "abc"}, "Choose the handling officer."),
-    ("assign", S.ACCEPTED, "head", {"handler_id": "@handler", "complexity": "extreme"}, "Not a valid choice"),
-    ("suspend", S.ASSIGNED, "head", {"note": "   "}, "Write the reason."),
-    ("withdraw", S.ASSIGNED, "handler", {}, "Write the reason."),
-    ("terminate", S.ASSIGNED, "head", {"note": "x" * 2001}, "2000"),
-    ("resolve", S.ASSIGNED, "handler", {"decision_on": "@today", "outcome": "rejected"},
-     "Enter the decision number."),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "outcome": "rejected"}, "Enter the decision date."),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "31/02/2026", "outcome": "rejected"},
-     "Enter the decision date."),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "@today"}, "Choose the outcome."),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "@today", "outcome": "true"},
-     "Not a valid choice"),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "@future", "outcome": "rejected"},
-     "The decision date cannot be in the future."),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "@long_ago", "outcome": "rejected"},
-     "The decision date cannot be before the case was accepted."),
-    ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "@today", "outcome": "rejected",
-                                        "enforcement_due_on": "@long_ago"},
-     "The enforcement deadline cannot be before the decision date."),
-    ("enforce", S.RESOLVED, "handler", {"enforcement_result": "Xong"},
-     "Enter the date enforcement was completed."),
-    ("enforce", S.RESOLVED, "handler", {"enforced_on": "@today"}, "Describe the result of enforcement."),
-    ("enforce", S.RESOLVED, "handler", {"enforced_on": "@long_ago", "enforcement_result": "Xong"},
-     "Enforcement cannot be completed before the decision date."),
-    ("enforce", S.RESOLVED, "handler", {"enforced_on": "@future", "enforcement_result": "Xong"},
-     "The enforcement date cannot be in the future."),
-])
-def test_bad_input_rerenders_the_form_and_changes_nothing(world, db, login_en, action, source, actor, data,
-                                                          message):
+@pytest.mark.parametrize(
+    "action, source, actor, data, message",
+    [
+        ("assign", S.ACCEPTED, "head", {"handler_id": "0"}, "Choose the handling officer."),
+        ("assign", S.ACCEPTED, "head", {"handler_id": "@tl_handler"}, "Choose the handling officer."),
+        ("assign", S.ACCEPTED, "head", {"handler_id": "abc"}, "Choose the handling officer."),
+        ("assign", S.ACCEPTED, "head", {"handler_id": "@handler", "complexity": "extreme"}, "Not a valid choice"),
+        ("suspend", S.ASSIGNED, "head", {"note": "   "}, "Write the reason."),
+        ("withdraw", S.ASSIGNED, "handler", {}, "Write the reason."),
+        ("terminate", S.ASSIGNED, "head", {"note": "x" * 2001}, "2000"),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {"decision_on": "@today", "outcome": "rejected"},
+            "Enter the decision number.",
+        ),
+        ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "outcome": "rejected"}, "Enter the decision date."),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {"decision_no": "1/QĐ", "decision_on": "31/02/2026", "outcome": "rejected"},
+            "Enter the decision date.",
+        ),
+        ("resolve", S.ASSIGNED, "handler", {"decision_no": "1/QĐ", "decision_on": "@today"}, "Choose the outcome."),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {"decision_no": "1/QĐ", "decision_on": "@today", "outcome": "true"},
+            "Not a valid choice",
+        ),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {"decision_no": "1/QĐ", "decision_on": "@future", "outcome": "rejected"},
+            "The decision date cannot be in the future.",
+        ),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {"decision_no": "1/QĐ", "decision_on": "@long_ago", "outcome": "rejected"},
+            "The decision date cannot be before the case was accepted.",
+        ),
+        (
+            "resolve",
+            S.ASSIGNED,
+            "handler",
+            {"decision_no": "1/QĐ", "decision_on": "@today", "outcome": "rejected", "enforcement_due_on": "@long_ago"},
+            "The enforcement deadline cannot be before the decision date.",
+        ),
+        ("enforce", S.RESOLVED, "handler", {"enforcement_result": "Xong"}, "Enter the date enforcement was completed."),
+        ("enforce", S.RESOLVED, "handler", {"enforced_on": "@today"}, "Describe the result of enforcement."),
+        (
+            "enforce",
+            S.RESOLVED,
+            "handler",
+            {"enforced_on": "@long_ago", "enforcement_result": "Xong"},
+            "Enforcement cannot be completed before the decision date.",
+        ),
+        (
+            "enforce",
+            S.RESOLVED,
+            "handler",
+            {"enforced_on": "@future", "enforcement_result": "Xong"},
+            "The enforcement date cannot be in the future.",
+        ),
+    ],
+)
+def test_bad_input_rerenders_the_form_and_changes_nothing(world, db, login_en, action, source, actor, data, message):
     case = create_case(world, source)
     db.session.commit()
     before = case_state(case.id)
     client = login_en(actor)
     url = f"/cases/{case.id}"
-    special = {"@today": TODAY.isoformat(), "@future": (TODAY + timedelta(3)).isoformat(),
-               "@long_ago": days_ago(400).isoformat()}
-    data = {k: (special[v] if v in special else world.users[v[1:]].id if v.startswith("@") else v)
-            for k, v in data.items()}
+    special = {
+        "@today": TODAY.isoformat(),
+        "@future": (TODAY + timedelta(3)).isoformat(),
+        "@long_ago": days_ago(400).isoformat(),
+    }
+    data = {
+        k: (special[v] if v in special else world.users[v[1:]].id if v.startswith("@") else v) for k, v in data.items()
+    }
     resp = client.post(f"{url}/{action}", dict(data, version=before[1]), token_from=url)
     assert resp.status_code == 422
     page = text(resp)
@@ -538,9 +718,17 @@ def test_bad_input_keeps_what_the_user_typed(world, db, login_en):
     db.session.commit()
     client = login_en("handler")
     url = f"/cases/{case.id}"
-    resp = client.post(f"{url}/resolve", {"decision_no": "88/QĐ-UBND", "decision_on": "", "outcome": "upheld",
-                                          "decision_summary": "Chấp nhận khiếu nại", "version": case.version},
-                       token_from=url)
+    resp = client.post(
+        f"{url}/resolve",
+        {
+            "decision_no": "88/QĐ-UBND",
+            "decision_on": "",
+            "outcome": "upheld",
+            "decision_summary": "Chấp nhận khiếu nại",
+            "version": case.version,
+        },
+        token_from=url,
+    )
     page = text(resp)
     assert resp.status_code == 422
     assert 'value="88/QĐ-UBND"' in page and "Chấp nhận khiếu nại" in page
@@ -578,13 +766,16 @@ def test_acting_on_an_invisible_case_is_404(world, db, login_en):
     assert case_state(case.id) == before
 
 
-@pytest.mark.parametrize("username, action, data", [
-    ("inspector", "assign", {"handler_id": "@handler2"}),
-    ("inspector", "resolve", {"decision_no": "1/QĐ", "decision_on": "@today", "outcome": "rejected"}),
-    ("admin", "suspend", {"note": "Thử"}),
-    ("reception", "withdraw", {"note": "Thử"}),
-    ("handler", "terminate", {"note": "Thử"}),
-])
+@pytest.mark.parametrize(
+    "username, action, data",
+    [
+        ("inspector", "assign", {"handler_id": "@handler2"}),
+        ("inspector", "resolve", {"decision_no": "1/QĐ", "decision_on": "@today", "outcome": "rejected"}),
+        ("admin", "suspend", {"note": "Thử"}),
+        ("reception", "withdraw", {"note": "Thử"}),
+        ("handler", "terminate", {"note": "Thử"}),
+    ],
+)
 def test_users_without_the_right_are_refused_on_post(world, db, login_en, username, action, data):
     case = create_case(world, S.ASSIGNED)
     db.session.commit()
@@ -593,8 +784,16 @@ def test_users_without_the_right_are_refused_on_post(world, db, login_en, userna
     url = f"/cases/{case.id}"
     page = text(client.get(url))
     assert action_forms(page) == FORMS_ON_ASSIGNED[username]
-    data = {k: (world.users[v[1:]].id if v.startswith("@") and v[1:] in world.users else
-                TODAY.isoformat() if v == "@today" else v) for k, v in data.items()}
+    data = {
+        k: (
+            world.users[v[1:]].id
+            if v.startswith("@") and v[1:] in world.users
+            else TODAY.isoformat()
+            if v == "@today"
+            else v
+        )
+        for k, v in data.items()
+    }
     resp = client.post(f"{url}/{action}", dict(data, version=case.version), token_from=url)
     page = text(follow(client, resp))
     assert f"You are not allowed to “{CaseAction(action).label}” this case." in page
@@ -619,13 +818,19 @@ def test_a_stale_form_is_refused(world, db, login_en):
     client = login_en("head")
     url = f"/cases/{case.id}"
     stale = case.version
-    resp = client.post(f"{url}/assign", {"handler_id": world.users["handler2"].id, "complexity": "complex",
-                                         "version": stale}, token_from=url)
+    resp = client.post(
+        f"{url}/assign",
+        {"handler_id": world.users["handler2"].id, "complexity": "complex", "version": stale},
+        token_from=url,
+    )
     follow(client, resp)
     before = case_state(case.id)
     assert before[2] == world.users["handler2"].id
-    resp = client.post(f"{url}/assign", {"handler_id": world.users["handler"].id, "complexity": "normal",
-                                         "version": stale}, token_from=url)
+    resp = client.post(
+        f"{url}/assign",
+        {"handler_id": world.users["handler"].id, "complexity": "normal", "version": stale},
+        token_from=url,
+    )
     page = text(follow(client, resp))
     assert "Someone else changed this record after you opened it." in page
     assert case_state(case.id) == before

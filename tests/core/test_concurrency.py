@@ -3,6 +3,7 @@
 This is what two gunicorn workers do; on SQLite it proves writes wait for the lock
 (BEGIN IMMEDIATE + busy_timeout) instead of failing with "database is locked".
 """
+
 import multiprocessing
 from datetime import date
 
@@ -27,10 +28,15 @@ def _worker(url: str, unit_id: int, user_id: int, tag: str, out) -> None:
     with app.app_context():
         for i in range(PER_WORKER):
             try:
-                register_petition(unit=db.session.get(Unit, unit_id), actor=db.session.get(User, user_id),
-                                  received_on=date(2026, 3, 2), channel=Channel.POST,
-                                  kind=PetitionKind.COMPLAINT, summary=f"{tag} {i}",
-                                  petitioners=[PersonData(full_name=f"Người {tag} {i}")])
+                register_petition(
+                    unit=db.session.get(Unit, unit_id),
+                    actor=db.session.get(User, user_id),
+                    received_on=date(2026, 3, 2),
+                    channel=Channel.POST,
+                    kind=PetitionKind.COMPLAINT,
+                    summary=f"{tag} {i}",
+                    petitioners=[PersonData(full_name=f"Người {tag} {i}")],
+                )
                 db.session.commit()
             except Exception as err:  # noqa: BLE001 - reported to the parent
                 db.session.rollback()

@@ -1,5 +1,6 @@
 """SQLite transactions of requests: reads start deferred; writes, and GET views that write an audit row,
 take the write lock at BEGIN (a deferred read that later writes fails at once when another writer got in)."""
+
 import pytest
 from sqlalchemy import event
 

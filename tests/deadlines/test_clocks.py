@@ -1,4 +1,5 @@
 """Clocks follow the petition and the case: started, re-ruled, paused, finished, cancelled."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -10,9 +11,8 @@ from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.engine import load_calendar
 from app.deadlines.models import Clock, ClockStatus, Stage
+from app.deadlines.operations import clock_of, extend_resolution, on_case_transition, record_notice, start_enforcement
 from app.extensions import db
-from app.deadlines.operations import (clock_of, extend_resolution, on_case_transition, record_notice,
-                                      start_enforcement)
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
 from tests.factories import create_case, create_petition
@@ -38,8 +38,9 @@ def test_a_recommendation_has_no_acceptance_clock(world):
 
 def test_transferring_answers_the_citizen_and_cancels_acceptance(world):
     p = create_petition(world)
-    decide_petition(p, world.users["reception"], PetitionState.TRANSFERRED, transferred_to="Sở Tư pháp",
-                    expected_version=UNCHECKED)
+    decide_petition(
+        p, world.users["reception"], PetitionState.TRANSFERRED, transferred_to="Sở Tư pháp", expected_version=UNCHECKED
+    )
     got = clocks(petition_id=p.id)
     assert got[Stage.FIRST_ANSWER].status is ClockStatus.DONE
     assert got[Stage.FIRST_ANSWER].completed_on == local_today()
@@ -57,8 +58,14 @@ def test_acceptance_finishes_the_petition_clocks_and_starts_resolution(world):
 
 def test_assigning_as_complex_switches_to_the_longer_limit(world):
     case = create_case(world)
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            complexity="complex", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler"].id,
+        complexity="complex",
+        expected_version=UNCHECKED,
+    )
     resolution = clock_of(case, Stage.RESOLUTION)
     assert (resolution.rule.code, resolution.limit_days) == ("complaint.resolution.1.complex", 45)
     assert resolution.due_on == load_calendar().add_working_days(case.accepted_on, 45)
@@ -107,8 +114,15 @@ def test_resolution_of_a_complaint_starts_the_legal_effect_clock(world):
 def test_an_appeal_cancels_the_first_decisions_legal_effect_clock(world):
     first = create_case(world, CaseState.RESOLVED)
     appeal = create_petition(world, unit="TK")
-    decide_petition(appeal, world.users["head"], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    instance=2, appeal_of=first, expected_version=UNCHECKED)
+    decide_petition(
+        appeal,
+        world.users["head"],
+        PetitionState.ACCEPTED,
+        accepted_on=local_today(),
+        instance=2,
+        appeal_of=first,
+        expected_version=UNCHECKED,
+    )
     assert clock_of(first, Stage.LEGAL_EFFECT).status is ClockStatus.CANCELLED
     second = appeal.case
     assert second.instance == 2
@@ -121,8 +135,14 @@ def test_enforcement_clock_uses_the_decisions_own_date(world):
     clock = start_enforcement(case, case.decision_on)
     assert clock.fixed_due_on == clock.due_on == case.enforcement_due_on
     assert start_enforcement(case, case.decision_on) is None  # only once
-    perform(case, CaseAction.ENFORCE, world.users["handler"], enforced_on=local_today(),
-            enforcement_result="Xong", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.ENFORCE,
+        world.users["handler"],
+        enforced_on=local_today(),
+        enforcement_result="Xong",
+        expected_version=UNCHECKED,
+    )
     assert clock_of(case, Stage.ENFORCEMENT).status is ClockStatus.DONE
 
 
@@ -139,21 +159,30 @@ def test_denunciation_notice_and_extensions(world):
     assert notice.due_on == load_calendar().add_working_days(case.accepted_on, 5)
     record_notice(case, world.users["head"], Stage.NOTIFY_ACCEPTANCE, local_today(), expected_version=UNCHECKED)
     assert notice.status is ClockStatus.DONE
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            complexity="especially_complex", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler"].id,
+        complexity="especially_complex",
+        expected_version=UNCHECKED,
+    )
     resolution = clock_of(case, Stage.RESOLUTION)
     before = resolution.due_on
-    ext = extend_resolution(case, world.users["head"], decision_no="01/QĐ-GH", decided_on=local_today(),
-                            expected_version=UNCHECKED)
+    ext = extend_resolution(
+        case, world.users["head"], decision_no="01/QĐ-GH", decided_on=local_today(), expected_version=UNCHECKED
+    )
     assert (ext.due_before, ext.due_after) == (before, load_calendar().add_calendar_days(before, 30))
     assert resolution.due_on == ext.due_after
-    extend_resolution(case, world.users["head"], decision_no="02/QĐ-GH", decided_on=local_today(),
-                      expected_version=UNCHECKED)
+    extend_resolution(
+        case, world.users["head"], decision_no="02/QĐ-GH", decided_on=local_today(), expected_version=UNCHECKED
+    )
     from app.core.errors import TransitionRefused
 
     with pytest.raises(TransitionRefused):
-        extend_resolution(case, world.users["head"], decision_no="03/QĐ-GH", decided_on=local_today(),
-                          expected_version=UNCHECKED)
+        extend_resolution(
+            case, world.users["head"], decision_no="03/QĐ-GH", decided_on=local_today(), expected_version=UNCHECKED
+        )
     assert [e.action for e in case.events if e.action in ("notice", "extend")] == ["notice", "extend", "extend"]
 
 
@@ -162,8 +191,10 @@ def test_a_normal_denunciation_cannot_be_extended_and_handlers_cannot_extend(wor
 
     case = create_case(world, CaseState.ASSIGNED, kind=PetitionKind.DENUNCIATION)
     with pytest.raises(TransitionRefused):
-        extend_resolution(case, world.users["head"], decision_no="01", decided_on=local_today(),
-                          expected_version=UNCHECKED)
+        extend_resolution(
+            case, world.users["head"], decision_no="01", decided_on=local_today(), expected_version=UNCHECKED
+        )
     with pytest.raises(PermissionRefused):
-        extend_resolution(case, world.users["handler"], decision_no="01", decided_on=local_today(),
-                          expected_version=UNCHECKED)
+        extend_resolution(
+            case, world.users["handler"], decision_no="01", decided_on=local_today(), expected_version=UNCHECKED
+        )

@@ -2,6 +2,7 @@
 
 Every expected date below was counted by hand on the official calendar (see the comments).
 """
+
 from datetime import date
 
 import pytest
@@ -19,16 +20,19 @@ def cal(app):
     return load_calendar()
 
 
-@pytest.mark.parametrize("start, n, expected, why", [
-    (D(2024, 4, 25), 7, D(2024, 5, 8), "29/4 swapped off, 30/4 and 1/5 holidays, Saturday 4/5 worked"),
-    (D(2026, 2, 12), 10, D(2026, 3, 5), "Tết Bính Ngọ: 16-20/2/2026 off"),
-    (D(2026, 8, 27), 5, D(2026, 9, 8), "National Day: 31/8 (swapped), 1/9 and 2/9 off"),
-    (D(2026, 8, 21), 1, D(2026, 8, 22), "Saturday 22/8/2026 is a make-up working day"),
-    (D(2025, 12, 31), 1, D(2026, 1, 5), "1/1 holiday, 2/1/2026 off by the override, weekend"),
-    (D(2026, 1, 9), 1, D(2026, 1, 10), "Saturday 10/1/2026 worked by the override"),
-    (D(2026, 3, 2), 30, D(2026, 4, 13), "a plain month"),
-    (D(2026, 3, 2), 45, D(2026, 5, 7), "Hùng Kings observed 27/4, 30/4 and 1/5 off"),
-])
+@pytest.mark.parametrize(
+    "start, n, expected, why",
+    [
+        (D(2024, 4, 25), 7, D(2024, 5, 8), "29/4 swapped off, 30/4 and 1/5 holidays, Saturday 4/5 worked"),
+        (D(2026, 2, 12), 10, D(2026, 3, 5), "Tết Bính Ngọ: 16-20/2/2026 off"),
+        (D(2026, 8, 27), 5, D(2026, 9, 8), "National Day: 31/8 (swapped), 1/9 and 2/9 off"),
+        (D(2026, 8, 21), 1, D(2026, 8, 22), "Saturday 22/8/2026 is a make-up working day"),
+        (D(2025, 12, 31), 1, D(2026, 1, 5), "1/1 holiday, 2/1/2026 off by the override, weekend"),
+        (D(2026, 1, 9), 1, D(2026, 1, 10), "Saturday 10/1/2026 worked by the override"),
+        (D(2026, 3, 2), 30, D(2026, 4, 13), "a plain month"),
+        (D(2026, 3, 2), 45, D(2026, 5, 7), "Hùng Kings observed 27/4, 30/4 and 1/5 off"),
+    ],
+)
 def test_working_days(cal, start, n, expected, why):
     assert cal.add_working_days(start, n) == expected, why
 
@@ -45,12 +49,15 @@ def test_an_override_added_by_an_administrator_changes_the_count(app, db):
     assert load_calendar().add_working_days(D(2026, 3, 2), 1) == D(2026, 3, 4)
 
 
-@pytest.mark.parametrize("start, n, expected", [
-    (D(2024, 4, 10), 30, D(2024, 5, 10)),  # the domain's example: 30 d from 10 April ends 10 May
-    (D(2024, 4, 1), 30, D(2024, 5, 2)),    # 1/5 is a holiday: the next working day
-    (D(2024, 4, 25), 10, D(2024, 5, 6)),   # Sunday 5/5 -> Monday 6/5
-    (D(2026, 1, 3), 30, D(2026, 2, 2)),    # 2/2/2026 is a Monday
-])
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        (D(2024, 4, 10), 30, D(2024, 5, 10)),  # the domain's example: 30 d from 10 April ends 10 May
+        (D(2024, 4, 1), 30, D(2024, 5, 2)),  # 1/5 is a holiday: the next working day
+        (D(2024, 4, 25), 10, D(2024, 5, 6)),  # Sunday 5/5 -> Monday 6/5
+        (D(2026, 1, 3), 30, D(2026, 2, 2)),  # 2/2/2026 is a Monday
+    ],
+)
 def test_calendar_days_end_on_a_working_day(cal, start, n, expected):
     assert cal.add_calendar_days(start, n) == expected
 
@@ -68,19 +75,22 @@ def test_an_extension_runs_on_from_the_due_date_it_extends(cal):
     assert compute_due(D(2026, 3, 2), 30, "d", cal, extensions=[30, 30]) == D(2026, 6, 3)
 
 
-@pytest.mark.parametrize("facts, code, limit", [
-    (Facts("complaint", 1), "complaint.resolution.1", 30),
-    (Facts("complaint", 1, complexity="complex"), "complaint.resolution.1.complex", 45),
-    (Facts("complaint", 1, complexity="especially_complex"), "complaint.resolution.1.complex", 45),
-    (Facts("complaint", 1, is_remote=True), "complaint.resolution.1.remote", 45),
-    (Facts("complaint", 1, complexity="complex", is_remote=True), "complaint.resolution.1.remote_complex", 60),
-    (Facts("complaint", 2), "complaint.resolution.2", 45),
-    (Facts("complaint", 2, complexity="complex"), "complaint.resolution.2.complex", 60),
-    (Facts("complaint", 2, is_remote=True), "complaint.resolution.2.remote", 60),
-    (Facts("complaint", 2, complexity="complex", is_remote=True), "complaint.resolution.2.remote_complex", 70),
-    (Facts("denunciation"), "denunciation.resolution", 30),
-    (Facts("recommendation"), "recommendation.resolution", 30),
-])
+@pytest.mark.parametrize(
+    "facts, code, limit",
+    [
+        (Facts("complaint", 1), "complaint.resolution.1", 30),
+        (Facts("complaint", 1, complexity="complex"), "complaint.resolution.1.complex", 45),
+        (Facts("complaint", 1, complexity="especially_complex"), "complaint.resolution.1.complex", 45),
+        (Facts("complaint", 1, is_remote=True), "complaint.resolution.1.remote", 45),
+        (Facts("complaint", 1, complexity="complex", is_remote=True), "complaint.resolution.1.remote_complex", 60),
+        (Facts("complaint", 2), "complaint.resolution.2", 45),
+        (Facts("complaint", 2, complexity="complex"), "complaint.resolution.2.complex", 60),
+        (Facts("complaint", 2, is_remote=True), "complaint.resolution.2.remote", 60),
+        (Facts("complaint", 2, complexity="complex", is_remote=True), "complaint.resolution.2.remote_complex", 70),
+        (Facts("denunciation"), "denunciation.resolution", 30),
+        (Facts("recommendation"), "recommendation.resolution", 30),
+    ],
+)
 def test_the_resolution_rule_follows_the_facts(app, facts, code, limit):
     rule = find_rule(Stage.RESOLUTION, facts, D(2026, 3, 2))
     assert (rule.code, rule.limit_days) == (code, limit)
@@ -119,8 +129,17 @@ def test_explain_a_complaint_across_the_1_july_2026_change(app):
 
 
 def test_explain_a_remote_complex_second_instance_complaint(app):
-    rows = _by_stage(explain("complaint", instance=2, received=D(2026, 2, 12), accepted=D(2026, 3, 2),
-                             complexity="complex", remote=True, decided=D(2026, 5, 7)))
+    rows = _by_stage(
+        explain(
+            "complaint",
+            instance=2,
+            received=D(2026, 2, 12),
+            accepted=D(2026, 3, 2),
+            complexity="complex",
+            remote=True,
+            decided=D(2026, 5, 7),
+        )
+    )
     assert rows["resolution"].limit_days == 70
     assert rows["resolution"].rule.legal_basis == "Luật Khiếu nại 2011, Điều 37"
     assert "appeal" not in rows  # a second-instance decision is not appealed to a third instance
@@ -131,8 +150,15 @@ def test_explain_an_especially_complex_denunciation_with_two_extensions(app):
     from flask_babel import force_locale
 
     with force_locale("en"):
-        rows = _by_stage(explain("denunciation", received=D(2026, 2, 20), accepted=D(2026, 3, 2),
-                                 complexity="especially_complex", extensions=3))
+        rows = _by_stage(
+            explain(
+                "denunciation",
+                received=D(2026, 2, 20),
+                accepted=D(2026, 3, 2),
+                complexity="especially_complex",
+                extensions=3,
+            )
+        )
     assert rows["resolution"].due_on == D(2026, 6, 3)  # 30 d + 30 d + 30 d, holidays rolled forward
     assert "Only 2 extension(s) allowed by this rule." in rows["resolution"].notes
     assert rows["notify_acceptance"].due_on == D(2026, 3, 9)  # 5 wd after acceptance

@@ -1,4 +1,5 @@
 """The deadline jobs: due-soon/overdue flags around due dates, decisions taking legal effect."""
+
 import json
 from datetime import date, timedelta
 
@@ -30,13 +31,16 @@ def kinds_on(clock_: Clock) -> list[str]:
     return [f.kind.value for f in active_flags(clock_id=clock_.id)]
 
 
-@pytest.mark.parametrize("offset, expected", [
-    (-30, []),
-    (-1, ["due_soon"]),
-    (0, ["due_soon"]),
-    (1, ["overdue"]),
-    (40, ["overdue"]),
-])
+@pytest.mark.parametrize(
+    "offset, expected",
+    [
+        (-30, []),
+        (-1, ["due_soon"]),
+        (0, ["due_soon"]),
+        (1, ["overdue"]),
+        (40, ["overdue"]),
+    ],
+)
 def test_a_running_clock_is_flagged_around_its_due_date(world, offset, expected):
     case = assigned_case(world)
     resolution = clock(case)
@@ -88,8 +92,15 @@ def test_completing_the_clock_clears_the_flag(world):
     late = at(resolution.due_on + timedelta(days=3))
     flag_deadlines(late)
     assert kinds_on(resolution) == ["overdue"]
-    perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="7/QĐ", decision_on=local_today(),
-            outcome="rejected", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.RESOLVE,
+        world.users["handler"],
+        decision_no="7/QĐ",
+        decision_on=local_today(),
+        outcome="rejected",
+        expected_version=UNCHECKED,
+    )
     result = flag_deadlines(late)
     assert result["cleared"] == 1
     assert kinds_on(resolution) == []
@@ -141,11 +152,13 @@ def test_petition_clocks_flag_the_petition(world):
     first_answer = clock(petition=petition, stage=Stage.FIRST_ANSWER)
     flag_deadlines(at(first_answer.due_on + timedelta(days=1)))
     flags = active_flags(subject="petition", subject_id=petition.id)
-    assert {f.clock_id for f in flags} == {c.id for c in db.session.scalars(
-        select(Clock).where(Clock.petition_id == petition.id))}
+    assert {f.clock_id for f in flags} == {
+        c.id for c in db.session.scalars(select(Clock).where(Clock.petition_id == petition.id))
+    }
     assert {f.kind for f in flags} == {FlagKind.OVERDUE}
-    decide_petition(petition, world.users["reception"], PetitionState.GUIDED, guidance="Đến Tòa án",
-                    expected_version=UNCHECKED)
+    decide_petition(
+        petition, world.users["reception"], PetitionState.GUIDED, guidance="Đến Tòa án", expected_version=UNCHECKED
+    )
     flag_deadlines(at(first_answer.due_on + timedelta(days=1)))
     assert active_flags() == []
 
@@ -188,6 +201,7 @@ def test_statement_count_is_the_same_for_5_and_50_cases(world):
 
 # --- Legal effect ------------------------------------------------------------------------------------------
 
+
 def resolved_complaint(world, **kw) -> Case:
     case = create_case(world, CaseState.RESOLVED, **kw)
     db.session.commit()
@@ -207,21 +221,22 @@ def test_a_decision_takes_legal_effect_and_opens_enforcement(world):
     enforcement = clock(case, Stage.ENFORCEMENT)
     assert (enforcement.status, enforcement.started_on) == (ClockStatus.RUNNING, legal.due_on)
     # Idempotent: a second run (or a scheduler that catches up) changes nothing.
-    assert mark_legally_effective(at(legal.due_on + timedelta(days=9))) == {"effective": 0,
-                                                                            "enforcement_clocks": 0}
-    assert db.session.scalar(select(func.count(Clock.id)).where(Clock.case_id == case.id,
-                                                                Clock.stage == Stage.ENFORCEMENT)) == 1
+    assert mark_legally_effective(at(legal.due_on + timedelta(days=9))) == {"effective": 0, "enforcement_clocks": 0}
+    assert (
+        db.session.scalar(
+            select(func.count(Clock.id)).where(Clock.case_id == case.id, Clock.stage == Stage.ENFORCEMENT)
+        )
+        == 1
+    )
 
 
 def test_nothing_to_enforce_means_no_enforcement_clock(world):
     case = resolved_complaint(world, enforcement_required="")
     legal = clock(case, Stage.LEGAL_EFFECT)
-    assert mark_legally_effective(at(legal.due_on + timedelta(days=1))) == {"effective": 1,
-                                                                            "enforcement_clocks": 0}
+    assert mark_legally_effective(at(legal.due_on + timedelta(days=1))) == {"effective": 1, "enforcement_clocks": 0}
     db.session.expire_all()
     assert case.legally_effective_on == legal.due_on
-    assert db.session.scalar(select(Clock).where(Clock.case_id == case.id,
-                                                 Clock.stage == Stage.ENFORCEMENT)) is None
+    assert db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == Stage.ENFORCEMENT)) is None
 
 
 def test_an_enforced_decision_gets_no_new_enforcement_clock(world):
@@ -237,10 +252,15 @@ def test_an_enforced_decision_gets_no_new_enforcement_clock(world):
 def test_an_appealed_decision_does_not_take_legal_effect(world, clock_reopened_by_hand):
     first = resolved_complaint(world)
     legal = clock(first, Stage.LEGAL_EFFECT)
-    appeal = create_petition(world, unit="DN", actor="phead", kind=PetitionKind.COMPLAINT,
-                             received_on=local_today())
-    decide_petition(appeal, world.users["phead"], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    appeal_of=first, expected_version=UNCHECKED)
+    appeal = create_petition(world, unit="DN", actor="phead", kind=PetitionKind.COMPLAINT, received_on=local_today())
+    decide_petition(
+        appeal,
+        world.users["phead"],
+        PetitionState.ACCEPTED,
+        accepted_on=local_today(),
+        appeal_of=first,
+        expected_version=UNCHECKED,
+    )
     assert legal.status is ClockStatus.CANCELLED
     if clock_reopened_by_hand:  # the child case alone must be enough
         legal.status = ClockStatus.RUNNING
@@ -248,16 +268,16 @@ def test_an_appealed_decision_does_not_take_legal_effect(world, clock_reopened_b
     assert mark_legally_effective(at(legal.due_on + timedelta(days=1)))["effective"] == 0
     db.session.expire_all()
     assert first.legally_effective_on is None
-    assert db.session.scalar(select(Clock).where(Clock.case_id == first.id,
-                                                 Clock.stage == Stage.ENFORCEMENT)) is None
+    assert db.session.scalar(select(Clock).where(Clock.case_id == first.id, Clock.stage == Stage.ENFORCEMENT)) is None
 
 
 def test_only_past_due_clocks_of_many_cases_take_effect(world):
     cases = [resolved_complaint(world, petitioners=[person(f"Người {i}", f"0792{i:08d}")]) for i in range(3)]
     dues = [clock(c, Stage.LEGAL_EFFECT).due_on for c in cases]
     due = dues[0]
-    clock(cases[2], Stage.LEGAL_EFFECT).fixed_due_on = clock(cases[2], Stage.LEGAL_EFFECT).due_on = \
-        due + timedelta(days=10)
+    clock(cases[2], Stage.LEGAL_EFFECT).fixed_due_on = clock(cases[2], Stage.LEGAL_EFFECT).due_on = due + timedelta(
+        days=10
+    )
     db.session.commit()
     result = mark_legally_effective(at(due + timedelta(days=1)))
     assert result == {"effective": 2, "enforcement_clocks": 2}

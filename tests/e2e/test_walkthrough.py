@@ -4,11 +4,12 @@ Reception records a visitor with a complaint and prints the receipt; the head ac
 assigns the case; the handling officer records the decision and then its enforcement; the timeline shows
 every step.
 """
+
 import re
-from app.core.timeutil import local_today
 
 import pytest
 
+from app.core.timeutil import local_today
 
 pytestmark = pytest.mark.e2e
 
@@ -71,9 +72,11 @@ def test_reception_to_enforcement_walkthrough(live_server, browser):
     case_url = page.url
     assert page.inner_text("[data-testid=case-number]").strip() == case_number
     page.click("details[data-action=assign] summary")
-    page.select_option("details[data-action=assign] select[name=handler_id]", label="Hoàng Văn Xử (TK)") \
-        if page.locator("details[data-action=assign] option", has_text="(TK)").count() else \
-        page.select_option("details[data-action=assign] select[name=handler_id]", label="Hoàng Văn Xử")
+    page.select_option(
+        "details[data-action=assign] select[name=handler_id]", label="Hoàng Văn Xử (TK)"
+    ) if page.locator("details[data-action=assign] option", has_text="(TK)").count() else page.select_option(
+        "details[data-action=assign] select[name=handler_id]", label="Hoàng Văn Xử"
+    )
     page.click("details[data-action=assign] button[type=submit]")
     page.wait_for_url(case_url)
     assert page.inner_text("[data-testid=case-handler]").strip() == "Hoàng Văn Xử"
@@ -102,8 +105,9 @@ def test_reception_to_enforcement_walkthrough(live_server, browser):
     assert "Đã chi trả tiền bồi thường bổ sung" in page.inner_text("[data-testid=case-enforcement]")
 
     # 5. Every state change is in the timeline, in order.
-    actions = page.eval_on_selector_all("[data-testid=timeline] li[data-action]",
-                                        "els => els.map(e => e.dataset.action)")
+    actions = page.eval_on_selector_all(
+        "[data-testid=timeline] li[data-action]", "els => els.map(e => e.dataset.action)"
+    )
     assert actions == ["open", "assign", "resolve", "enforce"]
     assert errors == []
     context.close()

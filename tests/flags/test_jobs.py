@@ -1,4 +1,5 @@
 """The complex-case flags: many people, repeated, prolonged, over-level, hot spot — raised and cleared."""
+
 import json
 from datetime import datetime, timedelta
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import perform
 from app.core.locking import UNCHECKED
-from app.core.timeutil import local_today, local_to_utc
+from app.core.timeutil import local_to_utc, local_today
 from app.extensions import db
 from app.flags.jobs import flag_complex_cases
 from app.flags.models import Flag, FlagKind
@@ -40,8 +41,13 @@ def run(now=NOW):
 
 
 def accept(petition, on=None):
-    decide_petition(petition, _receiver(petition), PetitionState.ACCEPTED, accepted_on=on or petition.received_on,
-                    expected_version=UNCHECKED)
+    decide_petition(
+        petition,
+        _receiver(petition),
+        PetitionState.ACCEPTED,
+        accepted_on=on or petition.received_on,
+        expected_version=UNCHECKED,
+    )
     return petition.case
 
 
@@ -54,6 +60,7 @@ def _receiver(petition):
 
 
 # --- Many people ---------------------------------------------------------------------------------------
+
 
 def test_many_signatories_flag_the_petition_then_its_case(world):
     petition = create_petition(world, petitioners=[citizen(1)], signatory_count=7)
@@ -74,10 +81,16 @@ def test_many_signatories_flag_the_petition_then_its_case(world):
 
 def test_a_delegation_at_the_desk_flags_its_petition(world):
     session, petition = record_visit(
-        unit=world.units["TK"], actor=world.users["reception"], received_at=local_to_utc(datetime.now()),
-        kind=ReceptionKind.REGULAR, visitors=[citizen(3), citizen(4)], people_count=12,
-        content="Đoàn 12 hộ dân phản đối giá bồi thường", outcome=ReceptionOutcome.PETITION_RECEIVED,
-        petition_kind=PetitionKind.COMPLAINT)
+        unit=world.units["TK"],
+        actor=world.users["reception"],
+        received_at=local_to_utc(datetime.now()),
+        kind=ReceptionKind.REGULAR,
+        visitors=[citizen(3), citizen(4)],
+        people_count=12,
+        content="Đoàn 12 hộ dân phản đối giá bồi thường",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.COMPLAINT,
+    )
     petition.signatory_count = 2  # only two signed: the delegation that came still counts
     db.session.commit()
     run()
@@ -86,6 +99,7 @@ def test_a_delegation_at_the_desk_flags_its_petition(world):
 
 
 # --- Repeated ------------------------------------------------------------------------------------------
+
 
 def test_a_person_petitioning_twice_in_the_window_is_repeated(world, app, monkeypatch):
     monkeypatch.setitem(app.config, "REPEAT_WINDOW_DAYS", 90)
@@ -105,6 +119,7 @@ def test_a_person_petitioning_twice_in_the_window_is_repeated(world, app, monkey
 
 # --- Prolonged -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("days_open, expected", [(100, False), (181, True)])
 def test_an_open_case_is_prolonged_after_the_configured_days(world, days_open, expected):
     case = create_case(world, CaseState.ASSIGNED, petitioners=[citizen(7)])
@@ -122,8 +137,15 @@ def test_resolving_clears_prolonged(world):
     later = at(case.accepted_on + timedelta(days=200))
     run(later)
     assert flagged(FlagKind.PROLONGED) == {("case", case.id)}
-    perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="9/QĐ", decision_on=local_today(),
-            outcome="rejected", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.RESOLVE,
+        world.users["handler"],
+        decision_no="9/QĐ",
+        decision_on=local_today(),
+        outcome="rejected",
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     run(later)
     assert flagged(FlagKind.PROLONGED) == set()
@@ -132,17 +154,31 @@ def test_resolving_clears_prolonged(world):
 def test_an_appeal_makes_both_cases_prolonged(world):
     first = create_case(world, CaseState.RESOLVED, petitioners=[citizen(9)])
     appeal = create_petition(world, unit="DN", actor="phead", petitioners=[citizen(9)], received_on=TODAY)
-    decide_petition(appeal, world.users["phead"], PetitionState.ACCEPTED, accepted_on=TODAY, appeal_of=first,
-                    expected_version=UNCHECKED)
+    decide_petition(
+        appeal,
+        world.users["phead"],
+        PetitionState.ACCEPTED,
+        accepted_on=TODAY,
+        appeal_of=first,
+        expected_version=UNCHECKED,
+    )
     second = appeal.case
     db.session.commit()
     run()
     assert flagged(FlagKind.PROLONGED) == {("case", first.id), ("case", second.id)}
     details = {f.subject_id: json.loads(f.detail) for f in active_flags(kind=FlagKind.PROLONGED)}
-    assert details == {first.id: {"reason": "appealed", "by": second.number},
-                       second.id: {"reason": "appeal", "of": first.number}}
-    perform(first, CaseAction.ENFORCE, world.users["handler"], enforced_on=TODAY, enforcement_result="Đã thi hành",
-            expected_version=UNCHECKED)
+    assert details == {
+        first.id: {"reason": "appealed", "by": second.number},
+        second.id: {"reason": "appeal", "of": first.number},
+    }
+    perform(
+        first,
+        CaseAction.ENFORCE,
+        world.users["handler"],
+        enforced_on=TODAY,
+        enforcement_result="Đã thi hành",
+        expected_version=UNCHECKED,
+    )
     perform(first, CaseAction.CLOSE, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()
     run()
@@ -150,6 +186,7 @@ def test_an_appeal_makes_both_cases_prolonged(world):
 
 
 # --- Over-level ----------------------------------------------------------------------------------------
+
 
 def test_petitioning_two_units_in_the_window_is_over_level(world):
     here = create_petition(world, petitioners=[citizen(10)])
@@ -159,8 +196,13 @@ def test_petitioning_two_units_in_the_window_is_over_level(world):
     assert flagged(FlagKind.OVER_LEVEL) == {("petition", here.id), ("petition", there.id)}
     assert json.loads(active_flags(kind=FlagKind.OVER_LEVEL)[0].detail) == {"reason": "several_units", "units": 2}
     assert ("petition", alone.id) not in flagged(FlagKind.OVER_LEVEL)
-    decide_petition(there, world.users["tl_reception"], PetitionState.GUIDED, guidance="Gửi UBND xã Tân Khai",
-                    expected_version=UNCHECKED)
+    decide_petition(
+        there,
+        world.users["tl_reception"],
+        PetitionState.GUIDED,
+        guidance="Gửi UBND xã Tân Khai",
+        expected_version=UNCHECKED,
+    )
     case = accept(here)
     run()
     assert flagged(FlagKind.OVER_LEVEL) == {("case", case.id)}  # the guided petition needs no more attention
@@ -169,13 +211,16 @@ def test_petitioning_two_units_in_the_window_is_over_level(world):
 @pytest.mark.parametrize("ward_code, expected", [(25357, True), (None, False)])
 def test_a_commune_resident_at_the_province_skipped_a_level(world, ward_code, expected):
     """Tân Khai (ward 25357) is a commune unit of the tree: it is competent first, not the province."""
-    petition = create_petition(world, unit="DN", actor="phead",
-                               petitioners=[citizen(12, province_code=75, ward_code=ward_code)])
+    petition = create_petition(
+        world, unit="DN", actor="phead", petitioners=[citizen(12, province_code=75, ward_code=ward_code)]
+    )
     run()
     assert flagged(FlagKind.OVER_LEVEL) == ({("petition", petition.id)} if expected else set())
     if expected:
-        assert json.loads(active_flags(kind=FlagKind.OVER_LEVEL)[0].detail) == {"reason": "skipped_level",
-                                                                                "competent": "TK"}
+        assert json.loads(active_flags(kind=FlagKind.OVER_LEVEL)[0].detail) == {
+            "reason": "skipped_level",
+            "competent": "TK",
+        }
 
 
 def test_the_same_resident_at_the_commune_is_not_over_level(world):
@@ -186,9 +231,11 @@ def test_the_same_resident_at_the_commune_is_not_over_level(world):
 
 # --- Hot spot ------------------------------------------------------------------------------------------
 
+
 def test_many_people_and_repeated_make_a_hot_spot(world):
-    first = create_petition(world, petitioners=[citizen(14)], signatory_count=9,
-                            received_on=TODAY - timedelta(days=300))
+    first = create_petition(
+        world, petitioners=[citizen(14)], signatory_count=9, received_on=TODAY - timedelta(days=300)
+    )
     case = accept(first, on=TODAY - timedelta(days=10))  # accepted lately: not prolonged
     create_petition(world, petitioners=[citizen(14)], received_on=TODAY - timedelta(days=1))
     db.session.commit()
@@ -211,6 +258,7 @@ def test_many_people_alone_is_no_hot_spot(world):
 
 # --- Idempotence and the words shown -------------------------------------------------------------------
 
+
 def test_running_twice_changes_nothing(world):
     first = create_petition(world, petitioners=[citizen(16)], signatory_count=6)
     accept(first)
@@ -218,8 +266,7 @@ def test_running_twice_changes_nothing(world):
     create_petition(world, unit="DN", actor="phead", petitioners=[citizen(17, province_code=75, ward_code=25357)])
     run()
     before = [(f.id, f.subject, f.subject_id, f.kind, f.cleared_at) for f in all_flags()]
-    assert {f[3] for f in before} >= {FlagKind.MANY_PEOPLE, FlagKind.REPEATED, FlagKind.OVER_LEVEL,
-                                      FlagKind.HOT_SPOT}
+    assert {f[3] for f in before} >= {FlagKind.MANY_PEOPLE, FlagKind.REPEATED, FlagKind.OVER_LEVEL, FlagKind.HOT_SPOT}
     result = run()
     assert all(r == {"raised": 0, "cleared": 0} for r in result.values()), result
     assert [(f.id, f.subject, f.subject_id, f.kind, f.cleared_at) for f in all_flags()] == before
@@ -237,14 +284,17 @@ def test_the_flag_job_is_set_based(world):
     assert len(statements) == 10  # five kinds, each one UPDATE and one INSERT ... SELECT
 
 
-@pytest.mark.parametrize("detail, text", [
-    ('{"people": 12}', "12 people"),
-    ('{"petitions": 3, "days": 365}', "3 petitions from the same person within 365 days"),
-    ('{"reason": "open_long", "since": "2025-01-02", "days": 180}', "Open since 02/01/2025"),
-    ('{"reason": "appeal", "of": "TK-VV-2026-00001"}', "TK-VV-2026-00001"),
-    ('{"reason": "skipped_level", "competent": "TK"}', "TK"),
-    ('not json', "not json"),
-])
+@pytest.mark.parametrize(
+    "detail, text",
+    [
+        ('{"people": 12}', "12 people"),
+        ('{"petitions": 3, "days": 365}', "3 petitions from the same person within 365 days"),
+        ('{"reason": "open_long", "since": "2025-01-02", "days": 180}', "Open since 02/01/2025"),
+        ('{"reason": "appeal", "of": "TK-VV-2026-00001"}', "TK-VV-2026-00001"),
+        ('{"reason": "skipped_level", "competent": "TK"}', "TK"),
+        ("not json", "not json"),
+    ],
+)
 def test_describe_says_why_in_words(app, detail, text):
     from flask_babel import force_locale
 

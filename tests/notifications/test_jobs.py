@@ -1,4 +1,5 @@
 """Reminders: one notification per recipient and reason, idempotent; e-mail copies sent once each."""
+
 import json
 from datetime import timedelta
 
@@ -101,8 +102,13 @@ def test_a_head_who_is_also_the_handler_gets_one(world):
     from app.cases.models import CaseAction
     from app.cases.operations import perform
 
-    both = create_user(username="both", full_name="Lý Văn Kiêm", unit=world.units["TK"],
-                       roles=[Role.HEAD, Role.HANDLER], password="correct-horse-77")
+    both = create_user(
+        username="both",
+        full_name="Lý Văn Kiêm",
+        unit=world.units["TK"],
+        roles=[Role.HEAD, Role.HANDLER],
+        password="correct-horse-77",
+    )
     case = overdue_case(world, state=CaseState.ACCEPTED)
     perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=both.id, expected_version=UNCHECKED)
     db.session.commit()
@@ -135,6 +141,7 @@ def test_legal_effect_is_announced_once(world):
 
 
 # --- E-mail ----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def mail(app, monkeypatch):

@@ -1,4 +1,5 @@
 """The bell and the notifications page: own notifications only, unread count, marking read (POST only)."""
+
 import json
 import re
 from datetime import datetime, timedelta
@@ -16,11 +17,16 @@ from tests.factories import create_case
 
 def notify(user, case=None, kind="overdue", n=1, minutes_ago=0, read=False, **params) -> Notification:
     note = Notification(
-        user_id=user.id, case_id=case.id if case else None, kind=kind, dedup_key=f"{kind}:test:{n}",
-        params=json.dumps({"number": case.number if case else "X", "stage": "resolution",
-                           "due_on": "2026-12-01", **params}),
+        user_id=user.id,
+        case_id=case.id if case else None,
+        kind=kind,
+        dedup_key=f"{kind}:test:{n}",
+        params=json.dumps(
+            {"number": case.number if case else "X", "stage": "resolution", "due_on": "2026-12-01", **params}
+        ),
         created_at=datetime(2026, 12, 2, 3, 0) - timedelta(minutes=minutes_ago),
-        read_at=datetime(2026, 12, 2, 4, 0) if read else None)
+        read_at=datetime(2026, 12, 2, 4, 0) if read else None,
+    )
     db.session.add(note)
     db.session.commit()
     return note
@@ -169,15 +175,15 @@ def test_empty_page(world, login_en):
 
 def test_the_scheduler_reminders_reach_the_bell(world, login_as, case):
     """End to end: the jobs create the reminder, the head sees it under the bell and opens the case."""
+    from app.cases.models import CaseAction
+    from app.cases.operations import perform
     from app.deadlines.jobs import flag_deadlines
     from app.notifications.jobs import create_reminders
     from tests.scheduler.helpers import at, clock
 
-    from app.cases.models import CaseAction
-    from app.cases.operations import perform
-
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            expected_version=UNCHECKED)
+    perform(
+        case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id, expected_version=UNCHECKED
+    )
     db.session.commit()
     now = at(clock(case).due_on + timedelta(days=1))
     flag_deadlines(now)

@@ -1,4 +1,5 @@
 """No list runs a query per row: the number of SQL statements of a page does not grow with its rows (N+1)."""
+
 from collections import Counter
 from datetime import timedelta
 
@@ -40,18 +41,36 @@ LISTS = [
 def _add_rows(world, n: int, start: int) -> None:
     """n more of everything the lists show: cases with their own officers, petitions, visits, notifications."""
     for i in range(start, start + n):
-        officer = create_user(username=f"xuly{i}", full_name=f"Cán bộ Nguyễn {i}", unit=world.units["TK"],
-                              roles=[Role.HANDLER], password=PASSWORD)
-        case = create_case(world, kind=PetitionKind.DENUNCIATION if i % 2 else PetitionKind.COMPLAINT,
-                           petitioners=[person(f"Nguyễn Văn {i}", f"0750000{i:05d}"),
-                                        person(f"Trần Thị {i}", f"0760000{i:05d}")])
+        officer = create_user(
+            username=f"xuly{i}",
+            full_name=f"Cán bộ Nguyễn {i}",
+            unit=world.units["TK"],
+            roles=[Role.HANDLER],
+            password=PASSWORD,
+        )
+        case = create_case(
+            world,
+            kind=PetitionKind.DENUNCIATION if i % 2 else PetitionKind.COMPLAINT,
+            petitioners=[person(f"Nguyễn Văn {i}", f"0750000{i:05d}"), person(f"Trần Thị {i}", f"0760000{i:05d}")],
+        )
         perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=officer.id, expected_version=UNCHECKED)
         create_petition(world, summary=f"Đơn số {i}", petitioners=[person(f"Nguyễn Thị {i}", None)])
-        record_visit(unit=world.units["TK"], actor=world.users["reception"], received_at=utcnow() - timedelta(hours=i),
-                     kind=ReceptionKind.REGULAR, visitors=[person(f"Lê Văn {i}", f"0770000{i:05d}")], people_count=1,
-                     content="Hỏi về thủ tục", outcome=ReceptionOutcome.GUIDED, outcome_note="Đã hướng dẫn")
-        db.session.add(Notification(user_id=world.users["handler"].id, case_id=case.id, kind="due_soon",
-                                    dedup_key=f"test:{i}", params="{}"))
+        record_visit(
+            unit=world.units["TK"],
+            actor=world.users["reception"],
+            received_at=utcnow() - timedelta(hours=i),
+            kind=ReceptionKind.REGULAR,
+            visitors=[person(f"Lê Văn {i}", f"0770000{i:05d}")],
+            people_count=1,
+            content="Hỏi về thủ tục",
+            outcome=ReceptionOutcome.GUIDED,
+            outcome_note="Đã hướng dẫn",
+        )
+        db.session.add(
+            Notification(
+                user_id=world.users["handler"].id, case_id=case.id, kind="due_soon", dedup_key=f"test:{i}", params="{}"
+            )
+        )
     db.session.commit()
 
 
@@ -89,8 +108,9 @@ def test_a_case_page_runs_as_many_queries_for_many_petitions_and_events(world, d
     big = create_case(world, CaseState.ASSIGNED)
     for i in range(4):
         again = create_petition(world, summary=f"Đơn lần {i}", petitioners=[person(f"Phạm Văn {i}", None)])
-        decide_petition(again, world.users["reception"], PetitionState.ACCEPTED, join_case=big,
-                        expected_version=UNCHECKED)
+        decide_petition(
+            again, world.users["reception"], PetitionState.ACCEPTED, join_case=big, expected_version=UNCHECKED
+        )
         perform(big, CaseAction.SUSPEND, world.users["head"], note=f"Chờ giám định {i}", expected_version=UNCHECKED)
         perform(big, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()

@@ -1,4 +1,5 @@
 """Administrative divisions come from vietnam-provinces (2025 two-level) and sort as Vietnamese readers expect."""
+
 from app.persons.divisions import province_name, provinces, ward_in_province, ward_name, wards_of
 
 

@@ -1,4 +1,5 @@
 """The wards endpoint behind app/static/address.js, and the one-per-line people textarea."""
+
 import pytest
 
 from app.persons import divisions
@@ -21,8 +22,10 @@ def test_wards_differ_between_provinces(login_as):
     assert hanoi and dong_nai and not hanoi & dong_nai
 
 
-@pytest.mark.parametrize("query", ["", "?province=", "?province=abc", "?province=999", "?province=-1",
-                                   "?province=75.0", "?province=" + "9" * 40])
+@pytest.mark.parametrize(
+    "query",
+    ["", "?province=", "?province=abc", "?province=999", "?province=-1", "?province=75.0", "?province=" + "9" * 40],
+)
 def test_bad_province_code_gives_400_and_no_wards(login_as, query):
     resp = login_as("reception").get("/persons/wards" + query)
     assert resp.status_code == 400

@@ -1,4 +1,5 @@
 """Helpers shared by the reception, petition and person screen tests."""
+
 import html
 import re
 from datetime import datetime
@@ -13,8 +14,7 @@ from app.petitions.models import Petition, PetitionEvent, PetitionParty
 from app.reception.models import ReceptionSession, ReceptionVisitor
 
 #: Every table the desk and the petition forms write to.
-WRITTEN_TABLES = (ReceptionSession, ReceptionVisitor, Person, Petition, PetitionParty, PetitionEvent,
-                  SequenceCounter)
+WRITTEN_TABLES = (ReceptionSession, ReceptionVisitor, Person, Petition, PetitionParty, PetitionEvent, SequenceCounter)
 
 
 def row_counts() -> dict[str, int]:
@@ -30,14 +30,14 @@ def text(resp) -> str:
 
 def field_errors(page: str) -> list[str]:
     """The messages shown next to fields."""
-    return [html.unescape(m).strip() for m in
-            re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', page, re.S)]
+    return [
+        html.unescape(m).strip() for m in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', page, re.S)
+    ]
 
 
 def local_now_input() -> str:
     """The current Vietnam time as a datetime-local input value."""
     return datetime.now(VN_TZ).strftime("%Y-%m-%dT%H:%M")
-
 
 
 def receipt_numbers(page: str) -> list[str]:
@@ -46,5 +46,3 @@ def receipt_numbers(page: str) -> list[str]:
     if not m:
         return []
     return re.findall(r'/petitions/\d+">([A-Z0-9]+-\d{4}-\d{6})</a>', m.group(0))
-
-

@@ -4,6 +4,7 @@ The hole this closes: a confidential complaint and an open one of the same perso
 case, and the case page and /api/v1/cases/<id> showed the masked petitioner next to the same person by
 name, CCCD, phone and address.
 """
+
 import pytest
 
 from app.cases.models import CaseState
@@ -20,23 +21,33 @@ APPEAL_REFUSED = "The appealed case and this petition differ in confidentiality"
 
 
 def petition_of_the_person(world, *, confidential: bool, kind=PetitionKind.COMPLAINT):
-    p = create_petition(world, kind=kind, is_identity_confidential=confidential,
-                        petitioners=[person(NAME, CCCD, phone=PHONE)])
+    p = create_petition(
+        world, kind=kind, is_identity_confidential=confidential, petitioners=[person(NAME, CCCD, phone=PHONE)]
+    )
     db.session.commit()
     return p
 
 
 def case_of_the_person(world, state=CaseState.ASSIGNED, *, confidential: bool, kind=PetitionKind.COMPLAINT):
-    case = create_case(world, state, kind=kind, is_identity_confidential=confidential,
-                       petitioners=[person(NAME, CCCD, phone=PHONE)])
+    case = create_case(
+        world, state, kind=kind, is_identity_confidential=confidential, petitioners=[person(NAME, CCCD, phone=PHONE)]
+    )
     db.session.commit()
     return case
 
 
 def accept(client, petition, **fields):
-    return client.post(url(petition), {"decision": "accept", "version": petition.version, "instance": "1",
-                                       "accepted_on": local_today().isoformat(), **fields},
-                       token_from=page_of(petition))
+    return client.post(
+        url(petition),
+        {
+            "decision": "accept",
+            "version": petition.version,
+            "instance": "1",
+            "accepted_on": local_today().isoformat(),
+            **fields,
+        },
+        token_from=page_of(petition),
+    )
 
 
 @pytest.mark.parametrize("case_confidential, petition_confidential", [(False, True), (True, False)])
@@ -44,8 +55,12 @@ def test_joining_across_confidentiality_is_refused(login_en, world, case_confide
     case = case_of_the_person(world, confidential=case_confidential)
     petition = petition_of_the_person(world, confidential=petition_confidential)
     client = login_en("head")
-    _refused(client, petition, {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1",
-                                "join_case_no": case.number}, JOIN_REFUSED)
+    _refused(
+        client,
+        petition,
+        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        JOIN_REFUSED,
+    )
     # The case's API answer still lists only its own petition.
     api = client.get(f"/api/v1/cases/{case.id}").get_json()
     assert [p["id"] for p in api["petitions"]] == [case.petitions[0].id]
@@ -77,8 +92,17 @@ def test_open_petitions_still_join(login_en, world):
 def test_an_appeal_across_confidentiality_is_refused(login_en, world, first_confidential, second_confidential):
     first = case_of_the_person(world, CaseState.RESOLVED, confidential=first_confidential)
     petition = petition_of_the_person(world, confidential=second_confidential)
-    _refused(login_en("phead"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                           "instance": "2", "appeal_of_case_no": first.number}, APPEAL_REFUSED)
+    _refused(
+        login_en("phead"),
+        petition,
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "2",
+            "appeal_of_case_no": first.number,
+        },
+        APPEAL_REFUSED,
+    )
 
 
 def test_an_appeal_of_the_same_confidentiality_links(login_en, world):

@@ -1,4 +1,5 @@
 """The processing decision on a received petition, and marking duplicates, through the views."""
+
 from datetime import timedelta
 
 import pytest
@@ -17,11 +18,22 @@ def stored(petition_id: int) -> tuple:
     db.session.rollback()
     db.session.expire_all()
     p = db.session.get(Petition, petition_id)
-    events = db.session.scalar(select(func.count()).select_from(PetitionEvent)
-                               .where(PetitionEvent.petition_id == petition_id))
+    events = db.session.scalar(
+        select(func.count()).select_from(PetitionEvent).where(PetitionEvent.petition_id == petition_id)
+    )
     cases = db.session.scalar(select(func.count()).select_from(Case))
-    return (p.state, p.version, p.case_id, p.transferred_to, p.guidance, p.filed_reason, p.decision_note,
-            p.duplicate_of_id, events, cases)
+    return (
+        p.state,
+        p.version,
+        p.case_id,
+        p.transferred_to,
+        p.guidance,
+        p.filed_reason,
+        p.decision_note,
+        p.duplicate_of_id,
+        events,
+        cases,
+    )
 
 
 @pytest.fixture
@@ -41,8 +53,11 @@ def page_of(p) -> str:
 
 DECISIONS = [
     ("accept", {"accepted_on": "TODAY", "instance": "1"}, PetitionState.ACCEPTED),
-    ("transfer", {"transferred_to": "Thanh tra tỉnh Đồng Nai", "transfer_dispatch_no": "45/PC-UBND"},
-     PetitionState.TRANSFERRED),
+    (
+        "transfer",
+        {"transferred_to": "Thanh tra tỉnh Đồng Nai", "transfer_dispatch_no": "45/PC-UBND"},
+        PetitionState.TRANSFERRED,
+    ),
     ("guide", {"guidance": "Hướng dẫn khởi kiện tại Tòa án nhân dân khu vực 1"}, PetitionState.GUIDED),
     ("file", {"filed_reason": "already_resolved"}, PetitionState.FILED),
     ("withdraw", {"note": "Công dân có đơn rút ngày hôm nay"}, PetitionState.WITHDRAWN),
@@ -54,8 +69,9 @@ DECISIONS = [
 def test_each_decision_through_the_view(login_en, world, petition, username, decision, details, state):
     client = login_en(username)
     details = {k: (local_today().isoformat() if v == "TODAY" else v) for k, v in details.items()}
-    resp = client.post(url(petition), {"decision": decision, "version": petition.version, **details},
-                       token_from=page_of(petition))
+    resp = client.post(
+        url(petition), {"decision": decision, "version": petition.version, **details}, token_from=page_of(petition)
+    )
     assert resp.status_code == 302 and resp.headers["Location"].endswith(page_of(petition))
     db.session.expire_all()
     p = db.session.get(Petition, petition.id)
@@ -63,7 +79,11 @@ def test_each_decision_through_the_view(login_en, world, petition, username, dec
     assert p.decided_by_id == world.users[username].id and p.decided_at is not None
     last = p.events[-1]
     assert (last.action, last.from_state, last.to_state, last.actor_id) == (
-        "decide", "received", state.value, world.users[username].id)
+        "decide",
+        "received",
+        state.value,
+        world.users[username].id,
+    )
     if state is PetitionState.ACCEPTED:
         assert p.case is not None and p.case.state is CaseState.ACCEPTED and p.case.instance == 1
         assert p.case.accepted_on == local_today()
@@ -84,8 +104,11 @@ def test_each_decision_through_the_view(login_en, world, petition, username, dec
 
 def test_second_instance_complaint(login_en, petition):
     client = login_en("head")
-    resp = client.post(url(petition), {"decision": "accept", "version": petition.version, "instance": "2",
-                                       "accepted_on": local_today().isoformat()}, token_from=page_of(petition))
+    resp = client.post(
+        url(petition),
+        {"decision": "accept", "version": petition.version, "instance": "2", "accepted_on": local_today().isoformat()},
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(Petition, petition.id).case.instance == 2
@@ -95,9 +118,17 @@ def test_second_instance_links_the_appealed_case(login_en, world, petition):
     first = create_case(world, CaseState.RESOLVED)
     db.session.commit()
     client = login_en("phead")  # the province chairman hears appeals against commune decisions
-    resp = client.post(url(petition), {"decision": "accept", "version": petition.version, "instance": "2",
-                                       "accepted_on": local_today().isoformat(),
-                                       "appeal_of_case_no": first.number}, token_from=page_of(petition))
+    resp = client.post(
+        url(petition),
+        {
+            "decision": "accept",
+            "version": petition.version,
+            "instance": "2",
+            "accepted_on": local_today().isoformat(),
+            "appeal_of_case_no": first.number,
+        },
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     second = db.session.get(Petition, petition.id).case
@@ -106,23 +137,43 @@ def test_second_instance_links_the_appealed_case(login_en, world, petition):
     assert second.number in page  # the first-instance case links to its appeal
 
 
-@pytest.mark.parametrize("first_state, instance, message", [
-    (CaseState.ASSIGNED, "2", "The appealed case has no first-instance decision yet."),
-    (CaseState.RESOLVED, "1", "A case that appeals a first-instance decision is second instance."),
-])
+@pytest.mark.parametrize(
+    "first_state, instance, message",
+    [
+        (CaseState.ASSIGNED, "2", "The appealed case has no first-instance decision yet."),
+        (CaseState.RESOLVED, "1", "A case that appeals a first-instance decision is second instance."),
+    ],
+)
 def test_bad_appeal_link_is_refused(login_en, world, petition, first_state, instance, message):
     first = create_case(world, first_state)
     db.session.commit()
-    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                          "instance": instance, "appeal_of_case_no": first.number}, message)
+    _refused(
+        login_en("head"),
+        petition,
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": instance,
+            "appeal_of_case_no": first.number,
+        },
+        message,
+    )
 
 
 def test_appeal_of_a_case_outside_scope_is_refused(login_en, world, petition):
     first = create_case(world, CaseState.RESOLVED, unit="TL")
     db.session.commit()
-    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                          "instance": "2", "appeal_of_case_no": first.number},
-             "No case with this number in your units.")
+    _refused(
+        login_en("head"),
+        petition,
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "2",
+            "appeal_of_case_no": first.number,
+        },
+        "No case with this number in your units.",
+    )
 
 
 def test_accept_a_recommendation_has_no_instance(login_en, world):
@@ -130,8 +181,11 @@ def test_accept_a_recommendation_has_no_instance(login_en, world):
     db.session.commit()
     client = login_en("head")
     assert 'name="instance"' not in text(client.get(page_of(p)))
-    resp = client.post(url(p), {"decision": "accept", "version": p.version,
-                                "accepted_on": local_today().isoformat()}, token_from=page_of(p))
+    resp = client.post(
+        url(p),
+        {"decision": "accept", "version": p.version, "accepted_on": local_today().isoformat()},
+        token_from=page_of(p),
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     case = db.session.get(Petition, p.id).case
@@ -143,9 +197,17 @@ def test_accept_by_joining_an_open_case(login_en, world, petition):
     db.session.commit()
     cases_before = db.session.scalar(select(func.count()).select_from(Case))
     client = login_en("head")
-    resp = client.post(url(petition), {"decision": "accept", "version": petition.version,
-                                       "accepted_on": local_today().isoformat(), "instance": "1",
-                                       "join_case_no": case.number.lower()}, token_from=page_of(petition))
+    resp = client.post(
+        url(petition),
+        {
+            "decision": "accept",
+            "version": petition.version,
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "join_case_no": case.number.lower(),
+        },
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     p = db.session.get(Petition, petition.id)
@@ -165,22 +227,42 @@ def _refused(client, petition, data, message):
 REFUSALS = [
     ("no decision", {}, "Choose a decision."),
     ("unknown decision", {"decision": "ignore"}, "Choose a decision from the list."),
-    ("accept without a date", {"decision": "accept", "accepted_on": "", "instance": "1"},
-     "Enter the acceptance date."),
-    ("accept with a garbage date", {"decision": "accept", "accepted_on": "mai", "instance": "1"},
-     "Enter the date as day, month and year."),
-    ("accept in the future", {"decision": "accept", "accepted_on": "2999-01-01", "instance": "1"},
-     "The acceptance date cannot be in the future."),
-    ("accept before receipt", {"decision": "accept", "accepted_on": "2000-01-01", "instance": "1"},
-     "The acceptance date cannot be before the petition was received."),
-    ("accept a complaint without instance", {"decision": "accept", "accepted_on": "TODAY", "instance": "3"},
-     "A complaint is first or second instance."),
-    ("join an unknown case", {"decision": "accept", "accepted_on": "TODAY", "instance": "1",
-                              "join_case_no": "TK-VV-1999-00001"}, "No case with this number in your units."),
-    ("transfer without target", {"decision": "transfer", "transfer_dispatch_no": "1/PC"},
-     "Say which agency the petition is transferred to."),
-    ("transfer without dispatch", {"decision": "transfer", "transferred_to": "Thanh tra tỉnh"},
-     "Enter the number of the transfer dispatch."),
+    ("accept without a date", {"decision": "accept", "accepted_on": "", "instance": "1"}, "Enter the acceptance date."),
+    (
+        "accept with a garbage date",
+        {"decision": "accept", "accepted_on": "mai", "instance": "1"},
+        "Enter the date as day, month and year.",
+    ),
+    (
+        "accept in the future",
+        {"decision": "accept", "accepted_on": "2999-01-01", "instance": "1"},
+        "The acceptance date cannot be in the future.",
+    ),
+    (
+        "accept before receipt",
+        {"decision": "accept", "accepted_on": "2000-01-01", "instance": "1"},
+        "The acceptance date cannot be before the petition was received.",
+    ),
+    (
+        "accept a complaint without instance",
+        {"decision": "accept", "accepted_on": "TODAY", "instance": "3"},
+        "A complaint is first or second instance.",
+    ),
+    (
+        "join an unknown case",
+        {"decision": "accept", "accepted_on": "TODAY", "instance": "1", "join_case_no": "TK-VV-1999-00001"},
+        "No case with this number in your units.",
+    ),
+    (
+        "transfer without target",
+        {"decision": "transfer", "transfer_dispatch_no": "1/PC"},
+        "Say which agency the petition is transferred to.",
+    ),
+    (
+        "transfer without dispatch",
+        {"decision": "transfer", "transferred_to": "Thanh tra tỉnh"},
+        "Enter the number of the transfer dispatch.",
+    ),
     ("guide without guidance", {"decision": "guide", "guidance": "   "}, "Write the guidance given to the citizen."),
     ("file without reason", {"decision": "file"}, "Choose the reason for filing the petition."),
     ("file with unknown reason", {"decision": "file", "filed_reason": "boring"}, "Choose a reason from the list."),
@@ -199,25 +281,34 @@ def test_missing_details_are_refused_and_change_nothing(login_en, petition, subt
 def test_joining_a_case_of_another_kind_is_refused(login_en, world, petition):
     case = create_case(world, kind=PetitionKind.DENUNCIATION)
     db.session.commit()
-    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                          "instance": "1", "join_case_no": case.number},
-             "The petition and the case are of different kinds.")
+    _refused(
+        login_en("head"),
+        petition,
+        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        "The petition and the case are of different kinds.",
+    )
 
 
 def test_joining_a_closed_case_is_refused(login_en, world, petition):
     case = create_case(world, CaseState.CLOSED)
     db.session.commit()
-    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                          "instance": "1", "join_case_no": case.number},
-             "A petition can only be joined to an open case.")
+    _refused(
+        login_en("head"),
+        petition,
+        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        "A petition can only be joined to an open case.",
+    )
 
 
 def test_joining_a_case_outside_scope_is_refused(login_en, world, petition):
     case = create_case(world, unit="TL")
     db.session.commit()
-    _refused(login_en("head"), petition, {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                          "instance": "1", "join_case_no": case.number},
-             "No case with this number in your units.")
+    _refused(
+        login_en("head"),
+        petition,
+        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        "No case with this number in your units.",
+    )
 
 
 def test_second_decision_is_refused(login_en, petition):
@@ -228,8 +319,11 @@ def test_second_decision_is_refused(login_en, petition):
     fresh = db.session.get(Petition, petition.id)
     assert 'data-testid="decision-form"' not in text(client.get(page_of(petition)))
     before = stored(petition.id)
-    resp = client.post(url(petition), {"decision": "file", "filed_reason": "duplicate", "version": fresh.version},
-                       token_from=page_of(petition))
+    resp = client.post(
+        url(petition),
+        {"decision": "file", "filed_reason": "duplicate", "version": fresh.version},
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 200 and "This petition has already been processed." in text(resp)
     assert stored(petition.id) == before
 
@@ -242,11 +336,18 @@ def test_stale_version_is_refused(login_en, world, petition):
     db.session.commit()
     # Someone else changes the petition after the form was opened.
     dup = login_en("reception")
-    assert dup.post(url(petition, "duplicate"), {"original_receipt_no": other.receipt_no,
-                                                 "version": old_version}, token_from=token_page).status_code == 302
+    assert (
+        dup.post(
+            url(petition, "duplicate"),
+            {"original_receipt_no": other.receipt_no, "version": old_version},
+            token_from=token_page,
+        ).status_code
+        == 302
+    )
     before = stored(petition.id)
-    resp = client.post(url(petition), {"decision": "guide", "guidance": "Hướng dẫn", "version": old_version},
-                       token_from=token_page)
+    resp = client.post(
+        url(petition), {"decision": "guide", "guidance": "Hướng dẫn", "version": old_version}, token_from=token_page
+    )
     assert resp.status_code == 200
     assert "Someone else changed this record after you opened it." in text(resp)
     assert stored(petition.id) == before and before[0] is PetitionState.RECEIVED
@@ -261,11 +362,15 @@ def test_roles_that_cannot_decide(login_as, petition, username):
         assert 'data-testid="decision-form"' not in html and 'data-testid="duplicate-form"' not in html
     token_page = "/petitions/"
     before = stored(petition.id)
-    resp = client.post(url(petition), {"decision": "guide", "guidance": "x", "version": petition.version},
-                       token_from=token_page)
+    resp = client.post(
+        url(petition), {"decision": "guide", "guidance": "x", "version": petition.version}, token_from=token_page
+    )
     assert resp.status_code in (403, 404)
-    resp = client.post(url(petition, "duplicate"), {"original_receipt_no": petition.receipt_no,
-                                                    "version": petition.version}, token_from=token_page)
+    resp = client.post(
+        url(petition, "duplicate"),
+        {"original_receipt_no": petition.receipt_no, "version": petition.version},
+        token_from=token_page,
+    )
     assert resp.status_code in (403, 404)
     assert stored(petition.id) == before
 
@@ -273,8 +378,9 @@ def test_roles_that_cannot_decide(login_as, petition, username):
 @pytest.mark.parametrize("username", ["tl_reception", "tl_head"])
 def test_other_units_cannot_decide(login_as, petition, username):
     before = stored(petition.id)
-    resp = login_as(username).post(url(petition), {"decision": "guide", "guidance": "x",
-                                                   "version": petition.version}, token_from="/petitions/")
+    resp = login_as(username).post(
+        url(petition), {"decision": "guide", "guidance": "x", "version": petition.version}, token_from="/petitions/"
+    )
     assert resp.status_code == 404
     assert stored(petition.id) == before
 
@@ -282,20 +388,19 @@ def test_other_units_cannot_decide(login_as, petition, username):
 @pytest.mark.parametrize("username", ["reception", "head", "phead"])
 def test_deciders_see_the_form(login_as, petition, username):
     page = text(login_as(username).get(page_of(petition)))
-    assert 'data-testid="decision-form"' in page and f'name="version" type="hidden" value="{petition.version}"' \
-        in page
+    assert 'data-testid="decision-form"' in page and f'name="version" type="hidden" value="{petition.version}"' in page
 
 
 def test_decision_without_csrf_is_refused(login_as, petition):
     client = login_as("head")
     before = stored(petition.id)
-    resp = client.client.post(url(petition), data={"decision": "guide", "guidance": "x",
-                                                   "version": petition.version})
+    resp = client.client.post(url(petition), data={"decision": "guide", "guidance": "x", "version": petition.version})
     assert resp.status_code == 400
     assert stored(petition.id) == before
 
 
 # --- Duplicates ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def earlier(world, petition):
@@ -306,8 +411,11 @@ def earlier(world, petition):
 
 def test_mark_duplicate(login_en, world, petition, earlier):
     client = login_en("reception")
-    resp = client.post(url(petition, "duplicate"), {"original_receipt_no": f" {earlier.receipt_no.lower()} ",
-                                                    "version": petition.version}, token_from=page_of(petition))
+    resp = client.post(
+        url(petition, "duplicate"),
+        {"original_receipt_no": f" {earlier.receipt_no.lower()} ", "version": petition.version},
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     p = db.session.get(Petition, petition.id)
@@ -317,13 +425,16 @@ def test_mark_duplicate(login_en, world, petition, earlier):
     assert f"Marked as a duplicate of {earlier.receipt_no}." in page and "Duplicate of" in page
 
 
-@pytest.mark.parametrize("target, message", [
-    ("", "Enter the receipt number of the earlier petition."),
-    ("TK-1999-000999", "No petition with this receipt number in your units."),
-    ("SELF", "A petition cannot duplicate itself."),
-    ("LATER", "The earlier petition must have been received before this one."),
-    ("OTHER_UNIT", "No petition with this receipt number in your units."),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("", "Enter the receipt number of the earlier petition."),
+        ("TK-1999-000999", "No petition with this receipt number in your units."),
+        ("SELF", "A petition cannot duplicate itself."),
+        ("LATER", "The earlier petition must have been received before this one."),
+        ("OTHER_UNIT", "No petition with this receipt number in your units."),
+    ],
+)
 def test_bad_duplicate_is_refused(login_en, world, petition, earlier, target, message):
     if target == "SELF":
         target = petition.receipt_no
@@ -335,9 +446,11 @@ def test_bad_duplicate_is_refused(login_en, world, petition, earlier, target, me
         target = create_petition(world, unit="TL", actor="tl_reception").receipt_no
         db.session.commit()
     before = stored(petition.id)
-    resp = login_en("head").post(url(petition, "duplicate"), {"original_receipt_no": target,
-                                                              "version": petition.version},
-                                 token_from=page_of(petition))
+    resp = login_en("head").post(
+        url(petition, "duplicate"),
+        {"original_receipt_no": target, "version": petition.version},
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 200
     assert message in field_errors(text(resp))
     assert stored(petition.id) == before
@@ -346,16 +459,22 @@ def test_bad_duplicate_is_refused(login_en, world, petition, earlier, target, me
 def test_duplicate_with_stale_version_is_refused(login_en, petition, earlier):
     client = login_en("head")
     before = stored(petition.id)
-    resp = client.post(url(petition, "duplicate"), {"original_receipt_no": earlier.receipt_no,
-                                                    "version": petition.version + 5}, token_from=page_of(petition))
+    resp = client.post(
+        url(petition, "duplicate"),
+        {"original_receipt_no": earlier.receipt_no, "version": petition.version + 5},
+        token_from=page_of(petition),
+    )
     assert resp.status_code == 200 and "Someone else changed this record" in text(resp)
     assert stored(petition.id) == before
 
 
 def test_refused_duplicate_keeps_a_usable_decision_form(login_en, petition):
     client = login_en("head")
-    resp = client.post(url(petition, "duplicate"), {"original_receipt_no": "", "version": petition.version},
-                       token_from=page_of(petition))
+    resp = client.post(
+        url(petition, "duplicate"),
+        {"original_receipt_no": "", "version": petition.version},
+        token_from=page_of(petition),
+    )
     page = text(resp)
     assert resp.status_code == 200 and 'data-testid="decision-form"' in page
     # The decision form next to the refused one still carries the version and today's date.

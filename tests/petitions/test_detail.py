@@ -1,4 +1,5 @@
 """The petition page and its receipt slip: what they show, and who may see them."""
+
 from datetime import date
 
 import pytest
@@ -12,18 +13,41 @@ from tests.petitions.helpers import text
 @pytest.fixture
 def tk_petition(world, db):
     # A complaint: a denunciator's identity is masked (see tests/privacy).
-    p = create_petition(world, kind=PetitionKind.COMPLAINT, received_on=date(2025, 8, 4),
-                        summary="Tố cáo cán bộ thu tiền trái phép",
-                        petitioners=[PersonData("Nguyễn Văn An", "079123456789", phone="0912345678",
-                                                province_code=75, ward_code=25357, address_line="Ấp 3")])
+    p = create_petition(
+        world,
+        kind=PetitionKind.COMPLAINT,
+        received_on=date(2025, 8, 4),
+        summary="Tố cáo cán bộ thu tiền trái phép",
+        petitioners=[
+            PersonData(
+                "Nguyễn Văn An",
+                "079123456789",
+                phone="0912345678",
+                province_code=75,
+                ward_code=25357,
+                address_line="Ấp 3",
+            )
+        ],
+    )
     db.session.commit()
     return p
 
 
-@pytest.mark.parametrize("username, status", [
-    ("reception", 200), ("head", 200), ("handler", 200), ("handler2", 404), ("phead", 200), ("inspector", 200),
-    ("admin", 200), ("tl_reception", 404), ("tl_head", 404), ("tl_handler", 404),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("reception", 200),
+        ("head", 200),
+        ("handler", 200),
+        ("handler2", 404),
+        ("phead", 200),
+        ("inspector", 200),
+        ("admin", 200),
+        ("tl_reception", 404),
+        ("tl_head", 404),
+        ("tl_handler", 404),
+    ],
+)
 def test_visibility_follows_the_unit_tree(login_as, tk_petition, username, status):
     client = login_as(username)
     assert client.get(f"/petitions/{tk_petition.id}").status_code == status
@@ -50,9 +74,18 @@ def test_detail_shows_fields_petitioners_and_history(login_en, tk_petition):
 def test_receipt_slip(login_en, tk_petition):
     page = text(login_en("inspector").get(f"/petitions/{tk_petition.id}/receipt"))
     assert f'data-testid="receipt-no">{tk_petition.receipt_no}<' in page
-    for expected in ("PETITION RECEIPT", "SOCIALIST REPUBLIC OF VIETNAM", "Independence – Freedom – Happiness",
-                     "UBND xã Tân Khai", "UBND tỉnh Đồng Nai", "04/08/2025", "Nguyễn Văn An", "Complaint",
-                     "Tố cáo cán bộ thu tiền trái phép", "Nguyễn Thị Tiếp"):
+    for expected in (
+        "PETITION RECEIPT",
+        "SOCIALIST REPUBLIC OF VIETNAM",
+        "Independence – Freedom – Happiness",
+        "UBND xã Tân Khai",
+        "UBND tỉnh Đồng Nai",
+        "04/08/2025",
+        "Nguyễn Văn An",
+        "Complaint",
+        "Tố cáo cán bộ thu tiền trái phép",
+        "Nguyễn Thị Tiếp",
+    ):
         assert expected in page, expected
     assert '<button type="button" class="btn btn-primary btn-sm" data-action="print">' in page
     assert "onclick" not in page and "/static/print.js" in page
@@ -71,14 +104,21 @@ def test_print_script_is_served(client):
 
 
 def test_detail_of_desk_petition_shows_its_reception_session(login_en, world, db):
+    from app.core.timeutil import utcnow
     from app.reception.models import ReceptionKind, ReceptionOutcome
     from app.reception.operations import record_visit
-    from app.core.timeutil import utcnow
 
-    _, petition = record_visit(unit=world.units["TK"], actor=world.users["head"], received_at=utcnow(),
-                               kind=ReceptionKind.PERIODIC, visitors=[PersonData("Lý Thị Mai")], people_count=6,
-                               content="Đoàn kiến nghị về ô nhiễm", outcome=ReceptionOutcome.PETITION_RECEIVED,
-                               petition_kind=PetitionKind.RECOMMENDATION)
+    _, petition = record_visit(
+        unit=world.units["TK"],
+        actor=world.users["head"],
+        received_at=utcnow(),
+        kind=ReceptionKind.PERIODIC,
+        visitors=[PersonData("Lý Thị Mai")],
+        people_count=6,
+        content="Đoàn kiến nghị về ô nhiễm",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.RECOMMENDATION,
+    )
     db.session.commit()
     page = text(login_en("reception").get(f"/petitions/{petition.id}"))
     assert "Reception session" in page and "Periodic reception by the head" in page

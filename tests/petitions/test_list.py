@@ -1,4 +1,5 @@
 """The petition register: scope, filters, search, pagination, and bad filter values."""
+
 import re
 from datetime import date
 
@@ -8,8 +9,8 @@ from app.core.locking import UNCHECKED
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
-from tests.factories import create_petition
 from tests.conftest import count_queries
+from tests.factories import create_petition
 from tests.petitions.helpers import receipt_numbers, text
 
 LIST = "/petitions/"
@@ -19,24 +20,54 @@ LIST = "/petitions/"
 def petitions(world, db):
     """Five petitions of TK (and one of TL) with different kinds, channels, dates, people and states."""
     made = {
-        "land": create_petition(world, kind=PetitionKind.COMPLAINT, received_on=date(2025, 3, 1),
-                                summary="Khiếu nại thu hồi đất",
-                                petitioners=[PersonData("Nguyễn Văn An", "079123456789")]),
-        "official": create_petition(world, kind=PetitionKind.DENUNCIATION, received_on=date(2025, 4, 15),
-                                    summary="Tố cáo cán bộ địa chính", channel=Channel.POST,
-                                    petitioners=[PersonData("Đặng Thị Hoa", "075111222333")]),
-        "road": create_petition(world, kind=PetitionKind.RECOMMENDATION, received_on=date(2025, 5, 20),
-                                summary="Kiến nghị sửa đường liên ấp", channel=Channel.ONLINE,
-                                petitioners=[PersonData("Lê Văn Bảo")]),
-        "noise": create_petition(world, unit="TKVP", kind=PetitionKind.FEEDBACK, received_on=date(2025, 6, 2),
-                                 summary="Phản ánh tiếng ồn 100% ban đêm",
-                                 petitioners=[PersonData("Trần Thị Cúc", "079555666777")]),
-        "other": create_petition(world, unit="TL", actor="tl_reception", kind=PetitionKind.COMPLAINT,
-                                 received_on=date(2025, 4, 1), summary="Khiếu nại bồi thường",
-                                 petitioners=[PersonData("Hồ Văn Khánh", "079888999000")]),
+        "land": create_petition(
+            world,
+            kind=PetitionKind.COMPLAINT,
+            received_on=date(2025, 3, 1),
+            summary="Khiếu nại thu hồi đất",
+            petitioners=[PersonData("Nguyễn Văn An", "079123456789")],
+        ),
+        "official": create_petition(
+            world,
+            kind=PetitionKind.DENUNCIATION,
+            received_on=date(2025, 4, 15),
+            summary="Tố cáo cán bộ địa chính",
+            channel=Channel.POST,
+            petitioners=[PersonData("Đặng Thị Hoa", "075111222333")],
+        ),
+        "road": create_petition(
+            world,
+            kind=PetitionKind.RECOMMENDATION,
+            received_on=date(2025, 5, 20),
+            summary="Kiến nghị sửa đường liên ấp",
+            channel=Channel.ONLINE,
+            petitioners=[PersonData("Lê Văn Bảo")],
+        ),
+        "noise": create_petition(
+            world,
+            unit="TKVP",
+            kind=PetitionKind.FEEDBACK,
+            received_on=date(2025, 6, 2),
+            summary="Phản ánh tiếng ồn 100% ban đêm",
+            petitioners=[PersonData("Trần Thị Cúc", "079555666777")],
+        ),
+        "other": create_petition(
+            world,
+            unit="TL",
+            actor="tl_reception",
+            kind=PetitionKind.COMPLAINT,
+            received_on=date(2025, 4, 1),
+            summary="Khiếu nại bồi thường",
+            petitioners=[PersonData("Hồ Văn Khánh", "079888999000")],
+        ),
     }
-    decide_petition(made["road"], world.users["reception"], PetitionState.GUIDED, guidance="Gửi UBND tỉnh",
-                    expected_version=UNCHECKED)
+    decide_petition(
+        made["road"],
+        world.users["reception"],
+        PetitionState.GUIDED,
+        guidance="Gửi UBND tỉnh",
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     return {k: p.receipt_no for k, p in made.items()}
 
@@ -108,8 +139,10 @@ BAD_FILTERS = [
     ("channel=pigeon", "Unknown channel “pigeon”: that filter was ignored."),
     ("received_from=yesterday", "“yesterday” is not a date (Received from): that filter was ignored."),
     ("received_to=2025-02-30", "“2025-02-30” is not a date (Received until): that filter was ignored."),
-    ("received_from=2025-06-01&received_to=2025-01-01",
-     "The start of the date range is after its end: the date filter was ignored."),
+    (
+        "received_from=2025-06-01&received_to=2025-01-01",
+        "The start of the date range is after its end: the date filter was ignored.",
+    ),
     ("unit=abc", "That unit is not one of yours: the unit filter was ignored."),
     ("unit=TL", "That unit is not one of yours: the unit filter was ignored."),
     ("unit=999999", "That unit is not one of yours: the unit filter was ignored."),

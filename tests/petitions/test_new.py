@@ -1,4 +1,5 @@
 """Registering a petition that did not come via the desk (post, online, transferred ...)."""
+
 from datetime import timedelta
 
 import pytest
@@ -13,11 +14,22 @@ NEW = "/petitions/new"
 
 def petition_form(world, **changes) -> dict:
     data = {
-        "channel": "post", "source_agency": "", "source_dispatch_no": "",
-        "received_on": (local_today() - timedelta(days=2)).isoformat(), "unit_id": str(world.units["TK"].id),
-        "kind": "denunciation", "full_name": "Phạm Thị Dung", "citizen_id": "075200001234", "phone": "",
-        "province_code": "75", "ward_code": "25357", "address_line": "Ấp 5", "other_petitioners": "",
-        "signatory_count": "1", "summary": "Tố cáo cán bộ địa chính", "content": "Nội dung tố cáo chi tiết.",
+        "channel": "post",
+        "source_agency": "",
+        "source_dispatch_no": "",
+        "received_on": (local_today() - timedelta(days=2)).isoformat(),
+        "unit_id": str(world.units["TK"].id),
+        "kind": "denunciation",
+        "full_name": "Phạm Thị Dung",
+        "citizen_id": "075200001234",
+        "phone": "",
+        "province_code": "75",
+        "ward_code": "25357",
+        "address_line": "Ấp 5",
+        "other_petitioners": "",
+        "signatory_count": "1",
+        "summary": "Tố cáo cán bộ địa chính",
+        "content": "Nội dung tố cáo chi tiết.",
     }
     data.update(changes)
     return data
@@ -36,8 +48,9 @@ def test_new_petition_form_defaults(officer, world):
     assert '<option selected value="75">Đồng Nai</option>' in page
 
 
-@pytest.mark.parametrize("username, status", [("reception", 200), ("head", 200), ("handler", 403),
-                                              ("inspector", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    "username, status", [("reception", 200), ("head", 200), ("handler", 403), ("inspector", 403), ("admin", 403)]
+)
 def test_new_petition_is_for_reception_and_heads(login_as, username, status):
     assert login_as(username).get(NEW).status_code == status
 
@@ -49,8 +62,11 @@ def test_register_by_post(officer, world, db):
     petition = db.session.execute(select(Petition)).scalar_one()
     assert resp.headers["Location"].endswith(f"/petitions/{petition.id}")
     assert petition.receipt_no == f"TK-{petition.received_on.year}-000001"
-    assert (petition.channel, petition.kind, petition.state) == (Channel.POST, PetitionKind.DENUNCIATION,
-                                                                 PetitionState.RECEIVED)
+    assert (petition.channel, petition.kind, petition.state) == (
+        Channel.POST,
+        PetitionKind.DENUNCIATION,
+        PetitionState.RECEIVED,
+    )
     assert petition.reception_session_id is None and petition.source_agency is None
     assert petition.petitioner_names == "Phạm Thị Dung"
     after = row_counts()
@@ -63,12 +79,16 @@ def test_register_by_post(officer, world, db):
 
 @pytest.mark.parametrize("channel", ["transferred", "deputy", "front"])
 def test_forwarded_petition_keeps_its_source(officer, world, db, channel):
-    resp = officer.post(NEW, petition_form(world, channel=channel, source_agency="Ban Dân nguyện",
-                                           source_dispatch_no="125/BDN"))
+    resp = officer.post(
+        NEW, petition_form(world, channel=channel, source_agency="Ban Dân nguyện", source_dispatch_no="125/BDN")
+    )
     assert resp.status_code == 302
     petition = db.session.execute(select(Petition)).scalar_one()
     assert (petition.channel, petition.source_agency, petition.source_dispatch_no) == (
-        Channel(channel), "Ban Dân nguyện", "125/BDN")
+        Channel(channel),
+        "Ban Dân nguyện",
+        "125/BDN",
+    )
 
 
 def test_anonymous_petition_has_no_petitioner(officer, world, db):
@@ -88,29 +108,47 @@ def test_petition_with_several_petitioners(officer, world, db):
 
 
 BAD = [
-    ("transferred without agency", {"channel": "transferred", "source_dispatch_no": "1/CV"},
-     "Enter the agency that sent the petition."),
-    ("deputy without dispatch number", {"channel": "deputy", "source_agency": "Đại biểu Quốc hội"},
-     "Enter the number of its dispatch."),
-    ("front without either", {"channel": "front"},
-     ["Enter the agency that sent the petition.", "Enter the number of its dispatch."]),
+    (
+        "transferred without agency",
+        {"channel": "transferred", "source_dispatch_no": "1/CV"},
+        "Enter the agency that sent the petition.",
+    ),
+    (
+        "deputy without dispatch number",
+        {"channel": "deputy", "source_agency": "Đại biểu Quốc hội"},
+        "Enter the number of its dispatch.",
+    ),
+    (
+        "front without either",
+        {"channel": "front"},
+        ["Enter the agency that sent the petition.", "Enter the number of its dispatch."],
+    ),
     ("desk channel", {"channel": "desk"}, "Choose how the petition was received."),
-    ("received in the future", {"received_on": (local_today() + timedelta(days=1)).isoformat()},
-     "The date received cannot be in the future."),
+    (
+        "received in the future",
+        {"received_on": (local_today() + timedelta(days=1)).isoformat()},
+        "The date received cannot be in the future.",
+    ),
     ("date garbage", {"received_on": "31/02/2025"}, "Enter the date as day, month and year."),
     ("date missing", {"received_on": ""}, "Enter the date the petition was received."),
     ("signatories garbage", {"signatory_count": "mười"}, "Enter the number of signatories as a whole number."),
     ("missing name", {"full_name": ""}, "Enter the petitioner's full name (or tick “Anonymous”)."),
-    ("anonymous with a name", {"is_anonymous": "y"},
-     "An anonymous petition has no petitioner: clear the petitioner's details or untick “Anonymous”."),
+    (
+        "anonymous with a name",
+        {"is_anonymous": "y"},
+        "An anonymous petition has no petitioner: clear the petitioner's details or untick “Anonymous”.",
+    ),
     ("missing kind", {"kind": ""}, "Choose the kind of petition."),
     ("unknown kind", {"kind": "praise"}, "Choose a kind from the list."),
     ("missing summary", {"summary": "   "}, "Write a short summary of the petition."),
     ("bad CCCD", {"citizen_id": "12345"}, "The citizen ID (CCCD) must be exactly 12 digits."),
     ("ward of another province", {"province_code": "79"}, "This commune or ward is not in the chosen province."),
     ("signatories 0", {"signatory_count": "0"}, "Enter a whole number from 1 to 100,000."),
-    ("fewer signatories than named", {"other_petitioners": "Võ Văn Em"},
-     "The number of signatories is less than the number of petitioners named."),
+    (
+        "fewer signatories than named",
+        {"other_petitioners": "Võ Văn Em"},
+        "The number of signatories is less than the number of petitioners named.",
+    ),
     ("unit outside scope", {"unit_id": "TL"}, "Choose one of your units."),
 ]
 

@@ -1,4 +1,5 @@
 """Shared fixtures' data and helpers of the privacy tests: one denunciation whose denunciator must not leak."""
+
 import io
 import re
 import uuid
@@ -45,18 +46,35 @@ def make_denunciation(world) -> Denunciation:
 
     Also adds ``handler3``, a second handling officer of TK who is not assigned to it.
     """
-    world.users["handler3"] = create_user(username="handler3", full_name="Cao Văn Ba", unit=world.units["TK"],
-                                          roles=[Role.HANDLER], password=PASSWORD)
+    world.users["handler3"] = create_user(
+        username="handler3", full_name="Cao Văn Ba", unit=world.units["TK"], roles=[Role.HANDLER], password=PASSWORD
+    )
     visit, petition = record_visit(
-        unit=world.units["TK"], actor=world.users["reception"], received_at=utcnow(), kind=ReceptionKind.REGULAR,
+        unit=world.units["TK"],
+        actor=world.users["reception"],
+        received_at=utcnow(),
+        kind=ReceptionKind.REGULAR,
         visitors=[PersonData(NAME, CCCD, phone=PHONE, province_code=75, ward_code=25357, address_line=ADDRESS)],
-        people_count=1, content="Tố cáo cán bộ địa chính nhận tiền của dân",
-        outcome=ReceptionOutcome.PETITION_RECEIVED, petition_kind=PetitionKind.DENUNCIATION,
-        petition_summary="Tố cáo cán bộ địa chính")
-    decide_petition(petition, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    expected_version=UNCHECKED)
-    perform(petition.case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            expected_version=UNCHECKED)
+        people_count=1,
+        content="Tố cáo cán bộ địa chính nhận tiền của dân",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.DENUNCIATION,
+        petition_summary="Tố cáo cán bộ địa chính",
+    )
+    decide_petition(
+        petition,
+        world.users["reception"],
+        PetitionState.ACCEPTED,
+        accepted_on=local_today(),
+        expected_version=UNCHECKED,
+    )
+    perform(
+        petition.case,
+        CaseAction.ASSIGN,
+        world.users["head"],
+        handler_id=world.users["handler"].id,
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     return Denunciation(petition=petition, case=petition.case, visit=visit)
 
@@ -73,8 +91,7 @@ def reveal(client, petition, reason: str = REASON, **extra):
     """Post the reveal form of ``petition`` (with the CSRF token of its page)."""
     ensure_sid(client)
     data = {"reason": reason, **extra}
-    return client.post(f"/privacy/petitions/{petition.id}/reveal", data,
-                       token_from=f"/petitions/{petition.id}")
+    return client.post(f"/privacy/petitions/{petition.id}/reveal", data, token_from=f"/petitions/{petition.id}")
 
 
 def reveal_count() -> int:

@@ -3,6 +3,7 @@
 The hole this closes: an administrator of one commune granted view_identity to the reception role, and a
 reception officer of another commune could then reveal a denunciator of theirs.
 """
+
 import pytest
 from sqlalchemy import select
 
@@ -31,27 +32,41 @@ PAGE = "/privacy/permissions"
 def admins(world, db):
     """A commune administrator for TK and one for TL, beside the province's ``admin``."""
     for username, unit in (("tk_admin", "TK"), ("tl_admin", "TL")):
-        world.users[username] = create_user(username=username, full_name=f"Quản trị {unit}",
-                                            unit=world.units[unit], roles=[Role.ADMIN], password=PASSWORD)
+        world.users[username] = create_user(
+            username=username,
+            full_name=f"Quản trị {unit}",
+            unit=world.units[unit],
+            roles=[Role.ADMIN],
+            password=PASSWORD,
+        )
     db.session.commit()
     return world.users
 
 
 def denunciation_of(world, unit: str, reception: str):
     _, petition = record_visit(
-        unit=world.units[unit], actor=world.users[reception], received_at=utcnow(), kind=ReceptionKind.REGULAR,
+        unit=world.units[unit],
+        actor=world.users[reception],
+        received_at=utcnow(),
+        kind=ReceptionKind.REGULAR,
         visitors=[PersonData(NAME, "079111222333", phone="0911222333", address_line="Số 1 hẻm Kín")],
-        people_count=1, content="Tố cáo cán bộ nhận tiền", outcome=ReceptionOutcome.PETITION_RECEIVED,
-        petition_kind=PetitionKind.DENUNCIATION, petition_summary="Tố cáo cán bộ")
-    decide_petition(petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    expected_version=UNCHECKED)
+        people_count=1,
+        content="Tố cáo cán bộ nhận tiền",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.DENUNCIATION,
+        petition_summary="Tố cáo cán bộ",
+    )
+    decide_petition(
+        petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=local_today(), expected_version=UNCHECKED
+    )
     db.session.commit()
     return petition
 
 
 def post(client, action: str, unit_id, role: str = "reception"):
-    return client.post(f"{PAGE}/{action}", {"role": role, "permission": "view_identity", "unit_id": unit_id},
-                       token_from=PAGE)
+    return client.post(
+        f"{PAGE}/{action}", {"role": role, "permission": "view_identity", "unit_id": unit_id}, token_from=PAGE
+    )
 
 
 def grants() -> set[tuple[str, str, str]]:
@@ -143,13 +158,20 @@ def test_the_migration_narrows_existing_grants_to_the_granting_administrators_un
     db.session.commit()
     db.session.remove()
     downgrade(revision="a8e42fd6a51d")  # before grants had a unit
-    db.session.execute(sql("INSERT INTO role_permissions (role, permission, granted_at, granted_by_id) "
-                           "VALUES ('reception', 'view_identity', CURRENT_TIMESTAMP, :tk), "
-                           "('inspector', 'view_identity', CURRENT_TIMESTAMP, :root), "
-                           "('head', 'view_identity', CURRENT_TIMESTAMP, NULL)"),
-                       {"tk": ids["tk_admin"], "root": ids["admin"]})
+    db.session.execute(
+        sql(
+            "INSERT INTO role_permissions (role, permission, granted_at, granted_by_id) "
+            "VALUES ('reception', 'view_identity', CURRENT_TIMESTAMP, :tk), "
+            "('inspector', 'view_identity', CURRENT_TIMESTAMP, :root), "
+            "('head', 'view_identity', CURRENT_TIMESTAMP, NULL)"
+        ),
+        {"tk": ids["tk_admin"], "root": ids["admin"]},
+    )
     db.session.commit()
     db.session.remove()
     upgrade()
-    assert grants() == {("reception", "view_identity", "TK"), ("inspector", "view_identity", "DN"),
-                        ("head", "view_identity", "DN")}
+    assert grants() == {
+        ("reception", "view_identity", "TK"),
+        ("inspector", "view_identity", "DN"),
+        ("head", "view_identity", "DN"),
+    }

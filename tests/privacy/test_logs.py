@@ -1,4 +1,6 @@
 """Access logs never carry a search text: werkzeug's request log is filtered, gunicorn logs the path only."""
+
+import contextlib
 import logging
 import runpy
 import urllib.error
@@ -16,10 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _get(url: str) -> None:
-    try:
+    with contextlib.suppress(urllib.error.HTTPError):
         urllib.request.urlopen(url, timeout=10).read()
-    except urllib.error.HTTPError:
-        pass
 
 
 def _werkzeug_messages(caplog) -> list[str]:
@@ -60,8 +60,9 @@ def test_dev_server_log_has_no_query_string(app, live_server, caplog, no_filter)
 
 def test_filter_strips_message_and_arguments():
     f = logs.StripQueryStringFilter()
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
-                               (f"GET /cases/?q={NAME}&page=2 HTTP/1.1", "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '"%s" %s %s', (f"GET /cases/?q={NAME}&page=2 HTTP/1.1", "200", "-"), None
+    )
     assert f.filter(record) is True
     assert record.getMessage() == '"GET /cases/ HTTP/1.1" 200 -'
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, f"GET /x?cccd={CCCD} done", None, None)
@@ -85,9 +86,16 @@ def test_gunicorn_access_log_is_path_only():
     class Resp:
         status, sent, headers = "200 OK", 512, []
 
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/petitions/?q={quote(NAME)}", "PATH_INFO": "/petitions/",
-               "QUERY_STRING": f"q={quote(NAME)}", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.1",
-               "HTTP_REFERER": f"https://tiepdan.example/cases/?q={CCCD}", "HTTP_USER_AGENT": "test"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/petitions/?q={quote(NAME)}",
+        "PATH_INFO": "/petitions/",
+        "QUERY_STRING": f"q={quote(NAME)}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.1",
+        "HTTP_REFERER": f"https://tiepdan.example/cases/?q={CCCD}",
+        "HTTP_USER_AGENT": "test",
+    }
     line = fmt % logger.atoms_wrapper_class(logger.atoms(Resp(), {}, environ, timedelta(milliseconds=5)))
     assert "GET /petitions/ HTTP/1.1" in line and " 200 " in line
     assert "q=" not in line and CCCD not in line and quote(NAME) not in line

@@ -1,4 +1,5 @@
 """Which petitions are confidential: every denunciation, and any other petition whose petitioner asked."""
+
 import pytest
 from sqlalchemy import select
 
@@ -11,14 +12,17 @@ from tests.reception.test_desk import visit
 CHECKBOX_LABEL = "The petitioner asks that their identity be kept confidential"
 
 
-@pytest.mark.parametrize("kind, asked, expected", [
-    (PetitionKind.DENUNCIATION, False, True),
-    (PetitionKind.DENUNCIATION, True, True),
-    (PetitionKind.COMPLAINT, False, False),
-    (PetitionKind.COMPLAINT, True, True),
-    (PetitionKind.RECOMMENDATION, True, True),
-    (PetitionKind.FEEDBACK, False, False),
-])
+@pytest.mark.parametrize(
+    "kind, asked, expected",
+    [
+        (PetitionKind.DENUNCIATION, False, True),
+        (PetitionKind.DENUNCIATION, True, True),
+        (PetitionKind.COMPLAINT, False, False),
+        (PetitionKind.COMPLAINT, True, True),
+        (PetitionKind.RECOMMENDATION, True, True),
+        (PetitionKind.FEEDBACK, False, False),
+    ],
+)
 def test_register_petition_marks_confidentiality(world, db, kind, asked, expected):
     p = create_petition(world, kind=kind, is_identity_confidential=asked)
     db.session.commit()
@@ -26,10 +30,15 @@ def test_register_petition_marks_confidentiality(world, db, kind, asked, expecte
     assert db.session.get(Petition, p.id).is_identity_confidential is expected
 
 
-@pytest.mark.parametrize("kind, ticked, expected", [
-    ("denunciation", False, True), ("complaint", False, False), ("complaint", True, True),
-    ("feedback", True, True),
-])
+@pytest.mark.parametrize(
+    "kind, ticked, expected",
+    [
+        ("denunciation", False, True),
+        ("complaint", False, False),
+        ("complaint", True, True),
+        ("feedback", True, True),
+    ],
+)
 def test_petition_form_checkbox(login_en, world, db, kind, ticked, expected):
     officer = login_en("reception")
     assert CHECKBOX_LABEL in text(officer.get("/petitions/new"))
@@ -38,9 +47,14 @@ def test_petition_form_checkbox(login_en, world, db, kind, ticked, expected):
     assert db.session.execute(select(Petition)).scalar_one().is_identity_confidential is expected
 
 
-@pytest.mark.parametrize("kind, ticked, expected", [
-    ("denunciation", False, True), ("complaint", False, False), ("complaint", True, True),
-])
+@pytest.mark.parametrize(
+    "kind, ticked, expected",
+    [
+        ("denunciation", False, True),
+        ("complaint", False, False),
+        ("complaint", True, True),
+    ],
+)
 def test_desk_form_checkbox(login_en, world, db, kind, ticked, expected):
     desk = login_en("reception")
     assert CHECKBOX_LABEL in text(desk.get("/reception/"))

@@ -4,6 +4,7 @@ Only the assigned handler, the head of the unit and a role granted view_identity
 they see the identity only after revealing it (with a reason). The officer who registered the petition
 may print the receipt slip with the name right after registering it.
 """
+
 import pytest
 
 from app.core.roles import Role

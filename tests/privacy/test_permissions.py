@@ -1,4 +1,5 @@
 """Administration of role permissions (view_identity): admin only, POST with CSRF, audited."""
+
 import json
 
 import pytest
@@ -35,8 +36,10 @@ def grants(db):
 def test_only_admins_may_open_or_change_permissions(login_as, world, db, username):
     client = login_as(username)
     assert client.get(PAGE).status_code == 403
-    resp = client.client.post(f"{PAGE}/grant", data={"role": "inspector", "permission": "view_identity",
-                                                     "csrf_token": client.token("/petitions/")})
+    resp = client.client.post(
+        f"{PAGE}/grant",
+        data={"role": "inspector", "permission": "view_identity", "csrf_token": client.token("/petitions/")},
+    )
     assert resp.status_code == 403
     assert rows(db) == set() and audit_count() == 0
 
@@ -58,8 +61,12 @@ def test_grant_and_revoke_are_audited_and_take_effect(login_en, world, db, denun
     assert rows(db) == {("inspector", "view_identity")}
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "permission.grant")).scalar_one()
     assert event.actor_id == world.users["admin"].id
-    assert json.loads(event.detail) == {"role": "inspector", "permission": "view_identity",
-                                        "unit_id": world.units["DN"].id, "unit": "DN"}
+    assert json.loads(event.detail) == {
+        "role": "inspector",
+        "permission": "view_identity",
+        "unit_id": world.units["DN"].id,
+        "unit": "DN",
+    }
     assert "granted" in text(admin.get(PAGE))
 
     # The inspector is now entitled: a reveal shows the name, and then the search finds the denunciation.
@@ -71,8 +78,12 @@ def test_grant_and_revoke_are_audited_and_take_effect(login_en, world, db, denun
     assert change(admin, "revoke").status_code == 302
     assert rows(db) == set()
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "permission.revoke")).scalar_one()
-    assert json.loads(event.detail) == {"role": "inspector", "permission": "view_identity",
-                                        "unit_id": world.units["DN"].id, "unit": "DN"}
+    assert json.loads(event.detail) == {
+        "role": "inspector",
+        "permission": "view_identity",
+        "unit_id": world.units["DN"].id,
+        "unit": "DN",
+    }
     # Revoked: even the earlier reveal no longer shows it, and the search no longer finds it.
     assert leaked(text(inspector.get(f"/petitions/{denunciation.petition.id}"))) == []
     assert receipt_numbers(text(inspector.get(f"/petitions/?q={NAME}"))) == []
@@ -81,10 +92,18 @@ def test_grant_and_revoke_are_audited_and_take_effect(login_en, world, db, denun
 def test_granting_twice_or_revoking_what_is_not_granted_changes_nothing(login_en, world, db):
     admin = login_en("admin")
     assert change(admin, "grant").status_code == 302
-    page = text(admin.client.post(f"{PAGE}/grant", data={"role": "inspector", "permission": "view_identity",
-                                                          "unit_id": world.units["DN"].id,
-                                                          "csrf_token": admin.token(PAGE)},
-                                  follow_redirects=True))
+    page = text(
+        admin.client.post(
+            f"{PAGE}/grant",
+            data={
+                "role": "inspector",
+                "permission": "view_identity",
+                "unit_id": world.units["DN"].id,
+                "csrf_token": admin.token(PAGE),
+            },
+            follow_redirects=True,
+        )
+    )
     assert "This role already holds this permission in this unit." in page
     page = text(change(admin, "revoke", role="handler") and admin.get(PAGE))
     assert "This role does not hold this permission in this unit." in page
@@ -105,7 +124,8 @@ def test_bad_values_are_refused(login_en, world, db, role, permission):
 def test_changes_need_post_and_csrf(login_en, world, db):
     admin = login_en("admin")
     assert admin.get(f"{PAGE}/grant").status_code == 405
-    assert admin.client.post(f"{PAGE}/grant", data={"role": "inspector",
-                                                     "permission": "view_identity"}).status_code == 400
+    assert (
+        admin.client.post(f"{PAGE}/grant", data={"role": "inspector", "permission": "view_identity"}).status_code == 400
+    )
     assert admin.client.post(f"{PAGE}/delete", data={}).status_code in (400, 404)
     assert rows(db) == set() and audit_count() == 0

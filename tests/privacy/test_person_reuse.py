@@ -4,6 +4,7 @@ Found by review: registering any petition or visit with a denunciator's CCCD use
 row (name, phone, address) on the new, unmasked record; and the "repeated" flag linked the denunciation to
 the same person's other petitions.
 """
+
 import re
 
 from app.core.locking import UNCHECKED
@@ -17,9 +18,18 @@ from tests.privacy.helpers import CCCD, leaked
 
 
 def probe_data(world, unit):
-    return {"unit_id": str(world.units[unit].id), "channel": "post", "received_on": local_today().isoformat(),
-            "kind": "complaint", "full_name": "Ai Đó", "citizen_id": CCCD, "summary": "Hỏi thử",
-            "signatory_count": "1", "province_code": "", "ward_code": ""}
+    return {
+        "unit_id": str(world.units[unit].id),
+        "channel": "post",
+        "received_on": local_today().isoformat(),
+        "kind": "complaint",
+        "full_name": "Ai Đó",
+        "citizen_id": CCCD,
+        "summary": "Hỏi thử",
+        "signatory_count": "1",
+        "province_code": "",
+        "ward_code": "",
+    }
 
 
 def test_a_petition_typed_with_a_denunciators_cccd_shows_only_what_was_typed(login_as, denunciation, world):
@@ -37,9 +47,19 @@ def test_a_petition_typed_with_a_denunciators_cccd_shows_only_what_was_typed(log
 
 def test_a_desk_visit_typed_with_a_denunciators_cccd_shows_only_what_was_typed(login_as, denunciation, world):
     c = login_as("tl_reception")
-    data = {"unit_id": str(world.units["TL"].id), "received_at": to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),
-            "kind": "regular", "full_name": "Ai Đó", "citizen_id": CCCD, "people_count": "1", "content": "Hỏi",
-            "outcome": "guided", "outcome_note": "Hướng dẫn", "province_code": "", "ward_code": ""}
+    data = {
+        "unit_id": str(world.units["TL"].id),
+        "received_at": to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),
+        "kind": "regular",
+        "full_name": "Ai Đó",
+        "citizen_id": CCCD,
+        "people_count": "1",
+        "content": "Hỏi",
+        "outcome": "guided",
+        "outcome_note": "Hướng dẫn",
+        "province_code": "",
+        "ward_code": "",
+    }
     resp = c.post("/reception/visits", data, token_from="/reception/")
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     page = c.get("/reception/").get_data(as_text=True)
@@ -49,12 +69,24 @@ def test_a_desk_visit_typed_with_a_denunciators_cccd_shows_only_what_was_typed(l
 def test_the_same_person_in_the_same_units_is_still_one_record(world):
     """Reuse still works where nothing is hidden: two complaints of one citizen in TK share a person."""
     u = world.users["reception"]
-    first = register_petition(unit=world.units["TK"], actor=u, received_on=local_today(), channel=Channel.POST,
-                              kind=PetitionKind.COMPLAINT, summary="Lần 1",
-                              petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")])
-    second = register_petition(unit=world.units["TK"], actor=u, received_on=local_today(), channel=Channel.POST,
-                               kind=PetitionKind.COMPLAINT, summary="Lần 2",
-                               petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")])
+    first = register_petition(
+        unit=world.units["TK"],
+        actor=u,
+        received_on=local_today(),
+        channel=Channel.POST,
+        kind=PetitionKind.COMPLAINT,
+        summary="Lần 1",
+        petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")],
+    )
+    second = register_petition(
+        unit=world.units["TK"],
+        actor=u,
+        received_on=local_today(),
+        channel=Channel.POST,
+        kind=PetitionKind.COMPLAINT,
+        summary="Lần 2",
+        petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")],
+    )
     assert first.petitioners[0].id == second.petitioners[0].id
 
 
@@ -64,11 +96,18 @@ def flagged(client, flag):
 
 def test_person_flags_never_link_a_denunciation_to_other_petitions(login_as, denunciation, world):
     c = login_as("reception")
-    probe = register_petition(unit=world.units["TK"], actor=world.users["reception"], received_on=local_today(),
-                              channel=Channel.POST, kind=PetitionKind.COMPLAINT, summary="probe",
-                              petitioners=[person(name="Candidate", citizen_id=CCCD)])
-    decide_petition(probe, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today(),
-                    expected_version=UNCHECKED)
+    probe = register_petition(
+        unit=world.units["TK"],
+        actor=world.users["reception"],
+        received_on=local_today(),
+        channel=Channel.POST,
+        kind=PetitionKind.COMPLAINT,
+        summary="probe",
+        petitioners=[person(name="Candidate", citizen_id=CCCD)],
+    )
+    decide_petition(
+        probe, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today(), expected_version=UNCHECKED
+    )
     db.session.commit()
     flag_complex_cases(utcnow())
     db.session.commit()
@@ -80,11 +119,18 @@ def test_person_flags_never_link_a_denunciation_to_other_petitions(login_as, den
 def test_repeated_complaints_of_one_citizen_are_still_flagged_across_person_rows(login_as, world):
     """Two complaints with one CCCD, one registered in TK and one in TL (separate person rows)."""
     for unit, actor in (("TK", "reception"), ("TL", "tl_reception")):
-        p = register_petition(unit=world.units[unit], actor=world.users[actor], received_on=local_today(),
-                              channel=Channel.POST, kind=PetitionKind.COMPLAINT, summary=f"Lần {unit}",
-                              petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")])
-        decide_petition(p, world.users[actor], PetitionState.ACCEPTED, accepted_on=local_today(),
-                        expected_version=UNCHECKED)
+        p = register_petition(
+            unit=world.units[unit],
+            actor=world.users[actor],
+            received_on=local_today(),
+            channel=Channel.POST,
+            kind=PetitionKind.COMPLAINT,
+            summary=f"Lần {unit}",
+            petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")],
+        )
+        decide_petition(
+            p, world.users[actor], PetitionState.ACCEPTED, accepted_on=local_today(), expected_version=UNCHECKED
+        )
     db.session.commit()
     flag_complex_cases(utcnow())
     db.session.commit()

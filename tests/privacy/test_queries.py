@@ -1,4 +1,5 @@
 """Masking lists costs a fixed number of queries, however many rows (and reveals) there are."""
+
 from sqlalchemy import inspect
 
 from app.audit.models import AuditEvent
@@ -16,15 +17,28 @@ from tests.privacy.helpers import ensure_sid
 
 
 def add_denunciations(world, n: int, start: int) -> list:
-    cases = [create_case(world, CaseState.ASSIGNED, kind=PetitionKind.DENUNCIATION,
-                         petitioners=[PersonData(f"Người Tố Cáo {start + i}", f"0790000{start + i:05d}")])
-             for i in range(n)]
+    cases = [
+        create_case(
+            world,
+            CaseState.ASSIGNED,
+            kind=PetitionKind.DENUNCIATION,
+            petitioners=[PersonData(f"Người Tố Cáo {start + i}", f"0790000{start + i:05d}")],
+        )
+        for i in range(n)
+    ]
     desk = []
     for i in range(n):
-        _, petition = record_visit(unit=world.units["TK"], actor=world.users["reception"], received_at=utcnow(),
-                     kind=ReceptionKind.REGULAR, visitors=[PersonData(f"Khách {start + i}", f"0750000{start + i:05d}")],
-                     people_count=1, content="Tố cáo", outcome=ReceptionOutcome.PETITION_RECEIVED,
-                     petition_kind=PetitionKind.DENUNCIATION)
+        _, petition = record_visit(
+            unit=world.units["TK"],
+            actor=world.users["reception"],
+            received_at=utcnow(),
+            kind=ReceptionKind.REGULAR,
+            visitors=[PersonData(f"Khách {start + i}", f"0750000{start + i:05d}")],
+            people_count=1,
+            content="Tố cáo",
+            outcome=ReceptionOutcome.PETITION_RECEIVED,
+            petition_kind=PetitionKind.DENUNCIATION,
+        )
         desk.append(petition)
     db.session.commit()
     return [c.petitions[0] for c in cases], desk
@@ -32,8 +46,16 @@ def add_denunciations(world, n: int, start: int) -> list:
 
 def reveal_directly(world, petitions, sid):
     for p in petitions:
-        db.session.add(AuditEvent(action=REVEAL_ACTION, actor_id=world.users["head"].id, petition_id=p.id,
-                                  case_id=p.case_id, session_id=sid, reason="Kiểm tra số lượng truy vấn"))
+        db.session.add(
+            AuditEvent(
+                action=REVEAL_ACTION,
+                actor_id=world.users["head"].id,
+                petition_id=p.id,
+                case_id=p.case_id,
+                session_id=sid,
+                reason="Kiểm tra số lượng truy vấn",
+            )
+        )
     db.session.commit()
 
 

@@ -1,12 +1,12 @@
 """Revealing a confidential identity: POST with CSRF and a typed reason, audited, for a limited time."""
+
 import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.privacy.policy import REVEAL_ACTION
 from tests.petitions.helpers import text
-from tests.privacy.helpers import (CCCD, NAME, REASON, audit_count, ensure_sid, leaked, reveal, reveal_count,
-                                   section)
+from tests.privacy.helpers import CCCD, NAME, REASON, audit_count, ensure_sid, leaked, reveal, reveal_count, section
 
 
 def detail(client, petition) -> str:
@@ -35,7 +35,12 @@ def test_reveal_is_audited_and_shows_the_identity(login_en, world, denunciation,
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/petitions/{denunciation.petition.id}")
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == REVEAL_ACTION)).scalar_one()
     assert (event.actor_id, event.petition_id, event.case_id, event.reason, event.session_id) == (
-        world.users["handler"].id, denunciation.petition.id, denunciation.case.id, REASON, sid)
+        world.users["handler"].id,
+        denunciation.petition.id,
+        denunciation.case.id,
+        REASON,
+        sid,
+    )
     page = detail(handler, denunciation.petition)
     assert {NAME, CCCD} <= set(leaked(page)) and 'data-testid="reveal-form"' not in page
     assert "identity-revealed" in page
@@ -53,12 +58,15 @@ def test_reveal_may_return_to_the_case(login_en, denunciation):
     assert "evil" not in resp.headers["Location"]
 
 
-@pytest.mark.parametrize("reason, message", [
-    ("", "Write why you need to see the petitioner's identity."),
-    ("   ", "Write why you need to see the petitioner's identity."),
-    ("ngắn quá", "Write the reason in 10 to 500 characters."),
-    ("x" * 501, "Write the reason in 10 to 500 characters."),
-])
+@pytest.mark.parametrize(
+    "reason, message",
+    [
+        ("", "Write why you need to see the petitioner's identity."),
+        ("   ", "Write why you need to see the petitioner's identity."),
+        ("ngắn quá", "Write the reason in 10 to 500 characters."),
+        ("x" * 501, "Write the reason in 10 to 500 characters."),
+    ],
+)
 def test_missing_or_bad_reason_records_nothing(login_en, denunciation, reason, message):
     handler = login_en("handler")
     resp = reveal(handler, denunciation.petition, reason=reason)
@@ -77,10 +85,19 @@ def test_reveal_needs_csrf_and_post(login_en, denunciation):
     assert reveal_count() == 0
 
 
-@pytest.mark.parametrize("username, status", [
-    ("reception", 403), ("handler3", 403), ("phead", 403), ("inspector", 403), ("admin", 403),
-    ("handler2", 404), ("tl_head", 404), ("tl_handler", 404),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("reception", 403),
+        ("handler3", 403),
+        ("phead", 403),
+        ("inspector", 403),
+        ("admin", 403),
+        ("handler2", 404),
+        ("tl_head", 404),
+        ("tl_handler", 404),
+    ],
+)
 def test_not_entitled_or_out_of_scope_records_nothing(login_as, denunciation, username, status):
     client = login_as(username)
     ensure_sid(client)
@@ -157,10 +174,18 @@ def test_complaint_marked_confidential_is_masked_too(login_en, world, db):
     assert "079123456789" in detail(head, p)
 
 
-@pytest.mark.parametrize("username, status", [
-    ("head", 200), ("phead", 200), ("inspector", 200), ("admin", 200), ("handler", 403), ("reception", 403),
-    ("tl_head", 404),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("head", 200),
+        ("phead", 200),
+        ("inspector", 200),
+        ("admin", 200),
+        ("handler", 403),
+        ("reception", 403),
+        ("tl_head", 404),
+    ],
+)
 def test_reveal_trail(login_en, denunciation, username, status):
     handler = login_en("handler")
     assert reveal(handler, denunciation.petition).status_code == 302

@@ -1,4 +1,5 @@
 """The reception desk: recording a visit (and the petition it brings) through the quick form."""
+
 from datetime import date
 
 import pytest
@@ -22,12 +23,23 @@ def desk(login_en):
 def visit(world, **changes) -> dict:
     """A valid desk form: one visitor handing in a complaint."""
     data = {
-        "unit_id": str(world.units["TK"].id), "received_at": local_now_input(), "kind": "regular",
-        "full_name": "Nguyễn Văn An", "citizen_id": "079123456789", "phone": "0912 345 678",
-        "province_code": "75", "ward_code": "25357", "address_line": "Tổ 3, ấp Tân Hưng",
-        "people_count": "1", "representatives": "", "content": "Khiếu nại việc thu hồi đất nông nghiệp.",
-        "outcome": "petition_received", "refusal_reason": "", "outcome_note": "",
-        "petition_kind": "complaint", "petition_summary": "Khiếu nại quyết định thu hồi đất",
+        "unit_id": str(world.units["TK"].id),
+        "received_at": local_now_input(),
+        "kind": "regular",
+        "full_name": "Nguyễn Văn An",
+        "citizen_id": "079123456789",
+        "phone": "0912 345 678",
+        "province_code": "75",
+        "ward_code": "25357",
+        "address_line": "Tổ 3, ấp Tân Hưng",
+        "people_count": "1",
+        "representatives": "",
+        "content": "Khiếu nại việc thu hồi đất nông nghiệp.",
+        "outcome": "petition_received",
+        "refusal_reason": "",
+        "outcome_note": "",
+        "petition_kind": "complaint",
+        "petition_summary": "Khiếu nại quyết định thu hồi đất",
     }
     data.update(changes)
     return data
@@ -47,8 +59,10 @@ def test_desk_shows_the_form_with_defaults(desk, world):
     assert "No visits recorded today yet." in page
 
 
-@pytest.mark.parametrize("username, status", [("reception", 200), ("head", 200), ("phead", 200),
-                                              ("handler", 403), ("inspector", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    "username, status",
+    [("reception", 200), ("head", 200), ("phead", 200), ("handler", 403), ("inspector", 403), ("admin", 403)],
+)
 def test_desk_is_for_reception_and_heads(login_as, username, status):
     assert login_as(username).get(DESK).status_code == status
 
@@ -66,8 +80,11 @@ def test_record_visit_with_petition_creates_rows_and_shows_the_slip(desk, world,
     assert resp.headers["Location"].endswith(f"/petitions/{petition.id}/receipt")
     year = local_today().year
     assert petition.receipt_no == f"TK-{year}-000001"
-    assert (petition.channel, petition.kind, petition.state) == (Channel.DESK, PetitionKind.COMPLAINT,
-                                                                 PetitionState.RECEIVED)
+    assert (petition.channel, petition.kind, petition.state) == (
+        Channel.DESK,
+        PetitionKind.COMPLAINT,
+        PetitionState.RECEIVED,
+    )
     assert petition.summary == "Khiếu nại quyết định thu hồi đất"
     session = petition.reception_session
     assert session.outcome is ReceptionOutcome.PETITION_RECEIVED
@@ -75,12 +92,22 @@ def test_record_visit_with_petition_creates_rows_and_shows_the_slip(desk, world,
     assert session.people_count == 1 and not session.is_delegation
     person = db.session.execute(select(Person)).scalar_one()  # one person, shared by visit and petition
     assert (person.full_name, person.citizen_id, person.ward_code, person.province_code) == (
-        "Nguyễn Văn An", "079123456789", 25357, 75)
+        "Nguyễn Văn An",
+        "079123456789",
+        25357,
+        75,
+    )
     assert petition.petitioners == [person] and [v.person for v in session.visitors] == [person]
     after = row_counts()
     assert {k: after[k] - before[k] for k in after} == {
-        "reception_sessions": 1, "reception_visitors": 1, "persons": 1, "petitions": 1,
-        "petition_parties": 1, "petition_events": 1, "sequence_counters": 1}
+        "reception_sessions": 1,
+        "reception_visitors": 1,
+        "persons": 1,
+        "petitions": 1,
+        "petition_parties": 1,
+        "petition_events": 1,
+        "sequence_counters": 1,
+    }
 
     slip = text(desk.get(resp.headers["Location"]))
     assert f'data-testid="receipt-no">TK-{year}-000001<' in slip
@@ -96,28 +123,35 @@ def test_receipt_numbers_are_consecutive_per_unit_and_year(desk, login_en, world
     for _ in range(2):
         assert desk.post(POST_URL, visit(world, citizen_id=""), token_from=DESK).status_code == 302
     tl = login_en("tl_reception")
-    assert tl.post(POST_URL, visit(world, unit_id=str(world.units["TL"].id), citizen_id=""),
-                   token_from=DESK).status_code == 302
+    assert (
+        tl.post(POST_URL, visit(world, unit_id=str(world.units["TL"].id), citizen_id=""), token_from=DESK).status_code
+        == 302
+    )
     last_year = f"{year - 1}-12-31T09:00"
-    assert desk.post(POST_URL, visit(world, received_at=last_year, citizen_id=""),
-                     token_from=DESK).status_code == 302
+    assert desk.post(POST_URL, visit(world, received_at=last_year, citizen_id=""), token_from=DESK).status_code == 302
     assert desk.post(POST_URL, visit(world, citizen_id=""), token_from=DESK).status_code == 302
     numbers = db.session.execute(select(Petition.receipt_no).order_by(Petition.id)).scalars().all()
-    assert numbers == [f"TK-{year}-000001", f"TK-{year}-000002", f"TL-{year}-000001",
-                       f"TK-{year - 1}-000001", f"TK-{year}-000003"]
+    assert numbers == [
+        f"TK-{year}-000001",
+        f"TK-{year}-000002",
+        f"TL-{year}-000001",
+        f"TK-{year - 1}-000001",
+        f"TK-{year}-000003",
+    ]
 
 
 def test_delegation_of_seven_with_two_more_representatives(desk, world, db):
-    data = visit(world, people_count="7", kind="periodic",
-                 representatives="Trần Thị Bình; 079987654321\n\n  Lê Văn Cường  \n")
+    data = visit(
+        world, people_count="7", kind="periodic", representatives="Trần Thị Bình; 079987654321\n\n  Lê Văn Cường  \n"
+    )
     resp = desk.post(POST_URL, data, token_from=DESK)
     assert resp.status_code == 302
     session = db.session.execute(select(ReceptionSession)).scalar_one()
     assert session.is_delegation and session.people_count == 7
     names = [(v.person.full_name, v.person.citizen_id, v.is_representative) for v in session.visitors]
-    assert sorted(names) == sorted([("Nguyễn Văn An", "079123456789", True),
-                                    ("Trần Thị Bình", "079987654321", True),
-                                    ("Lê Văn Cường", None, True)])
+    assert sorted(names) == sorted(
+        [("Nguyễn Văn An", "079123456789", True), ("Trần Thị Bình", "079987654321", True), ("Lê Văn Cường", None, True)]
+    )
     petition = session.petitions[0]
     assert petition.signatory_count == 7 and len(petition.parties) == 3
     assert db.session.scalar(select(db.func.count()).select_from(Person)) == 3
@@ -125,11 +159,14 @@ def test_delegation_of_seven_with_two_more_representatives(desk, world, db):
     assert "Delegation of 7 people" in page and "Lê Văn Cường" in page
 
 
-@pytest.mark.parametrize("outcome, extra, note", [
-    ("guided", {"outcome_note": "Hướng dẫn gửi đơn đến Tòa án nhân dân khu vực"}, "Tòa án"),
-    ("referred", {"outcome_note": "Chuyển Thanh tra tỉnh"}, "Thanh tra tỉnh"),
-    ("refused", {"refusal_reason": "disorder", "outcome_note": "Có hành vi gây rối"}, "gây rối"),
-])
+@pytest.mark.parametrize(
+    "outcome, extra, note",
+    [
+        ("guided", {"outcome_note": "Hướng dẫn gửi đơn đến Tòa án nhân dân khu vực"}, "Tòa án"),
+        ("referred", {"outcome_note": "Chuyển Thanh tra tỉnh"}, "Thanh tra tỉnh"),
+        ("refused", {"refusal_reason": "disorder", "outcome_note": "Có hành vi gây rối"}, "gây rối"),
+    ],
+)
 def test_visit_without_petition_returns_to_the_desk(desk, world, db, outcome, extra, note):
     resp = desk.post(POST_URL, visit(world, outcome=outcome, petition_kind="", **extra), token_from=DESK)
     assert resp.status_code == 302 and resp.headers["Location"].endswith(DESK)
@@ -168,36 +205,62 @@ BAD_INPUTS = [
     ("unknown ward", {"ward_code": "99999999"}, "This commune or ward is not in the chosen province."),
     ("unknown province", {"province_code": "999"}, "Choose a province from the list."),
     ("ward without province", {"province_code": ""}, "Choose the province before the commune or ward."),
-    ("refused without reason", {"outcome": "refused", "petition_kind": ""},
-     "Choose the legal reason for refusing reception."),
-    ("refused with an unknown reason", {"outcome": "refused", "refusal_reason": "bored"},
-     "Choose a reason from the list."),
+    (
+        "refused without reason",
+        {"outcome": "refused", "petition_kind": ""},
+        "Choose the legal reason for refusing reception.",
+    ),
+    (
+        "refused with an unknown reason",
+        {"outcome": "refused", "refusal_reason": "bored"},
+        "Choose a reason from the list.",
+    ),
     ("petition without kind", {"petition_kind": ""}, "Choose the kind of petition received."),
-    ("guided without guidance", {"outcome": "guided"},
-     "Write the guidance given or the body the citizens were referred to."),
+    (
+        "guided without guidance",
+        {"outcome": "guided"},
+        "Write the guidance given or the body the citizens were referred to.",
+    ),
     ("people count 0", {"people_count": "0"}, "Enter a whole number from 1 to 100,000."),
     ("people count garbage", {"people_count": "many"}, "Enter the number of people as a whole number."),
     ("people count negative", {"people_count": "-4"}, "Enter a whole number from 1 to 100,000."),
-    ("fewer people than named", {"people_count": "2", "representatives": "Trần Thị Bình\nLê Văn Cường"},
-     "The number of people is less than the number of people named."),
+    (
+        "fewer people than named",
+        {"people_count": "2", "representatives": "Trần Thị Bình\nLê Văn Cường"},
+        "The number of people is less than the number of people named.",
+    ),
     ("date missing", {"received_at": ""}, "Enter the date and time of the visit."),
-    ("date garbage", {"received_at": "hôm qua"},
-     "Enter the date and time as day, month, year, hour and minute."),
-    ("impossible date", {"received_at": "2026-02-30T10:00"},
-     "Enter the date and time as day, month, year, hour and minute."),
+    ("date garbage", {"received_at": "hôm qua"}, "Enter the date and time as day, month, year, hour and minute."),
+    (
+        "impossible date",
+        {"received_at": "2026-02-30T10:00"},
+        "Enter the date and time as day, month, year, hour and minute.",
+    ),
     ("date in the future", {"received_at": "2999-01-01T10:00"}, "The visit cannot be in the future."),
     ("missing content", {"content": ""}, "Describe what the citizens raised."),
     ("unknown kind of reception", {"kind": "weekly"}, "Choose the kind of reception."),
     ("unknown outcome", {"outcome": "ignored"}, "Choose the outcome of the visit."),
     ("unit outside scope", {"unit_id": "TL"}, "Choose one of your units."),
-    ("representative without name", {"people_count": "6", "representatives": "; 079987654321"},
-     "Line 1: the full name is missing."),
-    ("representative with bad CCCD", {"people_count": "6", "representatives": "Trần Thị Bình\nLê Cường; 123"},
-     "Line 2: the citizen ID (CCCD) must be exactly 12 digits."),
-    ("representative line with three parts", {"people_count": "6", "representatives": "A; 079987654321; x"},
-     "Line 1: write “Full name” or “Full name; CCCD”."),
-    ("same CCCD twice", {"people_count": "6", "representatives": "Trần Thị Bình; 079123456789"},
-     "The citizen ID 079123456789 is entered twice."),
+    (
+        "representative without name",
+        {"people_count": "6", "representatives": "; 079987654321"},
+        "Line 1: the full name is missing.",
+    ),
+    (
+        "representative with bad CCCD",
+        {"people_count": "6", "representatives": "Trần Thị Bình\nLê Cường; 123"},
+        "Line 2: the citizen ID (CCCD) must be exactly 12 digits.",
+    ),
+    (
+        "representative line with three parts",
+        {"people_count": "6", "representatives": "A; 079987654321; x"},
+        "Line 1: write “Full name” or “Full name; CCCD”.",
+    ),
+    (
+        "same CCCD twice",
+        {"people_count": "6", "representatives": "Trần Thị Bình; 079123456789"},
+        "The citizen ID 079123456789 is entered twice.",
+    ),
     ("bad phone", {"phone": "call me"}, "Enter a valid phone number (digits, 8 to 15 characters)."),
     ("summary too long", {"petition_summary": "x" * 501}, None),
 ]
@@ -239,11 +302,23 @@ def test_visit_posted_for_another_units_scope_is_refused(login_en, world):
 
 def test_desk_lists_only_todays_visits_of_the_subtree(desk, login_en, world):
     assert desk.post(POST_URL, visit(world, full_name="Người Hôm Nay"), token_from=DESK).status_code == 302
-    assert desk.post(POST_URL, visit(world, full_name="Người Năm Ngoái", citizen_id="",
-                                     received_at="2024-05-02T09:00"), token_from=DESK).status_code == 302
+    assert (
+        desk.post(
+            POST_URL,
+            visit(world, full_name="Người Năm Ngoái", citizen_id="", received_at="2024-05-02T09:00"),
+            token_from=DESK,
+        ).status_code
+        == 302
+    )
     tl = login_en("tl_reception")
-    assert tl.post(POST_URL, visit(world, full_name="Người Thanh Lương", citizen_id="",
-                                   unit_id=str(world.units["TL"].id)), token_from=DESK).status_code == 302
+    assert (
+        tl.post(
+            POST_URL,
+            visit(world, full_name="Người Thanh Lương", citizen_id="", unit_id=str(world.units["TL"].id)),
+            token_from=DESK,
+        ).status_code
+        == 302
+    )
     page = text(desk.get(DESK))
     assert "Người Hôm Nay" in page
     assert "Người Năm Ngoái" not in page and "Người Thanh Lương" not in page

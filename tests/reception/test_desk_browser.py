@@ -1,9 +1,9 @@
 """The desk in a real browser: the ward list follows the province, sections follow the outcome, slip prints."""
+
 import re
 
 import pytest
 from playwright.sync_api import expect
-
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,5 @@
 """Target of the concurrent-writer test's child processes (multiprocessing "spawn": a fresh interpreter each)."""
+
 import threading
 from datetime import date, datetime
 
@@ -8,8 +9,9 @@ def write_petitions(url: str, tag: str, units: dict, user_id: int, per_thread: i
     and between the two entry points (the desk's record_visit and register_petition); report the errors."""
     from app import create_app
 
-    app = create_app({"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(
+        {"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
+    )
     errors: list[str] = []
 
     def run(thread_no: int) -> None:
@@ -31,13 +33,28 @@ def write_petitions(url: str, tag: str, units: dict, user_id: int, per_thread: i
                     unit, actor = db.session.get(Unit, units[code]), db.session.get(User, user_id)
                     person = PersonData(full_name=f"Người {label}", citizen_id=None)
                     if i % 2:
-                        register_petition(unit=unit, actor=actor, received_on=date(2026, 3, 2), channel=Channel.POST,
-                                          kind=PetitionKind.COMPLAINT, summary=label, petitioners=[person])
+                        register_petition(
+                            unit=unit,
+                            actor=actor,
+                            received_on=date(2026, 3, 2),
+                            channel=Channel.POST,
+                            kind=PetitionKind.COMPLAINT,
+                            summary=label,
+                            petitioners=[person],
+                        )
                     else:
-                        record_visit(unit=unit, actor=actor, received_at=datetime(2026, 3, 2, 2, 0),
-                                     kind=ReceptionKind.REGULAR, visitors=[person], people_count=1, content=label,
-                                     outcome=ReceptionOutcome.PETITION_RECEIVED,
-                                     petition_kind=PetitionKind.DENUNCIATION, petition_summary=label)
+                        record_visit(
+                            unit=unit,
+                            actor=actor,
+                            received_at=datetime(2026, 3, 2, 2, 0),
+                            kind=ReceptionKind.REGULAR,
+                            visitors=[person],
+                            people_count=1,
+                            content=label,
+                            outcome=ReceptionOutcome.PETITION_RECEIVED,
+                            petition_kind=PetitionKind.DENUNCIATION,
+                            petition_summary=label,
+                        )
                     db.session.commit()
                 except Exception as err:  # noqa: BLE001 - reported to the parent
                     db.session.rollback()

@@ -1,7 +1,8 @@
 """A populated database for the reliability tests: a row in (nearly) every table, through the real operations."""
+
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -41,28 +42,42 @@ def populate(world) -> Populated:
     admin = world.users["admin"]
     case = create_case(world, CaseState.RESOLVED)
     _session, desk_petition = record_visit(
-        unit=world.units["TK"], actor=world.users["reception"],
-        received_at=datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc).replace(tzinfo=None),
-        kind=ReceptionKind.REGULAR, visitors=[PersonData(full_name="Trần Thị Bình", citizen_id="079987654321")],
-        people_count=1, content="Tố cáo cán bộ địa chính", outcome=ReceptionOutcome.PETITION_RECEIVED,
-        petition_kind=PetitionKind.DENUNCIATION, petition_summary="Tố cáo cán bộ địa chính",
+        unit=world.units["TK"],
+        actor=world.users["reception"],
+        received_at=datetime(2026, 3, 2, 2, 0, tzinfo=UTC).replace(tzinfo=None),
+        kind=ReceptionKind.REGULAR,
+        visitors=[PersonData(full_name="Trần Thị Bình", citizen_id="079987654321")],
+        people_count=1,
+        content="Tố cáo cán bộ địa chính",
+        outcome=ReceptionOutcome.PETITION_RECEIVED,
+        petition_kind=PetitionKind.DENUNCIATION,
+        petition_summary="Tố cáo cán bộ địa chính",
     )
     audit.record("identity.reveal", actor=world.users["head"], petition=desk_petition, reason="Xác minh")
     rule = db.session.scalars(select(DeadlineRule).order_by(DeadlineRule.id)).first()
     update_rule(rule, admin, "Công văn 1/TTCP", note="Ghi chú thử", expected_version=UNCHECKED)
     add_calendar_override(admin, date(2026, 4, 25), True, "Công văn 2/BNV")
-    db.session.add(Notification(user_id=world.users["handler"].id, case_id=case.id, kind="overdue",
-                                dedup_key=f"test:{case.id}", params="{}"))
+    db.session.add(
+        Notification(
+            user_id=world.users["handler"].id, case_id=case.id, kind="overdue", dedup_key=f"test:{case.id}", params="{}"
+        )
+    )
     stored_name, size, sha256 = storage.save(io.BytesIO(PDF_BYTES))
-    attachment = Attachment(case_id=case.id, stored_name=stored_name, original_name="don.pdf",
-                            content_type="application/pdf", size_bytes=size, sha256=sha256,
-                            uploaded_by_id=world.users["handler"].id, is_removed=False)
+    attachment = Attachment(
+        case_id=case.id,
+        stored_name=stored_name,
+        original_name="don.pdf",
+        content_type="application/pdf",
+        size_bytes=size,
+        sha256=sha256,
+        uploaded_by_id=world.users["handler"].id,
+        is_removed=False,
+    )
     db.session.add(attachment)
     db.session.add(UserSession(id="s" * 40, user_id=world.users["head"].id))
     db.session.add(RolePermission(role=Role.HEAD, permission=Permission.VIEW_IDENTITY, unit_id=world.units["DN"].id))
     db.session.flush()
-    return Populated(case=case, petition=case.petitions[0],
-                     desk_petition=desk_petition, attachment=attachment)
+    return Populated(case=case, petition=case.petitions[0], desk_petition=desk_petition, attachment=attachment)
 
 
 def count_rows(model) -> int:

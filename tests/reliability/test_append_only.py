@@ -1,5 +1,6 @@
 """History is append-only and records are never hard-deleted: the ORM guard (both backends) and the
 PostgreSQL triggers (raw SQL)."""
+
 import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -31,7 +32,7 @@ def all_models():
 
 
 def test_the_guard_knows_the_four_history_tables():
-    assert APPEND_ONLY_TABLES == {m.__tablename__ for m in HISTORY}
+    assert {m.__tablename__ for m in HISTORY} == APPEND_ONLY_TABLES
     assert {m.__tablename__ for m in all_models()} >= APPEND_ONLY_TABLES | DELETABLE_TABLES
 
 
@@ -68,12 +69,10 @@ def test_bulk_update_and_delete_of_history_are_refused(populated, model):
     with pytest.raises(AppendOnlyViolation):
         db.session.execute(delete(model))
     db.session.rollback()
-    with pytest.raises(AppendOnlyViolation):  # Core, on a connection of its own
-        with db.engine.begin() as conn:
-            conn.execute(model.__table__.update().values({column.key: "x"}))
-    with pytest.raises(AppendOnlyViolation):
-        with db.engine.begin() as conn:
-            conn.execute(model.__table__.delete())
+    with pytest.raises(AppendOnlyViolation), db.engine.begin() as conn:  # Core, on a connection of its own
+        conn.execute(model.__table__.update().values({column.key: "x"}))
+    with pytest.raises(AppendOnlyViolation), db.engine.begin() as conn:
+        conn.execute(model.__table__.delete())
     assert count_rows(model) == count
     assert "x" not in db.session.scalars(select(column)).all()
 
@@ -103,9 +102,27 @@ def test_no_record_of_any_table_can_be_deleted_through_the_orm(populated):
         db.session.rollback()
         assert db.session.scalars(select(model).limit(1)).first() is not None
     # populate() gave every core record a row, so each of them was actually tried.
-    assert tried >= {"petitions", "cases", "persons", "reception_sessions", "reception_visitors", "users",
-                     "units", "attachments", "clocks", "notifications", "deadline_rules", "calendar_overrides",
-                     "petition_parties", "user_sessions", "sequence_counters"} | APPEND_ONLY_TABLES
+    assert (
+        tried
+        >= {
+            "petitions",
+            "cases",
+            "persons",
+            "reception_sessions",
+            "reception_visitors",
+            "users",
+            "units",
+            "attachments",
+            "clocks",
+            "notifications",
+            "deadline_rules",
+            "calendar_overrides",
+            "petition_parties",
+            "user_sessions",
+            "sequence_counters",
+        }
+        | APPEND_ONLY_TABLES
+    )
 
 
 def test_bulk_delete_of_records_is_refused(populated):
@@ -156,9 +173,8 @@ def test_postgresql_refuses_raw_sql_changes_to_history(app, populated, table, st
         pytest.skip("the triggers exist on PostgreSQL only")
     count = db.session.scalar(text(f"SELECT count(*) FROM {table}"))
     assert count > 0
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.engine.begin() as conn:
-            conn.execute(text(statement.format(table=table)))
+    with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(text(statement.format(table=table)))
     assert db.session.scalar(text(f"SELECT count(*) FROM {table}")) == count
 
 
@@ -178,9 +194,11 @@ def test_an_upsert_over_history_is_refused(populated):
 
     event = db.session.scalars(select(CaseEvent).limit(1)).one()
     dialect_insert = sqlite.insert if db.engine.dialect.name == "sqlite" else postgresql.insert
-    stmt = (dialect_insert(CaseEvent.__table__)
-            .values(id=event.id, case_id=event.case_id, at=event.at, action="rewritten", actor_id=event.actor_id)
-            .on_conflict_do_update(index_elements=["id"], set_={"action": "rewritten"}))
+    stmt = (
+        dialect_insert(CaseEvent.__table__)
+        .values(id=event.id, case_id=event.case_id, at=event.at, action="rewritten", actor_id=event.actor_id)
+        .on_conflict_do_update(index_elements=["id"], set_={"action": "rewritten"})
+    )
     with pytest.raises(AppendOnlyViolation):
         db.session.execute(stmt)
     db.session.rollback()

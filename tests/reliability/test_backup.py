@@ -1,4 +1,5 @@
 """`flask backup create / list / restore`: a backup restored into a scratch database has every row and file."""
+
 import json
 import os
 import subprocess
@@ -38,8 +39,9 @@ def scratch_url(app, tmp_path):
 @pytest.fixture
 def scratch(scratch_url, tmp_path):
     """An app configured for the scratch database, with its own (empty) attachments directory."""
-    scratch_app = make_app(scratch_url, ATTACHMENTS_DIR=str(tmp_path / "restored-attachments"),
-                           BACKUP_DIR=str(tmp_path / "backups"))
+    scratch_app = make_app(
+        scratch_url, ATTACHMENTS_DIR=str(tmp_path / "restored-attachments"), BACKUP_DIR=str(tmp_path / "backups")
+    )
     yield scratch_app
     with scratch_app.app_context():
         db.engine.dispose()
@@ -72,13 +74,22 @@ def facts() -> dict:
     out = {
         "receipts": db.session.scalars(select(Petition.receipt_no).order_by(Petition.receipt_no)).all(),
         "cases": db.session.scalars(select(Case.number).order_by(Case.number)).all(),
-        "case_events": db.session.execute(select(CaseEvent.case_id, CaseEvent.action, CaseEvent.from_state,
-                                                 CaseEvent.to_state, CaseEvent.note, CaseEvent.at)
-                                          .order_by(CaseEvent.id)).all(),
-        "petition_events": db.session.execute(select(PetitionEvent.petition_id, PetitionEvent.action,
-                                                     PetitionEvent.at).order_by(PetitionEvent.id)).all(),
-        "audit": db.session.execute(select(AuditEvent.action, AuditEvent.reason, AuditEvent.petition_id)
-                                    .order_by(AuditEvent.id)).all(),
+        "case_events": db.session.execute(
+            select(
+                CaseEvent.case_id,
+                CaseEvent.action,
+                CaseEvent.from_state,
+                CaseEvent.to_state,
+                CaseEvent.note,
+                CaseEvent.at,
+            ).order_by(CaseEvent.id)
+        ).all(),
+        "petition_events": db.session.execute(
+            select(PetitionEvent.petition_id, PetitionEvent.action, PetitionEvent.at).order_by(PetitionEvent.id)
+        ).all(),
+        "audit": db.session.execute(
+            select(AuditEvent.action, AuditEvent.reason, AuditEvent.petition_id).order_by(AuditEvent.id)
+        ).all(),
         "attachments": attachments,
     }
     db.session.rollback()  # hold no SQLite lock while a command runs
@@ -132,17 +143,19 @@ def test_restore_into_a_scratch_database_finds_everything(app, backup, scratch):
         after["audit"] = after["audit"][:-1]
         assert after == before
         # The restored database works: the numbering continues where it was.
-        from tests.factories import create_petition
-        from tests.factories import World
         from app.units.models import Unit
         from app.users.models import User
+        from tests.factories import World, create_petition
 
-        world = World(units={u.code: u for u in db.session.scalars(select(Unit))},
-                      users={u.username: u for u in db.session.scalars(select(User))})
+        world = World(
+            units={u.code: u for u in db.session.scalars(select(Unit))},
+            users={u.username: u for u in db.session.scalars(select(User))},
+        )
         year = create_petition(world).year
         db.session.commit()
-        numbers = db.session.scalars(select(Petition.receipt_no).where(Petition.year == year)
-                                     .order_by(Petition.seq)).all()
+        numbers = db.session.scalars(
+            select(Petition.receipt_no).where(Petition.year == year).order_by(Petition.seq)
+        ).all()
         assert len(numbers) == len(set(numbers))
 
     # Restoring again replaces everything written since (the PostgreSQL restore drops and recreates), the
@@ -163,8 +176,7 @@ def test_restore_without_yes_is_refused(backup, scratch):
     assert _tables_in(scratch) == []
 
 
-@pytest.mark.parametrize("damage", ["database", "attachment", "manifest", "extra file", "no manifest",
-                                    "symbolic link"])
+@pytest.mark.parametrize("damage", ["database", "attachment", "manifest", "extra file", "no manifest", "symbolic link"])
 def test_a_damaged_backup_is_refused(backup, scratch, damage):
     path, before = backup
     manifest_path = os.path.join(path, "manifest.json")
@@ -223,21 +235,29 @@ def test_the_flask_command_line_creates_a_backup(app, world, tmp_path):
     populate(world)
     db.session.commit()
     db.session.remove()
-    env = dict(os.environ, FLASK_DEPLOYMENT="development", FLASK_SECRET_KEY="x" * 64,
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], FLASK_ATTACHMENTS_DIR=app.config["ATTACHMENTS_DIR"],
-               FLASK_BACKUP_DIR=str(tmp_path / "elsewhere"))
+    env = dict(
+        os.environ,
+        FLASK_DEPLOYMENT="development",
+        FLASK_SECRET_KEY="x" * 64,
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        FLASK_ATTACHMENTS_DIR=app.config["ATTACHMENTS_DIR"],
+        FLASK_BACKUP_DIR=str(tmp_path / "elsewhere"),
+    )
     flask = [sys.executable, "-m", "flask", "--app", "wsgi", "backup"]
     out = str(tmp_path / "cli-backups")
-    result = subprocess.run([*flask, "create", "--output", out], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [*flask, "create", "--output", out], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     (name,) = os.listdir(out)
     assert read_json(os.path.join(out, name, "manifest.json"))["row_counts"]["petitions"] == 2
-    listed = subprocess.run([*flask, "list", "--dir", out], env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    listed = subprocess.run(
+        [*flask, "list", "--dir", out], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert name in listed.stdout
-    refused = subprocess.run([*flask, "restore", os.path.join(out, name)], env=env, cwd=ROOT,
-                             capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [*flask, "restore", os.path.join(out, name)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert refused.returncode != 0 and "--yes" in refused.stderr
 
 
@@ -276,8 +296,9 @@ def test_a_backup_of_an_older_schema_is_upgraded_on_restore(scratch_url, tmp_pat
 
     from app.backup import operations as ops
 
-    old_app = make_app(scratch_url, ATTACHMENTS_DIR=str(tmp_path / "old-attachments"),
-                       BACKUP_DIR=str(tmp_path / "old-backups"))
+    old_app = make_app(
+        scratch_url, ATTACHMENTS_DIR=str(tmp_path / "old-attachments"), BACKUP_DIR=str(tmp_path / "old-backups")
+    )
     with old_app.app_context():
         known, head = ops._schema_revisions()
         script_parent = "6227c81ca65b"  # the revision before the head this test was written against

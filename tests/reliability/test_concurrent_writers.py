@@ -1,5 +1,6 @@
 """Several processes with several threads each register petitions at the same moment, on SQLite and on
 PostgreSQL: none is lost, no receipt number is given twice, and each unit's numbers have no gaps."""
+
 import multiprocessing
 from collections import Counter
 
@@ -25,9 +26,10 @@ def test_processes_and_threads_register_petitions_at_once(app, db, world):
     db.session.remove()  # hold no lock or connection while the writers run
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=write_petitions,
-                         args=(url, tag, units, user_id, PER_THREAD, THREADS, start, out))
-             for tag in "ABC"[:PROCESSES]]
+    procs = [
+        ctx.Process(target=write_petitions, args=(url, tag, units, user_id, PER_THREAD, THREADS, start, out))
+        for tag in "ABC"[:PROCESSES]
+    ]
     for p in procs:
         p.start()
     start.set()  # every thread of every process starts writing at once
@@ -38,19 +40,23 @@ def test_processes_and_threads_register_petitions_at_once(app, db, world):
     assert errors == []
 
     total = PROCESSES * THREADS * PER_THREAD
-    rows = db.session.execute(select(Petition.receipt_no, Unit.code, Petition.summary)
-                              .join(Unit, Petition.unit_id == Unit.id)).all()
+    rows = db.session.execute(
+        select(Petition.receipt_no, Unit.code, Petition.summary).join(Unit, Petition.unit_id == Unit.id)
+    ).all()
     assert len(rows) == total  # none lost
     numbers = [r.receipt_no for r in rows]
     assert len(set(numbers)) == total  # none twice
     assert sorted(r.summary for r in rows) == sorted(
-        f"{tag}{t}-{i}" for tag in "ABC"[:PROCESSES] for t in range(THREADS) for i in range(PER_THREAD))
+        f"{tag}{t}-{i}" for tag in "ABC"[:PROCESSES] for t in range(THREADS) for i in range(PER_THREAD)
+    )
     per_unit = Counter(r.code for r in rows)
     for code, count in per_unit.items():  # consecutive per unit: no gaps, no skips
         assert sorted(n for n in numbers if n.startswith(f"{code}-")) == [
-            f"{code}-2026-{i:06d}" for i in range(1, count + 1)]
+            f"{code}-2026-{i:06d}" for i in range(1, count + 1)
+        ]
     assert sum(per_unit.values()) == total
     assert db.session.scalar(select(func.count()).select_from(PetitionEvent)) == total
     assert db.session.scalar(select(func.count()).select_from(Person)) == total
     assert db.session.scalar(select(func.count()).select_from(ReceptionSession)) == sum(
-        (PER_THREAD + 1) // 2 for _ in range(PROCESSES * THREADS))
+        (PER_THREAD + 1) // 2 for _ in range(PROCESSES * THREADS)
+    )

@@ -1,5 +1,6 @@
 """Optimistic locking as officers see it: the second of two saves from the same version is refused with a
 clear message and a link to reload the latest version; the first save is intact."""
+
 import html
 import re
 
@@ -43,14 +44,20 @@ def test_two_officers_edit_the_same_case_version(world, login_en):
     v2 = form_version(page_text(second.get(url)), "assign")
     assert v1 == v2 == str(case.version)
 
-    resp = first.post(f"{url}/assign", {"handler_id": world.users["handler2"].id, "complexity": "complex",
-                                        "version": v1}, token_from=url)
+    resp = first.post(
+        f"{url}/assign",
+        {"handler_id": world.users["handler2"].id, "complexity": "complex", "version": v1},
+        token_from=url,
+    )
     assert resp.status_code == 302
     saved = stored_case(case.id)
     assert saved[2:4] == (world.users["handler2"].id, Complexity.COMPLEX)
 
-    resp = second.post(f"{url}/assign", {"handler_id": world.users["handler"].id, "complexity": "normal",
-                                         "version": v2}, token_from=url)
+    resp = second.post(
+        f"{url}/assign",
+        {"handler_id": world.users["handler"].id, "complexity": "normal", "version": v2},
+        token_from=url,
+    )
     assert resp.status_code == 302
     page = page_text(second.get(resp.headers["Location"]))
     assert STALE in page and "Nothing was saved" in page
@@ -65,8 +72,11 @@ def test_two_officers_edit_the_same_case_version(world, login_en):
     assert world.users["handler2"].full_name in reloaded
     fresh = form_version(reloaded, "assign")
     assert fresh == str(saved[1]) != v2
-    resp = second.post(f"{url}/assign", {"handler_id": world.users["handler"].id, "complexity": "normal",
-                                         "version": fresh}, token_from=url)
+    resp = second.post(
+        f"{url}/assign",
+        {"handler_id": world.users["handler"].id, "complexity": "normal", "version": fresh},
+        token_from=url,
+    )
     assert STALE not in page_text(second.get(resp.headers["Location"]))
     assert stored_case(case.id)[2:4] == (world.users["handler"].id, Complexity.NORMAL)
 
@@ -82,18 +92,29 @@ def test_a_stale_petition_decision_links_back_to_the_petition(world, login_en):
     first, second = login_en("reception"), login_en("head")
     version = str(petition.version)
     # The first officer links the petition to an earlier one (a change that keeps it "received").
-    assert first.post(f"{page}/duplicate", {"original_receipt_no": earlier.receipt_no, "version": version},
-                      token_from=page).status_code == 302
-    resp = second.post(f"{page}/decide", {"decision": "transfer", "transferred_to": "Thanh tra tỉnh",
-                                           "transfer_dispatch_no": "45/PC-UBND", "version": version},
-                       token_from=page, headers={"Referer": f"http://localhost{page}"})
+    assert (
+        first.post(
+            f"{page}/duplicate", {"original_receipt_no": earlier.receipt_no, "version": version}, token_from=page
+        ).status_code
+        == 302
+    )
+    resp = second.post(
+        f"{page}/decide",
+        {
+            "decision": "transfer",
+            "transferred_to": "Thanh tra tỉnh",
+            "transfer_dispatch_no": "45/PC-UBND",
+            "version": version,
+        },
+        token_from=page,
+        headers={"Referer": f"http://localhost{page}"},
+    )
     body = page_text(resp)
     assert STALE in body
     assert RELOAD.search(body).group(1) == page
     db.session.expire_all()
     stored = db.session.get(Petition, petition.id)
-    assert (stored.state, stored.duplicate_of_id, stored.transferred_to) == (PetitionState.RECEIVED, earlier.id,
-                                                                             None)
+    assert (stored.state, stored.duplicate_of_id, stored.transferred_to) == (PetitionState.RECEIVED, earlier.id, None)
 
 
 def test_a_concurrent_write_between_check_and_flush_is_refused(world, login_en, monkeypatch):
@@ -126,8 +147,9 @@ def test_the_stale_data_error_handler_refuses_with_a_reload_link(world, login_en
     import app.deadlines.operations as deadline_ops
     from tests.admin.test_rules import edit_data
 
-    rule = db.session.scalars(select(DeadlineRule).where(DeadlineRule.is_active.is_(True))
-                              .order_by(DeadlineRule.id)).first()
+    rule = db.session.scalars(
+        select(DeadlineRule).where(DeadlineRule.is_active.is_(True)).order_by(DeadlineRule.id)
+    ).first()
     url = f"/admin/rules/{rule.id}"
     data = edit_data(rule, note="Sửa ghi chú")
     before = (rule.version, rule.note, db.session.scalar(select(func.count()).select_from(DeadlineRuleChange)))
@@ -147,5 +169,4 @@ def test_the_stale_data_error_handler_refuses_with_a_reload_link(world, login_en
     assert RELOAD.search(page).group(1) == url
     db.session.expire_all()
     rule = db.session.get(DeadlineRule, rule.id)
-    assert (rule.version, rule.note, db.session.scalar(select(func.count()).select_from(DeadlineRuleChange))) \
-        == before
+    assert (rule.version, rule.note, db.session.scalar(select(func.count()).select_from(DeadlineRuleChange))) == before

@@ -3,6 +3,7 @@
 Each test breaks a function called in the middle of a real operation (after rows were already added and
 flushed), posts the real form, and expects the error page and a database exactly as before.
 """
+
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from app.cases.models import CaseState
 from app.core.timeutil import local_today
 from app.extensions import db
-from app.petitions.models import PetitionKind, Petition
+from app.petitions.models import Petition, PetitionKind
 from tests.factories import create_case, create_petition
 from tests.petitions.helpers import text
 from tests.reception.test_desk import DESK, POST_URL, visit
@@ -80,9 +81,17 @@ def test_resolving_a_case_is_all_or_nothing(world, login_en, monkeypatch, errors
     before = snapshot()
     # The clocks move after the case row (state, decision, version) was flushed and its event added.
     monkeypatch.setattr(deadlines, "on_case_transition", explode)
-    resp = client.post(f"{url}/resolve", {"decision_no": "45/QĐ-UBND", "decision_on": local_today().isoformat(),
-                                          "outcome": "rejected", "decision_summary": "Bác đơn",
-                                          "version": case.version}, token_from=url)
+    resp = client.post(
+        f"{url}/resolve",
+        {
+            "decision_no": "45/QĐ-UBND",
+            "decision_on": local_today().isoformat(),
+            "outcome": "rejected",
+            "decision_summary": "Bác đơn",
+            "version": case.version,
+        },
+        token_from=url,
+    )
     assert_error_page(resp)
     assert changed_tables(before, snapshot()) == []
     db.session.expire_all()
@@ -99,8 +108,11 @@ def test_accepting_a_petition_is_all_or_nothing(world, login_en, monkeypatch, er
     before = snapshot()
     # By then the case was opened (number, row, event, resolution clock) and the petition decided.
     monkeypatch.setattr(deadlines, "on_petition_decided", explode)
-    resp = client.post(f"{page}/decide", {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                           "instance": "1", "version": petition.version}, token_from=page)
+    resp = client.post(
+        f"{page}/decide",
+        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "version": petition.version},
+        token_from=page,
+    )
     assert_error_page(resp)
     assert changed_tables(before, snapshot()) == []
 
@@ -121,9 +133,15 @@ def test_the_injection_really_happens_after_rows_were_written(world, monkeypatch
 
     monkeypatch.setattr(deadlines, "on_petition_registered", spy)
     with pytest.raises(Injected):
-        register_petition(unit=world.units["TK"], actor=world.users["reception"], received_on=date(2026, 3, 2),
-                          channel=Channel.POST, kind=PetitionKind.COMPLAINT, summary="Khiếu nại",
-                          petitioners=[PersonData(full_name="Lê Văn Cường")])
+        register_petition(
+            unit=world.units["TK"],
+            actor=world.users["reception"],
+            received_on=date(2026, 3, 2),
+            channel=Channel.POST,
+            kind=PetitionKind.COMPLAINT,
+            summary="Khiếu nại",
+            petitioners=[PersonData(full_name="Lê Văn Cường")],
+        )
     assert seen["petitions"] == ["TK-2026-000001"]
     db.session.rollback()
     assert db.session.scalars(select(Petition.receipt_no)).all() == []

@@ -5,10 +5,11 @@ the unit and user forms took a post without a version as "no check" and overwrot
 The operations refuse a missing version too; only an explicit UNCHECKED (the demo seed, tests building
 their data) skips the comparison.
 """
+
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -57,8 +58,13 @@ def _petition_scene(world, form: str) -> Scene:
     def stored():
         _fresh()
         p = db.session.get(Petition, pid)
-        return (p.state, p.version, p.transferred_to, p.duplicate_of_id,
-                _count(PetitionEvent, PetitionEvent.petition_id == pid))
+        return (
+            p.state,
+            p.version,
+            p.transferred_to,
+            p.duplicate_of_id,
+            _count(PetitionEvent, PetitionEvent.petition_id == pid),
+        )
 
     page = f"/petitions/{pid}"
     if form == "decide":
@@ -78,8 +84,13 @@ def _unit_scene(world) -> Scene:
         return u.name, u.version, u.is_remote
 
     url = f"/admin/units/{uid}/edit"
-    return Scene("admin", url, url, {"name": "Tên ghi đè", "kind": "commune", "parent_id": world.units["DN"].id,
-                                     "is_active": "y"}, stored)
+    return Scene(
+        "admin",
+        url,
+        url,
+        {"name": "Tên ghi đè", "kind": "commune", "parent_id": world.units["DN"].id, "is_active": "y"},
+        stored,
+    )
 
 
 def _user_scene(world) -> Scene:
@@ -92,15 +103,27 @@ def _user_scene(world) -> Scene:
         return u.full_name, u.version, sorted(r.value for r in u.roles)
 
     url = f"/admin/users/{uid}/edit"
-    return Scene("admin", url, url, {"full_name": "Tên ghi đè", "title": "", "unit_id": user.unit_id,
-                                     "is_active": "y", "roles": ["handler", "reception"]}, stored)
+    return Scene(
+        "admin",
+        url,
+        url,
+        {
+            "full_name": "Tên ghi đè",
+            "title": "",
+            "unit_id": user.unit_id,
+            "is_active": "y",
+            "roles": ["handler", "reception"],
+        },
+        stored,
+    )
 
 
 def _rule_scene(world) -> Scene:
     from tests.admin.test_rules import edit_data
 
-    rule = db.session.scalars(select(DeadlineRule).where(DeadlineRule.is_active.is_(True))
-                              .order_by(DeadlineRule.id)).first()
+    rule = db.session.scalars(
+        select(DeadlineRule).where(DeadlineRule.is_active.is_(True)).order_by(DeadlineRule.id)
+    ).first()
     rid = rule.id
     data = edit_data(rule, note="Ghi chú ghi đè", version=None)
 
@@ -117,11 +140,13 @@ def _case_stored(case_id: int):
     def stored():
         _fresh()
         c = db.session.get(Case, case_id)
-        clocks = db.session.execute(select(Clock.id, Clock.status, Clock.due_on, Clock.completed_on)
-                                    .where(Clock.case_id == case_id).order_by(Clock.id)).all()
+        clocks = db.session.execute(
+            select(Clock.id, Clock.status, Clock.due_on, Clock.completed_on)
+            .where(Clock.case_id == case_id)
+            .order_by(Clock.id)
+        ).all()
         extensions = _count(Extension, Extension.clock_id.in_([k.id for k in clocks]))
-        return (c.state, c.version, c.handler_id, _count(CaseEvent, CaseEvent.case_id == case_id), extensions,
-                clocks)
+        return (c.state, c.version, c.handler_id, _count(CaseEvent, CaseEvent.case_id == case_id), extensions, clocks)
 
     return stored
 
@@ -209,6 +234,7 @@ def test_the_refusal_is_in_vietnamese(world, login_as, form):
 
 # --- The operations ------------------------------------------------------------------------------------
 
+
 def _operations(world):
     """(name, call with a given expected_version, the record's stored state) of every versioned write."""
     from app.cases.operations import perform
@@ -228,26 +254,62 @@ def _operations(world):
     unit, user = world.units["TL"], world.users["handler"]
     db.session.commit()
     return {
-        "decide_petition": (lambda v: decide_petition(petition, reception, PetitionState.GUIDED, guidance="x",
-                                                      expected_version=v), petition),
+        "decide_petition": (
+            lambda v: decide_petition(petition, reception, PetitionState.GUIDED, guidance="x", expected_version=v),
+            petition,
+        ),
         "link_duplicate": (lambda v: link_duplicate(petition, earlier, reception, expected_version=v), petition),
         "perform": (lambda v: perform(case, CaseAction.SUSPEND, head, note="x", expected_version=v), case),
-        "extend_resolution": (lambda v: extend_resolution(complex_case, head, decision_no="1/QĐ",
-                                                          decided_on=date(2024, 6, 15), expected_version=v),
-                              complex_case),
-        "record_notice": (lambda v: record_notice(notice_case, head, Stage.NOTIFY_ACCEPTANCE, date(2024, 5, 24),
-                                                  expected_version=v), notice_case),
+        "extend_resolution": (
+            lambda v: extend_resolution(
+                complex_case, head, decision_no="1/QĐ", decided_on=date(2024, 6, 15), expected_version=v
+            ),
+            complex_case,
+        ),
+        "record_notice": (
+            lambda v: record_notice(notice_case, head, Stage.NOTIFY_ACCEPTANCE, date(2024, 5, 24), expected_version=v),
+            notice_case,
+        ),
         "update_rule": (lambda v: update_rule(rule, admin, "Công văn 1", v, note="Ghi đè"), rule),
         "change_rule": (lambda v: change_rule(rule, admin, "Công văn 1", v, note="Ghi đè"), rule),
-        "update_unit": (lambda v: update_unit(unit, name="Ghi đè", kind=unit.kind, parent=unit.parent,
-                                              is_remote=unit.is_remote, is_active=True, expected_version=v), unit),
-        "update_user": (lambda v: update_user(user, full_name="Ghi đè", unit=user.unit, roles=sorted(user.roles),
-                                              is_active=True, actor=admin, expected_version=v), user),
+        "update_unit": (
+            lambda v: update_unit(
+                unit,
+                name="Ghi đè",
+                kind=unit.kind,
+                parent=unit.parent,
+                is_remote=unit.is_remote,
+                is_active=True,
+                expected_version=v,
+            ),
+            unit,
+        ),
+        "update_user": (
+            lambda v: update_user(
+                user,
+                full_name="Ghi đè",
+                unit=user.unit,
+                roles=sorted(user.roles),
+                is_active=True,
+                actor=admin,
+                expected_version=v,
+            ),
+            user,
+        ),
     }
 
 
-OPERATIONS = ["decide_petition", "link_duplicate", "perform", "extend_resolution", "record_notice", "update_rule",
-              "change_rule", "update_unit", "update_user"]
+OPERATIONS = [
+    "decide_petition",
+    "link_duplicate",
+    "perform",
+    "extend_resolution",
+    "record_notice",
+    "update_rule",
+    "change_rule",
+    "update_unit",
+    "update_user",
+]
 
 
 @pytest.mark.parametrize("version", [None, "", "abc", 0, -1, 2**63, True])
@@ -328,5 +390,13 @@ def test_every_version_field_of_every_form_is_a_version_field(app):
             continue
         assert getattr(field, "field_class", None) is VersionField, f"{cls.__module__}.{cls.__name__}.version"
         versioned.append(cls.__name__)
-    assert {"DecisionForm", "DuplicateForm", "UnitEditForm", "UserEditForm", "RuleForm", "CaseActionForm",
-            "ExtendResolutionForm", "NoticeForm"} <= set(versioned)
+    assert {
+        "DecisionForm",
+        "DuplicateForm",
+        "UnitEditForm",
+        "UserEditForm",
+        "RuleForm",
+        "CaseActionForm",
+        "ExtendResolutionForm",
+        "NoticeForm",
+    } <= set(versioned)

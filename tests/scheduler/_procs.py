@@ -4,8 +4,15 @@
 def make_app(url: str, extra: dict):
     from app import create_app
 
-    return create_app({"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret",
-                       "SQLALCHEMY_DATABASE_URI": url, **extra})
+    return create_app(
+        {
+            "TESTING": True,
+            "DEPLOYMENT": "development",
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            **extra,
+        }
+    )
 
 
 def run_scheduler(url, extra, now, start, done, results):

@@ -1,8 +1,10 @@
 """Helpers for the scheduler, flag and notification tests: a fixed `now`, an SMTP sink, users' e-mails."""
+
 import socketserver
 import threading
 import time
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from email import message_from_bytes, policy
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """One leader among scheduler processes: the SQLite lease and the PostgreSQL advisory lock."""
+
 import multiprocessing
 import time
 from datetime import timedelta
@@ -82,8 +83,9 @@ def test_another_process_cannot_lead_until_the_holder_dies(app, world, spawn):
     db.session.commit()
     db.session.remove()
     results, stop = spawn.Queue(), spawn.Event()
-    child = spawn.Process(target=_procs.hold_leadership,
-                          args=(app.config["SQLALCHEMY_DATABASE_URI"], {}, results, stop))
+    child = spawn.Process(
+        target=_procs.hold_leadership, args=(app.config["SQLALCHEMY_DATABASE_URI"], {}, results, stop)
+    )
     child.start()
     try:
         assert results.get(timeout=60) is True
@@ -152,8 +154,8 @@ def test_losing_the_connection_loses_the_lock(pg, app):
 def test_the_lock_key_is_visible_in_pg_locks(pg):
     a = pg()
     a.acquire()
-    held = a.conn.execute(text(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted"
-    )).scalar()
+    held = a.conn.execute(
+        text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted")
+    ).scalar()
     assert held == 1
-    assert ADVISORY_LOCK_KEY == int.from_bytes(b"TiepDan", "big")
+    assert int.from_bytes(b"TiepDan", "big") == ADVISORY_LOCK_KEY

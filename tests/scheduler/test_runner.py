@@ -1,5 +1,6 @@
 """The scheduler process: leader-checked runs, the APScheduler set-up, the CLI, and e-mails sent exactly once
 by two scheduler processes running at the same time."""
+
 import logging
 import multiprocessing
 import os
@@ -31,8 +32,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def overdue_cases(world, n: int):
-    cases = [create_case(world, CaseState.ASSIGNED, petitioners=[person(f"Công dân {i}", f"0795{i:08d}")])
-             for i in range(n)]
+    cases = [
+        create_case(world, CaseState.ASSIGNED, petitioners=[person(f"Công dân {i}", f"0795{i:08d}")]) for i in range(n)
+    ]
     db.session.commit()
     return cases
 
@@ -132,6 +134,7 @@ def test_nothing_in_the_web_app_starts_a_scheduler(app):
 
 # --- The CLI -----------------------------------------------------------------------------------------------
 
+
 def test_run_once_runs_every_job(app, world):
     (case,) = overdue_cases(world, 1)
     day = clock(case).due_on + timedelta(days=1)
@@ -182,10 +185,21 @@ def test_flask_scheduler_run_catches_up_at_start_and_stops_on_sigterm(app, world
     db.session.commit()
     db.session.remove()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
-           "FLASK_SCHEDULER_LEASE_SECONDS": "6", "PYTHONUNBUFFERED": "1", "FLASK_DEPLOYMENT": "development"}
-    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"], cwd=REPO,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
+        "FLASK_SCHEDULER_LEASE_SECONDS": "6",
+        "PYTHONUNBUFFERED": "1",
+        "FLASK_DEPLOYMENT": "development",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()
@@ -213,6 +227,7 @@ def test_flask_scheduler_run_catches_up_at_start_and_stops_on_sigterm(app, world
 
 # --- Two scheduler processes, each reminder e-mailed once ----------------------------------------------
 
+
 @pytest.fixture
 def sink():
     with SmtpSink(delay=0.02) as s:
@@ -231,9 +246,13 @@ def test_two_scheduler_processes_send_each_reminder_once(app, world, sink):
     db.session.remove()
     ctx = multiprocessing.get_context("spawn")
     start, done, results = ctx.Barrier(2), ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_procs.run_scheduler, args=(app.config["SQLALCHEMY_DATABASE_URI"],
-                                                            _mail_config(sink), now, start, done, results))
-             for _ in range(2)]
+    procs = [
+        ctx.Process(
+            target=_procs.run_scheduler,
+            args=(app.config["SQLALCHEMY_DATABASE_URI"], _mail_config(sink), now, start, done, results),
+        )
+        for _ in range(2)
+    ]
     for p in procs:
         p.start()
     outcomes = sorted(results.get(timeout=120) for _ in procs)
@@ -248,8 +267,9 @@ def test_two_scheduler_processes_send_each_reminder_once(app, world, sink):
 
 def test_two_processes_sending_at_once_never_send_twice(app, world, sink):
     """Even without the leader check, the conditional claim lets only one process send each e-mail."""
-    set_emails(world, handler="xu@example.vn", head="truong@example.vn", phead="tinh@example.vn",
-               handler2="ly@example.vn")
+    set_emails(
+        world, handler="xu@example.vn", head="truong@example.vn", phead="tinh@example.vn", handler2="ly@example.vn"
+    )
     cases = overdue_cases(world, 6)
     now = at(clock(cases[0]).due_on + timedelta(days=1))
     flag_deadlines(now)
@@ -258,9 +278,13 @@ def test_two_processes_sending_at_once_never_send_twice(app, world, sink):
     db.session.remove()
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_procs.send_emails_now,
-                         args=(app.config["SQLALCHEMY_DATABASE_URI"], _mail_config(sink), now, start, results))
-             for _ in range(2)]
+    procs = [
+        ctx.Process(
+            target=_procs.send_emails_now,
+            args=(app.config["SQLALCHEMY_DATABASE_URI"], _mail_config(sink), now, start, results),
+        )
+        for _ in range(2)
+    ]
     for p in procs:
         p.start()
     sent = [results.get(timeout=120) for _ in procs]

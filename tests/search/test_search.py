@@ -1,4 +1,5 @@
 """Search ignores diacritics and case, stays in step with the data, and is answered by the full-text index."""
+
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
@@ -16,16 +17,19 @@ from app.search.text import fold, petition_documents, query_terms
 from tests.factories import create_case, create_petition, person
 
 
-@pytest.mark.parametrize("value, folded", [
-    ("Nguyễn Văn Ân", "nguyen van an"),
-    ("ĐƯỜNG Trần Hưng Đạo", "duong tran hung dao"),
-    ("Huỳnh Thị Ỷ, ấp Tân Lợi", "huynh thi y ap tan loi"),
-    ("TK-2026-000123", "tk 2026 000123"),
-    ("Số 215/QĐ-UBND ngày 3.5", "so 215 qd ubnd ngay 3 5"),
-    ("100%_\"'*", "100"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "value, folded",
+    [
+        ("Nguyễn Văn Ân", "nguyen van an"),
+        ("ĐƯỜNG Trần Hưng Đạo", "duong tran hung dao"),
+        ("Huỳnh Thị Ỷ, ấp Tân Lợi", "huynh thi y ap tan loi"),
+        ("TK-2026-000123", "tk 2026 000123"),
+        ("Số 215/QĐ-UBND ngày 3.5", "so 215 qd ubnd ngay 3 5"),
+        ("100%_\"'*", "100"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_fold(value, folded):
     assert fold(value) == folded
 
@@ -35,15 +39,28 @@ def _reference_fold(value: str) -> str:
     import re
     import unicodedata
 
-    value = value.translate(str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "ø": "o",
-                                           "Ø": "o"}))
+    value = value.translate(
+        str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o"})
+    )
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return re.sub(r"[^0-9a-z]+", " ", stripped).strip()
 
 
-@pytest.mark.parametrize("value", ["Nguyễn Văn Ân", "ĐỖ THỊ ĐÀO", "Khiếu nại QĐ số 12/QĐ-UBND (ĐT.741), 1.250 m2!",
-                                   "½ ﬁ ⑴x", "e\u0301 combining", "  spaces\tand\nlines  ", "", "ß Ø ł", "İstanbul"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Nguyễn Văn Ân",
+        "ĐỖ THỊ ĐÀO",
+        "Khiếu nại QĐ số 12/QĐ-UBND (ĐT.741), 1.250 m2!",
+        "½ ﬁ ⑴x",
+        "e\u0301 combining",
+        "  spaces\tand\nlines  ",
+        "",
+        "ß Ø ł",
+        "İstanbul",
+    ],
+)
 def test_fold_character_by_character_equals_folding_the_whole_text(value):
     assert fold(value) == _reference_fold(value)
 
@@ -64,14 +81,29 @@ def _cases(user, q):
 
 
 def test_a_petition_is_found_by_any_of_its_words_without_diacritics(world, db):
-    p = create_petition(world, summary="Khiếu nại việc bồi thường khi thu hồi đất",
-                        content="Gia đình ông đề nghị xem xét đơn giá cây trồng.",
-                        petitioners=[person("Nguyễn Văn Ân", "075085001234")], source_agency="Ban Dân nguyện")
+    p = create_petition(
+        world,
+        summary="Khiếu nại việc bồi thường khi thu hồi đất",
+        content="Gia đình ông đề nghị xem xét đơn giá cây trồng.",
+        petitioners=[person("Nguyễn Văn Ân", "075085001234")],
+        source_agency="Ban Dân nguyện",
+    )
     other = create_petition(world, summary="Kiến nghị sửa đường", petitioners=[person("Trần Thị Bé", None)])
     db.session.commit()
     user = world.users["head"]
-    for q in ("nguyen van an", "NGUYỄN VĂN ÂN", "an nguyen", "075085", "075085001234", p.receipt_no,
-              p.receipt_no.lower().replace("-", " "), "boi thuong", "don gia cay", "dan nguyen", "đơn giá"):
+    for q in (
+        "nguyen van an",
+        "NGUYỄN VĂN ÂN",
+        "an nguyen",
+        "075085",
+        "075085001234",
+        p.receipt_no,
+        p.receipt_no.lower().replace("-", " "),
+        "boi thuong",
+        "don gia cay",
+        "dan nguyen",
+        "đơn giá",
+    ):
         assert _petitions(user, q) == [p.receipt_no], q
     for q in ("nguyen be", "085001234", "huong", "xyz"):
         assert _petitions(user, q) == [], q  # every word must begin a word of the same petition
@@ -80,14 +112,22 @@ def test_a_petition_is_found_by_any_of_its_words_without_diacritics(world, db):
 
 def test_the_index_follows_changes_to_a_case(world, db):
     case = create_case(world, summary="Tranh chấp ranh giới")
-    perform(case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id,
-            expected_version=UNCHECKED)
+    perform(
+        case, CaseAction.ASSIGN, world.users["head"], handler_id=world.users["handler"].id, expected_version=UNCHECKED
+    )
     db.session.commit()
     head = world.users["head"]
     assert _cases(head, "ranh gioi") == [case.number]
     assert _cases(head, "215 qd") == []
-    perform(case, CaseAction.RESOLVE, world.users["handler"], decision_no="215/QĐ-UBND", decision_on=local_today(),
-            outcome="partly_upheld", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.RESOLVE,
+        world.users["handler"],
+        decision_no="215/QĐ-UBND",
+        decision_on=local_today(),
+        outcome="partly_upheld",
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     assert _cases(head, "215 qd") == [case.number]  # the decision number, once recorded
     assert _cases(head, case.number.lower()) == [case.number]
@@ -109,8 +149,12 @@ def test_a_case_is_found_by_its_petitions_and_a_later_petition_counts(world, db)
 
 
 def test_a_confidential_petitioner_is_kept_out_of_the_public_search_text(world, db):
-    den = create_petition(world, kind=PetitionKind.DENUNCIATION, summary="Tố cáo cán bộ",
-                          petitioners=[person("Đinh Văn Kín", "075000000777")])
+    den = create_petition(
+        world,
+        kind=PetitionKind.DENUNCIATION,
+        summary="Tố cáo cán bộ",
+        petitioners=[person("Đinh Văn Kín", "075000000777")],
+    )
     db.session.commit()
     assert "kin" not in den.search_text.split() and "075000000777" not in den.search_text
     assert {"dinh", "van", "kin", "075000000777", "cao"} <= set(den.search_private.split())

@@ -1,4 +1,5 @@
 """Fixtures of the security tests: the scene (one object of every kind in TK) and logged-in clients."""
+
 import pytest
 
 from tests.conftest import login

@@ -6,6 +6,7 @@ ENDPOINTS is the explicit table the security tests walk. The tests take the list
 
 An argument value is the key of a scene object (its id is used) or, after "=", a literal.
 """
+
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
@@ -102,8 +103,10 @@ def methods(rule: Rule) -> set[str]:
 def spec(rule: Rule) -> dict[str, str]:
     """The table entry of ``rule``; fails (KeyError with a clear message) for a route not in the table."""
     if rule.endpoint not in ENDPOINTS:
-        raise KeyError(f"route {rule.rule} (endpoint {rule.endpoint}) is not in tests/security/routes.py "
-                       "ENDPOINTS: add it, with the scene object its arguments refer to")
+        raise KeyError(
+            f"route {rule.rule} (endpoint {rule.endpoint}) is not in tests/security/routes.py "
+            "ENDPOINTS: add it, with the scene object its arguments refer to"
+        )
     entry = ENDPOINTS[rule.endpoint]
     missing = set(rule.arguments) - set(entry) - set(rule.defaults or {})
     if missing:
@@ -153,5 +156,4 @@ def snapshot() -> dict[str, list]:
 
 def diff(before: dict, after: dict) -> dict[str, tuple[int, int]]:
     """Tables whose rows changed: {name: (rows before, rows after)}."""
-    return {name: (len(before[name]), len(after.get(name, []))) for name in before
-            if before[name] != after.get(name)}
+    return {name: (len(before[name]), len(after.get(name, []))) for name in before if before[name] != after.get(name)}

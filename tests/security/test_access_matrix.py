@@ -9,12 +9,12 @@ before any object is loaded, the same 403 as for an id that does not exist, so n
 the object. The test checks that equivalence, and that every object route does answer 404 to at least
 one outsider (so the scope check itself is exercised, not only the role check).
 """
+
 import re
 
 import pytest
 
-from tests.security.routes import (ENDPOINTS, build_url, diff, methods, object_keys, rules, scoped_key,
-                                   snapshot, spec)
+from tests.security.routes import ENDPOINTS, build_url, diff, methods, object_keys, rules, scoped_key, snapshot, spec
 from tests.security.scene import OUTSIDERS
 
 NO_SUCH_ID = 987654
@@ -49,7 +49,7 @@ def _answers(app, scene, client, token):
     """{(method, path): (status for the scene's object, status for a missing id)} for every object route."""
     out = {}
     for rule in object_rules(app):
-        missing = {k: NO_SUCH_ID for k in object_keys(rule)}
+        missing = dict.fromkeys(object_keys(rule), NO_SUCH_ID)
         for method in sorted(methods(rule)):
             real = _request(client, method, build_url(rule, scene), token).status_code
             ghost = _request(client, method, build_url(rule, scene, missing), token).status_code
@@ -63,10 +63,11 @@ def test_outsiders_get_404_and_change_nothing(app, scene, client_of, outsider):
     token = client.token("/notifications/")
     before = snapshot()
     answers = _answers(app, scene, client, token)
-    wrong = {k: v for k, v in answers.items()
-             if not (v == (404, 404) or (v[0] == v[1] == 403))}
-    assert not wrong, (f"{outsider}: (status for TK's object, status for a missing id) must be (404, 404), "
-                       f"or (403, 403) where the role may not use the route at all: {wrong}")
+    wrong = {k: v for k, v in answers.items() if not (v == (404, 404) or (v[0] == v[1] == 403))}
+    assert not wrong, (
+        f"{outsider}: (status for TK's object, status for a missing id) must be (404, 404), "
+        f"or (403, 403) where the role may not use the route at all: {wrong}"
+    )
     assert not diff(before, snapshot()), f"{outsider}'s refused requests changed the database"
 
 
@@ -117,6 +118,7 @@ def test_notification_of_another_user_is_404(app, scene, client_of):
 
 # --- Lists and searches never include out-of-scope objects -----------------------------------------------
 
+
 def listed_text(resp) -> str:
     """The page without the echoes of the query (search box, export link, language switch)."""
     return re.sub(r'(value|href)="[^"]*"', "", resp.get_data(as_text=True))
@@ -125,14 +127,25 @@ def listed_text(resp) -> str:
 def _probes(scene):
     petition, case, walk_in = scene.objects["petition"], scene.objects["case"], scene.objects["walk_in"]
     names = [p.full_name for p in petition.petitioners + walk_in.petitioners]
-    return {"receipt numbers": [petition.receipt_no, walk_in.receipt_no], "case number": [case.number],
-            "names": names, "ids": [p.citizen_id for p in petition.petitioners]}
+    return {
+        "receipt numbers": [petition.receipt_no, walk_in.receipt_no],
+        "case number": [case.number],
+        "names": names,
+        "ids": [p.citizen_id for p in petition.petitioners],
+    }
 
 
 def _search_terms(scene):
     petition, case = scene.objects["petition"], scene.objects["case"]
-    return ["", petition.receipt_no, case.number, petition.petitioners[0].full_name,
-            petition.petitioners[0].citizen_id, "TK", "Tố cáo"]
+    return [
+        "",
+        petition.receipt_no,
+        case.number,
+        petition.petitioners[0].full_name,
+        petition.petitioners[0].citizen_id,
+        "TK",
+        "Tố cáo",
+    ]
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
@@ -151,8 +164,16 @@ def test_searches_and_lists_hide_other_subtrees(app, scene, client_of, outsider)
                         leaks.append((url, q, what, value))
             if url.startswith("/api/") and resp.status_code == 200:
                 assert resp.get_json()["total"] == 0, (url, q)
-    for url in ("/reception/", "/notifications/", "/api/v1/notifications", "/cases/caseload",
-                "/admin/users", "/admin/units", "/admin/rules", "/audit/"):
+    for url in (
+        "/reception/",
+        "/notifications/",
+        "/api/v1/notifications",
+        "/cases/caseload",
+        "/admin/users",
+        "/admin/units",
+        "/admin/rules",
+        "/audit/",
+    ):
         body = client.get(url).get_data(as_text=True)
         for value in probes["receipt numbers"] + probes["case number"] + probes["names"]:
             if value in body:
@@ -163,8 +184,9 @@ def test_searches_and_lists_hide_other_subtrees(app, scene, client_of, outsider)
 def test_insider_search_finds_them(app, scene, client_of):
     """The searches above can fail: TK's reception officer and head do find the objects."""
     petition, case = scene.objects["petition"], scene.objects["case"]
-    assert petition.receipt_no in listed_text(client_of("reception").get(
-        "/petitions/", query_string={"q": petition.receipt_no}))
+    assert petition.receipt_no in listed_text(
+        client_of("reception").get("/petitions/", query_string={"q": petition.receipt_no})
+    )
     assert case.number in listed_text(client_of("handler").get("/cases/", query_string={"q": case.number}))
     data = client_of("head").get("/api/v1/cases", query_string={"q": case.number}).get_json()
     assert [c["number"] for c in data["items"]] == [case.number]

@@ -1,4 +1,5 @@
 """docs/security.md keeps up with the code: every route, role and workflow action is in it."""
+
 import os
 import re
 

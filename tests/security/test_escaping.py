@@ -4,21 +4,21 @@ The scene is built with the payload in every free-text field (people, petitions,
 and notes, decisions, rules, calendar, attachments, users' and units' names), through the real
 operations; then every GET page of app.url_map is read as admin, head and handler.
 """
+
 import io
 import re
 
-
 import pytest
 
-from app.core.locking import UNCHECKED
-from app.core.timeutil import local_today
 from app.cases.models import CaseAction, Outcome
 from app.cases.operations import perform
+from app.core.locking import UNCHECKED
+from app.core.timeutil import local_today
 from app.extensions import db
 from app.units.operations import update_unit
+from tests.conftest import login
 from tests.security.routes import build_url, methods, rules
 from tests.security.scene import build_scene
-from tests.conftest import login
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(1)>{{7*7}}"
 RAW_MARKERS = ("<script>alert(1)", "<img src=x onerror")
@@ -34,30 +34,56 @@ def dirty_scene(app, world, monkeypatch, tmp_path):
         user.full_name = PAYLOAD
         user.title = PAYLOAD
     for unit in w.units.values():
-        update_unit(unit, name=PAYLOAD, kind=unit.kind, parent=unit.parent, is_remote=unit.is_remote,
-                    is_active=True, province_code=unit.province_code, ward_code=unit.ward_code,
-                    expected_version=UNCHECKED)
+        update_unit(
+            unit,
+            name=PAYLOAD,
+            kind=unit.kind,
+            parent=unit.parent,
+            is_remote=unit.is_remote,
+            is_active=True,
+            province_code=unit.province_code,
+            ward_code=unit.ward_code,
+            expected_version=UNCHECKED,
+        )
     db.session.commit()
     s = build_scene(w, text=PAYLOAD)
     # A second case carries the payload in its decision and enforcement texts.
-    from tests.factories import create_case
     from app.cases.models import CaseState
+    from tests.factories import create_case
 
     decided = create_case(w, CaseState.ASSIGNED, summary=PAYLOAD, content=PAYLOAD)
-    perform(decided, CaseAction.RESOLVE, w.users["handler"], decision_no="1/QĐ", decision_on=local_today(),
-            outcome=Outcome.PARTLY_UPHELD, decision_summary=PAYLOAD, enforcement_required=PAYLOAD, note=PAYLOAD,
-            expected_version=UNCHECKED)
+    perform(
+        decided,
+        CaseAction.RESOLVE,
+        w.users["handler"],
+        decision_no="1/QĐ",
+        decision_on=local_today(),
+        outcome=Outcome.PARTLY_UPHELD,
+        decision_summary=PAYLOAD,
+        enforcement_required=PAYLOAD,
+        note=PAYLOAD,
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     s.objects["decided"] = decided
     return s
 
 
 def pages(app, scene) -> list[str]:
-    urls = [build_url(r, scene) for r in rules(app)
-            if "GET" in methods(r) and not r.endpoint.endswith("static") and r.endpoint != "healthz"]
-    extra = [f"/cases/{scene.id('decided')}", f"/petitions/{scene.id('walk_in')}",
-             f"/petitions/{scene.id('walk_in')}/receipt", f"/api/v1/cases/{scene.id('decided')}",
-             "/petitions/?q=%3Cscript%3E", "/cases/?q=%3Cscript%3E&state=%3Cb%3E", "/api/v1/petitions?kind=%3Cscript%3E"]
+    urls = [
+        build_url(r, scene)
+        for r in rules(app)
+        if "GET" in methods(r) and not r.endpoint.endswith("static") and r.endpoint != "healthz"
+    ]
+    extra = [
+        f"/cases/{scene.id('decided')}",
+        f"/petitions/{scene.id('walk_in')}",
+        f"/petitions/{scene.id('walk_in')}/receipt",
+        f"/api/v1/cases/{scene.id('decided')}",
+        "/petitions/?q=%3Cscript%3E",
+        "/cases/?q=%3Cscript%3E&state=%3Cb%3E",
+        "/api/v1/petitions?kind=%3Cscript%3E",
+    ]
     return urls + extra
 
 
@@ -67,7 +93,7 @@ def check_body(url: str, resp, problems: list) -> None:
     for marker in RAW_MARKERS:
         if marker in body:
             i = body.index(marker)
-            problems.append((url, marker, body[max(0, i - 80):i + 60]))
+            problems.append((url, marker, body[max(0, i - 80) : i + 60]))
     if EVALUATED.search(body):  # {{7*7}} rendered by a template engine
         problems.append((url, "template injection", EVALUATED.search(body).group(0)))
 
@@ -105,7 +131,7 @@ def test_excel_export_defuses_formulas(app, dirty_scene, world):
 
     from tests.factories import create_petition
 
-    create_petition(world, summary="=HYPERLINK(\"http://evil\",\"x\")", content="+1+1")
+    create_petition(world, summary='=HYPERLINK("http://evil","x")', content="+1+1")
     create_petition(world, summary="@SUM(A1)", content="-2")
     db.session.commit()
     client = login(app.test_client(), "head").client

@@ -7,11 +7,12 @@ signatories were "at least 1").
 Every integer input of the forms is a core.fields.WholeNumberField, every select of ids or codes coerces
 with core.fields.optional_int / int_or_none, every <int:...> of a URL is core.urls.IdConverter.
 """
+
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 from sqlalchemy import select
@@ -59,18 +60,33 @@ def _decision(world, field, message):
     petition = create_petition(world, kind=PetitionKind.COMPLAINT, received_on=local_today() - timedelta(days=3))
     db.session.commit()
     page = f"/petitions/{petition.id}"
-    return FormCase("reception", page, f"{page}/decide", {"decision": "accept", "accepted_on": local_today().isoformat(),
-                                                          "instance": "1", "version": str(petition.version)},
-                    field, message)
+    return FormCase(
+        "reception",
+        page,
+        f"{page}/decide",
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "version": str(petition.version),
+        },
+        field,
+        message,
+    )
 
 
 def _assign(world, field, message):
     case = create_case(world, CaseState.ACCEPTED)
     db.session.commit()
     page = f"/cases/{case.id}"
-    return FormCase("head", page, f"{page}/assign", {"handler_id": str(world.users["handler"].id),
-                                                     "complexity": "normal", "version": str(case.version)},
-                    field, message)
+    return FormCase(
+        "head",
+        page,
+        f"{page}/assign",
+        {"handler_id": str(world.users["handler"].id), "complexity": "normal", "version": str(case.version)},
+        field,
+        message,
+    )
 
 
 def _extend(world, field, message):
@@ -79,16 +95,24 @@ def _extend(world, field, message):
     case = denunciation(world, complexity="complex")
     db.session.commit()
     page = f"/cases/{case.id}"
-    return FormCase("head", page, f"{page}/extend", {"decision_no": "05/QĐ-UBND", "decided_on": "2024-06-15",
-                                                     "days": "30", "version": str(case.version)}, field, message)
+    return FormCase(
+        "head",
+        page,
+        f"{page}/extend",
+        {"decision_no": "05/QĐ-UBND", "decided_on": "2024-06-15", "days": "30", "version": str(case.version)},
+        field,
+        message,
+    )
 
 
 def _rule_edit(world, field, message):
     from tests.admin.test_rules import edit_data
 
-    rule = db.session.scalars(select(DeadlineRule).where(DeadlineRule.is_active.is_(True),
-                                                         DeadlineRule.max_extensions > 0)
-                              .order_by(DeadlineRule.id)).first()
+    rule = db.session.scalars(
+        select(DeadlineRule)
+        .where(DeadlineRule.is_active.is_(True), DeadlineRule.max_extensions > 0)
+        .order_by(DeadlineRule.id)
+    ).first()
     page = f"/admin/rules/{rule.id}"
     return FormCase("admin", page, page, edit_data(rule, note="Sửa"), field, message)
 
@@ -96,18 +120,29 @@ def _rule_edit(world, field, message):
 def _rule_new(world, field, message):
     from tests.admin.test_rules import new_rule_data
 
-    data = new_rule_data(world, max_extensions="1", extension_days="10", min_sites="2", kind="complaint",
-                         instance="1")
+    data = new_rule_data(world, max_extensions="1", extension_days="10", min_sites="2", kind="complaint", instance="1")
     return FormCase("admin", "/admin/rules/new", "/admin/rules/new", data, field, message)
 
 
 def _unit_edit(world, field, message):
     unit = world.units["TK"]
     page = f"/admin/units/{unit.id}/edit"
-    return FormCase("admin", page, page, {"name": "UBND xã Tân Khai", "kind": "commune",
-                                          "parent_id": str(world.units["DN"].id), "province_code": "75",
-                                          "ward_code": "25357", "is_active": "y", "version": str(unit.version)},
-                    field, message)
+    return FormCase(
+        "admin",
+        page,
+        page,
+        {
+            "name": "UBND xã Tân Khai",
+            "kind": "commune",
+            "parent_id": str(world.units["DN"].id),
+            "province_code": "75",
+            "ward_code": "25357",
+            "is_active": "y",
+            "version": str(unit.version),
+        },
+        field,
+        message,
+    )
 
 
 def _unit_new(world, field, message):
@@ -202,11 +237,14 @@ def test_a_number_out_of_range_gives_a_message_and_saves_nothing(world, login_en
     assert diff(before, snapshot()) == {}
 
 
-@pytest.mark.parametrize("form, field, message", [
-    ("new petition", "signatory_count", "Nhập một số nguyên từ 1 đến 100.000."),
-    ("extension", "days", "Nhập một số nguyên từ 1 đến 30."),
-    ("rule edit", "limit_days", "Thời hạn phải từ 0 đến 3650 ngày."),
-])
+@pytest.mark.parametrize(
+    "form, field, message",
+    [
+        ("new petition", "signatory_count", "Nhập một số nguyên từ 1 đến 100.000."),
+        ("extension", "days", "Nhập một số nguyên từ 1 đến 30."),
+        ("rule edit", "limit_days", "Thời hạn phải từ 0 đến 3650 ngày."),
+    ],
+)
 def test_the_message_is_in_vietnamese(world, login_as, form, field, message):
     build, _ = FIELDS[form, field]
     case = build(world, field, message)
@@ -217,12 +255,15 @@ def test_the_message_is_in_vietnamese(world, login_as, form, field, message):
     assert diff(before, snapshot()) == {}
 
 
-@pytest.mark.parametrize("value, message", [
-    ("mười", "Enter the number of signatories as a whole number."),
-    ("١٢", "Enter the number of signatories as a whole number."),  # int() reads Arabic-Indic digits
-    ("1_0", "Enter the number of signatories as a whole number."),  # and underscores
-    ("9" * 5000, PEOPLE),  # int() refuses past 4300 digits: still "out of range", not a crash
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("mười", "Enter the number of signatories as a whole number."),
+        ("١٢", "Enter the number of signatories as a whole number."),  # int() reads Arabic-Indic digits
+        ("1_0", "Enter the number of signatories as a whole number."),  # and underscores
+        ("9" * 5000, PEOPLE),  # int() refuses past 4300 digits: still "out of range", not a crash
+    ],
+)
 def test_what_is_not_a_whole_number_is_refused(world, login_en, value, message):
     case = _petition_new(world, "signatory_count", message)
     client = login_en(case.username)
@@ -233,6 +274,7 @@ def test_what_is_not_a_whole_number_is_refused(world, login_en, value, message):
 
 
 # --- Every form's integer inputs go through the bounded field and coercions -----------------------------
+
 
 def _form_classes():
     from flask_wtf import FlaskForm
@@ -278,6 +320,7 @@ def test_the_coercions_refuse_numbers_out_of_range():
 
 # --- Huge ids in URLs -------------------------------------------------------------------------------------
 
+
 def test_parse_id_refuses_what_an_integer_column_cannot_hold():
     assert parse_id(str(INT_MAX), max_digits=12) == INT_MAX
     assert parse_id(str(INT_MAX + 1), max_digits=12) is None and parse_id("99999999999999999999", 30) is None
@@ -287,8 +330,7 @@ SENTINEL = 987654321  # built into the URLs, then replaced by the huge value (in
 
 
 def _id_rules(app):
-    return [r for r in rules(app)
-            if any(isinstance(c, IdConverter) for c in r._converters.values()) and object_keys(r)]
+    return [r for r in rules(app) if any(isinstance(c, IdConverter) for c in r._converters.values()) and object_keys(r)]
 
 
 def test_every_id_in_a_url_is_bounded(app):
@@ -307,7 +349,7 @@ def test_a_huge_id_in_a_url_is_404(app, scene, client_of, value):
     failures = []
     before = snapshot()
     for rule in _id_rules(app):
-        url = build_url(rule, scene, override={key: SENTINEL for key in object_keys(rule)})
+        url = build_url(rule, scene, override=dict.fromkeys(object_keys(rule), SENTINEL))
         url = url.replace(str(SENTINEL), value)
         for method in sorted(methods(rule)):
             try:  # TESTING propagates a view's exception instead of answering 500
@@ -323,12 +365,26 @@ def test_a_huge_id_in_a_url_is_404(app, scene, client_of, value):
     assert diff(before, snapshot()) == {}
 
 
-@pytest.mark.parametrize("url", [
-    "/admin/users?page={v}", "/admin/users?unit={v}", "/admin/units/new?parent={v}", "/admin/users/new?unit={v}",
-    "/admin/calendar?year={v}", "/cases/?page={v}&deadline=overdue", "/cases/?unit={v}", "/cases/?handler={v}",
-    "/petitions/?unit={v}", "/notifications/?page={v}", "/audit/?page={v}", "/api/v1/notifications?page={v}",
-    "/api/v1/cases?handler={v}", "/api/v1/petitions?unit={v}", "/persons/wards?province={v}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/users?page={v}",
+        "/admin/users?unit={v}",
+        "/admin/units/new?parent={v}",
+        "/admin/users/new?unit={v}",
+        "/admin/calendar?year={v}",
+        "/cases/?page={v}&deadline=overdue",
+        "/cases/?unit={v}",
+        "/cases/?handler={v}",
+        "/petitions/?unit={v}",
+        "/notifications/?page={v}",
+        "/audit/?page={v}",
+        "/api/v1/notifications?page={v}",
+        "/api/v1/cases?handler={v}",
+        "/api/v1/petitions?unit={v}",
+        "/persons/wards?province={v}",
+    ],
+)
 @pytest.mark.parametrize("value", ["99999999999999999999", str(2**63), str(INT_MAX + 1), "-1"])
 def test_a_huge_number_in_a_query_string_is_ignored_or_explained(app, scene, client_of, url, value):
     resp = client_of("admin").get(url.format(v=value))

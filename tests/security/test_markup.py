@@ -6,6 +6,7 @@ off-site. These tests read every query parameter each GET page actually looks at
 is served) and send the markup payload in each; and they check the source for the two ways a value could
 reach markup without escaping (a lazy message formatted with a variable, and ``Markup`` over a variable).
 """
+
 import ast
 import pathlib
 
@@ -29,7 +30,7 @@ class RecordingArgs(ImmutableMultiDict):
 
     read: set[str] = set()
 
-    def get(self, key, default=None, type=None):
+    def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug MultiDict.get)
         RecordingArgs.read.add(key)
         return super().get(key, default, type)
 
@@ -37,7 +38,7 @@ class RecordingArgs(ImmutableMultiDict):
         RecordingArgs.read.add(key)
         return super().__getitem__(key)
 
-    def getlist(self, key, type=None):
+    def getlist(self, key, type=None):  # noqa: A002  (werkzeug MultiDict.getlist)
         RecordingArgs.read.add(key)
         return super().getlist(key, type)
 
@@ -47,13 +48,18 @@ class RecordingArgs(ImmutableMultiDict):
 
 
 def html_pages(app, scene) -> list[str]:
-    return [build_url(r, scene) for r in rules(app)
-            if "GET" in methods(r) and not r.endpoint.endswith("static")
-            and not r.rule.startswith("/api/") and r.endpoint not in ("healthz", "set_language", "users.logout")]
+    return [
+        build_url(r, scene)
+        for r in rules(app)
+        if "GET" in methods(r)
+        and not r.endpoint.endswith("static")
+        and not r.rule.startswith("/api/")
+        and r.endpoint not in ("healthz", "set_language", "users.logout")
+    ]
 
 
 def raw_markers(body: str) -> list[str]:
-    return [body[max(0, body.index(m) - 80):body.index(m) + 60] for m in RAW_MARKERS if m in body]
+    return [body[max(0, body.index(m) - 80) : body.index(m) + 60] for m in RAW_MARKERS if m in body]
 
 
 def get(client, url: str, query: dict) -> tuple[int, str, set[str]]:
@@ -89,8 +95,12 @@ def test_markup_in_every_query_parameter_is_escaped(app, scene, monkeypatch, use
             done |= set(todo)
             names |= more
     # The crawl must have reached the list filters it exists for.
-    for url, name in (("/petitions/", "kind"), ("/petitions/", "received_from"), ("/cases/", "state"),
-                      ("/cases/", "deadline")):
+    for url, name in (
+        ("/petitions/", "kind"),
+        ("/petitions/", "received_from"),
+        ("/cases/", "state"),
+        ("/cases/", "deadline"),
+    ):
         if username != "admin":
             assert (url, name) in tried, f"{url}?{name}= was never read as {username}"
     assert not problems, "\n".join(map(str, problems))
@@ -136,8 +146,12 @@ def _sources():
 
 def test_no_lazy_message_is_formatted_with_a_variable():
     """A lazy message takes only constants; a message quoting a value is formatted at call time (gettext)."""
-    offenders = [f"{path}:{node.lineno}" for path, tree in _sources() for node, name in _calls(tree)
-                 if name in LAZY_NAMES and any(k.arg is None or not _is_constant(k.value) for k in node.keywords)]
+    offenders = [
+        f"{path}:{node.lineno}"
+        for path, tree in _sources()
+        for node, name in _calls(tree)
+        if name in LAZY_NAMES and any(k.arg is None or not _is_constant(k.value) for k in node.keywords)
+    ]
     assert not offenders, offenders
 
 
@@ -146,15 +160,23 @@ def test_lazy_messages_come_from_core_i18n():
     offenders = []
     for path, tree in _sources():
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("flask_babel") \
-                    and any(a.name.startswith("lazy_") or a.name == "LazyString" for a in node.names) \
-                    and path.as_posix() != "app/core/i18n.py":
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("flask_babel")
+                and any(a.name.startswith("lazy_") or a.name == "LazyString" for a in node.names)
+                and path.as_posix() != "app/core/i18n.py"
+            ):
                 offenders.append(f"{path}:{node.lineno}")
     assert not offenders, offenders
 
 
 def test_markup_is_built_only_from_literals():
     """``Markup(x)`` trusts x; only a literal template may be trusted (``.format`` escapes its arguments)."""
-    offenders = [f"{path}:{node.lineno}" for path, tree in _sources() for node, name in _calls(tree)
-                 if name == "Markup" and not (node.args and isinstance(node.args[0], ast.Constant))]
+    offenders = [
+        f"{path}:{node.lineno}"
+        for path, tree in _sources()
+        for node, name in _calls(tree)
+        if name == "Markup" and not (node.args and isinstance(node.args[0], ast.Constant))
+    ]
     assert not offenders, offenders

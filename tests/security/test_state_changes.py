@@ -1,4 +1,5 @@
 """No state change through GET; no POST without a CSRF token (every route of app.url_map)."""
+
 import re
 
 import pytest
@@ -112,8 +113,9 @@ def test_no_route_both_reads_and_writes_through_get(app):
     both = [r for r in rules(app) if {"GET", "POST"} <= methods(r)]
     assert both, "expected form pages accepting GET and POST"
     for rule in both:
-        assert rule.endpoint.split(".")[-1].startswith(("new", "create", "edit", "add", "login")) or \
-            rule.endpoint in {"users.login"}, f"{rule.endpoint} accepts GET and POST: is it a form page?"
+        assert rule.endpoint.split(".")[-1].startswith(("new", "create", "edit", "add", "login")) or rule.endpoint in {
+            "users.login"
+        }, f"{rule.endpoint} accepts GET and POST: is it a form page?"
 
 
 def test_the_write_recorder_sees_a_real_write(app, scene, client_of):

@@ -1,4 +1,5 @@
 """Logging in and out, the language switch, and role-based landing pages."""
+
 import pytest
 
 from tests.conftest import CsrfClient, login
@@ -32,10 +33,16 @@ def test_deactivated_user_cannot_log_in(client, world, db):
     assert client.get("/cases/").status_code == 302
 
 
-@pytest.mark.parametrize("username, landing", [
-    ("reception", "/reception/"), ("head", "/cases/caseload"), ("inspector", "/cases/caseload"),
-    ("handler", "/cases/?mine=1"), ("admin", "/admin/"),
-])
+@pytest.mark.parametrize(
+    "username, landing",
+    [
+        ("reception", "/reception/"),
+        ("head", "/cases/caseload"),
+        ("inspector", "/cases/caseload"),
+        ("handler", "/cases/?mine=1"),
+        ("admin", "/admin/"),
+    ],
+)
 def test_each_role_lands_on_its_start_page(client, world, username, landing):
     login(client, username)
     resp = client.get("/")
@@ -53,9 +60,9 @@ def test_logout_needs_post_and_ends_the_session(client, world):
 
 
 def test_open_redirect_after_login_is_refused(client, world):
-    resp = CsrfClient(client).post("/login?next=//evil.example/x", {"username": "head",
-                                                                  "password": "correct-horse-77"},
-                                   token_from="/login")
+    resp = CsrfClient(client).post(
+        "/login?next=//evil.example/x", {"username": "head", "password": "correct-horse-77"}, token_from="/login"
+    )
     assert resp.status_code == 302
     assert "evil.example" not in resp.headers["Location"]
 

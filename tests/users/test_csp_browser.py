@@ -1,4 +1,5 @@
 """In a real browser (Chromium), the pages load under the Content-Security-Policy without a violation."""
+
 import pytest
 
 from app.cases.models import CaseState
@@ -20,8 +21,12 @@ def test_pages_load_without_csp_violations(app, world, db, browser, request):
     petition_id, case_id = case.petitions[0].id, case.id
     base = request.getfixturevalue("live_server")
     pages = {
-        "reception": ["/reception/", "/petitions/new", f"/petitions/{petition_id}",
-                      f"/petitions/{petition_id}/receipt"],
+        "reception": [
+            "/reception/",
+            "/petitions/new",
+            f"/petitions/{petition_id}",
+            f"/petitions/{petition_id}/receipt",
+        ],
         "head": ["/cases/caseload", "/cases/", f"/cases/{case_id}", "/petitions/"],
         "admin": ["/admin/units", "/admin/units/new", "/admin/users", "/admin/users/new"],
     }

@@ -1,4 +1,5 @@
 """Security headers, cache control and cookie flags."""
+
 import os
 import re
 
@@ -6,8 +7,7 @@ import pytest
 
 from tests.conftest import login
 
-TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "templates")
+TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "templates")
 
 
 def csp(resp) -> dict[str, str]:
@@ -83,10 +83,16 @@ def test_templates_have_no_inline_script_style_or_handlers():
             path = os.path.join(folder, name)
             with open(path, encoding="utf-8") as f:
                 text = f.read()
-            for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle\s*=", r"\son[a-z]+\s*=",
-                            r"javascript:"):
-                offenders += [f"{os.path.relpath(path, TEMPLATES)}: {m.group(0)}"
-                              for m in re.finditer(pattern, text, re.I)]
+            for pattern in (
+                r"<script(?![^>]*\bsrc=)[^>]*>",
+                r"<style\b",
+                r"\sstyle\s*=",
+                r"\son[a-z]+\s*=",
+                r"javascript:",
+            ):
+                offenders += [
+                    f"{os.path.relpath(path, TEMPLATES)}: {m.group(0)}" for m in re.finditer(pattern, text, re.I)
+                ]
     assert not offenders, offenders
 
 

@@ -4,6 +4,7 @@ The realistic user here is Lê Thị Hoa (hoa.le), reception officer of "UBND x�
 "UBND tỉnh Đồng Nai": the passwords an outside test found accepted are refused, each with the reason,
 in English and in Vietnamese, on the operations, the administration screens and `flask create-user`.
 """
+
 import html
 
 import pytest
@@ -26,8 +27,7 @@ SEQUENCE = ("consecutive letters or digits", "chữ cái hoặc chữ số liên
 SPACES = ("spaces only", "chỉ gồm toàn dấu cách")
 COMMON = ("common password, word or name", "mật khẩu, một từ hoặc một tên thông dụng")
 DEMO = ("demo password published with TiepDan", "mật khẩu dùng thử đã công bố cùng TiepDan")
-CONTEXT = ("the name of their unit or province, or the name TiepDan",
-           "tên đơn vị, tên tỉnh hoặc tên TiepDan")
+CONTEXT = ("the name of their unit or province, or the name TiepDan", "tên đơn vị, tên tỉnh hoặc tên TiepDan")
 
 #: The passwords the outside test found accepted, and why each is refused (English, Vietnamese).
 WEAK = [
@@ -46,8 +46,15 @@ WEAK = [
 @pytest.fixture
 def minh_duc(world, db):
     """Commune Minh Đức under the province (UBND tỉnh Đồng Nai) of the test world."""
-    unit = create_unit(code="MD", name="UBND xã Minh Đức", kind=UnitKind.COMMUNE, parent=world.units["DN"],
-                       is_remote=True, province_code=75, ward_code=25349)
+    unit = create_unit(
+        code="MD",
+        name="UBND xã Minh Đức",
+        kind=UnitKind.COMMUNE,
+        parent=world.units["DN"],
+        is_remote=True,
+        province_code=75,
+        ward_code=25349,
+    )
     db.session.commit()
     world.units["MD"] = unit
     return unit
@@ -60,8 +67,7 @@ def production(app, monkeypatch):
 
 
 def _hoa(unit, password, username="hoa.le"):
-    return create_user(username=username, full_name="Lê Thị Hoa", unit=unit, roles=[Role.RECEPTION],
-                       password=password)
+    return create_user(username=username, full_name="Lê Thị Hoa", unit=unit, roles=[Role.RECEPTION], password=password)
 
 
 def _refusal(fn, *args, **kwargs) -> tuple[str, str]:
@@ -89,25 +95,38 @@ def test_the_weak_passwords_found_are_refused_with_the_reason(minh_duc, db, prod
 
 
 @pytest.mark.parametrize("password, why", WEAK, ids=[repr(p) for p, _ in WEAK])
-def test_a_password_reset_to_a_weak_password_is_refused_and_changes_nothing(world, minh_duc, db, production,
-                                                                           password, why):
+def test_a_password_reset_to_a_weak_password_is_refused_and_changes_nothing(
+    world, minh_duc, db, production, password, why
+):
     user = _hoa(minh_duc, PASSWORD)
     db.session.commit()
     old_hash = user.password_hash
-    en, _vi = _refusal(update_user, user, full_name=user.full_name, unit=user.unit, roles=user.roles,
-                       is_active=True, password=password, actor=world.users["admin"], expected_version=UNCHECKED)
+    en, _vi = _refusal(
+        update_user,
+        user,
+        full_name=user.full_name,
+        unit=user.unit,
+        roles=user.roles,
+        is_active=True,
+        password=password,
+        actor=world.users["admin"],
+        expected_version=UNCHECKED,
+    )
     assert why[0] in en, en
     db.session.rollback()
     assert user.password_hash == old_hash and user.check_password(PASSWORD)
 
 
-@pytest.mark.parametrize("password", [
-    PASSWORD,  # the test fixtures' password
-    "Xq7#kd9@zwLp",  # random characters
-    "sông nước mây trời 1987 xa",  # a phrase of common words, with the diacritics
-    "tre-xanh-gốm-đỏ-cầu-tre",
-    "a passphrase of " + "eight unrelated words, long beyond the limit " * 2,  # > 72 characters
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        PASSWORD,  # the test fixtures' password
+        "Xq7#kd9@zwLp",  # random characters
+        "sông nước mây trời 1987 xa",  # a phrase of common words, with the diacritics
+        "tre-xanh-gốm-đỏ-cầu-tre",
+        "a passphrase of " + "eight unrelated words, long beyond the limit " * 2,  # > 72 characters
+    ],
+)
 def test_strong_passwords_are_accepted(minh_duc, db, production, password):
     from app.users.passwords import MIN_SCORE, password_score
 
@@ -118,8 +137,7 @@ def test_strong_passwords_are_accepted(minh_duc, db, production, password):
     assert _saved(db) == 1 and user.check_password(password)
 
 
-def test_the_demo_password_is_refused_in_production_and_accepted_in_development(app, minh_duc, db,
-                                                                                 monkeypatch):
+def test_the_demo_password_is_refused_in_production_and_accepted_in_development(app, minh_duc, db, monkeypatch):
     monkeypatch.setitem(app.config, "DEPLOYMENT", "production")
     for password in (DEMO_PASSWORD, DEMO_PASSWORD.upper(), f"xyz {DEMO_PASSWORD}!", "Tiepdan Demo 2026"):
         en, vi = _refusal(_hoa, minh_duc, password)
@@ -131,10 +149,12 @@ def test_the_demo_password_is_refused_in_production_and_accepted_in_development(
     assert user.check_password(DEMO_PASSWORD)
 
 
-@pytest.mark.parametrize("password", ["Minh-Duc-2026!", "Đồng Nai 2026", "dong.nai.2026", "MINH duc 1990",
-                                      "LeThiHoa@2026", "tiep-dan-2026"])
-def test_the_users_own_words_are_refused_with_diacritics_capitals_and_separators(world, minh_duc, db,
-                                                                               production, password):
+@pytest.mark.parametrize(
+    "password", ["Minh-Duc-2026!", "Đồng Nai 2026", "dong.nai.2026", "MINH duc 1990", "LeThiHoa@2026", "tiep-dan-2026"]
+)
+def test_the_users_own_words_are_refused_with_diacritics_capitals_and_separators(
+    world, minh_duc, db, production, password
+):
     en, vi = _refusal(_hoa, minh_duc, password)
     assert CONTEXT[0] in en and CONTEXT[1] in vi, en
 
@@ -155,9 +175,16 @@ def test_a_very_long_run_is_refused(minh_duc, db, production):
 
 # ---- through the real screens and command -------------------------------------------------------------
 
+
 def _new_user_form(world, password):
-    return {"username": "hoa.le", "full_name": "Lê Thị Hoa", "roles": ["reception"],
-            "unit_id": world.units["MD"].id, "password": password, "confirm": password}
+    return {
+        "username": "hoa.le",
+        "full_name": "Lê Thị Hoa",
+        "roles": ["reception"],
+        "unit_id": world.units["MD"].id,
+        "password": password,
+        "confirm": password,
+    }
 
 
 def test_the_admin_screen_shows_the_reason_in_vietnamese_and_creates_nobody(app, world, minh_duc, db):
@@ -170,8 +197,7 @@ def test_the_admin_screen_shows_the_reason_in_vietnamese_and_creates_nobody(app,
         assert _saved(db) == 0
 
 
-def test_the_admin_screen_refuses_the_demo_password_in_production(app, world, minh_duc, db, login_en,
-                                                                  monkeypatch):
+def test_the_admin_screen_refuses_the_demo_password_in_production(app, world, minh_duc, db, login_en, monkeypatch):
     admin = login_en("admin")
     monkeypatch.setitem(app.config, "DEPLOYMENT", "production")
     resp = admin.post("/admin/users/new", _new_user_form(world, DEMO_PASSWORD))
@@ -183,26 +209,46 @@ def test_the_admin_screen_refuses_the_demo_password_in_production(app, world, mi
 def test_the_admin_password_reset_refuses_a_weak_password_and_keeps_the_old_one(app, world, db, login_en):
     admin = login_en("admin")
     head = world.users["head"]  # Phạm Văn Trưởng, UBND xã Tân Khai
-    data = {"full_name": head.full_name, "unit_id": head.unit_id, "roles": ["head"], "is_active": "y",
-            "password": "TanKhai@2026", "confirm": "TanKhai@2026", "version": head.version}
+    data = {
+        "full_name": head.full_name,
+        "unit_id": head.unit_id,
+        "roles": ["head"],
+        "is_active": "y",
+        "password": "TanKhai@2026",
+        "confirm": "TanKhai@2026",
+        "version": head.version,
+    }
     resp = admin.post(f"/admin/users/{head.id}/edit", data)
     assert resp.status_code == 200
     assert CONTEXT[0] in html.unescape(resp.get_data(as_text=True))
     client = CsrfClient(app.test_client())
     assert client.post("/login", {"username": "head", "password": PASSWORD}).status_code == 302
-    assert CsrfClient(app.test_client()).post(
-        "/login", {"username": "head", "password": "TanKhai@2026"}).status_code != 302
+    assert (
+        CsrfClient(app.test_client()).post("/login", {"username": "head", "password": "TanKhai@2026"}).status_code
+        != 302
+    )
 
 
 def _create_user_cli(app, password, *extra):
     with force_locale("en"):
-        return app.test_cli_runner().invoke(args=[
-            "create-user", "hoa.le", "--role", "reception", "--unit", "MD", "--full-name", "Lê Thị Hoa",
-            "--password-stdin", *extra], input=password + "\n")
+        return app.test_cli_runner().invoke(
+            args=[
+                "create-user",
+                "hoa.le",
+                "--role",
+                "reception",
+                "--unit",
+                "MD",
+                "--full-name",
+                "Lê Thị Hoa",
+                "--password-stdin",
+                *extra,
+            ],
+            input=password + "\n",
+        )
 
 
-@pytest.mark.parametrize("password, why", [("dongnai2026", CONTEXT), ("0000000000", REPEAT),
-                                           ("Password1!", COMMON)])
+@pytest.mark.parametrize("password, why", [("dongnai2026", CONTEXT), ("0000000000", REPEAT), ("Password1!", COMMON)])
 def test_flask_create_user_refuses_a_weak_password_and_creates_nobody(app, world, minh_duc, db, password, why):
     result = _create_user_cli(app, password)
     assert result.exit_code == 1, result.output
@@ -222,6 +268,7 @@ def test_flask_create_user_refuses_the_demo_password_in_production(app, world, m
 
 
 # ---- the demo commands --------------------------------------------------------------------------------
+
 
 def test_flask_seed_demo_refuses_in_production_with_the_reason_and_adds_nothing(app, db, monkeypatch):
     monkeypatch.setitem(app.config, "DEPLOYMENT", "production")

@@ -1,4 +1,5 @@
 """Password rules: hashed with scrypt, at least 10 characters, not common, not containing the username."""
+
 import html
 
 import pytest
@@ -24,8 +25,9 @@ def refusal(fn, *args, **kwargs) -> str:
 
 
 def _new(world, password, username="lan.tran"):
-    return create_user(username=username, full_name="Trần Thị Lan", unit=world.units["TK"],
-                       roles=[Role.RECEPTION], password=password)
+    return create_user(
+        username=username, full_name="Trần Thị Lan", unit=world.units["TK"], roles=[Role.RECEPTION], password=password
+    )
 
 
 def test_production_hashes_with_scrypt(app, world):
@@ -47,11 +49,23 @@ def test_minimum_length_is_ten(world, db):
     assert user.check_password("Xq7#kd9@zw")
 
 
-@pytest.mark.parametrize("password", [
-    "password123", "PASSWORD123", "Password123",  # zxcvbn's password list, any case
-    "qwertyuiop", "1234567890", "international",  # zxcvbn's lists (passwords, English words)
-    "matkhau123", "MatKhau123", "anhyeuem123", "tiepcongdan", "iloveyou123", "123456789a",  # Vietnamese list
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password123",
+        "PASSWORD123",
+        "Password123",  # zxcvbn's password list, any case
+        "qwertyuiop",
+        "1234567890",
+        "international",  # zxcvbn's lists (passwords, English words)
+        "matkhau123",
+        "MatKhau123",
+        "anhyeuem123",
+        "tiepcongdan",
+        "iloveyou123",
+        "123456789a",  # Vietnamese list
+    ],
+)
 def test_common_passwords_are_refused(world, db, password):
     assert "most common passwords" in refusal(_new, world, password)
     assert db.session.scalar(select(func.count(User.id)).where(User.username == "lan.tran")) == 0
@@ -74,24 +88,56 @@ def test_a_reset_follows_the_same_rules_and_changes_nothing_when_refused(world, 
     old_hash = user.password_hash
     for bad in ("short", "matkhau12345", "handler-2026-x"):
         with pytest.raises(TransitionRefused):
-            update_user(user, full_name="Đổi tên", unit=user.unit, roles=user.roles, is_active=True,
-                        password=bad, actor=world.users["admin"], expected_version=UNCHECKED)
+            update_user(
+                user,
+                full_name="Đổi tên",
+                unit=user.unit,
+                roles=user.roles,
+                is_active=True,
+                password=bad,
+                actor=world.users["admin"],
+                expected_version=UNCHECKED,
+            )
         assert user.password_hash == old_hash and user.full_name != "Đổi tên"
-    update_user(user, full_name=user.full_name, unit=user.unit, roles=user.roles, is_active=True,
-                password="a-long-unusual-phrase", actor=world.users["admin"], expected_version=UNCHECKED)
+    update_user(
+        user,
+        full_name=user.full_name,
+        unit=user.unit,
+        roles=user.roles,
+        is_active=True,
+        password="a-long-unusual-phrase",
+        actor=world.users["admin"],
+        expected_version=UNCHECKED,
+    )
     assert user.check_password("a-long-unusual-phrase")
 
 
 def test_admin_screen_shows_the_common_password_message_and_creates_nobody(login_en, world, db):
     admin = login_en("admin")
-    resp = admin.post("/admin/users/new", {"username": "lan.tran", "full_name": "Trần Thị Lan",
-                                            "roles": ["reception"], "unit_id": world.units["TK"].id,
-                                            "password": "iloveyou123", "confirm": "iloveyou123"})
+    resp = admin.post(
+        "/admin/users/new",
+        {
+            "username": "lan.tran",
+            "full_name": "Trần Thị Lan",
+            "roles": ["reception"],
+            "unit_id": world.units["TK"].id,
+            "password": "iloveyou123",
+            "confirm": "iloveyou123",
+        },
+    )
     assert resp.status_code == 200
     assert "This password is among the most common passwords" in html.unescape(resp.get_data(as_text=True))
     db.session.rollback()
     assert db.session.scalar(select(func.count(User.id)).where(User.username == "lan.tran")) == 0
-    resp = admin.post("/admin/users/new", {"username": "lan.tran", "full_name": "Trần Thị Lan",
-                                            "roles": ["reception"], "unit_id": world.units["TK"].id,
-                                            "password": "short-pw", "confirm": "short-pw"})
+    resp = admin.post(
+        "/admin/users/new",
+        {
+            "username": "lan.tran",
+            "full_name": "Trần Thị Lan",
+            "roles": ["reception"],
+            "unit_id": world.units["TK"].id,
+            "password": "short-pw",
+            "confirm": "short-pw",
+        },
+    )
     assert "at least 10 characters" in resp.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Server-side login sessions: a new id at login; logout, deactivation, a password reset and idleness
 end the session, and a replayed cookie of an ended session is refused."""
+
 import json
 import time
 
@@ -93,8 +94,15 @@ def test_deactivating_a_user_ends_their_sessions(app, client, world, db):
     sid, saved = sid_of(client), cookie(client)
     assert logged_in(client)
     handler = world.users["handler"]
-    update_user(handler, full_name=handler.full_name, unit=handler.unit, roles=handler.roles, is_active=False,
-                actor=world.users["admin"], expected_version=UNCHECKED)
+    update_user(
+        handler,
+        full_name=handler.full_name,
+        unit=handler.unit,
+        roles=handler.roles,
+        is_active=False,
+        actor=world.users["admin"],
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     assert row(db, sid).end_reason == "deactivated"
     (event,) = events(db, "auth.session_ended")
@@ -102,8 +110,15 @@ def test_deactivating_a_user_ends_their_sessions(app, client, world, db):
     assert json.loads(event.detail) == {"reason": "deactivated", "sessions": 1}
     assert not logged_in(client)
     # Reactivating does not revive the old cookie.
-    update_user(handler, full_name=handler.full_name, unit=handler.unit, roles=handler.roles, is_active=True,
-                actor=world.users["admin"], expected_version=UNCHECKED)
+    update_user(
+        handler,
+        full_name=handler.full_name,
+        unit=handler.unit,
+        roles=handler.roles,
+        is_active=True,
+        actor=world.users["admin"],
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     other = app.test_client()
     replay(other, saved)
@@ -115,9 +130,10 @@ def test_deactivation_through_the_admin_screen(app, login_as, world, db):
     login(handler_client, "handler")
     admin = login_as("admin")
     h = world.users["handler"]
-    resp = admin.post(f"/admin/users/{h.id}/edit", {"full_name": h.full_name, "unit_id": h.unit_id,
-                                                    "roles": ["handler"], "title": "",
-                                                    "version": h.version})  # is_active unticked
+    resp = admin.post(
+        f"/admin/users/{h.id}/edit",
+        {"full_name": h.full_name, "unit_id": h.unit_id, "roles": ["handler"], "title": "", "version": h.version},
+    )  # is_active unticked
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     assert not logged_in(handler_client)
 
@@ -137,8 +153,16 @@ def test_a_password_reset_ends_the_users_sessions_but_not_the_admins_own(app, cl
     admin = login(admin_client, "admin")
     admin_sid = sid_of(admin_client)
     h = world.users["handler"]
-    update_user(h, full_name=h.full_name, unit=h.unit, roles=h.roles, is_active=True,
-                password="a-brand-new-secret", actor=world.users["admin"], expected_version=UNCHECKED)
+    update_user(
+        h,
+        full_name=h.full_name,
+        unit=h.unit,
+        roles=h.roles,
+        is_active=True,
+        password="a-brand-new-secret",
+        actor=world.users["admin"],
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     assert row(db, handler_sid).end_reason == "password_changed"
     assert not logged_in(client)
@@ -148,8 +172,16 @@ def test_a_password_reset_ends_the_users_sessions_but_not_the_admins_own(app, cl
         from flask import session
 
         session["sid"] = admin_sid
-        update_user(a, full_name=a.full_name, unit=a.unit, roles=a.roles, is_active=True,
-                    password="another-new-secret", actor=a, expected_version=UNCHECKED)
+        update_user(
+            a,
+            full_name=a.full_name,
+            unit=a.unit,
+            roles=a.roles,
+            is_active=True,
+            password="another-new-secret",
+            actor=a,
+            expected_version=UNCHECKED,
+        )
     db.session.commit()
     assert row(db, admin_sid).ended_at is None
     assert admin.get("/admin/units").status_code == 200
@@ -265,12 +297,16 @@ def test_a_session_ends_after_the_maximum_lifetime_however_active(app, client, w
     sid = sid_of(client)
     assert logged_in(client)
     # Logged in 11 hours ago and active since: still in.
-    db.session.execute(update(UserSession).where(UserSession.id == sid)
-                       .values(created_at=row(db, sid).created_at - timedelta(hours=11)))
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == sid)
+        .values(created_at=row(db, sid).created_at - timedelta(hours=11))
+    )
     db.session.commit()
     assert logged_in(client)
-    db.session.execute(update(UserSession).where(UserSession.id == sid)
-                       .values(created_at=row(db, sid).created_at - timedelta(hours=2)))
+    db.session.execute(
+        update(UserSession).where(UserSession.id == sid).values(created_at=row(db, sid).created_at - timedelta(hours=2))
+    )
     db.session.commit()
     assert not logged_in(client)  # 13 hours: log in again
     monkeypatch.setitem(app.config, "SESSION_MAX_HOURS", 24)

@@ -1,4 +1,5 @@
 """Production refuses a weak SECRET_KEY; with a strong one it starts with Secure cookies and HSTS."""
+
 import os
 import subprocess
 import sys
@@ -14,17 +15,26 @@ STRONG = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b"
 
 
 def production_app(tmp_path, **extra):
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite3", "DEPLOYMENT": "production",
-              "RATELIMIT_STORAGE_URI": "memory://"}  # (Redis is tested in test_throttling.py)
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite3",
+        "DEPLOYMENT": "production",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }  # (Redis is tested in test_throttling.py)
     config.update(extra)
     return create_app(config)
 
 
-@pytest.mark.parametrize("key, problem", [
-    (None, "not set"), ("", "not set"), (DefaultConfig.SECRET_KEY, "development default"),
-    ("short-but-random-9f2c4e6a8b", "shorter than 32"), ("ab" * 20, "distinct characters"),
-    (12345678901234567890123456789012345, "not a string"),  # FLASK_SECRET_KEY=123... is parsed as a number
-])
+@pytest.mark.parametrize(
+    "key, problem",
+    [
+        (None, "not set"),
+        ("", "not set"),
+        (DefaultConfig.SECRET_KEY, "development default"),
+        ("short-but-random-9f2c4e6a8b", "shorter than 32"),
+        ("ab" * 20, "distinct characters"),
+        (12345678901234567890123456789012345, "not a string"),  # FLASK_SECRET_KEY=123... is parsed as a number
+    ],
+)
 def test_production_refuses_a_weak_secret_key(tmp_path, key, problem):
     with pytest.raises(RuntimeError) as err:
         production_app(tmp_path, SECRET_KEY=key)
@@ -82,8 +92,14 @@ def test_development_starts_with_the_default_key(tmp_path):
 
 def _flask(args, **env):
     base = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=REPO,
-                          env={**base, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=REPO,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_flask_command_refuses_a_production_start_without_a_key(tmp_path):
@@ -102,12 +118,21 @@ def test_behind_a_trusted_proxy_the_client_address_is_used(tmp_path):
     from app.extensions import db
 
     def failed_login_ip(trusted: int) -> str:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x{trusted}.sqlite3",
-                          "DEPLOYMENT": "development", "TRUSTED_PROXIES": trusted, "WTF_CSRF_ENABLED": False})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x{trusted}.sqlite3",
+                "DEPLOYMENT": "development",
+                "TRUSTED_PROXIES": trusted,
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
         with app.app_context():
             db.create_all()
-        resp = app.test_client().post("/login", data={"username": "nobody", "password": "wrong-password"},
-                                      headers={"X-Forwarded-For": "203.0.113.7"})
+        resp = app.test_client().post(
+            "/login",
+            data={"username": "nobody", "password": "wrong-password"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
         assert resp.status_code == 200
         with app.app_context():
             ip = db.session.scalar(select(AuditEvent.ip))

@@ -1,4 +1,5 @@
 """Login throttling per account and per client address; failed logins reveal nothing and are audited."""
+
 import json
 import os
 import subprocess
@@ -21,8 +22,11 @@ THROTTLED = "Quá nhiều lần thử đăng nhập"  # the page speaks Vietname
 def attempt(client, username, password, ip="127.0.0.1"):
     c = CsrfClient(client)
     token = c.token("/login")
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def logged_in(client) -> bool:
@@ -84,8 +88,9 @@ def test_failed_logins_are_audited_without_storing_a_mistyped_name(client, world
     attempt(client, "head", "not-the-password")
     attempt(client, "my-secret-password", "x-typed-into-the-wrong-field")
     db.session.rollback()
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "auth.login_failed").order_by(AuditEvent.id)
+    ).all()
     assert len(events) == 2
     known, unknown = events
     assert known.actor_id == world.users["head"].id and json.loads(known.detail) == {"username": "head"}
@@ -104,8 +109,7 @@ def test_unknown_user_takes_as_long_as_a_wrong_password(app, client, world, db, 
     def timed(username):
         token = CsrfClient(client).token("/login")
         start = time.perf_counter()
-        resp = client.post("/login", data={"username": username, "password": "not-the-password",
-                                           "csrf_token": token})
+        resp = client.post("/login", data={"username": username, "password": "not-the-password", "csrf_token": token})
         assert WRONG in resp.get_data(as_text=True)
         return time.perf_counter() - start
 
@@ -147,8 +151,14 @@ def test_production_counts_attempts_in_redis(tmp_path):
     """In production the counts live in Redis on 127.0.0.1:6379, shared by all workers (a fresh process)."""
     prefix = f"tiepdan-test-{uuid.uuid4().hex}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    proc = subprocess.run([sys.executable, "-c", REDIS_SCRIPT, prefix, str(tmp_path / "db.sqlite3")], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", REDIS_SCRIPT, prefix, str(tmp_path / "db.sqlite3")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["uri"] == "redis://127.0.0.1:6379" and out["storage"] == "RedisStorage"
