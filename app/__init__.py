@@ -2,12 +2,11 @@
 
 import os
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from sqlalchemy.orm.exc import StaleDataError
 
 from .config import DefaultConfig, env_overrides
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -15,7 +14,9 @@ from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the application: defaults, then instance/config.py, then the environment (or test_config)."""
-    app = Flask(
+    from .core.transaction import TransactionalFlask
+
+    app = TransactionalFlask(  # each request owns its transaction: one commit or one rollback at its end
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
@@ -76,6 +77,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     privacy_logs.init_app(app)  # no query strings (a searched name) in access logs
+    from .deadlines import receivers as deadline_receivers
+
+    deadline_receivers.connect()  # the clocks follow the petition and case events
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -152,26 +156,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .core import locking
-    from .core.errors import DomainError
-    from .core.urls import referrer_or
+    from .core import locking, transaction
 
     locking.init_app(app)  # the stale-record message gets a "Reload the latest version" link
-
-    @app.errorhandler(DomainError)
-    def domain_error(err):
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(referrer_or(url_for("index")))
-
-    @app.errorhandler(StaleDataError)
-    def stale_data(err):
-        # Two saves of the same versioned row at the same instant: the second one loses, visibly.
-        from .core.locking import STALE_MESSAGE
-
-        db.session.rollback()
-        flash(str(STALE_MESSAGE), "danger")
-        return redirect(referrer_or(url_for("index")))
+    transaction.init_app(app)  # a refused operation (or a concurrent save) becomes a message, in one place
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
@@ -193,8 +181,6 @@ def _make_error_page(code: int):
             from .api.views import http_error
 
             return http_error(err)
-        if code == 500:
-            db.session.rollback()
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have permission to do this."),

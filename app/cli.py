@@ -1,4 +1,8 @@
-"""Command-line interface: flask create-user, flask seed-demo."""
+"""Command-line interface: flask create-user, flask seed-demo.
+
+A command has no request to own its transaction: each commits once when its work is done, and rolls
+back (nothing changed) when it is refused.
+"""
 
 import sys
 

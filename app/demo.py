@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import event, select
 
 from .cases.models import Case, CaseAction, CaseState, Complexity, Outcome
-from .cases.operations import perform
+from .cases.operations import accept_petition, perform
 from .core.locking import UNCHECKED  # the seed's writes come from no form: no version to check
 from .core.roles import Role
 from .core.timeutil import local_to_utc, local_today
@@ -403,9 +403,7 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
             )
         accepted = received + timedelta(days=5)
         with _story_time(_at(accepted, 10)):
-            decide_petition(
-                petition, rec, PetitionState.ACCEPTED, accepted_on=accepted, instance=1, expected_version=UNCHECKED
-            )
+            accept_petition(petition, rec, accepted_on=accepted, instance=1, expected_version=UNCHECKED)
         case: Case = petition.case
         if final is CaseState.ACCEPTED:
             continue

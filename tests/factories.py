@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.cases.models import CaseAction, CaseState, Outcome
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.persons.operations import PersonData
-from app.petitions.models import Channel, PetitionKind, PetitionState
-from app.petitions.operations import decide_petition, register_petition
+from app.petitions.models import Channel, PetitionKind
+from app.petitions.operations import register_petition
 from app.units.models import UnitKind
 from app.units.operations import create_unit
 from app.users.operations import create_user
@@ -103,10 +103,9 @@ def create_case(
     handler = "handler" if unit == "TK" else "tl_handler"
     reception = "reception" if unit == "TK" else "tl_reception"
     petition = create_petition(world, unit=unit, actor=reception, kind=kind, **kw)
-    decide_petition(
+    accept_petition(
         petition,
         world.users[reception],
-        PetitionState.ACCEPTED,
         accepted_on=petition.received_on + timedelta(1),
         expected_version=UNCHECKED,
     )

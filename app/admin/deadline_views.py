@@ -7,25 +7,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
+from ..core.transaction import show_again
 from ..core.validation import parse_id
 from ..deadlines import admin_queries as queries
 from ..deadlines import operations as ops
-from ..extensions import db
 from ..units.queries import units_in_scope
 from .deadline_forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
 
 bp = Blueprint("deadline_admin", __name__, url_prefix="/admin")
 
 READERS = (Role.ADMIN, Role.INSPECTOR)
-
-
-def _refused(form, err: DomainError) -> None:
-    """Undo the refused operation and show its message at the top of the form."""
-    db.session.rollback()
-    form.form_errors.append(str(err.message))
 
 
 def _flash_recomputed(count: int) -> None:
@@ -90,18 +83,14 @@ def edit_rule(rule_id: int):
         abort(403)
     form = RuleForm(rule=rule)
     if form.validate_on_submit():
-        try:
-            changes, moved = ops.change_rule(rule, current_user, form.reason.data, form.version.data, **form.values())
-            db.session.commit()
-        except DomainError as err:
-            _refused(form, err)
+        show_again(lambda: _render_rule(rule, form, 422), form)
+        changes, moved = ops.change_rule(rule, current_user, form.reason.data, form.version.data, **form.values())
+        if changes:
+            flash(_("Rule %(rule)s was saved.", rule=rule_name(rule)), "success")
+            _flash_recomputed(moved)
         else:
-            if changes:
-                flash(_("Rule %(rule)s was saved.", rule=rule_name(rule)), "success")
-                _flash_recomputed(moved)
-            else:
-                flash(_("Nothing was changed."), "info")
-            return redirect(url_for(".rule_detail", rule_id=rule.id))
+            flash(_("Nothing was changed."), "info")
+        return redirect(url_for(".rule_detail", rule_id=rule.id))
     return _render_rule(rule, form, 422)
 
 
@@ -112,17 +101,17 @@ def create_rule():
     if request.method == "GET":
         form.effective_from.data = local_today()
         form.unit_id.data = current_user.unit_id
+
+    def page():
+        return render_template("admin/rules_new.html", form=form), 200 if request.method == "GET" else 422
+
     if form.validate_on_submit():
-        try:
-            rule, moved = ops.create_rule(current_user, form.reason.data, **form.values())
-            db.session.commit()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("Rule %(rule)s was created.", rule=rule_name(rule)), "success")
-            _flash_recomputed(moved)
-            return redirect(url_for(".rule_detail", rule_id=rule.id))
-    return render_template("admin/rules_new.html", form=form), 200 if request.method == "GET" else 422
+        show_again(page, form)
+        rule, moved = ops.create_rule(current_user, form.reason.data, **form.values())
+        flash(_("Rule %(rule)s was created.", rule=rule_name(rule)), "success")
+        _flash_recomputed(moved)
+        return redirect(url_for(".rule_detail", rule_id=rule.id))
+    return page()
 
 
 # ---- the working-day calendar -----------------------------------------------------------------------------
@@ -179,22 +168,22 @@ def add_override():
         if day is not None:  # offered from the package's list: most often to say the opposite of it
             form.day.data = day
             form.is_working_day.data = not queries.package_is_working_day(day)
+
+    def page():
+        return render_template("admin/calendar_form.html", form=form, override=None), (
+            200 if request.method == "GET" else 422
+        )
+
     if form.validate_on_submit():
-        try:
-            override, moved = ops.add_calendar_override(
-                current_user, form.day.data, form.is_working_day.data, form.document.data
-            )
-            db.session.commit()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("%(day)s was added to the changed days.", day=override.day.strftime("%d/%m/%Y")), "success")
-            _warn_if_no_effect(override)
-            _flash_recomputed(moved)
-            return redirect(url_for(".calendar", year=override.day.year))
-    return render_template(
-        "admin/calendar_form.html", form=form, override=None
-    ), 200 if request.method == "GET" else 422
+        show_again(page, form)
+        override, moved = ops.add_calendar_override(
+            current_user, form.day.data, form.is_working_day.data, form.document.data
+        )
+        flash(_("%(day)s was added to the changed days.", day=override.day.strftime("%d/%m/%Y")), "success")
+        _warn_if_no_effect(override)
+        _flash_recomputed(moved)
+        return redirect(url_for(".calendar", year=override.day.year))
+    return page()
 
 
 @bp.route("/calendar/<int:override_id>/edit", methods=["GET", "POST"])
@@ -204,21 +193,21 @@ def edit_override(override_id: int):
     if not ops.can_manage_calendar(current_user):
         abort(403)
     form = OverrideEditForm(obj=override)
+
+    def page():
+        return render_template(
+            "admin/calendar_form.html",
+            form=form,
+            override=override,
+            package_working=queries.package_is_working_day(override.day),
+            weekday=queries.weekday(override.day),
+        ), 200 if request.method == "GET" else 422
+
     if form.validate_on_submit():
-        try:
-            moved = ops.update_calendar_override(override, current_user, form.is_working_day.data, form.document.data)
-            db.session.commit()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("%(day)s was saved.", day=override.day.strftime("%d/%m/%Y")), "success")
-            _warn_if_no_effect(override)
-            _flash_recomputed(moved)
-            return redirect(url_for(".calendar", year=override.day.year))
-    return render_template(
-        "admin/calendar_form.html",
-        form=form,
-        override=override,
-        package_working=queries.package_is_working_day(override.day),
-        weekday=queries.weekday(override.day),
-    ), 200 if request.method == "GET" else 422
+        show_again(page, form)
+        moved = ops.update_calendar_override(override, current_user, form.is_working_day.data, form.document.data)
+        flash(_("%(day)s was saved.", day=override.day.strftime("%d/%m/%Y")), "success")
+        _warn_if_no_effect(override)
+        _flash_recomputed(moved)
+        return redirect(url_for(".calendar", year=override.day.year))
+    return page()

@@ -4,13 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.errors import DomainError, StaleObject
-from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
+from ..core.transaction import show_again
 from ..core.validation import parse_id
-from ..extensions import db
 from ..persons.divisions import wards_of
 from ..units import operations as unit_ops
 from ..units.queries import get_unit, unit_tree, units_in_scope
@@ -26,18 +23,6 @@ def _with(units: list, extra) -> list:
     if extra is None or any(u.id == extra.id for u in units):
         return units
     return units + [extra]
-
-
-def _stale() -> None:
-    """Another administrator saved first: nothing of this form is saved; the page offers a reload link."""
-    db.session.rollback()
-    flash(str(STALE_MESSAGE), "danger")
-
-
-def _refused(form, err: DomainError) -> None:
-    """Undo the refused operation and show its message at the top of the form."""
-    db.session.rollback()
-    form.form_errors.append(str(err.message))
 
 
 # ---- units -------------------------------------------------------------------------------------------
@@ -61,24 +46,24 @@ def create_unit():
         form.ward_code.choices = [form.ward_code.choices[0]] + wards_of(form.province_code.data)
         if (parent_id := parse_id(request.args.get("parent"))) in form.units_by_id:
             form.parent_id.data = parent_id
+
+    def page():
+        return render_template("admin/unit_form.html", form=form, unit=None)
+
     if form.validate_on_submit():
-        try:
-            unit = unit_ops.create_unit(
-                code=form.code.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                parent=form.parent,
-                is_remote=form.is_remote.data,
-                province_code=form.province_code.data,
-                ward_code=form.ward_code.data,
-            )
-            db.session.commit()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("Unit %(code)s was created.", code=unit.code), "success")
-            return redirect(url_for(".units"))
-    return render_template("admin/unit_form.html", form=form, unit=None)
+        show_again(page, form)
+        unit = unit_ops.create_unit(
+            code=form.code.data,
+            name=form.name.data,
+            kind=form.kind.data,
+            parent=form.parent,
+            is_remote=form.is_remote.data,
+            province_code=form.province_code.data,
+            ward_code=form.ward_code.data,
+        )
+        flash(_("Unit %(code)s was created.", code=unit.code), "success")
+        return redirect(url_for(".units"))
+    return page()
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -92,28 +77,26 @@ def edit_unit(unit_id: int):
         own_unit=own_unit,
         units=_with(units_in_scope(current_user), None if own_unit else unit.parent),
     )
+
+    def page():
+        return render_template("admin/unit_form.html", form=form, unit=unit)
+
     if form.validate_on_submit():
-        try:
-            unit_ops.update_unit(
-                unit,
-                name=form.name.data,
-                kind=form.kind.data,
-                parent=form.parent,
-                is_remote=form.is_remote.data,
-                is_active=form.is_active.data,
-                province_code=form.province_code.data,
-                ward_code=form.ward_code.data,
-                expected_version=form.version.data,
-            )
-            db.session.commit()
-        except (StaleObject, StaleDataError):
-            _stale()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("Unit %(code)s was saved.", code=unit.code), "success")
-            return redirect(url_for(".units"))
-    return render_template("admin/unit_form.html", form=form, unit=unit)
+        show_again(page, form)
+        unit_ops.update_unit(
+            unit,
+            name=form.name.data,
+            kind=form.kind.data,
+            parent=form.parent,
+            is_remote=form.is_remote.data,
+            is_active=form.is_active.data,
+            province_code=form.province_code.data,
+            ward_code=form.ward_code.data,
+            expected_version=form.version.data,
+        )
+        flash(_("Unit %(code)s was saved.", code=unit.code), "success")
+        return redirect(url_for(".units"))
+    return page()
 
 
 # ---- users -------------------------------------------------------------------------------------------
@@ -141,24 +124,24 @@ def create_user():
     form = UserCreateForm(units=units_in_scope(current_user))
     if request.method == "GET" and (unit_id := parse_id(request.args.get("unit"))) in form.units_by_id:
         form.unit_id.data = unit_id
+
+    def page():
+        return render_template("admin/user_form.html", form=form, user=None)
+
     if form.validate_on_submit():
-        try:
-            user = user_ops.create_user(
-                username=form.username.data,
-                full_name=form.full_name.data,
-                title=form.title.data,
-                unit=form.unit,
-                roles=form.roles.data,
-                password=form.password.data,
-                actor=current_user._get_current_object(),
-            )
-            db.session.commit()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("User %(name)s was created.", name=user.username), "success")
-            return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=None)
+        show_again(page, form)
+        user = user_ops.create_user(
+            username=form.username.data,
+            full_name=form.full_name.data,
+            title=form.title.data,
+            unit=form.unit,
+            roles=form.roles.data,
+            password=form.password.data,
+            actor=current_user._get_current_object(),
+        )
+        flash(_("User %(name)s was created.", name=user.username), "success")
+        return redirect(url_for(".users"))
+    return page()
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -166,34 +149,32 @@ def create_user():
 def edit_user(user_id: int):
     user = get_user(user_id, current_user)
     form = UserEditForm(obj=user, user=user, actor=current_user, units=_with(units_in_scope(current_user), user.unit))
+
+    def page():
+        return render_template(
+            "admin/user_form.html",
+            form=form,
+            user=user,
+            open_sessions=user_ops.open_session_count(user),
+            end_form=EndSessionsForm(),
+        )
+
     if form.validate_on_submit():
-        try:
-            user_ops.update_user(
-                user,
-                full_name=form.full_name.data,
-                title=form.title.data,
-                unit=form.unit,
-                roles=form.roles.data,
-                is_active=form.is_active.data,
-                password=form.password.data or None,
-                actor=current_user,
-                expected_version=form.version.data,
-            )
-            db.session.commit()
-        except (StaleObject, StaleDataError):
-            _stale()
-        except DomainError as err:
-            _refused(form, err)
-        else:
-            flash(_("User %(name)s was saved.", name=user.username), "success")
-            return redirect(url_for(".users"))
-    return render_template(
-        "admin/user_form.html",
-        form=form,
-        user=user,
-        open_sessions=user_ops.open_session_count(user),
-        end_form=EndSessionsForm(),
-    )
+        show_again(page, form)
+        user_ops.update_user(
+            user,
+            full_name=form.full_name.data,
+            title=form.title.data,
+            unit=form.unit,
+            roles=form.roles.data,
+            is_active=form.is_active.data,
+            password=form.password.data or None,
+            actor=current_user,
+            expected_version=form.version.data,
+        )
+        flash(_("User %(name)s was saved.", name=user.username), "success")
+        return redirect(url_for(".users"))
+    return page()
 
 
 @bp.post("/users/<int:user_id>/end-sessions")
@@ -205,7 +186,6 @@ def end_sessions(user_id: int):
         abort(400)
     actor = current_user._get_current_object()
     ended = user_ops.end_sessions_by_admin(user, actor)
-    db.session.commit()
     flash(
         ngettext(
             "%(num)d open session of %(name)s was ended.",

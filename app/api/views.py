@@ -19,7 +19,6 @@ from werkzeug.exceptions import HTTPException
 from ..cases import queries as case_queries
 from ..core.validation import parse_id
 from ..deadlines.queries import deadlines_of_case, deadlines_of_petition
-from ..extensions import db
 from ..notifications import queries as notification_queries
 from ..notifications.messages import notification_text
 from ..petitions.queries import get_petition, page_of_petitions, parse_petition_filters
@@ -63,8 +62,6 @@ def http_error(err: HTTPException):
         400: _("The request could not be understood."),
         500: _("An unexpected error occurred. Nothing was saved; please try again."),
     }
-    if (err.code or 500) >= 500:
-        db.session.rollback()
     return _error(err.code or 500, messages.get(err.code, err.description or err.name))
 
 

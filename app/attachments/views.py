@@ -11,8 +11,7 @@ from flask_login import current_user, login_required
 
 from ..cases.queries import get_case
 from ..core.db import writes_on_get
-from ..core.errors import DomainError
-from ..extensions import db
+from ..core.transaction import on_refusal, on_rollback
 from ..petitions.queries import get_petition
 from . import operations, queries, storage
 from .filetypes import ACCEPT, ALLOWED_LIST, type_label
@@ -133,20 +132,11 @@ def _upload(petition=None, case=None):
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(back)
-    try:
-        att = operations.upload_attachment(
-            form.file.data, user, petition=petition, case=case, description=form.description.data
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(back)
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        storage.discard(att.stored_name)
-        raise
+    on_refusal(back)
+    att = operations.upload_attachment(
+        form.file.data, user, petition=petition, case=case, description=form.description.data
+    )
+    on_rollback(lambda: storage.discard(att.stored_name))  # a file no row records is not kept
     flash(_("The file “%(name)s” was attached.", name=att.original_name), "success")
     return redirect(back)
 
@@ -173,7 +163,6 @@ def download(attachment_id: int):
         log.error("attachment %s: file %s is missing", att.id, att.stored_name)
         abort(404)
     operations.record_download(att, user)
-    db.session.commit()
     resp = send_file(
         path,
         mimetype=att.content_type,
@@ -203,12 +192,7 @@ def remove(attachment_id: int):
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(back)
-    try:
-        operations.remove_attachment(att, user, form.reason.data)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(back)
+    on_refusal(back)
+    operations.remove_attachment(att, user, form.reason.data)
     flash(_("The file was marked removed; it stays on record."), "success")
     return redirect(back)

@@ -12,11 +12,12 @@ from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
 from ..core.validation import parse_id
-from ..deadlines import operations as deadlines
 from ..extensions import db
-from ..petitions.models import Petition, PetitionKind
+from ..petitions.models import Petition, PetitionKind, PetitionState
+from ..petitions.operations import check_decision, record_decision
 from ..users.models import User
 from .models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
+from .signals import case_opened, case_transitioned
 
 #: Which timestamp each target state stamps.
 STAMPS = {
@@ -38,6 +39,32 @@ REQUIRED_MESSAGES = {
     "enforced_on": _l("Enter the date enforcement was completed."),
     "enforcement_result": _l("Describe the result of enforcement."),
 }
+
+
+def accept_petition(
+    petition: Petition,
+    actor,
+    *,
+    expected_version,
+    accepted_on: date | None = None,
+    instance: int | None = None,
+    join_case: Case | None = None,
+    appeal_of: Case | None = None,
+    note: str | None = None,
+) -> Case:
+    """Accept (thụ lý) a received petition: open a case for it, or join it to ``join_case``; return the case.
+
+    ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
+    """
+    check_decision(petition, actor, PetitionState.ACCEPTED, expected_version=expected_version, note=note)
+    accepted_on = accepted_on or local_today()
+    if join_case is not None:
+        join_petition(join_case, petition, actor)
+        case = join_case
+    else:
+        case = open_case(petition, actor, accepted_on=accepted_on, instance=instance, parent_case=appeal_of)
+    record_decision(petition, actor, PetitionState.ACCEPTED, on=accepted_on, note=note)
+    return case
 
 
 def open_case(
@@ -81,7 +108,7 @@ def open_case(
     db.session.flush()
     petition.case_id = case.id
     _log(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
-    deadlines.on_case_opened(case)
+    case_opened.send(case)
     return case
 
 
@@ -158,7 +185,7 @@ def perform(
         # Another request saved the case between our version check and this write.
         raise StaleObject(STALE_MESSAGE) from None
     _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
-    deadlines.on_case_transition(case, action.value, local_today())
+    case_transitioned.send(case, action=action, on=local_today())
     return case
 
 

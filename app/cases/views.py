@@ -9,11 +9,11 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
 from ..core.timeutil import local_today
+from ..core.transaction import on_refusal
 from ..deadlines import operations as deadline_ops
 from ..deadlines import queries as deadline_queries
 from ..deadlines.forms import ExtendResolutionForm, NoticeForm
 from ..deadlines.models import Stage
-from ..extensions import db
 from ..flags.models import FlagKind
 from ..petitions.models import PetitionKind
 from ..units.queries import units_in_scope
@@ -89,29 +89,19 @@ def case_action(case_id: int, action: str):
     action = CaseAction(action)
     case = queries.get_case(case_id, current_user)
     back = url_for("cases.case_detail", case_id=case.id)
-    try:
-        check_transition(case, action, current_user)
-    except DomainError as err:
-        flash(str(err.message), "danger")
-        return redirect(back)
+    on_refusal(back)
+    check_transition(case, action, current_user)
     form = action_form(action, case, bound=True)
     if not form.validate_on_submit():
         return _render_detail(case, failed=(action, form)), 422
-    try:
-        perform(
-            case,
-            action,
-            current_user,
-            expected_version=form.version.data,
-            note=form.note_value,
-            **form.operation_fields(),
-        )
-    except DomainError as err:
-        message = str(err.message)
-        db.session.rollback()
-        flash(message, "danger")
-        return redirect(back)
-    db.session.commit()
+    perform(
+        case,
+        action,
+        current_user,
+        expected_version=form.version.data,
+        note=form.note_value,
+        **form.operation_fields(),
+    )
     flash(_("“%(action)s” was recorded on case %(number)s.", action=action.label, number=case.number), "success")
     return redirect(back)
 
@@ -161,22 +151,13 @@ def extend_resolution(case_id: int):
     case = queries.get_case(case_id, current_user)
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
-    try:
-        clock = deadline_ops.check_extension(case, user)
-    except DomainError as err:
-        flash(str(err.message), "danger")
-        return redirect(back)
+    on_refusal(back)
+    clock = deadline_ops.check_extension(case, user)
     form = ExtendResolutionForm(case, clock)
     if not form.validate_on_submit():
         return _render_detail(case, failed=("extend", form)), 422
-    try:
-        ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(back)
+    ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
     due_after = ext.due_after
-    db.session.commit()
     flash(
         _(
             "The resolution period of case %(number)s was extended to %(date)s.",
@@ -194,23 +175,14 @@ def record_notice(case_id: int):
     case = queries.get_case(case_id, current_user)
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
-    try:
-        clock = deadline_ops.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
-    except DomainError as err:
-        flash(str(err.message), "danger")
-        return redirect(back)
+    on_refusal(back)
+    clock = deadline_ops.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
     form = NoticeForm(case, clock)
     if not form.validate_on_submit():
         return _render_detail(case, failed=("notice", form)), 422
-    try:
-        deadline_ops.record_notice(
-            case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(back)
-    db.session.commit()
+    deadline_ops.record_notice(
+        case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data
+    )
     flash(
         _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number), "success"
     )

@@ -1,4 +1,4 @@
-"""Database helpers: enum columns, SQLite connection settings, the per-request transaction."""
+"""Database helpers: enum columns and SQLite connection settings (the request's transaction: core.transaction)."""
 
 from flask import has_request_context, request
 from sqlalchemy import String, event

@@ -1,4 +1,4 @@
-"""flask deadlines explain / load-rules."""
+"""flask deadlines explain / load-rules (a command commits its own transaction: there is no request)."""
 
 import json
 

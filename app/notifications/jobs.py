@@ -5,6 +5,10 @@ notification (the unique (user_id, dedup_key) constraint is the backstop). ``sen
 unsent copy once: it claims the row with a conditional UPDATE committed before talking to the SMTP server
 (so no database lock is held during SMTP traffic, and a second scheduler cannot send it too), and gives
 the claim back if the send fails, so the next run retries.
+
+Transactions: ``create_reminders`` only flushes, like every job (``scheduler.jobs.run_all`` commits).
+``send_emails`` owns its transactions, and commits each claim and each give-back itself: an e-mail is
+never sent on a claim that a later rollback could undo.
 """
 
 import logging

@@ -6,7 +6,6 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..core.validation import parse_id
-from ..extensions import db
 from . import queries
 from .forms import MarkReadForm
 from .messages import notification_text
@@ -45,7 +44,6 @@ def read(notification_id: int):
     if not MarkReadForm().validate_on_submit():
         abort(400)
     mark_read(notification, current_user)
-    db.session.commit()
     if (
         request.form.get("next") == "case"
         and notification.case_id
@@ -61,7 +59,6 @@ def read_all():
     if not MarkReadForm().validate_on_submit():
         abort(400)
     count = mark_all_read(current_user)
-    db.session.commit()
     if count:
         flash(
             ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count), "success"

@@ -276,7 +276,10 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("Record how the petitioner withdrew the petition."))
 
     def decision_data(self, join_case=None, appeal_of=None) -> dict:
-        """The keyword arguments of ``decide_petition`` for the chosen decision (other details dropped)."""
+        """The chosen ``decision`` and the keyword arguments of its operation (other details dropped).
+
+        Acceptance: ``cases.operations.accept_petition``; the other decisions: ``decide_petition``.
+        """
         state = self.chosen
         data = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
         if state is PetitionState.ACCEPTED:

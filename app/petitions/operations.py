@@ -1,4 +1,9 @@
-"""Writes on petitions: registering one, and the processing decision (accept, transfer, guide, file)."""
+"""Writes on petitions: registering one, and the processing decision (transfer, guide, file, withdraw).
+
+Accepting a petition opens or joins a case: that is a cases operation (``cases.operations.accept_petition``),
+which checks and records the decision with the functions here. Other domains follow through the events
+in ``petitions.signals``; this module imports none of them.
+"""
 
 from datetime import date
 
@@ -10,11 +15,11 @@ from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
-from ..deadlines import operations as deadlines
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
+from .signals import petition_decided, petition_registered
 
 
 def register_petition(
@@ -73,7 +78,7 @@ def register_petition(
         petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
-    deadlines.on_petition_registered(petition)
+    petition_registered.send(petition)
     return petition
 
 
@@ -96,15 +101,49 @@ def decide_petition(
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
-    accepted_on: date | None = None,
-    instance: int | None = None,
-    join_case=None,
-    appeal_of=None,
+    on: date | None = None,
 ):
-    """Record the processing decision on a received petition; accepting it opens (or joins) a case.
+    """Record a processing decision other than acceptance on a received petition (decided ``on``, today).
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
     """
+    decision = check_decision(
+        petition,
+        actor,
+        decision,
+        expected_version=expected_version,
+        note=note,
+        guidance=guidance,
+        transferred_to=transferred_to,
+        filed_reason=filed_reason,
+    )
+    if decision is PetitionState.ACCEPTED:
+        raise ValueError("a petition is accepted by cases.operations.accept_petition (it opens or joins a case)")
+    return record_decision(
+        petition,
+        actor,
+        decision,
+        on=on or local_today(),
+        note=note,
+        transferred_to=transferred_to,
+        transfer_dispatch_no=transfer_dispatch_no,
+        guidance=guidance,
+        filed_reason=filed_reason,
+    )
+
+
+def check_decision(
+    petition: Petition,
+    actor,
+    decision: PetitionState,
+    *,
+    expected_version,
+    note: str | None = None,
+    transferred_to: str | None = None,
+    guidance: str | None = None,
+    filed_reason: FiledReason | None = None,
+) -> PetitionState:
+    """Refuse a decision the actor may not take now or whose required details are missing; return it."""
     decision = PetitionState(decision)
     check_version(petition, expected_version)
     if not can_decide(petition, actor):
@@ -119,17 +158,23 @@ def decide_petition(
         raise TransitionRefused(_l("Choose the reason for filing the petition."))
     if decision is PetitionState.WITHDRAWN and not (note or "").strip():
         raise TransitionRefused(_l("Record how the petitioner withdrew the petition."))
+    return decision
 
+
+def record_decision(
+    petition: Petition,
+    actor,
+    decision: PetitionState,
+    *,
+    on: date,
+    note: str | None = None,
+    transferred_to: str | None = None,
+    transfer_dispatch_no: str | None = None,
+    guidance: str | None = None,
+    filed_reason: FiledReason | None = None,
+) -> Petition:
+    """Stamp a decision that ``check_decision`` let through, log it and announce it (``petition_decided``)."""
     before = petition.state
-    if decision is PetitionState.ACCEPTED:
-        from ..cases.operations import join_petition, open_case
-
-        if join_case is not None:
-            join_petition(join_case, petition, actor)
-        else:
-            open_case(
-                petition, actor, accepted_on=accepted_on or local_today(), instance=instance, parent_case=appeal_of
-            )
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
     petition.guidance = (guidance or "").strip() or None
@@ -140,11 +185,7 @@ def decide_petition(
     petition.state = decision
     db.session.flush()
     _log(petition, actor, "decide", before, decision, note)
-    deadlines.on_petition_decided(
-        petition,
-        accepted=decision is PetitionState.ACCEPTED,
-        on=(accepted_on if decision is PetitionState.ACCEPTED and accepted_on else local_today()),
-    )
+    petition_decided.send(petition, on=on)
     return petition
 
 

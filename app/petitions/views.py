@@ -3,16 +3,15 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
+from ..cases.operations import accept_petition
 from ..cases.queries import case_by_number
 from ..core.db import writes_on_get
-from ..core.errors import DomainError, StaleObject
 from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
+from ..core.transaction import is_stale, on_refusal, show_again
 from ..deadlines.queries import deadlines_of_petition
-from ..extensions import db
 from ..privacy.forms import RevealForm
 from ..privacy.masking import may_reveal
 from ..units.queries import units_in_scope
@@ -58,8 +57,7 @@ def list_petitions():
 def export():
     """The register as an Excel workbook, with the list's filters (identities masked as on screen)."""
     filters = parse_petition_filters(request.args, current_user)
-    result = export_petitions(current_user._get_current_object(), filters)
-    db.session.commit()  # the export's audit event
+    result = export_petitions(current_user._get_current_object(), filters)  # audited: the request commits it
     resp = send_file(
         result.content, mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0
     )
@@ -71,21 +69,20 @@ def export():
 @roles_required(Role.RECEPTION, Role.HEAD)
 def new_petition():
     form = PetitionForm(units_in_scope(current_user), default_unit=current_user.unit)
+
+    def page():
+        return render_template("petitions/new.html", form=form)
+
     if form.validate_on_submit():
-        try:
-            petition = operations.register_petition(
-                unit=form.unit, actor=current_user._get_current_object(), **form.petition_data()
-            )
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-        else:
-            flash(_("Petition %(no)s registered.", no=petition.receipt_no), "success")
-            return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
-    elif form.is_submitted():
+        show_again(page)
+        petition = operations.register_petition(
+            unit=form.unit, actor=current_user._get_current_object(), **form.petition_data()
+        )
+        flash(_("Petition %(no)s registered.", no=petition.receipt_no), "success")
+        return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+    if form.is_submitted():
         flash(_("The petition was not saved: correct the fields marked below."), "danger")
-    return render_template("petitions/new.html", form=form)
+    return page()
 
 
 def _case_url(petition) -> str | None:
@@ -135,10 +132,21 @@ def receipt(petition_id: int):
 
 
 def _refuse(petition_id: int, message: str):
-    """Roll back, reload the petition and show its page with ``message``."""
-    db.session.rollback()
+    """Show the petition's page (reloaded) with ``message``."""
     flash(message, "danger")
     return _render_detail(get_petition(petition_id, current_user))
+
+
+def _show_refusal(petition_id: int, **forms) -> None:
+    """Answer a refusal with the petition's page: the message and the submitted form; a stale save without it."""
+
+    def answer(err):
+        if is_stale(err):
+            return _refuse(petition_id, _stale_message())
+        flash(str(err.message), "danger")
+        return _render_detail(get_petition(petition_id, current_user), **forms)
+
+    on_refusal(answer)
 
 
 @bp.post("/<int:petition_id>/decide")
@@ -160,15 +168,12 @@ def decide(petition_id: int):
                 if linked[name] is None:
                     field.errors.append(_("No case with this number in your units."))
                     return _render_detail(petition, decision_form=form)
-    try:
-        operations.decide_petition(petition, user, **form.decision_data(**linked))
-        db.session.commit()
-    except (StaleDataError, StaleObject):
-        return _refuse(petition_id, _stale_message())
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return _render_detail(get_petition(petition_id, current_user), decision_form=form)
+    _show_refusal(petition_id, decision_form=form)
+    data = form.decision_data(**linked)
+    if data.pop("decision") is PetitionState.ACCEPTED:
+        accept_petition(petition, user, **data)  # a case opens (or the petition joins one)
+    else:
+        operations.decide_petition(petition, user, form.chosen, **data)
     flash(_("Decision recorded: %(state)s.", state=petition.state.label), "success")
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
 
@@ -187,14 +192,14 @@ def mark_duplicate(petition_id: int):
     if original is None:
         form.original_receipt_no.errors.append(_("No petition with this receipt number in your units."))
         return _render_detail(petition, duplicate_form=form)
-    try:
-        operations.link_duplicate(petition, original, user, expected_version=form.version.data)
-        db.session.commit()
-    except (StaleDataError, StaleObject):
-        return _refuse(petition_id, _stale_message())
-    except DomainError as err:
-        db.session.rollback()
-        form.original_receipt_no.errors.append(str(err.message))
+
+    def answer(err):
+        if is_stale(err):
+            return _refuse(petition_id, _stale_message())
+        form.original_receipt_no.errors.append(str(err.message))  # the refusal is about the number typed
         return _render_detail(get_petition(petition_id, current_user), duplicate_form=form)
+
+    on_refusal(answer)
+    operations.link_duplicate(petition, original, user, expected_version=form.version.data)
     flash(_("Marked as a duplicate of %(no)s.", no=original.receipt_no), "success")
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))

@@ -8,10 +8,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
+from ..core.transaction import on_refusal
 from ..core.urls import safe_next
-from ..extensions import db
 from ..petitions.queries import get_petition
 from ..units.queries import units_in_scope
 from . import masking, operations, policy, queries
@@ -72,13 +71,8 @@ def reveal(petition_id: int):
     if not session.get("sid"):
         flash(_("Your login session cannot hold a revealed identity: log out and log in again."), "danger")
         return redirect(back)
-    try:
-        operations.reveal_identity(petition, user, form.reason.data)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(back)
+    on_refusal(back)
+    operations.reveal_identity(petition, user, form.reason.data)
     flash(
         _(
             "The identity is shown for %(n)d minutes in this login session. Your reason was recorded.",
@@ -121,13 +115,8 @@ def change_permission(action: str):
         return redirect(url_for("privacy.permissions"))
     change = operations.grant_permission if action == "grant" else operations.revoke_permission
     role, permission, unit = Role(form.role.data), Permission(form.permission.data), form.unit
-    try:
-        change(role, permission, unit, user)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return redirect(url_for("privacy.permissions"))
+    on_refusal(url_for("privacy.permissions"))
+    change(role, permission, unit, user)
     if action == "grant":
         flash(
             _(

@@ -4,10 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
-from ..extensions import db
+from ..core.transaction import show_again
 from ..units.queries import units_in_scope
 from . import operations
 from .forms import VisitForm
@@ -40,15 +39,10 @@ def record_visit():
     if not form.validate_on_submit():
         flash(_("The visit was not saved: correct the fields marked below."), "danger")
         return _render_desk(form)
-    try:
-        _session, petition = operations.record_visit(
-            unit=form.unit, actor=current_user._get_current_object(), **form.visit_data()
-        )
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return _render_desk(form)
+    show_again(lambda: _render_desk(form))
+    _session, petition = operations.record_visit(
+        unit=form.unit, actor=current_user._get_current_object(), **form.visit_data()
+    )
     if petition is not None:
         flash(_("Visit recorded; petition %(no)s received.", no=petition.receipt_no), "success")
         return redirect(url_for("petitions.receipt", petition_id=petition.id))

@@ -156,7 +156,7 @@ def enforce_idle_timeout() -> None:
     was_open = bool(result.rowcount)
     if was_open:
         record("auth.session_ended", actor=uid, target_user=uid, detail={"reason": "idle"})
-    db.session.commit()
+    db.session.commit()  # its own transaction (above), kept whatever the request does next
     clear_cookie_session()
     if was_open:
         flash(_("Your session ended after %(n)d minutes without activity. Please log in again.", n=minutes), "warning")

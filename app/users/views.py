@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.urls import safe_next
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..security import limiter
 from .forms import LoginForm
 from .passwords import dummy_check
@@ -56,11 +56,9 @@ def login():
         if not ok:
             g.login_failed = True
             record_failed_login(user)
-            db.session.commit()
             flash(_("Wrong username or password."), "danger")
         else:
             log_in(user)
-            db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("index")))
     return render_template("users/login.html", form=form)
 
@@ -69,6 +67,5 @@ def login():
 @login_required
 def logout():
     log_out(current_user._get_current_object())
-    db.session.commit()
     flash(_("You have logged out."), "info")
     return redirect(url_for("users.login"))

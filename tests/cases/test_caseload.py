@@ -6,10 +6,9 @@ import re
 import pytest
 
 from app.cases.models import CaseAction, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
-from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.models import PetitionKind
 from tests.cases.helpers import listed, text
 from tests.conftest import count_queries
 from tests.factories import create_case, create_petition
@@ -30,7 +29,7 @@ def load(world, db):
     create_case(world, S.SUSPENDED)
     create_case(world, S.CLOSED, kind=PetitionKind.RECOMMENDATION)
     petition = create_petition(world, unit="TKVP", actor="reception")
-    decide_petition(petition, world.users["reception"], PetitionState.ACCEPTED, expected_version=UNCHECKED)
+    accept_petition(petition, world.users["reception"], expected_version=UNCHECKED)
     create_case(world, S.ACCEPTED, unit="TL")
     create_case(world, S.ASSIGNED, unit="TL", kind=PetitionKind.FEEDBACK)
     db.session.commit()

@@ -6,13 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from app.cases.models import Case, CaseAction, CaseState, Complexity
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.cases.queries import CaseFilters, page_of_cases
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today
-from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.models import PetitionKind
 from app.users.models import User
 from app.users.operations import create_user
 from tests.cases.helpers import action_forms, case_state, follow, listed, text, timeline
@@ -226,9 +225,7 @@ def test_search_does_not_repeat_a_case_with_several_matching_petitions(world, db
         world, petitioners=[person("Hồ Văn Trùng", "079000000011"), person("Hồ Thị Trùng", "079000000012")]
     )
     second = create_petition(world, petitioners=[person("Hồ Văn Trùng", "079000000011")])
-    decide_petition(
-        second, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED
-    )
+    accept_petition(second, world.users["reception"], join_case=case, expected_version=UNCHECKED)
     db.session.commit()
     assert len(case.petitions) == 2
     page = text(login_en("head").get("/cases/?q=trùng"))
@@ -443,9 +440,7 @@ def test_detail_shows_the_case_its_petitions_decision_and_enforcement(world, db,
 def test_detail_links_each_petition_and_its_page_opens(world, db, login_en):
     case = create_case(world)
     second = create_petition(world, petitioners=[person("Mai Văn Hai", "079000000031")])
-    decide_petition(
-        second, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED
-    )
+    accept_petition(second, world.users["reception"], join_case=case, expected_version=UNCHECKED)
     db.session.commit()
     client = login_en("head")
     page = text(client.get(f"/cases/{case.id}"))
@@ -483,10 +478,9 @@ def test_detail_links_parent_and_child_cases(world, db, login_en):
     first = create_case(world, S.RESOLVED)
     db.session.commit()
     appeal = create_petition(world, summary="Khiếu nại lần hai")
-    decide_petition(
+    accept_petition(
         appeal,
         world.users["reception"],
-        PetitionState.ACCEPTED,
         accepted_on=appeal.received_on,
         expected_version=UNCHECKED,
     )

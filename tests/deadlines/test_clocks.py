@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cases.models import CaseAction, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.engine import load_calendar
@@ -114,10 +114,9 @@ def test_resolution_of_a_complaint_starts_the_legal_effect_clock(world):
 def test_an_appeal_cancels_the_first_decisions_legal_effect_clock(world):
     first = create_case(world, CaseState.RESOLVED)
     appeal = create_petition(world, unit="TK")
-    decide_petition(
+    accept_petition(
         appeal,
         world.users["head"],
-        PetitionState.ACCEPTED,
         accepted_on=local_today(),
         instance=2,
         appeal_of=first,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseAction, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.jobs import flag_deadlines, mark_legally_effective
@@ -253,10 +253,9 @@ def test_an_appealed_decision_does_not_take_legal_effect(world, clock_reopened_b
     first = resolved_complaint(world)
     legal = clock(first, Stage.LEGAL_EFFECT)
     appeal = create_petition(world, unit="DN", actor="phead", kind=PetitionKind.COMPLAINT, received_on=local_today())
-    decide_petition(
+    accept_petition(
         appeal,
         world.users["phead"],
-        PetitionState.ACCEPTED,
         accepted_on=local_today(),
         appeal_of=first,
         expected_version=UNCHECKED,

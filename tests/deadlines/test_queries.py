@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.cases.models import CaseAction, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.models import Clock, ClockStatus, DayUnit, Stage
@@ -22,8 +22,7 @@ from app.deadlines.queries import (
     nearest_due,
 )
 from app.extensions import db
-from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.models import PetitionKind
 from tests.factories import create_case, create_petition, person
 
 DAY = date(2024, 6, 12)  # a Wednesday
@@ -99,9 +98,7 @@ def test_clocks_of_case_include_its_petitions_in_stage_order(world, db):
         received_on=date(2024, 4, 29),
         petitioners=[person("Lê Thị Hai", "079000000301")],
     )
-    decide_petition(
-        second, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED
-    )
+    accept_petition(second, world.users["reception"], join_case=case, expected_version=UNCHECKED)
     other = create_case(world, kind=PetitionKind.DENUNCIATION, petitioners=[person("Khác", "079000000302")])
     db.session.commit()
     first = case.petitions[0]

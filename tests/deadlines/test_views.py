@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseAction, CaseEvent, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, utcnow
 from app.deadlines.engine import load_calendar
@@ -21,8 +21,7 @@ from app.deadlines.models import Clock, ClockStatus, Extension, Stage
 from app.deadlines.operations import clock_of, extend_resolution, start_enforcement
 from app.extensions import db
 from app.flags.models import Flag, FlagKind
-from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.models import PetitionKind
 from tests.cases.helpers import follow, listed, text, timeline
 from tests.conftest import count_queries
 from tests.factories import create_case, create_petition, person
@@ -70,9 +69,7 @@ def denunciation(
         summary=summary,
         petitioners=[person("Lê Văn Tố", citizen_id)],
     )
-    decide_petition(
-        petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=accepted, expected_version=UNCHECKED
-    )
+    accept_petition(petition, world.users[reception], accepted_on=accepted, expected_version=UNCHECKED)
     case = petition.case
     if assign:
         perform(

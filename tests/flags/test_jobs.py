@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cases.models import CaseAction, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_to_utc, local_today
 from app.extensions import db
@@ -41,10 +41,9 @@ def run(now=NOW):
 
 
 def accept(petition, on=None):
-    decide_petition(
+    accept_petition(
         petition,
         _receiver(petition),
-        PetitionState.ACCEPTED,
         accepted_on=on or petition.received_on,
         expected_version=UNCHECKED,
     )
@@ -154,10 +153,9 @@ def test_resolving_clears_prolonged(world):
 def test_an_appeal_makes_both_cases_prolonged(world):
     first = create_case(world, CaseState.RESOLVED, petitioners=[citizen(9)])
     appeal = create_petition(world, unit="DN", actor="phead", petitioners=[citizen(9)], received_on=TODAY)
-    decide_petition(
+    accept_petition(
         appeal,
         world.users["phead"],
-        PetitionState.ACCEPTED,
         accepted_on=TODAY,
         appeal_of=first,
         expected_version=UNCHECKED,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app.cases.models import CaseAction, CaseState
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import utcnow
@@ -101,16 +101,12 @@ def test_a_list_runs_as_many_queries_for_8_rows_as_for_2(world, db, login_as, ro
 
 
 def test_a_case_page_runs_as_many_queries_for_many_petitions_and_events(world, db, login_as):
-    from app.petitions.models import PetitionState
-    from app.petitions.operations import decide_petition
 
     small = create_case(world, CaseState.ASSIGNED)
     big = create_case(world, CaseState.ASSIGNED)
     for i in range(4):
         again = create_petition(world, summary=f"Đơn lần {i}", petitioners=[person(f"Phạm Văn {i}", None)])
-        decide_petition(
-            again, world.users["reception"], PetitionState.ACCEPTED, join_case=big, expected_version=UNCHECKED
-        )
+        accept_petition(again, world.users["reception"], join_case=big, expected_version=UNCHECKED)
         perform(big, CaseAction.SUSPEND, world.users["head"], note=f"Chờ giám định {i}", expected_version=UNCHECKED)
         perform(big, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()

@@ -10,14 +10,13 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.cases.models import CaseAction
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.persons.operations import PersonData
-from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.models import PetitionKind
 from app.privacy.policy import REVEAL_ACTION
 from app.reception.models import ReceptionKind, ReceptionOutcome
 from app.reception.operations import record_visit
@@ -61,10 +60,9 @@ def make_denunciation(world) -> Denunciation:
         petition_kind=PetitionKind.DENUNCIATION,
         petition_summary="Tố cáo cán bộ địa chính",
     )
-    decide_petition(
+    accept_petition(
         petition,
         world.users["reception"],
-        PetitionState.ACCEPTED,
         accepted_on=local_today(),
         expected_version=UNCHECKED,
     )

@@ -7,14 +7,14 @@ reception officer of another commune could then reveal a denunciator of theirs.
 import pytest
 from sqlalchemy import select
 
+from app.cases.operations import accept_petition
 from app.core.errors import PermissionRefused
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.persons.operations import PersonData
-from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.models import PetitionKind
 from app.privacy.models import Permission, RolePermission
 from app.privacy.operations import grant_permission, revoke_permission
 from app.privacy.policy import may_view_identity
@@ -56,9 +56,7 @@ def denunciation_of(world, unit: str, reception: str):
         petition_kind=PetitionKind.DENUNCIATION,
         petition_summary="Tố cáo cán bộ",
     )
-    decide_petition(
-        petition, world.users[reception], PetitionState.ACCEPTED, accepted_on=local_today(), expected_version=UNCHECKED
-    )
+    accept_petition(petition, world.users[reception], accepted_on=local_today(), expected_version=UNCHECKED)
     db.session.commit()
     return petition
 

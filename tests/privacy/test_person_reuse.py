@@ -7,12 +7,13 @@ the same person's other petitions.
 
 import re
 
+from app.cases.operations import accept_petition
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, to_local, utcnow
 from app.extensions import db
 from app.flags.jobs import flag_complex_cases
-from app.petitions.models import Channel, PetitionKind, PetitionState
-from app.petitions.operations import decide_petition, register_petition
+from app.petitions.models import Channel, PetitionKind
+from app.petitions.operations import register_petition
 from tests.factories import person
 from tests.privacy.helpers import CCCD, leaked
 
@@ -105,9 +106,7 @@ def test_person_flags_never_link_a_denunciation_to_other_petitions(login_as, den
         summary="probe",
         petitioners=[person(name="Candidate", citizen_id=CCCD)],
     )
-    decide_petition(
-        probe, world.users["reception"], PetitionState.ACCEPTED, accepted_on=local_today(), expected_version=UNCHECKED
-    )
+    accept_petition(probe, world.users["reception"], accepted_on=local_today(), expected_version=UNCHECKED)
     db.session.commit()
     flag_complex_cases(utcnow())
     db.session.commit()
@@ -128,9 +127,7 @@ def test_repeated_complaints_of_one_citizen_are_still_flagged_across_person_rows
             summary=f"Lần {unit}",
             petitioners=[person(name="Lê Văn Công", citizen_id="079111222333")],
         )
-        decide_petition(
-            p, world.users[actor], PetitionState.ACCEPTED, accepted_on=local_today(), expected_version=UNCHECKED
-        )
+        accept_petition(p, world.users[actor], accepted_on=local_today(), expected_version=UNCHECKED)
     db.session.commit()
     flag_complex_cases(utcnow())
     db.session.commit()

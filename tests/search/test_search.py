@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from app.cases.models import CaseAction
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.cases.queries import CaseFilters, search_cases
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
@@ -134,15 +134,13 @@ def test_the_index_follows_changes_to_a_case(world, db):
 
 
 def test_a_case_is_found_by_its_petitions_and_a_later_petition_counts(world, db):
-    from app.petitions.models import PetitionState
-    from app.petitions.operations import decide_petition
 
     case = create_case(world, summary="Khiếu nại lần đầu")
     db.session.commit()
     head = world.users["head"]
     assert _cases(head, "ngap ung") == []
     again = create_petition(world, summary="Đơn lặp lại về ngập úng", petitioners=[person("Lý Thị Hoa", None)])
-    decide_petition(again, world.users["reception"], PetitionState.ACCEPTED, join_case=case, expected_version=UNCHECKED)
+    accept_petition(again, world.users["reception"], join_case=case, expected_version=UNCHECKED)
     db.session.commit()
     assert _cases(head, "ngap ung") == [case.number]
     assert _cases(head, "ly thi hoa") == [case.number]

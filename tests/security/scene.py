@@ -24,15 +24,15 @@ from sqlalchemy import select
 
 from app.attachments.models import Attachment
 from app.cases.models import CaseAction
-from app.cases.operations import perform
+from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.notifications.models import Notification
 from app.persons.operations import PersonData
-from app.petitions.models import Channel, PetitionKind, PetitionState
-from app.petitions.operations import decide_petition, register_petition
+from app.petitions.models import Channel, PetitionKind
+from app.petitions.operations import register_petition
 from app.reception.models import ReceptionKind, ReceptionOutcome
 from app.reception.operations import record_visit
 from app.users.models import UserSession
@@ -148,10 +148,9 @@ def build_scene(world, text: str | None = None) -> Scene:
         ],
     )
     petition.is_identity_confidential = True
-    decide_petition(
+    accept_petition(
         petition,
         u["reception"],
-        PetitionState.ACCEPTED,
         accepted_on=local_today() - timedelta(2),
         note=t("Đủ điều kiện thụ lý"),
         expected_version=UNCHECKED,

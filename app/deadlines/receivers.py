@@ -1,0 +1,33 @@
+"""The clocks follow the petitions and the cases: receivers of their domain events.
+
+Connected once by the app factory (``connect``); each runs inside the sender's transaction.
+"""
+
+from ..cases.signals import case_opened, case_transitioned
+from ..petitions.models import PetitionState
+from ..petitions.signals import petition_decided, petition_registered
+from . import operations as clocks
+
+
+def _petition_registered(petition, **_) -> None:
+    clocks.on_petition_registered(petition)
+
+
+def _petition_decided(petition, *, on, **_) -> None:
+    clocks.on_petition_decided(petition, accepted=petition.state is PetitionState.ACCEPTED, on=on)
+
+
+def _case_opened(case, **_) -> None:
+    clocks.on_case_opened(case)
+
+
+def _case_transitioned(case, *, action, on, **_) -> None:
+    clocks.on_case_transition(case, action.value, on)
+
+
+def connect() -> None:
+    """Connect the clock receivers (blinker keeps one connection per receiver: calling again is harmless)."""
+    petition_registered.connect(_petition_registered)
+    petition_decided.connect(_petition_decided)
+    case_opened.connect(_case_opened)
+    case_transitioned.connect(_case_transitioned)
