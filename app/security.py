@@ -8,6 +8,7 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DefaultConfig
+from .users.sessions import enforce_idle_timeout
 
 DEPLOYMENTS = ("production", "development")
 #: A production SECRET_KEY must be at least this long and use at least this many distinct characters.
@@ -70,8 +71,6 @@ def init_app(app) -> None:
         session_cookie_http_only=True,
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
     )
-
-    from .users.sessions import enforce_idle_timeout
 
     app.before_request(enforce_idle_timeout)
     app.after_request(_no_store)

@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
+from ..extensions import db
+
 #: History tables: rows are only ever inserted.
 APPEND_ONLY_TABLES = frozenset({"case_events", "petition_events", "audit_events", "deadline_rule_changes"})
 
@@ -48,8 +50,6 @@ def init_app(app) -> None:
     global _installed
     if _installed:
         return
-    from ..extensions import db
-
     event.listen(Session, "before_flush", _before_flush)
     event.listen(db.Model, "before_update", _before_update, propagate=True)
     event.listen(db.Model, "before_delete", _before_delete, propagate=True)
@@ -58,8 +58,6 @@ def init_app(app) -> None:
 
 
 def _app_tables():
-    from ..extensions import db
-
     return db.metadata.tables  # a dict: membership without copying, on every UPDATE/DELETE statement
 
 

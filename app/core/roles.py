@@ -5,6 +5,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from ..extensions import login_manager
 from .enums import LabeledEnum
 from .i18n import lazy_gettext as _l
 
@@ -32,8 +33,6 @@ def roles_required(*roles: Role):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from ..extensions import login_manager
-
                 return login_manager.unauthorized()
             if not current_user.has_any_role(*roles):
                 abort(403)

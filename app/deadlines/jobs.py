@@ -9,11 +9,11 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, update
 
+from ..core.sql import json_sql
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..flags.models import Flag, FlagKind
 from ..flags.operations import insert_flags
-from ..scheduler.sql import json_sql
 from .engine import load_calendar
 from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
 

@@ -15,12 +15,12 @@ from sqlalchemy import Integer, String, and_, case, cast, exists, false, func, l
 from sqlalchemy.orm import aliased
 
 from ..cases.models import OPEN_STATES, Case, CaseState
+from ..core.sql import json_sql
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..persons.models import Person
 from ..petitions.models import Petition, PetitionParty, PetitionState
 from ..reception.models import ReceptionSession
-from ..scheduler.sql import json_sql
 from ..units.models import Unit, UnitKind
 from .models import Flag, FlagKind
 from .operations import insert_flags

@@ -20,10 +20,10 @@ from sqlalchemy import String, and_, cast, literal, select, union, update
 
 from ..cases.models import Case, CaseState
 from ..core.roles import Role
+from ..core.sql import json_sql
 from ..deadlines.models import Clock
 from ..extensions import db
 from ..flags.models import Flag, FlagKind
-from ..scheduler.sql import json_sql
 from ..units.models import Unit
 from ..users.models import User, UserRole
 from .models import Notification

@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..core.templating import fmt_date
+from ..deadlines.models import Stage
 
 
 def _params(raw) -> dict:
@@ -26,8 +27,6 @@ def _date(value) -> str:
 
 
 def _stage(value) -> str:
-    from ..deadlines.models import Stage
-
     return str(Stage(value).label) if value in Stage._value2member_map_ else str(value or "")
 
 

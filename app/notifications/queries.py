@@ -3,6 +3,8 @@
 from flask import abort, g
 from sqlalchemy import func, select
 
+from ..cases.models import Case
+from ..cases.queries import visible_cases
 from ..extensions import db
 from .models import Notification
 
@@ -47,9 +49,6 @@ def page_of_notifications(user, page: int, per_page: int):
 
 def visible_case_ids(case_ids, user) -> set[int]:
     """The ids among ``case_ids`` of cases the user may still see (one query)."""
-    from ..cases.models import Case
-    from ..cases.queries import visible_cases
-
     ids = {i for i in case_ids if i}
     if not ids:
         return set()

@@ -5,6 +5,7 @@ from datetime import datetime
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
+from ..core.timeutil import to_local
 from ..extensions import db
 from ..persons.operations import PersonData, find_or_create_person
 from ..petitions.models import Channel, PetitionKind
@@ -72,8 +73,6 @@ def record_visit(
     db.session.flush()
     petition = None
     if outcome is ReceptionOutcome.PETITION_RECEIVED:
-        from ..core.timeutil import to_local
-
         petition = register_petition(
             unit=unit,
             actor=actor,

@@ -7,6 +7,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..core.timeutil import local_to_utc
+
 scheduler_cli = AppGroup("scheduler", help="The scheduler process: deadlines, flags, reminders.")
 
 
@@ -38,7 +40,6 @@ def run_command(ctx, verbose):
 )
 def run_once_command(now_local):
     """Run every job once now, unless a running scheduler is the leader; print what each did."""
-    from ..core.timeutil import local_to_utc
     from .runner import run_once
 
     _configure_logging(False)

@@ -3,23 +3,24 @@
 import logging
 from datetime import datetime
 
+from ..deadlines import jobs as deadline_jobs
 from ..extensions import db
+from ..flags import jobs as flag_jobs
+from ..notifications import jobs as notification_jobs
 
 log = logging.getLogger("tiepdan.scheduler")
 
 
 def job_list():
     """(name, function of now) for every job, in order: legal effect opens enforcement clocks, which the
-    deadline flags then see; the complex flags; reminders last, about the flags just raised."""
-    from ..deadlines.jobs import flag_deadlines, mark_legally_effective
-    from ..flags.jobs import flag_complex_cases
-    from ..notifications.jobs import send_reminders
+    deadline flags then see; the complex flags; reminders last, about the flags just raised.
 
+    Looked up on their modules at each run (a test can replace one)."""
     return [
-        ("mark_legally_effective", mark_legally_effective),
-        ("flag_deadlines", flag_deadlines),
-        ("flag_complex_cases", flag_complex_cases),
-        ("send_reminders", send_reminders),
+        ("mark_legally_effective", deadline_jobs.mark_legally_effective),
+        ("flag_deadlines", deadline_jobs.flag_deadlines),
+        ("flag_complex_cases", flag_jobs.flag_complex_cases),
+        ("send_reminders", notification_jobs.send_reminders),
     ]
 
 
