@@ -24,7 +24,7 @@ from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.roles import Role
-from ..extensions import db
+from ..extensions import Model
 from ..petitions.models import Petition, PetitionKind
 from ..units.models import Unit
 from ..users.models import User
@@ -159,7 +159,7 @@ TRANSITIONS: dict[CaseState, set[CaseState]] = {
 }
 
 
-class Case(TimestampMixin, db.Model):
+class Case(TimestampMixin, Model):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "seq", name="uq_cases_unit_year_seq"),
@@ -274,7 +274,7 @@ class Case(TimestampMixin, db.Model):
         return [a for a in CaseAction if self.can(a, user)]
 
 
-class CaseTally(db.Model):
+class CaseTally(Model):
     """How many cases share one (unit, handling unit, handler, state, kind): the caseload page's counts.
 
     Kept by database triggers on ``cases`` (insert, update of those columns, delete; see migration
@@ -292,7 +292,7 @@ class CaseTally(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CaseEvent(EventMixin, db.Model):
+class CaseEvent(EventMixin, Model):
     __tablename__ = "case_events"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -23,7 +23,7 @@ from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
-from ..extensions import db
+from ..extensions import Model
 from ..persons.models import Person
 from ..units.models import Unit
 from ..users.models import User
@@ -95,7 +95,7 @@ class FiledReason(LabeledEnum):
     }
 
 
-class PetitionParty(db.Model):
+class PetitionParty(Model):
     __tablename__ = "petition_parties"
     #: A person's petitions (repeated petitions, reuse of a person row): the key leads with the petition.
     __table_args__ = (Index("ix_petition_parties_person_id", "person_id"),)
@@ -125,7 +125,7 @@ PETITION_TRANSITIONS: dict[PetitionState, set[PetitionState]] = {
 }
 
 
-class Petition(TimestampMixin, db.Model):
+class Petition(TimestampMixin, Model):
     __tablename__ = "petitions"
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "seq", name="uq_petitions_unit_year_seq"),
@@ -214,7 +214,7 @@ class Petition(TimestampMixin, db.Model):
         return PETITION_TRANSITIONS[self.state]
 
 
-class PetitionEvent(EventMixin, db.Model):
+class PetitionEvent(EventMixin, Model):
     __tablename__ = "petition_events"
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)

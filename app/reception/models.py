@@ -9,7 +9,7 @@ from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
-from ..extensions import db
+from ..extensions import Model
 from ..persons.models import Person
 from ..units.models import Unit
 from ..users.models import User
@@ -57,7 +57,7 @@ class RefusalReason(LabeledEnum):
     }
 
 
-class ReceptionVisitor(db.Model):
+class ReceptionVisitor(Model):
     __tablename__ = "reception_visitors"
 
     session_id: Mapped[int] = mapped_column(ForeignKey("reception_sessions.id"), primary_key=True)
@@ -68,7 +68,7 @@ class ReceptionVisitor(db.Model):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
-class ReceptionSession(TimestampMixin, db.Model):
+class ReceptionSession(TimestampMixin, Model):
     __tablename__ = "reception_sessions"
     __table_args__ = (
         CheckConstraint("people_count >= 1", name="people_count_positive"),
