@@ -1,33 +1,41 @@
 """Database helpers: enum columns, SQLite connection settings, the per-request transaction."""
 
-from flask import has_request_context, request
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, has_request_context, request
 from sqlalchemy import String, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
 
+E = TypeVar("E", bound=enum.StrEnum)
+F = TypeVar("F", bound=Callable[..., Any])
 
-class EnumStr(TypeDecorator):
+
+class EnumStr(TypeDecorator[E]):
     """Store a StrEnum as VARCHAR (portable, readable, no native ENUM migrations) and load it back."""
 
     impl = String(32)
     cache_ok = True
 
-    def __init__(self, enum_cls, length: int = 32):
+    def __init__(self, enum_cls: type[E], length: int = 32):
         super().__init__(length)
         self.enum_cls = enum_cls
+        self.length = length
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         return self.enum_cls(value).value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_cls(value)
 
     def __repr__(self) -> str:  # keeps autogenerate output stable
-        return "sa.String(length=%d)" % self.impl.length
+        return "sa.String(length=%d)" % self.length
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -40,7 +48,7 @@ def configure_sqlite(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -52,18 +60,18 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") and not _view_writes_on_get()
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def writes_on_get(view):
+def writes_on_get(view: F) -> F:
     """Mark a GET view that writes (an audit row for a download or an export).
 
     On SQLite such a request starts with BEGIN IMMEDIATE like a POST: a deferred transaction that reads
     and then writes fails at once with "database is locked" if another writer committed in between.
     """
-    view.writes_on_get = True
+    view.writes_on_get = True  # type: ignore[attr-defined]  # a function attribute, read back with getattr()
     return view
 
 
@@ -74,11 +82,11 @@ def _view_writes_on_get() -> bool:
     return bool(getattr(view, "writes_on_get", False))
 
 
-def _unicode_lower(value):
+def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def init_engine_events(app) -> None:
+def init_engine_events(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
