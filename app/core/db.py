@@ -1,12 +1,13 @@
-"""Database helpers: enum columns, SQLite connection settings, the per-request transaction."""
+"""Database helpers: enum columns, SQLite connection settings, the per-request transaction, typed access to
+tables and row counts."""
 
 import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import String, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy import Result, String, Table, event
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
@@ -36,6 +37,23 @@ class EnumStr(TypeDecorator[E]):
 
     def __repr__(self) -> str:  # keeps autogenerate output stable
         return "sa.String(length=%d)" % self.length
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Table of a model class (``__table__``, which the declarative base types as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table), f"{model.__name__} is not mapped to a table"
+    return table
+
+
+def affected_rows(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an INSERT, UPDATE or DELETE run by ``Session.execute()`` wrote.
+
+    The session types its result as a plain Result; for a DML statement it is a CursorResult, which has the
+    count (PostgreSQL reports INSERT ... SELECT counts only with ``preserve_rowcount=True``).
+    """
+    assert isinstance(result, CursorResult), "a DML statement's result has a row count"
+    return result.rowcount
 
 
 def configure_sqlite(engine: Engine) -> None:
