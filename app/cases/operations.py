@@ -1,5 +1,6 @@
 """Writes on cases: opening one on acceptance, and the single function that performs a transition."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -234,12 +235,16 @@ def _enforce(case: Case, actor, *, enforced_on, enforcement_result, **_):
     case.enforcement_result = enforcement_result.strip()
 
 
-_APPLY = {CaseAction.ASSIGN: _assign, CaseAction.RESOLVE: _resolve, CaseAction.ENFORCE: _enforce}
+_APPLY: dict[CaseAction, Callable[..., None]] = {
+    CaseAction.ASSIGN: _assign,
+    CaseAction.RESOLVE: _resolve,
+    CaseAction.ENFORCE: _enforce,
+}
 
 
 def _describe(action: CaseAction, case: Case) -> str | None:
     if action is CaseAction.ASSIGN and case.handler_id:
-        return db.session.get(User, case.handler_id).full_name
+        return db.session.get_one(User, case.handler_id).full_name
     if action is CaseAction.RESOLVE:
         return f"{case.decision_no} ({case.decision_on:%d/%m/%Y})"
     return None

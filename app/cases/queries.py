@@ -315,7 +315,7 @@ def caseload(user) -> Caseload:
         for row in (rows[unit_id], totals):
             row.by_state[state] += n
             row.by_kind[kind] += n
-    unit_rows = [r for r in rows.values() if r.subject.is_active or r.total]
+    unit_rows = [rows[u.id] for u in units if u.is_active or rows[u.id].total]
 
     by_officer: dict[int, CaseloadRow] = {}
     visible = or_(in_scope(t.unit_id, user), in_scope(t.handling_unit_id, user), t.handler_id == user.id)

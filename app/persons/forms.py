@@ -1,8 +1,10 @@
 """Person fields shared by the reception desk and the petition forms, with server-side address checks."""
 
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app
 from flask_babel import gettext as _
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from ..core.fields import optional_int
@@ -22,8 +24,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class _BlankIsNone:
+class _BlankIsNone(Field):
     """An empty input means "no value" (a required-validator's business), not "not a valid date"."""
+
+    #: What the field parsed, as on every WTForms field (untyped): a date or datetime, or None when blank.
+    data: Any
 
     def process_formdata(self, valuelist):
         if valuelist and not "".join(valuelist).strip():
@@ -87,6 +92,10 @@ class PersonFieldsMixin:
 
     A form using it calls :meth:`setup_address_choices` from its ``__init__``.
     """
+
+    if TYPE_CHECKING:
+        # Provided by the FlaskForm the mixin is combined with.
+        def is_submitted(self) -> bool: ...
 
     full_name = StringField(_l("Full name"), validators=[Length(max=200)], filters=[strip])
     citizen_id = StringField(

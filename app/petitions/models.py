@@ -1,7 +1,7 @@
 """Petitions (đơn): written submissions received at the desk, by post, online or by transfer."""
 
 from datetime import date, datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -27,6 +27,9 @@ from ..extensions import Model
 from ..persons.models import Person
 from ..units.models import Unit
 from ..users.models import User
+
+if TYPE_CHECKING:
+    from ..reception.models import ReceptionSession
 
 
 class PetitionKind(LabeledEnum):
@@ -192,7 +195,7 @@ class Petition(TimestampMixin, Model):
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     duplicate_of: Mapped[Optional["Petition"]] = relationship(remote_side="Petition.id")
     case = relationship("Case", back_populates="petitions", foreign_keys=[case_id])
-    reception_session = relationship("ReceptionSession", backref="petitions")
+    reception_session: Mapped[Optional["ReceptionSession"]] = relationship(back_populates="petitions")
     events: Mapped[list["PetitionEvent"]] = relationship(order_by="PetitionEvent.id", back_populates="petition")
 
     def __repr__(self) -> str:

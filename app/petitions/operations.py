@@ -1,5 +1,6 @@
 """Writes on petitions: registering one, and the processing decision (accept, transfer, guide, file)."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask_babel import gettext as _
@@ -26,7 +27,7 @@ def register_petition(
     kind: PetitionKind,
     summary: str,
     content: str = "",
-    petitioners: list[PersonData] = (),
+    petitioners: Sequence[PersonData | Person] = (),
     signatory_count: int = 1,
     is_anonymous: bool = False,
     source_agency: str | None = None,
@@ -133,7 +134,7 @@ def decide_petition(
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
     petition.guidance = (guidance or "").strip() or None
-    petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED else None
+    petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED and filed_reason else None
     petition.decision_note = (note or "").strip() or None
     petition.decided_at = utcnow()
     petition.decided_by_id = actor.id

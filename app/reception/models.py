@@ -1,6 +1,7 @@
 """Citizen-reception sessions (lượt tiếp công dân) and who came."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from ..extensions import Model
 from ..persons.models import Person
 from ..units.models import Unit
 from ..users.models import User
+
+if TYPE_CHECKING:
+    from ..petitions.models import Petition
 
 
 class ReceptionKind(LabeledEnum):
@@ -96,6 +100,7 @@ class ReceptionSession(TimestampMixin, Model):
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     visitors: Mapped[list[ReceptionVisitor]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    petitions: Mapped[list["Petition"]] = relationship(back_populates="reception_session")
 
     @property
     def representatives(self) -> list[Person]:
