@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, String, and_, cast, literal, select, union, update
+from sqlalchemy import ColumnElement, Row, String, and_, cast, literal, select, union, update
 
 from ..cases.models import Case, CaseState
 from ..core.db import affected_rows, table_of
@@ -128,7 +128,7 @@ class Outgoing:
     locale: str | None
 
 
-def _outgoing(row: tuple[int, str, str, int | None, int, str | None, str, str | None]) -> Outgoing:
+def _outgoing(row: Row[int, str, str, int | None, int, str | None, str, str | None]) -> Outgoing:
     """The Outgoing of a row of send_emails' query (which selects users with an address only)."""
     notification_id, kind, params, case_id, user_id, email, full_name, locale = row
     assert email is not None, "the query selects users with an e-mail address"
@@ -167,7 +167,7 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
                 User.is_active_user.is_(True),
             )
             .order_by(Notification.id)
-        ).tuples()
+        )
     ]
     db.session.commit()
     mailer = mailer or Mailer.from_config(current_app.config)
