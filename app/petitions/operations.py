@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
@@ -15,13 +16,19 @@ from ..deadlines import operations as deadlines
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
+from ..units.models import Unit
+from ..users.models import User
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
+
+if TYPE_CHECKING:
+    from ..cases.models import Case
+    from ..reception.models import ReceptionSession
 
 
 def register_petition(
     *,
-    unit,
-    actor,
+    unit: Unit,
+    actor: User,
     received_on: date,
     channel: Channel,
     kind: PetitionKind,
@@ -32,7 +39,7 @@ def register_petition(
     is_anonymous: bool = False,
     source_agency: str | None = None,
     source_dispatch_no: str | None = None,
-    reception_session=None,
+    reception_session: "ReceptionSession | None" = None,
     duplicate_of: Petition | None = None,
     is_identity_confidential: bool = False,
 ) -> Petition:
@@ -78,7 +85,7 @@ def register_petition(
     return petition
 
 
-def can_decide(petition: Petition, user) -> bool:
+def can_decide(petition: Petition, user: User) -> bool:
     return (
         petition.state is PetitionState.RECEIVED
         and user.has_any_role(Role.RECEPTION, Role.HEAD)
@@ -88,10 +95,10 @@ def can_decide(petition: Petition, user) -> bool:
 
 def decide_petition(
     petition: Petition,
-    actor,
+    actor: User,
     decision: PetitionState,
     *,
-    expected_version,
+    expected_version: object,
     note: str | None = None,
     transferred_to: str | None = None,
     transfer_dispatch_no: str | None = None,
@@ -99,9 +106,9 @@ def decide_petition(
     filed_reason: FiledReason | None = None,
     accepted_on: date | None = None,
     instance: int | None = None,
-    join_case=None,
-    appeal_of=None,
-):
+    join_case: "Case | None" = None,
+    appeal_of: "Case | None" = None,
+) -> Petition:
     """Record the processing decision on a received petition; accepting it opens (or joins) a case.
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
@@ -149,7 +156,7 @@ def decide_petition(
     return petition
 
 
-def mark_duplicate(petition: Petition, original: Petition, actor) -> None:
+def mark_duplicate(petition: Petition, original: Petition, actor: User) -> None:
     """Link a petition to the earlier one it repeats (it stays on record)."""
     if original.id == petition.id:
         raise TransitionRefused(_l("A petition cannot duplicate itself."))
@@ -157,11 +164,11 @@ def mark_duplicate(petition: Petition, original: Petition, actor) -> None:
     _log(petition, actor, "mark_duplicate", petition.state, petition.state, original.receipt_no)
 
 
-def can_mark_duplicate(petition: Petition, user) -> bool:
+def can_mark_duplicate(petition: Petition, user: User) -> bool:
     return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(petition.unit)
 
 
-def link_duplicate(petition: Petition, original: Petition, actor, *, expected_version) -> None:
+def link_duplicate(petition: Petition, original: Petition, actor: User, *, expected_version: object) -> None:
     """Check the form's version, the actor's right and that ``original`` came first; then mark_duplicate."""
     check_version(petition, expected_version)
     if not can_mark_duplicate(petition, actor):
@@ -185,7 +192,14 @@ def link_duplicate(petition: Petition, original: Petition, actor, *, expected_ve
     db.session.flush()
 
 
-def _log(petition, actor, action, before, after, note):
+def _log(
+    petition: Petition,
+    actor: User,
+    action: str,
+    before: PetitionState | None,
+    after: PetitionState | None,
+    note: str | None,
+) -> None:
     db.session.add(
         PetitionEvent(
             petition_id=petition.id,
