@@ -1,5 +1,6 @@
 """Cases (vụ việc): a matter being resolved, opened when a petition is accepted (thụ lý)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
@@ -120,12 +121,12 @@ class CaseAction(LabeledEnum):
 
 @dataclass(frozen=True)
 class Transition:
-    sources: frozenset
+    sources: frozenset[CaseState]
     target: CaseState
     #: Roles that may perform it; a handler only on cases assigned to them, a head only in their subtree.
-    roles: frozenset
+    roles: frozenset[Role]
     #: Fields that must be given (non-empty) for the transition.
-    requires: tuple = ()
+    requires: tuple[str, ...] = ()
 
 
 S = CaseState
@@ -265,7 +266,7 @@ class Case(TimestampMixin, Model):
             return False  # a decision with something to carry out is closed after enforcement
         return self.actor_role_ok(t.roles, user)
 
-    def actor_role_ok(self, roles, user: User) -> bool:
+    def actor_role_ok(self, roles: Collection[Role], user: User) -> bool:
         if Role.HEAD in roles and user.has_role(Role.HEAD) and user.oversees(self.unit):
             return True
         return bool(Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id)
