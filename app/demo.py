@@ -7,6 +7,7 @@ created through the same operations the screens use, so the histories are genuin
 
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import event, select
 
@@ -118,7 +119,7 @@ def seed_demo() -> bool:
             code=code,
             name=name,
             kind=kind,
-            parent=units.get(parent),
+            parent=units.get(parent) if parent is not None else None,
             is_remote=remote,
             province_code=PROVINCE,
             ward_code=ward,
@@ -215,7 +216,7 @@ def _seed_sessions(units, users, today: date) -> None:
 
 
 # (unit, kind, days ago received, summary, citizen, final state, extras)
-STORIES = [
+STORIES: list[tuple[str, PetitionKind, int, str, int, CaseState, dict[str, Any]]] = [
     (
         "TK",
         PetitionKind.COMPLAINT,
@@ -311,7 +312,7 @@ STORIES = [
 ]
 
 # Petitions that are not accepted: (unit, kind, days ago, summary, citizen, decision, details)
-OTHER_PETITIONS = [
+OTHER_PETITIONS: list[tuple[str, PetitionKind, int, str, int, PetitionState, dict[str, Any]]] = [
     (
         "TK",
         PetitionKind.COMPLAINT,

@@ -6,10 +6,10 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "attachments"
     __table_args__ = (
         CheckConstraint("petition_id IS NOT NULL OR case_id IS NOT NULL", name="has_owner"),

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..core.i18n import lazy_gettext as _l
@@ -50,7 +50,7 @@ def visible_to(user):
     from ..users.models import User
 
     users_in_scope = select(User.id).where(in_scope(User.unit_id, user))
-    conditions = [
+    conditions: list[ColumnElement[bool]] = [
         AuditEvent.petition_id.in_(select(Petition.id).where(in_scope(Petition.unit_id, user))),
         AuditEvent.case_id.in_(select(Case.id).where(case_visible(user))),
         AuditEvent.actor_id.in_(users_in_scope),

@@ -354,7 +354,7 @@ def restore_backup(path: str) -> RestoreResult:
         db.session.remove()
         upgrade()
         result.upgraded_from = revision
-    extra = {"mismatched": sorted(result.mismatched)} if result.mismatched else {}
+    extra: dict[str, object] = {"mismatched": sorted(result.mismatched)} if result.mismatched else {}
     if result.upgraded_from:
         extra["upgraded_from"] = revision
     _record("backup.restore", path, manifest, **extra)  # into the restored database, after the check

@@ -1,7 +1,9 @@
 """Forms of the case workflow: one per action, each carrying the case's version for optimistic locking."""
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.fields import VersionField, optional_int
@@ -13,26 +15,27 @@ from .models import Case, CaseAction, Complexity
 NOTE_MAX = 2000
 
 
-class CaseActionForm(FlaskForm):
+class CaseActionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """Base of the action forms: the hidden version the form was opened at."""
 
     version = VersionField()
 
-    def __init__(self, case: Case, *args, **kwargs):
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
         self.case = case
         super().__init__(*args, **kwargs)
 
     def setup(self, bound: bool) -> None:
         """Fill choices and defaults that depend on the case."""
 
-    def operation_fields(self) -> dict:
+    def operation_fields(self) -> dict[str, Any]:
         """Return the keyword arguments for ``perform`` (besides the note and the version)."""
         return {}
 
     @property
     def note_value(self) -> str | None:
         note = getattr(self, "note", None)
-        return note.data if note is not None else None
+        value: str | None = note.data if note is not None else None
+        return value
 
 
 class AssignForm(CaseActionForm):
@@ -55,7 +58,7 @@ class AssignForm(CaseActionForm):
         if not bound or not self.complexity.raw_data:
             self.complexity.data = self.case.complexity.value  # a post without it keeps the case's
 
-    def operation_fields(self) -> dict:
+    def operation_fields(self) -> dict[str, Any]:
         return {"handler_id": self.handler_id.data, "complexity": self.complexity.data}
 
 
@@ -88,17 +91,17 @@ class ResolveForm(CaseActionForm):
     def setup(self, bound: bool) -> None:
         self.outcome.choices = [("", "—")] + [(o.value, o.label) for o in self.case.allowed_outcomes()]
 
-    def validate_decision_on(self, field) -> None:
+    def validate_decision_on(self, field: Field) -> None:
         if field.data < self.case.accepted_on:
             raise ValidationError(_l("The decision date cannot be before the case was accepted."))
         if field.data > local_today():
             raise ValidationError(_l("The decision date cannot be in the future."))
 
-    def validate_enforcement_due_on(self, field) -> None:
+    def validate_enforcement_due_on(self, field: Field) -> None:
         if field.data and self.decision_on.data and field.data < self.decision_on.data:
             raise ValidationError(_l("The enforcement deadline cannot be before the decision date."))
 
-    def operation_fields(self) -> dict:
+    def operation_fields(self) -> dict[str, Any]:
         return {
             "decision_no": self.decision_no.data,
             "decision_on": self.decision_on.data,
@@ -118,13 +121,13 @@ class EnforceForm(CaseActionForm):
         validators=[DataRequired(_l("Describe the result of enforcement.")), Length(max=NOTE_MAX)],
     )
 
-    def validate_enforced_on(self, field) -> None:
+    def validate_enforced_on(self, field: Field) -> None:
         if self.case.decision_on and field.data < self.case.decision_on:
             raise ValidationError(_l("Enforcement cannot be completed before the decision date."))
         if field.data > local_today():
             raise ValidationError(_l("The enforcement date cannot be in the future."))
 
-    def operation_fields(self) -> dict:
+    def operation_fields(self) -> dict[str, Any]:
         return {"enforced_on": self.enforced_on.data, "enforcement_result": self.enforcement_result.data}
 
 
@@ -146,7 +149,7 @@ def action_form(action: CaseAction, case: Case, *, bound: bool = False) -> CaseA
     Field names stay plain (``note``, ``version``); ids get the action as prefix so that the several
     forms on the detail page do not share element ids.
     """
-    kwargs = {} if bound else {"formdata": None}
+    kwargs: dict[str, None] = {} if bound else {"formdata": None}
     form = FORMS[action](case, **kwargs)
     form.setup(bound)
     if not bound:

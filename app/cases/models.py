@@ -1,5 +1,6 @@
 """Cases (vụ việc): a matter being resolved, opened when a petition is accepted (thụ lý)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
@@ -24,7 +25,7 @@ from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.roles import Role
-from ..extensions import db
+from ..extensions import Model
 from ..petitions.models import Petition, PetitionKind
 from ..units.models import Unit
 from ..users.models import User
@@ -120,12 +121,12 @@ class CaseAction(LabeledEnum):
 
 @dataclass(frozen=True)
 class Transition:
-    sources: frozenset
+    sources: frozenset[CaseState]
     target: CaseState
     #: Roles that may perform it; a handler only on cases assigned to them, a head only in their subtree.
-    roles: frozenset
+    roles: frozenset[Role]
     #: Fields that must be given (non-empty) for the transition.
-    requires: tuple = ()
+    requires: tuple[str, ...] = ()
 
 
 S = CaseState
@@ -159,7 +160,7 @@ TRANSITIONS: dict[CaseState, set[CaseState]] = {
 }
 
 
-class Case(TimestampMixin, db.Model):
+class Case(TimestampMixin, Model):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "seq", name="uq_cases_unit_year_seq"),
@@ -265,7 +266,7 @@ class Case(TimestampMixin, db.Model):
             return False  # a decision with something to carry out is closed after enforcement
         return self.actor_role_ok(t.roles, user)
 
-    def actor_role_ok(self, roles, user: User) -> bool:
+    def actor_role_ok(self, roles: Collection[Role], user: User) -> bool:
         if Role.HEAD in roles and user.has_role(Role.HEAD) and user.oversees(self.unit):
             return True
         return bool(Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id)
@@ -274,7 +275,7 @@ class Case(TimestampMixin, db.Model):
         return [a for a in CaseAction if self.can(a, user)]
 
 
-class CaseTally(db.Model):
+class CaseTally(Model):
     """How many cases share one (unit, handling unit, handler, state, kind): the caseload page's counts.
 
     Kept by database triggers on ``cases`` (insert, update of those columns, delete; see migration
@@ -292,7 +293,7 @@ class CaseTally(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CaseEvent(EventMixin, db.Model):
+class CaseEvent(EventMixin, Model):
     __tablename__ = "case_events"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -1,6 +1,8 @@
 """Writes on cases: opening one on acceptance, and the single function that performs a transition."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
@@ -43,9 +45,9 @@ REQUIRED_MESSAGES = {
 
 def accept_petition(
     petition: Petition,
-    actor,
+    actor: User,
     *,
-    expected_version,
+    expected_version: object,
     accepted_on: date | None = None,
     instance: int | None = None,
     join_case: Case | None = None,
@@ -68,7 +70,7 @@ def accept_petition(
 
 
 def open_case(
-    petition: Petition, actor, *, accepted_on: date, instance: int | None = None, parent_case: Case | None = None
+    petition: Petition, actor: User, *, accepted_on: date, instance: int | None = None, parent_case: Case | None = None
 ) -> Case:
     """Accept (thụ lý) a petition: open a case in the petition's unit and start its clock."""
     if accepted_on < petition.received_on:
@@ -145,7 +147,7 @@ MIXED_APPEAL_MESSAGE = _l(
 )
 
 
-def join_petition(case: Case, petition: Petition, actor) -> None:
+def join_petition(case: Case, petition: Petition, actor: User) -> None:
     """Join a further petition of the same content to an open case."""
     if not case.is_open:
         raise TransitionRefused(_l("A petition can only be joined to an open case."))
@@ -158,7 +160,13 @@ def join_petition(case: Case, petition: Petition, actor) -> None:
 
 
 def perform(
-    case: Case, action: CaseAction, actor: User, *, expected_version, note: str | None = None, **fields
+    case: Case,
+    action: CaseAction,
+    actor: User,
+    *,
+    expected_version: object,
+    note: str | None = None,
+    **fields: Any,
 ) -> Case:
     """Perform one workflow transition: check state, role, scope and required fields; stamp; log.
 
@@ -207,7 +215,15 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
         raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
 
 
-def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=None, **_):
+def _assign(
+    case: Case,
+    actor: User,
+    *,
+    handler_id: int | str | None,
+    handling_unit_id: int | str | None = None,
+    complexity: str | None = None,
+    **_: object,
+) -> None:
     handler = db.session.get(User, parse_id(handler_id)) if parse_id(handler_id) else None
     if handler is None or not handler.is_active or not handler.has_role(Role.HANDLER):
         raise TransitionRefused(_l("The chosen officer is not an active handling officer."))
@@ -223,20 +239,20 @@ def _assign(case: Case, actor, *, handler_id, handling_unit_id=None, complexity=
 
 def _resolve(
     case: Case,
-    actor,
+    actor: User,
     *,
-    decision_no,
-    decision_on,
-    outcome,
-    decision_summary=None,
-    enforcement_required=None,
-    enforcement_due_on=None,
-    **_,
-):
+    decision_no: str,
+    decision_on: date,
+    outcome: str,
+    decision_summary: str | None = None,
+    enforcement_required: str | None = None,
+    enforcement_due_on: date | None = None,
+    **_: object,
+) -> None:
     if outcome not in Outcome._value2member_map_:
         raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
-    outcome = Outcome(outcome)
-    if outcome not in case.allowed_outcomes():
+    chosen = Outcome(outcome)
+    if chosen not in case.allowed_outcomes():
         raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
     if decision_on < case.accepted_on:
         raise TransitionRefused(_l("The decision date cannot be before the case was accepted."))
@@ -246,13 +262,14 @@ def _resolve(
         raise TransitionRefused(_l("The enforcement deadline cannot be before the decision date."))
     case.decision_no = decision_no.strip()
     case.decision_on = decision_on
-    case.outcome = outcome
+    case.outcome = chosen
     case.decision_summary = (decision_summary or "").strip() or None
     case.enforcement_required = (enforcement_required or "").strip() or None
     case.enforcement_due_on = enforcement_due_on
 
 
-def _enforce(case: Case, actor, *, enforced_on, enforcement_result, **_):
+def _enforce(case: Case, actor: User, *, enforced_on: date, enforcement_result: str, **_: object) -> None:
+    assert case.decision_on is not None, "a case is enforced after its decision (CASE_TRANSITIONS)"
     if enforced_on < case.decision_on:
         raise TransitionRefused(_l("Enforcement cannot be completed before the decision date."))
     if enforced_on > local_today():
@@ -261,18 +278,24 @@ def _enforce(case: Case, actor, *, enforced_on, enforcement_result, **_):
     case.enforcement_result = enforcement_result.strip()
 
 
-_APPLY = {CaseAction.ASSIGN: _assign, CaseAction.RESOLVE: _resolve, CaseAction.ENFORCE: _enforce}
+_APPLY: dict[CaseAction, Callable[..., None]] = {
+    CaseAction.ASSIGN: _assign,
+    CaseAction.RESOLVE: _resolve,
+    CaseAction.ENFORCE: _enforce,
+}
 
 
 def _describe(action: CaseAction, case: Case) -> str | None:
     if action is CaseAction.ASSIGN and case.handler_id:
-        return db.session.get(User, case.handler_id).full_name
+        return db.session.get_one(User, case.handler_id).full_name
     if action is CaseAction.RESOLVE:
         return f"{case.decision_no} ({case.decision_on:%d/%m/%Y})"
     return None
 
 
-def _log(case: Case, actor, action: str, before, after, note):
+def _log(
+    case: Case, actor: User, action: str, before: CaseState | None, after: CaseState | None, note: str | None
+) -> None:
     db.session.add(
         CaseEvent(
             case_id=case.id,

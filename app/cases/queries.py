@@ -1,13 +1,14 @@
 """Read-only lookups of cases, scoped to what the user may see."""
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.base import ExecutableOption
 
 from ..core.paging import Page, keyset_page, offset_page
 from ..core.scope import get_or_404, in_scope
@@ -25,21 +26,21 @@ from ..users.queries import handlers_for
 from .models import OPEN_STATES, Case, CaseState, CaseTally, Complexity
 
 
-def visible_cases(user):
+def visible_cases(user: User) -> Select[Case]:
     """Cases of the user's subtree, those handled in it, and those assigned to the user."""
     return select(Case).where(_visible(user))
 
 
-def _visible(user):
+def _visible(user: User) -> ColumnElement[bool]:
     return or_(in_scope(Case.unit_id, user), in_scope(Case.handling_unit_id, user), Case.handler_id == user.id)
 
 
-def visible_to(user):
+def visible_to(user: User) -> ColumnElement[bool]:
     """SQL condition: the case is visible to ``user`` (for selects of case columns rather than cases)."""
     return _visible(user)
 
 
-def case_by_number(number: str, user) -> Case | None:
+def case_by_number(number: str, user: User) -> Case | None:
     """The visible case with this number (case-insensitive), or None."""
     number = (number or "").strip().upper()
     if not number:
@@ -48,19 +49,19 @@ def case_by_number(number: str, user) -> Case | None:
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
-def get_case(case_id: int, user) -> Case:
+def get_case(case_id: int, user: User) -> Case:
     """The case, or 404 if it does not exist or is outside the user's scope."""
     return get_or_404(visible_cases(user).where(Case.id == case_id))
 
 
-def is_visible(case_id: int | None, user) -> bool:
+def is_visible(case_id: int | None, user: User) -> bool:
     """Tell whether the case exists and the user may see it."""
     if case_id is None:
         return False
     return db.session.execute(select(Case.id).where(Case.id == case_id, _visible(user))).first() is not None
 
 
-def visible_ids(case_ids, user) -> set[int]:
+def visible_ids(case_ids: Iterable[int | None], user: User) -> set[int]:
     """The ids among ``case_ids`` of cases that exist and the user may see (one query for a whole list)."""
     wanted = sorted({i for i in case_ids if i is not None})
     if not wanted:
@@ -68,7 +69,7 @@ def visible_ids(case_ids, user) -> set[int]:
     return set(db.session.execute(select(Case.id).where(Case.id.in_(wanted), _visible(user))).scalars())
 
 
-def child_cases(case: Case, user) -> list[Case]:
+def child_cases(case: Case, user: User) -> list[Case]:
     """Return the visible cases that appeal ``case`` (second-instance complaints linked to it)."""
     stmt = visible_cases(user).where(Case.parent_case_id == case.id).order_by(Case.id)
     return list(db.session.execute(stmt).unique().scalars())
@@ -107,7 +108,7 @@ class CaseFilters:
     #: The day the deadline filter and badges are read against, and the last due date that is "due soon".
     today: date | None = None
     due_soon_until: date | None = None
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -137,7 +138,7 @@ class CaseFilters:
         return self.today, self.due_soon_until
 
 
-def parse_case_filters(args: Mapping[str, str], user, today: date | None = None) -> CaseFilters:
+def parse_case_filters(args: Mapping[str, str], user: User, today: date | None = None) -> CaseFilters:
     """Read the list filters from query arguments; drop a bad value with a warning, never an error.
 
     Warnings are plain (already translated, not lazy) strings: they quote user input, and Flask-Babel's
@@ -211,7 +212,7 @@ def parse_case_filters(args: Mapping[str, str], user, today: date | None = None)
     return f
 
 
-def search_cases(user, filters: CaseFilters):
+def search_cases(user: User, filters: CaseFilters) -> Select[Case]:
     """Select the visible cases matching ``filters`` (no order).
 
     Number, title, decision number, and the receipt numbers, text and petitioners of their petitions are
@@ -253,12 +254,12 @@ def search_cases(user, filters: CaseFilters):
     return stmt
 
 
-def list_options() -> tuple:
+def list_options() -> tuple[ExecutableOption, ...]:
     """What the list shows of each case, loaded with it (no query per row)."""
     return joinedload(Case.handler), joinedload(Case.handling_unit)
 
 
-def page_of_cases(user, filters: CaseFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
+def page_of_cases(user: User, filters: CaseFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
     """One page of ``search_cases``: newest accepted first, paged by position (``after``/``before``).
 
     With a deadline filter the most urgent come first (the earliest due date of the matching clocks); that
@@ -282,8 +283,8 @@ class CaseloadRow:
 
     subject: object
     depth: int = 0
-    by_state: dict = field(default_factory=lambda: defaultdict(int))
-    by_kind: dict = field(default_factory=lambda: defaultdict(int))
+    by_state: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     @property
     def total(self) -> int:
@@ -297,7 +298,7 @@ class Caseload:
     totals: CaseloadRow
 
 
-def caseload(user) -> Caseload:
+def caseload(user: User) -> Caseload:
     """Count the cases of the user's subtree per accepting unit (state, kind) and per officer (open cases)."""
     root_depth = user.unit.depth
     units = units_in_scope(user, active_only=False)
@@ -315,7 +316,7 @@ def caseload(user) -> Caseload:
         for row in (rows[unit_id], totals):
             row.by_state[state] += n
             row.by_kind[kind] += n
-    unit_rows = [r for r in rows.values() if r.subject.is_active or r.total]
+    unit_rows = [rows[u.id] for u in units if u.is_active or rows[u.id].total]
 
     by_officer: dict[int, CaseloadRow] = {}
     visible = or_(in_scope(t.unit_id, user), in_scope(t.handling_unit_id, user), t.handler_id == user.id)

@@ -13,9 +13,14 @@ Raw SQL text is not inspected: on PostgreSQL the triggers of migration 6227c81ca
 history tables; TRUNCATE (the test suite, restores) is allowed by both.
 """
 
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Table, event, inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.sql import Executable, TableClause
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
 from ..extensions import db
@@ -45,7 +50,7 @@ class AppendOnlyViolation(RuntimeError):
 _installed = False
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Install the guards (once per process; they do not depend on the app)."""
     global _installed
     if _installed:
@@ -57,28 +62,35 @@ def init_app(app) -> None:
     _installed = True
 
 
-def _app_tables():
+def _app_tables() -> Mapping[str, Table]:
     return db.metadata.tables  # a dict: membership without copying, on every UPDATE/DELETE statement
 
 
-def _table_of(obj) -> str:
-    return inspect(obj).mapper.persist_selectable.name
+def _table_name(mapper: Mapper[Any]) -> str:
+    """The table a model writes to: every model of the app maps one Table."""
+    table = mapper.persist_selectable
+    assert isinstance(table, TableClause), f"{mapper} does not map a table"
+    return table.name
 
 
-def _has_column_changes(obj) -> bool:
+def _table_of(obj: object) -> str:
+    return _table_name(inspect(obj).mapper)
+
+
+def _has_column_changes(obj: object) -> bool:
     state = inspect(obj)
     return any(state.attrs[prop.key].history.has_changes() for prop in state.mapper.column_attrs)
 
 
-def _refuse_update(table: str, what) -> None:
+def _refuse_update(table: str, what: object) -> None:
     raise AppendOnlyViolation(f"{table} is append-only: refusing to update {what!r}")
 
 
-def _refuse_delete(table: str, what) -> None:
+def _refuse_delete(table: str, what: object) -> None:
     raise AppendOnlyViolation(f"records are never deleted: refusing to delete {what!r} from {table} (mark it instead)")
 
 
-def _before_flush(session, flush_context, instances) -> None:
+def _before_flush(session: Session, flush_context: UOWTransaction, instances: Iterable[object] | None) -> None:
     for obj in session.deleted:
         table = _table_of(obj)
         if table not in DELETABLE_TABLES:
@@ -89,19 +101,25 @@ def _before_flush(session, flush_context, instances) -> None:
             _refuse_update(table, obj)
 
 
-def _before_update(mapper, connection, target) -> None:
-    table = mapper.persist_selectable.name
+def _before_update(mapper: Mapper[Any], connection: Connection, target: object) -> None:
+    table = _table_name(mapper)
     if table in APPEND_ONLY_TABLES and _has_column_changes(target):
         _refuse_update(table, target)
 
 
-def _before_delete(mapper, connection, target) -> None:
-    table = mapper.persist_selectable.name
+def _before_delete(mapper: Mapper[Any], connection: Connection, target: object) -> None:
+    table = _table_name(mapper)
     if table not in DELETABLE_TABLES:
         _refuse_delete(table, target)
 
 
-def _before_execute(conn, clauseelement, multiparams, params, execution_options) -> None:
+def _before_execute(
+    conn: Connection,
+    clauseelement: Executable,
+    multiparams: object,
+    params: object,
+    execution_options: object,
+) -> None:
     if isinstance(clauseelement, Insert):
         # INSERT ... ON CONFLICT DO UPDATE (an upsert) would change a history row in place.
         table = getattr(clauseelement.table, "name", None)

@@ -1,33 +1,61 @@
-"""Database helpers: enum columns and SQLite connection settings (the request's transaction: core.transaction)."""
+"""Database helpers: enum columns, SQLite connection settings, typed access to tables and row counts.
 
-from flask import has_request_context, request
-from sqlalchemy import String, event
-from sqlalchemy.engine import Engine
+The request's transaction: core.transaction.
+"""
+
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import Result, String, Table, event
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
 
+E = TypeVar("E", bound=enum.StrEnum)
+F = TypeVar("F", bound=Callable[..., Any])
 
-class EnumStr(TypeDecorator):
+
+class EnumStr(TypeDecorator[E]):
     """Store a StrEnum as VARCHAR (portable, readable, no native ENUM migrations) and load it back."""
 
     impl = String(32)
     cache_ok = True
 
-    def __init__(self, enum_cls, length: int = 32):
+    def __init__(self, enum_cls: type[E], length: int = 32):
         super().__init__(length)
         self.enum_cls = enum_cls
+        self.length = length
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         return self.enum_cls(value).value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_cls(value)
 
     def __repr__(self) -> str:  # keeps autogenerate output stable
-        return "sa.String(length=%d)" % self.impl.length
+        return "sa.String(length=%d)" % self.length
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Table of a model class (``__table__``, which the declarative base types as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table), f"{model.__name__} is not mapped to a table"
+    return table
+
+
+def affected_rows(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an INSERT, UPDATE or DELETE run by ``Session.execute()`` wrote.
+
+    The session types its result as a plain Result; for a DML statement it is a CursorResult, which has the
+    count (PostgreSQL reports INSERT ... SELECT counts only with ``preserve_rowcount=True``).
+    """
+    assert isinstance(result, CursorResult), "a DML statement's result has a row count"
+    return result.rowcount
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -40,7 +68,7 @@ def configure_sqlite(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -52,18 +80,18 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") and not _view_writes_on_get()
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def writes_on_get(view):
+def writes_on_get(view: F) -> F:
     """Mark a GET view that writes (an audit row for a download or an export).
 
     On SQLite such a request starts with BEGIN IMMEDIATE like a POST: a deferred transaction that reads
     and then writes fails at once with "database is locked" if another writer committed in between.
     """
-    view.writes_on_get = True
+    view.writes_on_get = True  # type: ignore[attr-defined]  # a function attribute, read back with getattr()
     return view
 
 
@@ -74,11 +102,11 @@ def _view_writes_on_get() -> bool:
     return bool(getattr(view, "writes_on_get", False))
 
 
-def _unicode_lower(value):
+def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def init_engine_events(app) -> None:
+def init_engine_events(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

@@ -1,8 +1,9 @@
 """Base for workflow and classification enums: stored as plain strings, shown with translated labels."""
 
 import enum
+from collections.abc import Callable
 
-from .i18n import lazy_gettext
+from .i18n import LazyText, lazy_gettext
 
 
 class LabeledEnum(enum.StrEnum):
@@ -16,15 +17,16 @@ class LabeledEnum(enum.StrEnum):
         return str(type(self).labels().get(self.value, self.value))
 
     @classmethod
-    def labels(cls) -> dict:
-        return getattr(cls, "__labels__", {})
+    def labels(cls) -> dict[str, LazyText]:
+        labels: dict[str, LazyText] = getattr(cls, "__labels__", {})
+        return labels
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]
 
     @classmethod
-    def lazy_choices(cls):
+    def lazy_choices(cls) -> Callable[[], list[tuple[str, str]]]:
         """Choices evaluated at form render time, so the label follows the request's language."""
         return lambda: cls.choices()
 

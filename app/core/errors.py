@@ -1,10 +1,12 @@
 """Domain errors: refusals a user can understand, shown as a message, never as a 500."""
 
+from .i18n import LazyText
+
 
 class DomainError(Exception):
     """A refused operation; ``message`` is already translated (or lazily translatable)."""
 
-    def __init__(self, message):
+    def __init__(self, message: str | LazyText) -> None:
         super().__init__(str(message))
         self.message = message
 

@@ -1,11 +1,15 @@
 """The append-only history rows shared by petitions and cases."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .timeutil import utcnow
+
+if TYPE_CHECKING:
+    from ..users.models import User
 
 
 class EventMixin:
@@ -27,5 +31,5 @@ class EventMixin:
         return mapped_column(ForeignKey("users.id"))
 
     @declared_attr
-    def actor(cls):
+    def actor(cls) -> Mapped["User"]:
         return relationship("User", lazy="joined")

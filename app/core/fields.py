@@ -9,10 +9,14 @@
 - ``VersionField``: the hidden version of a record's form (optimistic locking), required.
 """
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from flask_babel import format_decimal, gettext
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import StopValidation
 
+from .i18n import LazyText
 from .i18n import lazy_gettext as _l
 from .locking import MISSING_VERSION_MESSAGE
 from .validation import INT_MAX, INT_MIN, in_int_range, parse_int
@@ -22,12 +26,13 @@ WHOLE_NUMBER_MESSAGE = _l("Enter a whole number.")
 
 def range_message(minimum: int, maximum: int) -> str:
     """The message for a number out of [minimum, maximum], translated now (it has parameters)."""
-    return gettext(
+    message: str = gettext(
         "Enter a whole number from %(min)s to %(max)s.", min=format_decimal(minimum), max=format_decimal(maximum)
     )
+    return message
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships no type information: its fields are Any
     """A whole number from ``min`` to ``max``, both within what an INTEGER column holds.
 
     Text that is not a whole number (ASCII digits with an optional sign) gives ``invalid_value_message``
@@ -39,14 +44,14 @@ class WholeNumberField(IntegerField):
 
     def __init__(
         self,
-        label=None,
-        validators=None,
+        label: str | LazyText | None = None,
+        validators: Sequence[Callable[..., object]] | None = None,
         *,
         min: int = INT_MIN,  # noqa: A002  (the names WTForms' NumberRange uses)
         max: int = INT_MAX,  # noqa: A002
-        range_message=None,
-        **kwargs,
-    ):
+        range_message: str | LazyText | None = None,
+        **kwargs: Any,
+    ) -> None:
         if not INT_MIN <= min <= max <= INT_MAX:
             raise ValueError(f"the bounds {min}..{max} are not within an INTEGER column's")
         kwargs.setdefault("invalid_value_message", WHOLE_NUMBER_MESSAGE)
@@ -54,21 +59,21 @@ class WholeNumberField(IntegerField):
         self.min, self.max = min, max
         self.range_message = range_message
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
         if not valuelist:
             return
         self.data = parse_int(valuelist[0])
         if self.data is None:
             raise ValueError(self.invalid_value_message)
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: object) -> None:
         if self.data is not None and not self.min <= self.data <= self.max:
             raise StopValidation(
                 str(self.range_message) if self.range_message is not None else range_message(self.min, self.max)
             )
 
 
-def optional_int(value):
+def optional_int(value: object) -> int | None:
     """Coerce a select's value to an int (the empty choice: None). Anything else, a number too large for
     an INTEGER column included, raises ValueError: the select shows its ``invalid_value_message``."""
     if value is None or value == "":
@@ -79,14 +84,14 @@ def optional_int(value):
     return number
 
 
-def int_or_none(value) -> int | None:
+def int_or_none(value: object) -> int | None:
     """Coerce a select's value to an int; blank, garbage or out of range becomes None (then validated with
     a message)."""
     number = parse_int(value)
     return number if in_int_range(number) else None
 
 
-class VersionField(HiddenField):
+class VersionField(HiddenField):  # type: ignore[misc]  # WTForms ships no type information: its fields are Any
     """The version of the record a form was opened at (optimistic locking): required.
 
     The data is the version number, or None when the post carried none, or anything but a positive whole
@@ -96,10 +101,10 @@ class VersionField(HiddenField):
     the unit and user forms let a post without a version through.
     """
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
         number = parse_int(valuelist[0]) if valuelist else None
         self.data = number if number is not None and 0 < number <= INT_MAX else None
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: object) -> None:
         if self.data is None:
             raise StopValidation(str(MISSING_VERSION_MESSAGE))

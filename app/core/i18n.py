@@ -12,7 +12,7 @@ from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
 
-class LazyText(LazyString):
+class LazyText(LazyString):  # type: ignore[misc]  # flask_babel ships no type information: LazyString is Any
     """A lazily translated message that is text, not markup."""
 
     def __html__(self) -> str:

@@ -1,8 +1,10 @@
 """Optimistic locking against stale forms."""
 
+from collections.abc import Iterable
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from flask import get_flashed_messages, request, url_for
+from flask import Flask, get_flashed_messages, request, url_for
 from markupsafe import Markup
 
 from .errors import StaleObject
@@ -32,7 +34,14 @@ class _Unchecked:
 UNCHECKED = _Unchecked()
 
 
-def check_version(obj, expected_version) -> None:
+class Versioned(Protocol):
+    """A record with an optimistic-lock version (the models' ``version`` column)."""
+
+    @property
+    def version(self) -> int: ...
+
+
+def check_version(obj: Versioned, expected_version: object) -> None:
     """Refuse the write unless ``expected_version``, the version the form showing the record was opened
     at, is still the record's.
 
@@ -49,7 +58,7 @@ def check_version(obj, expected_version) -> None:
         raise StaleObject(STALE_MESSAGE)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Show every stale-record message with a link that reloads the latest version of the page."""
     app.add_template_global(flashed_messages, "get_flashed_messages")
 
@@ -73,14 +82,19 @@ def stale_markup(message: str) -> Markup:
     )
 
 
-def flashed_messages(with_categories: bool = False, category_filter=()):
+def flashed_messages(with_categories: bool = False, category_filter: Iterable[str] = ()) -> list[str | tuple[str, str]]:
     """Flask's get_flashed_messages, with the reload link added to the stale-record messages."""
     messages = get_flashed_messages(with_categories=with_categories, category_filter=category_filter)
     stale = {str(STALE_MESSAGE), str(MISSING_VERSION_MESSAGE)}
-    out = []
-    for item in messages:
-        category, message = item if with_categories else (None, item)
-        if message in stale:
-            message = stale_markup(message)
-        out.append((category, message) if with_categories else message)
+
+    def with_reload(message: str) -> str:
+        return stale_markup(message) if message in stale else message
+
+    out: list[str | tuple[str, str]] = []
+    for item in messages:  # (category, message) pairs if with_categories, else messages
+        if isinstance(item, tuple):
+            category, message = item
+            out.append((category, with_reload(message)))
+        else:
+            out.append(with_reload(item))
     return out

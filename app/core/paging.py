@@ -8,13 +8,20 @@ through an index on (date, id), instead of reading and skipping every row before
 """
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql.base import ExecutableOption
 
 from ..extensions import db
+
+#: The query arguments of a link to another page (None: leave the argument out).
+PageArgs = dict[str, str | int | None]
 
 _CURSOR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.(\d{1,12})$")
 
@@ -38,32 +45,40 @@ def decode_cursor(value: str | None) -> tuple[date, int] | None:
 class Page:
     """One page of a list and the query arguments of the links around it."""
 
-    items: list
+    items: list[Any]
     #: Matching rows, counted up to the cap; ``total_is_capped`` when there are more.
     total: int
     total_is_capped: bool = False
-    next_args: dict | None = None
-    prev_args: dict | None = None
+    next_args: PageArgs | None = None
+    prev_args: PageArgs | None = None
     #: For offset-paged lists (short, computed orderings): the page number and the number of pages.
     number: int | None = None
     pages: int | None = None
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_first(self) -> bool:
         return self.prev_args is None
 
 
-def capped_count(stmt, id_column, cap: int) -> tuple[int, bool]:
+def capped_count(stmt: Select[Any], id_column: QueryableAttribute[int], cap: int) -> tuple[int, bool]:
     """Count the rows of ``stmt`` up to ``cap``: (count, True if there are more)."""
     limited = stmt.with_only_columns(id_column).order_by(None).limit(cap + 1).subquery()
     n = db.session.execute(select(func.count()).select_from(limited)).scalar_one()
     return min(n, cap), n > cap
 
 
-def keyset_page(stmt, date_column, id_column, args, per_page: int, cap: int, options=()) -> Page:
+def keyset_page(
+    stmt: Select[Any],
+    date_column: QueryableAttribute[date],
+    id_column: QueryableAttribute[int],
+    args: Mapping[str, str],
+    per_page: int,
+    cap: int,
+    options: Sequence[ExecutableOption] = (),
+) -> Page:
     """The page of ``stmt`` (newest first by date, then id) at the position given by ``args``."""
-    warnings = []
+    warnings: list[str] = []
     after, before = (args.get("after") or "").strip(), (args.get("before") or "").strip()
     after_key, before_key = decode_cursor(after), decode_cursor(before)
     if (after and after_key is None) or (before and before_key is None):
@@ -89,11 +104,20 @@ def keyset_page(stmt, date_column, id_column, args, per_page: int, cap: int, opt
     )
 
 
-def _rows(stmt) -> list:
+def _rows(stmt: Select[Any]) -> list[Any]:
     return list(db.session.execute(stmt).unique().scalars())
 
 
-def _page(rows, date_attr: str, total, capped, warnings, *, has_prev: bool, has_next: bool) -> Page:
+def _page(
+    rows: list[Any],
+    date_attr: str,
+    total: int,
+    capped: bool,
+    warnings: list[str],
+    *,
+    has_prev: bool,
+    has_next: bool,
+) -> Page:
     page = Page(items=rows, total=total, total_is_capped=capped, warnings=warnings)
     if rows and has_next:
         page.next_args = {
@@ -108,7 +132,14 @@ def _page(rows, date_attr: str, total, capped, warnings, *, has_prev: bool, has_
     return page
 
 
-def offset_page(stmt, id_column, page: int, per_page: int, cap: int, options=()) -> Page:
+def offset_page(
+    stmt: Select[Any],
+    id_column: QueryableAttribute[int],
+    page: int,
+    per_page: int,
+    cap: int,
+    options: Sequence[ExecutableOption] = (),
+) -> Page:
     """A page by number, for short lists with a computed order (the last page if ``page`` is past it)."""
     total, capped = capped_count(stmt, id_column, cap)
     pages = max((total + per_page - 1) // per_page, 1)

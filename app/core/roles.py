@@ -1,8 +1,11 @@
 """User roles and the role-checking decorator."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..extensions import login_manager
@@ -26,14 +29,19 @@ class Role(LabeledEnum):
     }
 
 
-def roles_required(*roles: Role):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
     """Allow the view only to logged-in users holding at least one of ``roles`` (403 otherwise)."""
 
-    def decorator(view):
+    def decorator(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | ResponseReturnValue:
             if not current_user.is_authenticated:
-                return login_manager.unauthorized()
+                login: ResponseReturnValue = login_manager.unauthorized()  # Flask-Login is untyped: the redirect
+                return login
             if not current_user.has_any_role(*roles):
                 abort(403)
             return view(*args, **kwargs)

@@ -4,10 +4,10 @@ from sqlalchemy import ForeignKey, Integer, String, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model, db
 
 
-class SequenceCounter(db.Model):
+class SequenceCounter(Model):
     __tablename__ = "sequence_counters"
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)

@@ -1,8 +1,9 @@
 """Jinja filters and globals: Vietnamese date formats, state colours, the current language."""
 
 from datetime import date, datetime
+from typing import Any
 
-from flask import request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_number, get_locale
 
 from .timeutil import to_local
@@ -23,7 +24,7 @@ STATE_COLOURS = {
 }
 
 
-def fmt_date(value) -> str:
+def fmt_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -41,18 +42,20 @@ def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def url_with(**changes) -> str:
+def url_with(**changes: Any) -> str:
     """The current URL with some query arguments changed (for filters and pagination links)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    endpoint = request.endpoint
+    assert endpoint is not None, "url_with() is called from the page of a matched route"
+    return url_for(endpoint, **(request.view_args or {}), **args)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["isodate"] = iso_date

@@ -19,7 +19,7 @@ def _fold_char(c: str) -> str:
     return _NOT_WORD.sub(" ", stripped)
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """A str.translate table of _fold_char, filled as characters are met.
 
     Decomposing, dropping marks and lower-casing act on each character alone (marks are dropped, so their

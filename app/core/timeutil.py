@@ -1,6 +1,7 @@
 """Time helpers: timestamps are stored in UTC, dates and times are shown in Vietnam's time zone."""
 
 from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -16,6 +17,10 @@ def local_today() -> date:
     return datetime.now(VN_TZ).date()
 
 
+@overload
+def to_local(dt: datetime) -> datetime: ...
+@overload
+def to_local(dt: None) -> None: ...
 def to_local(dt: datetime | None) -> datetime | None:
     """Convert a stored naive-UTC datetime to Vietnam local time."""
     if dt is None:

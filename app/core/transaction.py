@@ -86,7 +86,8 @@ def answer_refusal(err: DomainError) -> ResponseReturnValue:
     """The one answer to a refused operation (already rolled back): the view's own, or flash and go back."""
     answer = g.pop("refusal_answer", None)
     if callable(answer):
-        return answer(err)
+        response: ResponseReturnValue = answer(err)
+        return response
     flash(str(err.message), "danger")
     return redirect(answer or referrer_or(url_for("index")))
 

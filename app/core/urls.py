@@ -3,8 +3,9 @@ must stay on this site."""
 
 from urllib.parse import urlsplit
 
+from flask import Flask
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from .validation import INT_MAX
 
@@ -20,18 +21,26 @@ class IdConverter(IntegerConverter):
 
     regex = r"[0-9]+"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002 (werkzeug's names)
+    def __init__(
+        self,
+        map: Map,  # noqa: A002  (werkzeug's names)
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002
+        max: int | None = None,  # noqa: A002
+        signed: bool = False,
+    ) -> None:
         bound = INT_MAX if max is None or max > INT_MAX else max
         super().__init__(map, fixed_digits, min, bound, signed)
 
     def to_python(self, value: str) -> int:
         try:
-            return super().to_python(value)
+            number: int = super().to_python(value)
+            return number
         except ValidationError:
             raise NotFound() from None
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Install the bounded ``int`` converter: before the blueprints add their routes (a rule binds its
     converter when it is added)."""
     app.url_map.converters["int"] = IdConverter

@@ -15,16 +15,16 @@ WHOLE_RE = re.compile(r"[+-]?[0-9]+")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
-def is_citizen_id(value: str) -> bool:
+def is_citizen_id(value: str | None) -> bool:
     """A CCCD number: exactly 12 digits."""
     return bool(CITIZEN_ID_RE.match(value or ""))
 
 
-def is_phone(value: str) -> bool:
+def is_phone(value: str | None) -> bool:
     return bool(PHONE_RE.match(value or ""))
 
 
-def parse_int(value) -> int | None:
+def parse_int(value: object) -> int | None:
     """The whole number written in ``value`` (ASCII digits, an optional sign, spaces around), however
     large; None for anything else. Check the range before use (``in_int_range``, ``parse_id``).
 
@@ -44,7 +44,7 @@ def in_int_range(number: int | None) -> bool:
     return number is not None and INT_MIN <= number <= INT_MAX
 
 
-def parse_id(value, max_digits: int = 9) -> int | None:
+def parse_id(value: object, max_digits: int = 9) -> int | None:
     """A positive whole number typed in a query string or form (an id, a page); None for anything else,
     and for a number an INTEGER column cannot hold (99999999999999999999 is no id: a 404, not a 500).
 
@@ -57,7 +57,7 @@ def parse_id(value, max_digits: int = 9) -> int | None:
     return number if 0 < number <= INT_MAX else None
 
 
-def parse_date(value) -> date | None:
+def parse_date(value: str | None) -> date | None:
     """A date typed as 2026-11-25 or 25/11/2026 (year 1900 or later); None for anything else."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, String, and_, case, cast, exists, false, func, l
 from sqlalchemy.orm import aliased
 
 from ..cases.models import OPEN_STATES, Case, CaseState
+from ..core.db import affected_rows
 from ..core.sql import json_sql
 from ..core.timeutil import to_local
 from ..extensions import db
@@ -44,12 +45,14 @@ def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
     """
     r = reasons.subquery("r")
     still = select(r.c.subject_id).where(r.c.subject == Flag.subject, r.c.subject_id == Flag.subject_id)
-    cleared = db.session.execute(
-        update(Flag)
-        .where(Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None), ~still.exists())
-        .values(cleared_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    cleared = affected_rows(
+        db.session.execute(
+            update(Flag)
+            .where(Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None), ~still.exists())
+            .values(cleared_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     g = (
         select(
             r.c.subject, r.c.subject_id, func.min(r.c.unit_id).label("unit_id"), func.min(r.c.detail).label("detail")

@@ -9,7 +9,7 @@ from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class FlagKind(LabeledEnum):
@@ -32,7 +32,7 @@ class FlagKind(LabeledEnum):
     }
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A flag on a case (or a petition): raised when its cause appears, cleared when it goes away.
 
     At most one active (uncleared) flag per subject, kind and clock; the row stays after clearing.

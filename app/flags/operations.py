@@ -2,6 +2,7 @@
 
 from sqlalchemy import insert
 
+from ..core.db import affected_rows
 from ..extensions import db
 from .models import Flag
 
@@ -11,8 +12,10 @@ FLAG_INSERT_COLUMNS = ["subject", "subject_id", "kind", "clock_id", "unit_id", "
 
 def insert_flags(rows) -> int:
     """Raise the flags ``rows`` (a SELECT of FLAG_INSERT_COLUMNS) in one statement; the number raised."""
-    return db.session.execute(
-        insert(Flag)
-        .from_select(FLAG_INSERT_COLUMNS, rows)
-        .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
-    ).rowcount
+    return affected_rows(
+        db.session.execute(
+            insert(Flag)
+            .from_select(FLAG_INSERT_COLUMNS, rows)
+            .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
+        )
+    )

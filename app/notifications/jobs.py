@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, and_, cast, literal, select, union, update
+from sqlalchemy import ColumnElement, Row, String, and_, cast, literal, select, union, update
 
 from ..cases.models import Case, CaseState
+from ..core.db import affected_rows, table_of
 from ..core.roles import Role
 from ..core.sql import json_sql
 from ..deadlines.models import Clock
@@ -42,7 +43,7 @@ MAX_CONNECTION_FAILURES = 3
 
 def _joined(*parts):
     """SQL text of ``parts`` joined by ":" (the dedup key, e.g. "overdue:17:2026-12-01")."""
-    expr = None
+    expr: ColumnElement[str] | None = None
     for part in parts:
         item = literal(part, String) if isinstance(part, str) else cast(part, String)
         expr = item if expr is None else expr.concat(literal(":", String)).concat(item)
@@ -107,11 +108,14 @@ def create_reminders(now: datetime) -> int:
     rows = select(
         r.c.user_id, r.c.case_id, r.c.kind, r.c.dedup_key, r.c.params, literal(now, Notification.created_at.type)
     ).where(~exists_.exists())
-    return db.session.execute(
-        Notification.__table__.insert()
-        .from_select(["user_id", "case_id", "kind", "dedup_key", "params", "created_at"], rows)
-        .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
-    ).rowcount
+    return affected_rows(
+        db.session.execute(
+            table_of(Notification)
+            .insert()
+            .from_select(["user_id", "case_id", "kind", "dedup_key", "params", "created_at"], rows)
+            .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,13 @@ class Outgoing:
     locale: str | None
 
 
+def _outgoing(row: Row[int, str, str, int | None, int, str | None, str, str | None]) -> Outgoing:
+    """The Outgoing of a row of send_emails' query (which selects users with an address only)."""
+    notification_id, kind, params, case_id, user_id, email, full_name, locale = row
+    assert email is not None, "the query selects users with an e-mail address"
+    return Outgoing(notification_id, kind, params, case_id, user_id, email, full_name, locale)
+
+
 def send_emails(now: datetime, mailer=None) -> dict[str, int]:
     """E-mail each unsent, unread notification once to users with an address (when MAIL_SERVER is set)."""
     from .mail import Mailer, build_message
@@ -138,7 +149,7 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
     # Plain rows, not ORM objects: after each commit an object would reload itself, and on SQLite that
     # read would hold the write lock through the SMTP conversation.
     pending = [
-        Outgoing(*row)
+        _outgoing(row)
         for row in db.session.execute(
             select(
                 Notification.id,
@@ -167,12 +178,14 @@ def send_emails(now: datetime, mailer=None) -> dict[str, int]:
     sent = failed = connection_failures = 0
     try:
         for out in pending:
-            claimed = db.session.execute(
-                update(Notification)
-                .where(Notification.id == out.id, Notification.emailed_at.is_(None))
-                .values(emailed_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            claimed = affected_rows(
+                db.session.execute(
+                    update(Notification)
+                    .where(Notification.id == out.id, Notification.emailed_at.is_(None))
+                    .values(emailed_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+            )
             db.session.commit()
             if claimed != 1:
                 continue  # another scheduler process sent (or is sending) this one

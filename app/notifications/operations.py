@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from ..core.db import affected_rows
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Notification
@@ -22,11 +23,13 @@ def mark_read(notification: Notification, user, now: datetime | None = None) -> 
 
 def mark_all_read(user, now: datetime | None = None) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    count = db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow())
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
+    count = affected_rows(
+        db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=now or utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
+    )
     db.session.flush()
     return count

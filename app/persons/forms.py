@@ -1,11 +1,14 @@
 """Person fields shared by the reception desk and the petition forms, with server-side address checks."""
 
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app
 from flask_babel import gettext as _
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from ..core.fields import optional_int
+from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
 from ..core.validation import is_citizen_id, is_phone
 from . import divisions
@@ -17,15 +20,18 @@ MAX_PERSON_LINES = 20
 MAX_PEOPLE = 100_000
 
 
-def strip(value):
+def strip(value: object) -> object:
     """Trim surrounding whitespace from submitted text (None stays None)."""
     return value.strip() if isinstance(value, str) else value
 
 
-class _BlankIsNone:
+class _BlankIsNone(Field):
     """An empty input means "no value" (a required-validator's business), not "not a valid date"."""
 
-    def process_formdata(self, valuelist):
+    #: What the field parsed, as on every WTForms field (untyped): a date or datetime, or None when blank.
+    data: Any
+
+    def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist and not "".join(valuelist).strip():
             self.data = None
             return
@@ -40,7 +46,7 @@ class BlankableDateTimeField(_BlankIsNone, DateTimeLocalField):
     pass
 
 
-def blank_choice():
+def blank_choice() -> tuple[str, str]:
     return ("", _("— choose —"))
 
 
@@ -50,11 +56,11 @@ class PersonLinesField(TextAreaField):
     After validation ``field.persons`` holds the parsed :class:`PersonData` rows.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, filters=[strip], **kwargs)
         self.persons: list[PersonData] = []
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: object) -> None:
         self.persons = []
         errors = []
         lines = [line.strip() for line in (self.data or "").splitlines()]
@@ -87,6 +93,10 @@ class PersonFieldsMixin:
 
     A form using it calls :meth:`setup_address_choices` from its ``__init__``.
     """
+
+    if TYPE_CHECKING:
+        # Provided by the FlaskForm the mixin is combined with.
+        def is_submitted(self) -> bool: ...
 
     full_name = StringField(_l("Full name"), validators=[Length(max=200)], filters=[strip])
     citizen_id = StringField(
@@ -122,19 +132,19 @@ class PersonFieldsMixin:
         code = self.province_code.data
         return code is not None and divisions.province_name(code) is not None
 
-    def validate_citizen_id(self, field):
+    def validate_citizen_id(self, field: Field) -> None:
         if field.data and not is_citizen_id(field.data):
             raise ValidationError(_l("The citizen ID (CCCD) must be exactly 12 digits."))
 
-    def validate_phone(self, field):
+    def validate_phone(self, field: Field) -> None:
         if field.data and not is_phone(field.data):
             raise ValidationError(_l("Enter a valid phone number (digits, 8 to 15 characters)."))
 
-    def validate_province_code(self, field):
+    def validate_province_code(self, field: Field) -> None:
         if field.data is not None and not self._province_known():
             raise ValidationError(_l("Choose a province from the list."))
 
-    def validate_ward_code(self, field):
+    def validate_ward_code(self, field: Field) -> None:
         if field.data is None or field.process_errors:
             return
         if self.province_code.data is None:
@@ -147,7 +157,9 @@ class PersonFieldsMixin:
             [self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data, self.address_line.data]
         )
 
-    def check_people(self, people: list[PersonData], count_field, lines_field, too_few_message) -> bool:
+    def check_people(
+        self, people: list[PersonData], count_field: Field, lines_field: Field, too_few_message: str | LazyText
+    ) -> bool:
         """After field validation: the count covers everyone named, and no CCCD is entered twice."""
         if count_field.data < len(people):
             count_field.errors.append(too_few_message)

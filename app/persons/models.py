@@ -4,10 +4,10 @@ from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.mixins import TimestampMixin
-from ..extensions import db
+from ..extensions import Model
 
 
-class Person(TimestampMixin, db.Model):
+class Person(TimestampMixin, Model):
     __tablename__ = "persons"
     __table_args__ = (CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_12_digits"),)
 

@@ -45,13 +45,13 @@ def find_or_create_person(data: PersonData, actor=None, confidential: bool = Fal
 
 def _hidden_from(actor):
     """SQL condition on Person: they appear somewhere ``actor`` may not see their identity."""
-    from sqlalchemy import exists, or_
+    from sqlalchemy import ColumnElement, exists, or_
 
     from ..core.scope import in_scope
     from ..petitions.models import Petition, PetitionParty
     from ..reception.models import ReceptionSession, ReceptionVisitor
 
-    on_petition = Petition.is_identity_confidential.is_(True)
+    on_petition: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
     if actor is not None:
         on_petition = or_(on_petition, ~in_scope(Petition.unit_id, actor))
     conditions = [

@@ -14,6 +14,7 @@ from ..core.templating import fmt_datetime
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
 from ..privacy.masking import petitioner_columns
+from ..users.models import User
 from .models import Petition
 from .queries import PetitionFilters, filtered_petitions
 
@@ -33,14 +34,14 @@ class Export:
     truncated: bool
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     """A value fit for a cell: control characters dropped, a would-be formula defused with a leading '."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
 
 
 def sheet_title(text: str) -> str:
@@ -48,7 +49,7 @@ def sheet_title(text: str) -> str:
     return "".join(c for c in str(text) if c not in "[]:*?/\\")[:31]
 
 
-def audit_filters(filters: PetitionFilters) -> dict:
+def audit_filters(filters: PetitionFilters) -> dict[str, object]:
     """The filters as recorded in the audit log; the search text is not (it may be a citizen's name)."""
     return {
         "kind": filters.kind,
@@ -61,7 +62,7 @@ def audit_filters(filters: PetitionFilters) -> dict:
     }
 
 
-def export_petitions(user, filters: PetitionFilters) -> Export:
+def export_petitions(user: User, filters: PetitionFilters) -> Export:
     """Build the workbook of the petitions ``user`` sees that match ``filters`` and audit the export."""
     stmt = (
         filtered_petitions(user, filters)

@@ -1,7 +1,10 @@
 """Forms of petitions: registering one that did not come via the desk, the processing decision, duplicates."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField
@@ -16,29 +19,35 @@ from ..persons.forms import (
     optional_int,
     strip,
 )
-from .models import Channel, FiledReason, PetitionKind, PetitionState
+from ..persons.operations import PersonData
+from ..units.models import Unit
+from .models import Channel, FiledReason, Petition, PetitionKind, PetitionState
+
+if TYPE_CHECKING:
+    from ..cases.models import Case
 
 #: Channels through which another body sends the petition: its name and dispatch number are required.
 FORWARDED_CHANNELS = (Channel.TRANSFERRED, Channel.DEPUTY, Channel.FATHERLAND_FRONT)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-def unit_choices(units) -> list[tuple[int, str]]:
+def unit_choices(units: Iterable[Unit]) -> list[tuple[int, str]]:
     """Units as select options, indented by depth so the tree stays readable."""
     base = min((u.depth for u in units), default=0)
     return [(u.id, "\u2003" * (u.depth - base) + f"{u.name} ({u.code})") for u in units]
 
 
-def is_fresh(form, kwargs) -> bool:
+def is_fresh(form: FlaskForm, kwargs: Mapping[str, object]) -> bool:
     """True if the form shows stored data, not a submission (also on a POST page, given formdata=None)."""
-    return not form.is_submitted() or ("formdata" in kwargs and kwargs["formdata"] is None)
+    submitted: bool = form.is_submitted()
+    return not submitted or ("formdata" in kwargs and kwargs["formdata"] is None)
 
 
-def non_desk_channels():
+def non_desk_channels() -> list[tuple[str, str]]:
     return [(c.value, c.label) for c in Channel if c is not Channel.DESK]
 
 
-class PetitionForm(PersonFieldsMixin, FlaskForm):
+class PetitionForm(PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """A petition received by post, online or from another body (desk petitions come with the visit)."""
 
     channel = SelectField(
@@ -91,7 +100,7 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
     )
     content = TextAreaField(_l("Content"), filters=[strip])
 
-    def __init__(self, units, default_unit=None, *args, **kwargs):
+    def __init__(self, units: Sequence[Unit], default_unit: Unit | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = {u.id: u for u in units}
         self.unit_id.choices = unit_choices(units)
@@ -102,23 +111,23 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
                 self.received_on.data = local_today()
         self.setup_address_choices()
 
-    def validate_unit_id(self, field):
+    def validate_unit_id(self, field: Field) -> None:
         if field.data not in self.units:
             raise ValidationError(_l("Choose one of your units."))
 
-    def validate_received_on(self, field):
+    def validate_received_on(self, field: Field) -> None:
         if field.data and field.data > local_today():
             raise ValidationError(_l("The date received cannot be in the future."))
 
-    def validate_source_agency(self, field):
+    def validate_source_agency(self, field: Field) -> None:
         if self.channel.data in FORWARDED_CHANNELS and not field.data:
             raise ValidationError(_l("Enter the agency that sent the petition."))
 
-    def validate_source_dispatch_no(self, field):
+    def validate_source_dispatch_no(self, field: Field) -> None:
         if self.channel.data in FORWARDED_CHANNELS and not field.data:
             raise ValidationError(_l("Enter the number of its dispatch."))
 
-    def validate_full_name(self, field):
+    def validate_full_name(self, field: Field) -> None:
         if self.is_anonymous.data:
             if self.has_person_details() or self.other_petitioners.data:
                 raise ValidationError(
@@ -127,9 +136,9 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
         elif not field.data:
             raise ValidationError(_l("Enter the petitioner's full name (or tick “Anonymous”)."))
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: Mapping[str, list[Any]] | None = None) -> bool:
         # Checked after the fields: the textarea of further petitioners is parsed during its own validation.
-        return super().validate(extra_validators) and self.check_people(
+        return bool(super().validate(extra_validators)) and self.check_people(
             self.petitioners(),
             self.signatory_count,
             self.other_petitioners,
@@ -137,14 +146,14 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):
         )
 
     @property
-    def unit(self):
+    def unit(self) -> Unit | None:
         return self.units.get(self.unit_id.data)
 
-    def petitioners(self):
+    def petitioners(self) -> list[PersonData]:
         main = self.person_data()
         return ([main] if main else []) + self.other_petitioners.persons
 
-    def petition_data(self) -> dict:
+    def petition_data(self) -> dict[str, Any]:
         """The keyword arguments of ``register_petition`` (unit and actor aside)."""
         channel = Channel(self.channel.data)
         forwarded = channel in FORWARDED_CHANNELS
@@ -180,7 +189,7 @@ DECISION_LABELS = {
 }
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """The processing decision on a received petition; which details are required depends on it."""
 
     version = VersionField()
@@ -224,7 +233,7 @@ class DecisionForm(FlaskForm):
     )
     note = TextAreaField(_l("Note"), filters=[strip])
 
-    def __init__(self, petition, *args, **kwargs):
+    def __init__(self, petition: Petition, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition = petition
         if is_fresh(self, kwargs):
@@ -236,7 +245,7 @@ class DecisionForm(FlaskForm):
     def chosen(self) -> PetitionState | None:
         return DECISIONS.get(self.decision.data)
 
-    def validate_accepted_on(self, field):
+    def validate_accepted_on(self, field: Field) -> None:
         if self.chosen is not PetitionState.ACCEPTED or field.process_errors:
             return
         if field.data is None:
@@ -246,7 +255,7 @@ class DecisionForm(FlaskForm):
         if field.data < self.petition.received_on:
             raise ValidationError(_l("The acceptance date cannot be before the petition was received."))
 
-    def validate_instance(self, field):
+    def validate_instance(self, field: Field) -> None:
         if (
             self.chosen is PetitionState.ACCEPTED
             and self.petition.kind is PetitionKind.COMPLAINT
@@ -255,33 +264,33 @@ class DecisionForm(FlaskForm):
         ):
             raise ValidationError(_l("A complaint is first or second instance."))
 
-    def validate_transferred_to(self, field):
+    def validate_transferred_to(self, field: Field) -> None:
         if self.chosen is PetitionState.TRANSFERRED and not field.data:
             raise ValidationError(_l("Say which agency the petition is transferred to."))
 
-    def validate_transfer_dispatch_no(self, field):
+    def validate_transfer_dispatch_no(self, field: Field) -> None:
         if self.chosen is PetitionState.TRANSFERRED and not field.data:
             raise ValidationError(_l("Enter the number of the transfer dispatch."))
 
-    def validate_guidance(self, field):
+    def validate_guidance(self, field: Field) -> None:
         if self.chosen is PetitionState.GUIDED and not field.data:
             raise ValidationError(_l("Write the guidance given to the citizen."))
 
-    def validate_filed_reason(self, field):
+    def validate_filed_reason(self, field: Field) -> None:
         if self.chosen is PetitionState.FILED and not field.data:
             raise ValidationError(_l("Choose the reason for filing the petition."))
 
-    def validate_note(self, field):
+    def validate_note(self, field: Field) -> None:
         if self.chosen is PetitionState.WITHDRAWN and not field.data:
             raise ValidationError(_l("Record how the petitioner withdrew the petition."))
 
-    def decision_data(self, join_case=None, appeal_of=None) -> dict:
+    def decision_data(self, join_case: "Case | None" = None, appeal_of: "Case | None" = None) -> dict[str, Any]:
         """The chosen ``decision`` and the keyword arguments of its operation (other details dropped).
 
         Acceptance: ``cases.operations.accept_petition``; the other decisions: ``decide_petition``.
         """
         state = self.chosen
-        data = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
+        data: dict[str, Any] = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
         if state is PetitionState.ACCEPTED:
             is_complaint = self.petition.kind is PetitionKind.COMPLAINT
             data.update(
@@ -299,7 +308,7 @@ class DecisionForm(FlaskForm):
         return data
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """Mark the petition as repeating an earlier one, by that one's receipt number."""
 
     version = VersionField()
@@ -309,7 +318,7 @@ class DuplicateForm(FlaskForm):
         filters=[strip],
     )
 
-    def __init__(self, petition, *args, **kwargs):
+    def __init__(self, petition: Petition, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if is_fresh(self, kwargs):
             self.version.data = petition.version

@@ -1,7 +1,7 @@
 """Petitions (đơn): written submissions received at the desk, by post, online or by transfer."""
 
 from datetime import date, datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -23,10 +23,13 @@ from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
-from ..extensions import db
+from ..extensions import Model
 from ..persons.models import Person
 from ..units.models import Unit
 from ..users.models import User
+
+if TYPE_CHECKING:
+    from ..reception.models import ReceptionSession
 
 
 class PetitionKind(LabeledEnum):
@@ -95,7 +98,7 @@ class FiledReason(LabeledEnum):
     }
 
 
-class PetitionParty(db.Model):
+class PetitionParty(Model):
     __tablename__ = "petition_parties"
     #: A person's petitions (repeated petitions, reuse of a person row): the key leads with the petition.
     __table_args__ = (Index("ix_petition_parties_person_id", "person_id"),)
@@ -125,7 +128,7 @@ PETITION_TRANSITIONS: dict[PetitionState, set[PetitionState]] = {
 }
 
 
-class Petition(TimestampMixin, db.Model):
+class Petition(TimestampMixin, Model):
     __tablename__ = "petitions"
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "seq", name="uq_petitions_unit_year_seq"),
@@ -192,7 +195,7 @@ class Petition(TimestampMixin, db.Model):
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     duplicate_of: Mapped[Optional["Petition"]] = relationship(remote_side="Petition.id")
     case = relationship("Case", back_populates="petitions", foreign_keys=[case_id])
-    reception_session = relationship("ReceptionSession", backref="petitions")
+    reception_session: Mapped[Optional["ReceptionSession"]] = relationship(back_populates="petitions")
     events: Mapped[list["PetitionEvent"]] = relationship(order_by="PetitionEvent.id", back_populates="petition")
 
     def __repr__(self) -> str:
@@ -214,7 +217,7 @@ class Petition(TimestampMixin, db.Model):
         return PETITION_TRANSITIONS[self.state]
 
 
-class PetitionEvent(EventMixin, db.Model):
+class PetitionEvent(EventMixin, Model):
     __tablename__ = "petition_events"
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)

@@ -5,7 +5,9 @@ which checks and records the decision with the functions here. Other domains fol
 in ``petitions.signals``; this module imports none of them.
 """
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
@@ -18,25 +20,30 @@ from ..core.timeutil import local_today, utcnow
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
+from ..units.models import Unit
+from ..users.models import User
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
 from .signals import petition_decided, petition_registered
+
+if TYPE_CHECKING:
+    from ..reception.models import ReceptionSession
 
 
 def register_petition(
     *,
-    unit,
-    actor,
+    unit: Unit,
+    actor: User,
     received_on: date,
     channel: Channel,
     kind: PetitionKind,
     summary: str,
     content: str = "",
-    petitioners: list[PersonData] = (),
+    petitioners: Sequence[PersonData | Person] = (),
     signatory_count: int = 1,
     is_anonymous: bool = False,
     source_agency: str | None = None,
     source_dispatch_no: str | None = None,
-    reception_session=None,
+    reception_session: "ReceptionSession | None" = None,
     duplicate_of: Petition | None = None,
     is_identity_confidential: bool = False,
 ) -> Petition:
@@ -82,7 +89,7 @@ def register_petition(
     return petition
 
 
-def can_decide(petition: Petition, user) -> bool:
+def can_decide(petition: Petition, user: User) -> bool:
     return (
         petition.state is PetitionState.RECEIVED
         and user.has_any_role(Role.RECEPTION, Role.HEAD)
@@ -92,17 +99,17 @@ def can_decide(petition: Petition, user) -> bool:
 
 def decide_petition(
     petition: Petition,
-    actor,
+    actor: User,
     decision: PetitionState,
     *,
-    expected_version,
+    expected_version: object,
     note: str | None = None,
     transferred_to: str | None = None,
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
     on: date | None = None,
-):
+) -> Petition:
     """Record a processing decision other than acceptance on a received petition (decided ``on``, today).
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
@@ -134,10 +141,10 @@ def decide_petition(
 
 def check_decision(
     petition: Petition,
-    actor,
+    actor: User,
     decision: PetitionState,
     *,
-    expected_version,
+    expected_version: object,
     note: str | None = None,
     transferred_to: str | None = None,
     guidance: str | None = None,
@@ -163,7 +170,7 @@ def check_decision(
 
 def record_decision(
     petition: Petition,
-    actor,
+    actor: User,
     decision: PetitionState,
     *,
     on: date,
@@ -178,7 +185,7 @@ def record_decision(
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
     petition.guidance = (guidance or "").strip() or None
-    petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED else None
+    petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED and filed_reason else None
     petition.decision_note = (note or "").strip() or None
     petition.decided_at = utcnow()
     petition.decided_by_id = actor.id
@@ -189,7 +196,7 @@ def record_decision(
     return petition
 
 
-def mark_duplicate(petition: Petition, original: Petition, actor) -> None:
+def mark_duplicate(petition: Petition, original: Petition, actor: User) -> None:
     """Link a petition to the earlier one it repeats (it stays on record)."""
     if original.id == petition.id:
         raise TransitionRefused(_l("A petition cannot duplicate itself."))
@@ -197,11 +204,11 @@ def mark_duplicate(petition: Petition, original: Petition, actor) -> None:
     _log(petition, actor, "mark_duplicate", petition.state, petition.state, original.receipt_no)
 
 
-def can_mark_duplicate(petition: Petition, user) -> bool:
+def can_mark_duplicate(petition: Petition, user: User) -> bool:
     return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(petition.unit)
 
 
-def link_duplicate(petition: Petition, original: Petition, actor, *, expected_version) -> None:
+def link_duplicate(petition: Petition, original: Petition, actor: User, *, expected_version: object) -> None:
     """Check the form's version, the actor's right and that ``original`` came first; then mark_duplicate."""
     check_version(petition, expected_version)
     if not can_mark_duplicate(petition, actor):
@@ -225,7 +232,14 @@ def link_duplicate(petition: Petition, original: Petition, actor, *, expected_ve
     db.session.flush()
 
 
-def _log(petition, actor, action, before, after, note):
+def _log(
+    petition: Petition,
+    actor: User,
+    action: str,
+    before: PetitionState | None,
+    after: PetitionState | None,
+    note: str | None,
+) -> None:
     db.session.add(
         PetitionEvent(
             petition_id=petition.id,

@@ -1,11 +1,13 @@
 """Read-only lookups of petitions, scoped to what the user may see."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
+from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.i18n import lazy_gettext as _l
@@ -15,12 +17,15 @@ from ..core.validation import parse_date, parse_id
 from ..extensions import db
 from ..search.match import petition_ids_matching
 from ..units.models import Unit
+from ..users.models import User
 from .models import Channel, Petition, PetitionKind, PetitionState
 
 MAX_QUERY_LENGTH = 100
 
+E = TypeVar("E", bound=StrEnum)
 
-def visible_petitions(user):
+
+def visible_petitions(user: User) -> Select[Petition]:
     """Petitions of the user's units, and those of the cases assigned to them (a handler of a unit below
     may be assigned a case of the unit above: they need its petitions, scans and, after a reveal, its
     petitioners)."""
@@ -31,11 +36,11 @@ def visible_petitions(user):
     )
 
 
-def get_petition(petition_id: int, user) -> Petition:
+def get_petition(petition_id: int, user: User) -> Petition:
     return get_or_404(visible_petitions(user).where(Petition.id == petition_id))
 
 
-def petition_by_receipt_no(receipt_no: str, user) -> Petition | None:
+def petition_by_receipt_no(receipt_no: str, user: User) -> Petition | None:
     """The visible petition with this receipt number (case-insensitive), or None."""
     receipt_no = (receipt_no or "").strip().upper()
     if not receipt_no:
@@ -61,7 +66,7 @@ class PetitionFilters:
     #: Words of the receipt number, summary, content, petitioner names or citizen IDs (see app.search).
     q: str = ""
     #: Why a given value was ignored (shown to the user).
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -70,11 +75,11 @@ class PetitionFilters:
         )
 
 
-def _parse_enum(enum_cls, value: str):
+def _parse_enum(enum_cls: type[E], value: str) -> E | None:
     return enum_cls(value) if value in enum_cls._value2member_map_ else None
 
 
-def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
+def parse_petition_filters(args: Mapping[str, str], user: User) -> PetitionFilters:
     """Read the list filters from query arguments; a bad value is dropped with a warning, never an error.
 
     Warnings quote user input, so they are formatted now (``gettext``), never as lazy messages.
@@ -85,11 +90,12 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
     def arg(name: str) -> str:
         return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
 
-    for name, enum_cls, message in (
+    enum_filters: tuple[tuple[str, type[StrEnum], Callable[[str], str]], ...] = (
         ("kind", PetitionKind, lambda v: _("Unknown kind of petition “%(value)s”: that filter was ignored.", value=v)),
         ("state", PetitionState, lambda v: _("Unknown petition state “%(value)s”: that filter was ignored.", value=v)),
         ("channel", Channel, lambda v: _("Unknown channel “%(value)s”: that filter was ignored.", value=v)),
-    ):
+    )
+    for name, enum_cls, message in enum_filters:
         if value := arg(name):
             parsed = _parse_enum(enum_cls, value)
             if parsed is None:
@@ -104,10 +110,10 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
             warn(_l("That unit is not one of yours: the unit filter was ignored."))
     for name, label in (("received_from", _l("Received from")), ("received_to", _l("Received until"))):
         if value := arg(name):
-            parsed = parse_date(value)
-            if parsed is None:
+            day = parse_date(value)
+            if day is None:
                 warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value, field=label))
-            setattr(f, name, parsed)
+            setattr(f, name, day)
     if f.received_from and f.received_to and f.received_from > f.received_to:
         warn(_l("The start of the date range is after its end: the date filter was ignored."))
         f.received_from = f.received_to = None
@@ -118,7 +124,7 @@ def parse_petition_filters(args: Mapping[str, str], user) -> PetitionFilters:
     return f
 
 
-def filtered_petitions(user, filters: PetitionFilters):
+def filtered_petitions(user: User, filters: PetitionFilters) -> Select[Petition]:
     """A select of the visible petitions matching ``filters`` (no order, no eager loading)."""
     stmt = visible_petitions(user)
     if filters.kind:
@@ -141,7 +147,7 @@ def filtered_petitions(user, filters: PetitionFilters):
     return stmt
 
 
-def page_of_petitions(user, filters: PetitionFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
+def page_of_petitions(user: User, filters: PetitionFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
     """One page of the matching petitions, newest received first, paged by position (``after``/``before``)."""
     return keyset_page(
         filtered_petitions(user, filters),

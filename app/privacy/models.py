@@ -10,7 +10,7 @@ from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..units.models import Unit
 
 
@@ -22,7 +22,7 @@ class Permission(LabeledEnum):
     }
 
 
-class RolePermission(db.Model):
+class RolePermission(Model):
     """Role R holds permission P within the subtree of unit U (granted by an administrator of U or above;
     grants and revocations are audited).
 

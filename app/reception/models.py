@@ -1,6 +1,7 @@
 """Citizen-reception sessions (lượt tiếp công dân) and who came."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,10 +10,13 @@ from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
-from ..extensions import db
+from ..extensions import Model
 from ..persons.models import Person
 from ..units.models import Unit
 from ..users.models import User
+
+if TYPE_CHECKING:
+    from ..petitions.models import Petition
 
 
 class ReceptionKind(LabeledEnum):
@@ -57,7 +61,7 @@ class RefusalReason(LabeledEnum):
     }
 
 
-class ReceptionVisitor(db.Model):
+class ReceptionVisitor(Model):
     __tablename__ = "reception_visitors"
 
     session_id: Mapped[int] = mapped_column(ForeignKey("reception_sessions.id"), primary_key=True)
@@ -68,7 +72,7 @@ class ReceptionVisitor(db.Model):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
-class ReceptionSession(TimestampMixin, db.Model):
+class ReceptionSession(TimestampMixin, Model):
     __tablename__ = "reception_sessions"
     __table_args__ = (
         CheckConstraint("people_count >= 1", name="people_count_positive"),
@@ -96,6 +100,7 @@ class ReceptionSession(TimestampMixin, db.Model):
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     visitors: Mapped[list[ReceptionVisitor]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    petitions: Mapped[list["Petition"]] = relationship(back_populates="reception_session")
 
     @property
     def representatives(self) -> list[Person]:

@@ -55,14 +55,17 @@ def record_visit(
         people_count=people_count,
         content=content.strip(),
         outcome=outcome,
-        refusal_reason=RefusalReason(refusal_reason) if outcome is ReceptionOutcome.REFUSED else None,
+        refusal_reason=(
+            RefusalReason(refusal_reason) if outcome is ReceptionOutcome.REFUSED and refusal_reason else None
+        ),
         outcome_note=(outcome_note or "").strip() or None,
         created_by_id=actor.id,
     )
     # A confidential petitioner gets a person row of their own (never one shared with other records).
-    confidential = outcome is ReceptionOutcome.PETITION_RECEIVED and (
-        identity_confidential or PetitionKind(petition_kind) is PetitionKind.DENUNCIATION
+    received_kind = (
+        PetitionKind(petition_kind) if outcome is ReceptionOutcome.PETITION_RECEIVED and petition_kind else None
     )
+    confidential = received_kind is not None and (identity_confidential or received_kind is PetitionKind.DENUNCIATION)
     for data in visitors:
         session.visitors.append(
             ReceptionVisitor(
@@ -72,13 +75,13 @@ def record_visit(
     db.session.add(session)
     db.session.flush()
     petition = None
-    if outcome is ReceptionOutcome.PETITION_RECEIVED:
+    if received_kind is not None:  # the outcome is PETITION_RECEIVED (its kind was checked above)
         petition = register_petition(
             unit=unit,
             actor=actor,
             received_on=to_local(received_at).date(),
             channel=Channel.DESK,
-            kind=PetitionKind(petition_kind),
+            kind=received_kind,
             summary=(petition_summary or content)[:500],
             content=content,
             petitioners=[v.person for v in session.visitors],

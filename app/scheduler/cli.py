@@ -43,7 +43,9 @@ def run_once_command(now_local):
     from .runner import run_once
 
     _configure_logging(False)
-    result = run_once(current_app._get_current_object(), now=local_to_utc(now_local) if now_local else None)
+    # current_app is typed as the Flask app but is a LocalProxy: the job threads need the app object itself.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    result = run_once(app, now=local_to_utc(now_local) if now_local else None)
     if result is None:
         click.echo("Standby: another scheduler process is the leader (or the run failed; see the log).", err=True)
         return

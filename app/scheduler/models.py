@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class SchedulerLease(db.Model):
+class SchedulerLease(Model):
     __tablename__ = "scheduler_leases"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)

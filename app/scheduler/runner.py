@@ -19,10 +19,11 @@ import socket
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import create_engine, exists, insert, literal, or_, select, text, update
+from sqlalchemy import Connection, create_engine, exists, insert, literal, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
+from ..core.db import table_of
 from ..core.timeutil import VN_TZ, utcnow
 from ..extensions import db
 from .jobs import run_all
@@ -55,7 +56,7 @@ class LeaseLeadership:
 
     def acquire(self) -> bool:
         """Take or renew the lease; True if this process now holds it."""
-        table = SchedulerLease.__table__
+        table = table_of(SchedulerLease)
         with self._lock:
             now = self.clock()
             expires = now + self.ttl
@@ -84,7 +85,7 @@ class LeaseLeadership:
 
     def release(self) -> None:
         """Give the lease up (it expires now), so a standby takes over at its next heartbeat."""
-        table = SchedulerLease.__table__
+        table = table_of(SchedulerLease)
         with self._lock, self.engine.begin() as conn:
             conn.execute(
                 update(table)
@@ -103,7 +104,7 @@ class AdvisoryLockLeadership:
         # Its own engine without a pool: closing the connection really ends the session (and the lock).
         self.engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self.key = key
-        self.conn = None
+        self.conn: Connection | None = None
         self._lock = threading.Lock()
 
     def acquire(self) -> bool:
@@ -130,8 +131,9 @@ class AdvisoryLockLeadership:
 
     def _drop(self) -> None:
         try:
-            self.conn.invalidate()
-            self.conn.close()
+            if self.conn is not None:
+                self.conn.invalidate()
+                self.conn.close()
         except Exception:  # noqa: BLE001 - the connection is gone anyway
             pass
         self.conn = None

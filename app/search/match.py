@@ -9,7 +9,9 @@ word inside a query is matched whole ("ngu van an" does not find "Nguyễn Văn 
 FTS5 lookups exact (several prefixes made PostgreSQL re-read and re-parse tens of thousands of rows).
 """
 
-from sqlalchemy import and_, bindparam, func, literal_column, select, union
+from typing import Any
+
+from sqlalchemy import ColumnClause, ColumnElement, and_, bindparam, func, literal_column, select, union
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 
@@ -17,7 +19,7 @@ from ..extensions import db
 from ..privacy.policy import shown_petition_ids
 from .text import query_terms
 
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
 
 def _dialect() -> str:
@@ -40,7 +42,7 @@ def _matches(model, column: str, terms: list[str]):
         )
     tsquery = " & ".join(terms[:-1] + [f"{terms[-1]}:*"])
     col = getattr(model, column)
-    condition = func.to_tsvector(_SIMPLE, col).bool_op("@@")(
+    condition: ColumnElement[bool] = func.to_tsvector(_SIMPLE, col).bool_op("@@")(
         func.to_tsquery(_SIMPLE, bindparam(None, tsquery, unique=True))
     )
     if column == "search_private":

@@ -9,7 +9,7 @@ from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
-from ..extensions import db
+from ..extensions import Model
 
 
 class UnitKind(LabeledEnum):
@@ -28,7 +28,7 @@ class UnitKind(LabeledEnum):
     }
 
 
-class Unit(TimestampMixin, db.Model):
+class Unit(TimestampMixin, Model):
     __tablename__ = "units"
     __table_args__ = (CheckConstraint("length(code) > 0", name="code_not_empty"),)
 

@@ -11,18 +11,18 @@ from ..core.db import EnumStr
 from ..core.mixins import TimestampMixin
 from ..core.roles import Role
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..units.models import Unit
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[Role] = mapped_column(EnumStr(Role), primary_key=True)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +88,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return ", ".join(r.label for r in sorted(self.roles))
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One login: its random id lives in the signed session cookie and is checked on every request.
 
     Logging out, deactivating the user or an administrator ending it sets ``ended_at``; a replayed

@@ -29,7 +29,7 @@ def check_username(username: str) -> None:
         )
 
 
-def check_self_edit(user: User, actor: User, *, roles, is_active: bool) -> None:
+def check_self_edit(user: User, actor: User | None, *, roles, is_active: bool) -> None:
     """Refuse an administrator locking themselves out (deactivating or dropping their own admin role)."""
     if actor is None or user.id != actor.id:
         return
@@ -112,7 +112,7 @@ def update_user(
     user.updated_at = utcnow()  # a change of roles alone touches only user_roles: still move the version on
     db.session.flush()
     after = _account_facts(user)
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    changes: dict[str, object] = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if password:
         changes["password"] = "reset"
     if changes:
@@ -142,11 +142,11 @@ def open_session_count(user: User) -> int:
 
     from .models import UserSession
 
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def end_sessions_by_admin(user: User, actor: User) -> int:

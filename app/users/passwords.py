@@ -46,7 +46,7 @@ def common_passwords() -> frozenset[str]:
     """Lower-cased passwords refused as too common: zxcvbn's frequency lists and a Vietnamese list."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    words = set()
+    words: set[str] = set()
     for name in ZXCVBN_LISTS:
         words.update(w.lower() for w in FREQUENCY_LISTS[name])
     with open(VI_LIST, encoding="utf-8") as f:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..audit.operations import record
+from ..core.db import affected_rows
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import User, UserSession
@@ -89,7 +90,7 @@ def end_session(sid: str | None, reason: str) -> bool:
         .values(ended_at=utcnow(), end_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 def end_user_sessions(user: User, reason: str, *, actor=None, keep: str | None = None) -> int:
@@ -100,11 +101,10 @@ def end_user_sessions(user: User, reason: str, *, actor=None, keep: str | None =
     result = db.session.execute(
         stmt.values(ended_at=utcnow(), end_reason=reason).execution_options(synchronize_session=False)
     )
-    if result.rowcount:
-        record(
-            "auth.session_ended", actor=actor, target_user=user, detail={"reason": reason, "sessions": result.rowcount}
-        )
-    return result.rowcount
+    ended = affected_rows(result)
+    if ended:
+        record("auth.session_ended", actor=actor, target_user=user, detail={"reason": reason, "sessions": ended})
+    return ended
 
 
 def user_for_session(user_id: str, sid: str | None) -> User | None:
@@ -146,14 +146,14 @@ def enforce_idle_timeout() -> None:
             session["seen"] = now
         return
     user_id = session.get("_user_id")
-    uid = int(user_id) if str(user_id).isdigit() else None
+    uid = int(str(user_id)) if str(user_id).isdigit() else None
     result = db.session.execute(
         update(UserSession)
         .where(UserSession.id == session["sid"], UserSession.user_id == uid, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason="idle")
         .execution_options(synchronize_session=False)
     )
-    was_open = bool(result.rowcount)
+    was_open = bool(affected_rows(result))
     if was_open:
         record("auth.session_ended", actor=uid, target_user=uid, detail={"reason": "idle"})
     db.session.commit()  # its own transaction (above), kept whatever the request does next
