@@ -1,8 +1,23 @@
 """Base for workflow and classification enums: stored as plain strings, shown with translated labels."""
 
 import enum
+from typing import TypeVar
 
 from .i18n import lazy_gettext
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def parse_enum(enum_cls: type[E], value) -> E | None:
+    """The member of ``enum_cls`` whose value is exactly ``value``, else None (a StrEnum's
+    member is its own value).
+
+    For input read from a request, a form or a stored row: never raises, unlike ``enum_cls(value)``.
+    """
+    try:
+        return enum_cls._value2member_map_.get(value)
+    except TypeError:  # an unhashable value is no member's value
+        return None
 
 
 class LabeledEnum(enum.StrEnum):
