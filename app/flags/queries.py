@@ -1,31 +1,12 @@
 """Read-only lookups of flags, and the words that say why a flag was raised."""
 
 import json
-from collections import defaultdict
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..core.templating import fmt_date
-from ..extensions import db
 from .models import Flag, FlagKind
-
-
-def active_flags_for(subject: str, ids) -> dict[int, list[Flag]]:
-    """The active flags of many cases (subject "case") or petitions, by subject id (one query)."""
-    ids = {i for i in ids if i}
-    out: dict[int, list[Flag]] = defaultdict(list)
-    if not ids:
-        return out
-    stmt = (
-        select(Flag)
-        .where(Flag.subject == subject, Flag.subject_id.in_(ids), Flag.cleared_at.is_(None))
-        .order_by(Flag.raised_at, Flag.id)
-    )
-    for flag in db.session.scalars(stmt):
-        out[flag.subject_id].append(flag)
-    return out
 
 
 def _date(value) -> str:
