@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from ..core.enums import parse_enum
 from ..core.templating import fmt_date
 from .models import Flag, FlagKind
 
@@ -28,7 +29,8 @@ def describe(flag: Flag) -> str:
     if "stage" in d and "due_on" in d:
         from ..deadlines.models import Stage
 
-        stage = Stage(d["stage"]).label if d["stage"] in Stage._value2member_map_ else d["stage"]
+        stage = parse_enum(Stage, d["stage"])
+        stage = stage.label if stage is not None else d["stage"]
         return _("%(stage)s: due on %(due)s", stage=stage, due=_date(d["due_on"]))
     if "people" in d:
         return _("%(n)s people", n=d["people"])
@@ -45,6 +47,7 @@ def describe(flag: Flag) -> str:
     if reason == "skipped_level":
         return _("Skipped a level: the competent commune is %(unit)s", unit=d.get("competent"))
     if "with" in d:
-        labels = [FlagKind(k).label for k in str(d["with"]).split("+") if k in FlagKind._value2member_map_]
+        kinds = (parse_enum(FlagKind, k) for k in str(d["with"]).split("+"))
+        labels = [k.label for k in kinds if k is not None]
         return _("Many people, and %(others)s", others=", ".join(str(x).lower() for x in labels))
     return flag.detail or ""

@@ -18,7 +18,7 @@ from ..cases.models import Case, CaseState
 from ..core.roles import Role
 from ..deadlines.models import Clock
 from ..extensions import db
-from ..flags.models import Flag, FlagKind
+from ..flags.models import Flag, FlagKind, FlagSubject
 from ..scheduler.sql import json_sql
 from ..units.models import Unit
 from ..users.models import User, UserRole
@@ -85,7 +85,7 @@ def create_reminders(now: datetime) -> int:
         .select_from(Flag)
         .join(Clock, Clock.id == Flag.clock_id)
         .join(Case, Case.id == Flag.subject_id)
-        .where(Flag.subject == "case", Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
+        .where(Flag.subject == FlagSubject.CASE, Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
     )
     effect_rows = select(
         Case.id.label("case_id"),
