@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.enums import parse_enum
 from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
@@ -229,12 +230,13 @@ def _assign(
         raise TransitionRefused(_l("The chosen officer is not an active handling officer."))
     if not handler.unit.is_within(case.unit) and not case.unit.is_within(handler.unit):
         raise TransitionRefused(_l("The handling officer must belong to the case's unit or a unit below it."))
-    if complexity and complexity not in Complexity._value2member_map_:
+    chosen = parse_enum(Complexity, complexity) if complexity else None
+    if complexity and chosen is None:
         raise TransitionRefused(_l("Choose the complexity of the case."))
     case.handler_id = handler.id
     case.handling_unit_id = int(handling_unit_id) if handling_unit_id else handler.unit_id
-    if complexity:
-        case.complexity = Complexity(complexity)
+    if chosen is not None:
+        case.complexity = chosen
 
 
 def _resolve(
@@ -249,10 +251,8 @@ def _resolve(
     enforcement_due_on: date | None = None,
     **_: object,
 ) -> None:
-    if outcome not in Outcome._value2member_map_:
-        raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
-    chosen = Outcome(outcome)
-    if chosen not in case.allowed_outcomes():
+    chosen = parse_enum(Outcome, outcome)
+    if chosen is None or chosen not in case.allowed_outcomes():
         raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
     if decision_on < case.accepted_on:
         raise TransitionRefused(_l("The decision date cannot be before the case was accepted."))

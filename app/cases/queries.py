@@ -5,15 +5,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
+from ..core.filters import N_, DateRange, Filter, FilterType, parse_filters, query_arg
+from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, keyset_page, offset_page
 from ..core.scope import get_or_404, in_scope
 from ..core.timeutil import local_today
-from ..core.validation import parse_date, parse_id
+from ..core.validation import parse_id
 from ..deadlines import queries as deadlines
 from ..extensions import db
 from ..flags.models import FlagKind
@@ -138,77 +139,71 @@ class CaseFilters:
         return self.today, self.due_soon_until
 
 
+#: The filters of the case list, in the order their warnings are shown.
+CASE_FILTERS = (
+    Filter(
+        "state",
+        FilterType.CHOICE,
+        choices=(OPEN, *CaseState),
+        message=N_("Unknown case state “%(value)s”: that filter was ignored."),
+    ),
+    Filter(
+        "kind",
+        FilterType.ENUM,
+        enum_cls=PetitionKind,
+        message=N_("Unknown kind of case “%(value)s”: that filter was ignored."),
+    ),
+    Filter(
+        "instance",
+        FilterType.CHOICE,
+        choices=("1", "2"),
+        convert=int,
+        message=N_("The instance must be 1 or 2: that filter was ignored."),
+    ),
+    Filter(
+        "complexity",
+        FilterType.ENUM,
+        enum_cls=Complexity,
+        message=N_("Unknown complexity “%(value)s”: that filter was ignored."),
+    ),
+    Filter("unit", FilterType.UNIT, attr="unit_id"),
+    Filter("mine", FilterType.FLAG),
+    Filter(
+        "handler",
+        FilterType.ID,
+        attr="handler_id",
+        unless="mine",
+        message=N_("Unknown handling officer: that filter was ignored."),
+    ),
+    Filter("accepted_from", FilterType.DATE, label=_l("Accepted from")),
+    Filter("accepted_to", FilterType.DATE, label=_l("Accepted until")),
+    Filter("q", FilterType.TEXT, max_length=MAX_QUERY_LENGTH),
+    Filter(
+        "deadline",
+        FilterType.CHOICE,
+        choices=deadlines.DEADLINE_FILTERS,
+        message=N_("Unknown deadline filter “%(value)s”: that filter was ignored."),
+    ),
+    Filter(
+        "flag",
+        FilterType.ENUM,
+        enum_cls=FlagKind,
+        message=N_("Unknown flag “%(value)s”: that filter was ignored."),
+    ),
+)
+CASE_RANGES = (DateRange("accepted_from", "accepted_to"),)
+
+
 def parse_case_filters(args: Mapping[str, str], user: User, today: date | None = None) -> CaseFilters:
-    """Read the list filters from query arguments; drop a bad value with a warning, never an error.
-
-    Warnings are plain (already translated, not lazy) strings: they quote user input, and Flask-Babel's
-    lazy strings count as safe markup, so Jinja would not escape them.
-    """
-    f = CaseFilters(today=today)
-    warn = f.warnings.append
-
-    def arg(name: str) -> str:
-        return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
-
-    if state := arg("state"):
-        if state == OPEN or state in CaseState._value2member_map_:
-            f.state = state
-        else:
-            warn(_("Unknown case state “%(value)s”: that filter was ignored.", value=state))
-    if kind := arg("kind"):
-        if kind in PetitionKind._value2member_map_:
-            f.kind = PetitionKind(kind)
-        else:
-            warn(_("Unknown kind of case “%(value)s”: that filter was ignored.", value=kind))
-    if instance := arg("instance"):
-        if instance in ("1", "2"):
-            f.instance = int(instance)
-        else:
-            warn(_("The instance must be 1 or 2: that filter was ignored."))
-    if complexity := arg("complexity"):
-        if complexity in Complexity._value2member_map_:
-            f.complexity = Complexity(complexity)
-        else:
-            warn(_("Unknown complexity “%(value)s”: that filter was ignored.", value=complexity))
-    if unit := arg("unit"):
-        unit_id = parse_id(unit)
-        found = db.session.get(Unit, unit_id) if unit_id else None
-        if found is not None and user.oversees(found):
-            f.unit_id = found.id
-            match = arg("unit_match") or "any"
-            f.unit_match = match if match in UNIT_MATCHES else "any"
-        else:
-            warn(_("That unit is not one of yours: the unit filter was ignored."))
-    if arg("mine") in ("1", "true", "on", "yes"):
-        f.mine, f.handler_id = True, user.id
-    elif handler := arg("handler"):
-        f.handler_id = parse_id(handler)
-        if f.handler_id is None:
-            warn(_("Unknown handling officer: that filter was ignored."))
-    for name, label in (("accepted_from", _("Accepted from")), ("accepted_to", _("Accepted until"))):
-        if value := arg(name):
-            parsed = parse_date(value)
-            if parsed is None or parsed.year < 1900:
-                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value, field=label))
-            else:
-                setattr(f, name, parsed)
-    if f.accepted_from and f.accepted_to and f.accepted_from > f.accepted_to:
-        warn(_("The start of the date range is after its end: the date filter was ignored."))
-        f.accepted_from = f.accepted_to = None
-    if q := arg("q"):
-        if len(q) > MAX_QUERY_LENGTH:
-            warn(_("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
-        f.q = q[:MAX_QUERY_LENGTH]
-    if deadline := arg("deadline"):
-        if deadline in deadlines.DEADLINE_FILTERS:
-            f.deadline = deadline
-        else:
-            warn(_("Unknown deadline filter “%(value)s”: that filter was ignored.", value=deadline))
-    if flag := arg("flag"):
-        if flag in FlagKind._value2member_map_:
-            f.flag = FlagKind(flag)
-        else:
-            warn(_("Unknown flag “%(value)s”: that filter was ignored.", value=flag))
+    """Read the list filters from query arguments; drop a bad value with a warning, never an error
+    (see app.core.filters)."""
+    values, warnings = parse_filters(args, CASE_FILTERS, user, CASE_RANGES)
+    f = CaseFilters(**values, today=today, warnings=warnings)
+    if f.mine:
+        f.handler_id = user.id
+    if f.unit_id:
+        match = query_arg(args, "unit_match")
+        f.unit_match = match if match in UNIT_MATCHES else "any"
     return f
 
 

@@ -2,8 +2,24 @@
 
 import enum
 from collections.abc import Callable
+from typing import TypeVar
 
 from .i18n import LazyText, lazy_gettext
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def parse_enum(enum_cls: type[E], value: object) -> E | None:
+    """The member of ``enum_cls`` whose value is exactly ``value``, else None (a StrEnum's
+    member is its own value).
+
+    For input read from a request, a form or a stored row: never raises, unlike ``enum_cls(value)``.
+    """
+    try:
+        member = enum_cls._value2member_map_.get(value)
+        return member if isinstance(member, enum_cls) else None
+    except TypeError:  # an unhashable value is no member's value
+        return None
 
 
 class LabeledEnum(enum.StrEnum):

@@ -23,7 +23,7 @@ from ..persons.models import Person
 from ..petitions.models import Petition, PetitionParty, PetitionState
 from ..reception.models import ReceptionSession
 from ..units.models import Unit, UnitKind
-from .models import Flag, FlagKind
+from .models import Flag, FlagKind, FlagSubject
 from .operations import insert_flags
 
 #: Cases whose complex flags stay up: everything not yet closed, withdrawn or terminated.
@@ -34,8 +34,8 @@ MANY_PEOPLE_MIN = 5
 UPPER_LEVELS = (UnitKind.PROVINCE, UnitKind.DEPARTMENT)
 
 
-def _subject(name: str):
-    return literal(name, String).label("subject")
+def _subject(subject: FlagSubject):
+    return literal(subject.value, String).label("subject")
 
 
 def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
@@ -92,7 +92,7 @@ def many_people_reasons():
     most = func.max(people)
     on_cases = (
         select(
-            _subject("case"),
+            _subject(FlagSubject.CASE),
             Petition.case_id.label("subject_id"),
             Case.unit_id,
             json_sql({"people": most}).label("detail"),
@@ -106,7 +106,7 @@ def many_people_reasons():
     )
     on_petitions = (
         select(
-            _subject("petition"),
+            _subject(FlagSubject.PETITION),
             Petition.id.label("subject_id"),
             Petition.unit_id,
             json_sql({"people": people}).label("detail"),
@@ -127,7 +127,12 @@ def _subjects_of(petition_rows, label_value):
     pr = petition_rows.subquery("pr")
     value = func.max(pr.c.value)
     on_cases = (
-        select(_subject("case"), Petition.case_id.label("subject_id"), Case.unit_id, label_value(value).label("detail"))
+        select(
+            _subject(FlagSubject.CASE),
+            Petition.case_id.label("subject_id"),
+            Case.unit_id,
+            label_value(value).label("detail"),
+        )
         .select_from(pr)
         .join(Petition, Petition.id == pr.c.petition_id)
         .join(Case, Case.id == Petition.case_id)
@@ -136,7 +141,10 @@ def _subjects_of(petition_rows, label_value):
     )
     on_petitions = (
         select(
-            _subject("petition"), Petition.id.label("subject_id"), Petition.unit_id, label_value(value).label("detail")
+            _subject(FlagSubject.PETITION),
+            Petition.id.label("subject_id"),
+            Petition.unit_id,
+            label_value(value).label("detail"),
         )
         .select_from(pr)
         .join(Petition, Petition.id == pr.c.petition_id)
@@ -187,7 +195,7 @@ def prolonged_reasons(now: datetime):
     days = current_app.config["PROLONGED_DAYS"]
     before = to_local(now).date() - timedelta(days=days)
     old = select(
-        _subject("case"),
+        _subject(FlagSubject.CASE),
         Case.id.label("subject_id"),
         Case.unit_id,
         json_sql({"reason": "open_long", "since": Case.accepted_on, "days": days}).label("detail"),
@@ -195,7 +203,7 @@ def prolonged_reasons(now: datetime):
     parent = aliased(Case)
     appeal = (
         select(
-            _subject("case"),
+            _subject(FlagSubject.CASE),
             Case.id.label("subject_id"),
             Case.unit_id,
             json_sql({"reason": "appeal", "of": parent.number}).label("detail"),
@@ -206,7 +214,7 @@ def prolonged_reasons(now: datetime):
     child = aliased(Case)
     appealed = (
         select(
-            _subject("case"),
+            _subject(FlagSubject.CASE),
             Case.id.label("subject_id"),
             Case.unit_id,
             json_sql({"reason": "appealed", "by": child.number}).label("detail"),
@@ -261,7 +269,10 @@ def hot_spot_reasons():
 
     def has(kind, subject_id=Case.id):
         return exists().where(
-            Flag.subject == "case", Flag.subject_id == subject_id, Flag.kind == kind, Flag.cleared_at.is_(None)
+            Flag.subject == FlagSubject.CASE,
+            Flag.subject_id == subject_id,
+            Flag.kind == kind,
+            Flag.cleared_at.is_(None),
         )
 
     repeated, prolonged = has(FlagKind.REPEATED), has(FlagKind.PROLONGED)
@@ -270,7 +281,7 @@ def hot_spot_reasons():
         (repeated, json_sql({"with": "repeated"})),
         else_=json_sql({"with": "prolonged"}),
     )
-    return select(_subject("case"), Case.id.label("subject_id"), Case.unit_id, detail.label("detail")).where(
+    return select(_subject(FlagSubject.CASE), Case.id.label("subject_id"), Case.unit_id, detail.label("detail")).where(
         Case.state.in_(LIVE_STATES), has(FlagKind.MANY_PEOPLE), or_(repeated, prolonged)
     )
 

@@ -1,5 +1,6 @@
 """Flags the scheduler raises on cases and petitions: late, due soon, many people, repeated, hot spot..."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, text
@@ -32,6 +33,13 @@ class FlagKind(LabeledEnum):
     }
 
 
+class FlagSubject(enum.StrEnum):
+    """What a flag is raised on (stored as its value in ``flags.subject``)."""
+
+    CASE = "case"
+    PETITION = "petition"
+
+
 class Flag(Model):
     """A flag on a case (or a petition): raised when its cause appears, cleared when it goes away.
 
@@ -53,7 +61,9 @@ class Flag(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "case" or "petition", and the id of that row.
+    #: A case or a petition (a FlagSubject value), and the id of that row. The column stays a VARCHAR(16)
+    #: of plain strings: ``EnumStr`` ignores its length argument (its type would read VARCHAR(32), a schema
+    #: change), so code compares and writes ``FlagSubject`` members, which are those strings.
     subject: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[int] = mapped_column(index=True)
     kind: Mapped[FlagKind] = mapped_column(EnumStr(FlagKind), index=True)

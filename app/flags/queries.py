@@ -1,31 +1,13 @@
 """Read-only lookups of flags, and the words that say why a flag was raised."""
 
 import json
-from collections import defaultdict
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from ..core.enums import parse_enum
 from ..core.templating import fmt_date
-from ..extensions import db
 from .models import Flag, FlagKind
-
-
-def active_flags_for(subject: str, ids) -> dict[int, list[Flag]]:
-    """The active flags of many cases (subject "case") or petitions, by subject id (one query)."""
-    ids = {i for i in ids if i}
-    out: dict[int, list[Flag]] = defaultdict(list)
-    if not ids:
-        return out
-    stmt = (
-        select(Flag)
-        .where(Flag.subject == subject, Flag.subject_id.in_(ids), Flag.cleared_at.is_(None))
-        .order_by(Flag.raised_at, Flag.id)
-    )
-    for flag in db.session.scalars(stmt):
-        out[flag.subject_id].append(flag)
-    return out
 
 
 def _date(value) -> str:
@@ -47,8 +29,9 @@ def describe(flag: Flag) -> str:
     if "stage" in d and "due_on" in d:
         from ..deadlines.models import Stage
 
-        stage = Stage(d["stage"]).label if d["stage"] in Stage._value2member_map_ else d["stage"]
-        return _("%(stage)s: due on %(due)s", stage=stage, due=_date(d["due_on"]))
+        stage = parse_enum(Stage, d["stage"])
+        shown = stage.label if stage is not None else d["stage"]
+        return _("%(stage)s: due on %(due)s", stage=shown, due=_date(d["due_on"]))
     if "people" in d:
         return _("%(n)s people", n=d["people"])
     if "petitions" in d:
@@ -64,6 +47,7 @@ def describe(flag: Flag) -> str:
     if reason == "skipped_level":
         return _("Skipped a level: the competent commune is %(unit)s", unit=d.get("competent"))
     if "with" in d:
-        labels = [FlagKind(k).label for k in str(d["with"]).split("+") if k in FlagKind._value2member_map_]
+        kinds = (parse_enum(FlagKind, k) for k in str(d["with"]).split("+"))
+        labels = [k.label for k in kinds if k is not None]
         return _("Many people, and %(others)s", others=", ".join(str(x).lower() for x in labels))
     return flag.detail or ""

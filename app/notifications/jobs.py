@@ -24,7 +24,7 @@ from ..core.roles import Role
 from ..core.sql import json_sql
 from ..deadlines.models import Clock
 from ..extensions import db
-from ..flags.models import Flag, FlagKind
+from ..flags.models import Flag, FlagKind, FlagSubject
 from ..units.models import Unit
 from ..users.models import User, UserRole
 from .models import Notification
@@ -90,7 +90,7 @@ def create_reminders(now: datetime) -> int:
         .select_from(Flag)
         .join(Clock, Clock.id == Flag.clock_id)
         .join(Case, Case.id == Flag.subject_id)
-        .where(Flag.subject == "case", Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
+        .where(Flag.subject == FlagSubject.CASE, Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
     )
     effect_rows = select(
         Case.id.label("case_id"),

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from ..core.enums import parse_enum
 from ..core.templating import fmt_date
 from ..deadlines.models import Stage
 
@@ -27,7 +28,8 @@ def _date(value) -> str:
 
 
 def _stage(value) -> str:
-    return str(Stage(value).label) if value in Stage._value2member_map_ else str(value or "")
+    stage = parse_enum(Stage, value)
+    return str(stage.label) if stage is not None else str(value or "")
 
 
 def notification_text(kind: str, params) -> str:

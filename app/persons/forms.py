@@ -88,17 +88,24 @@ class PersonLinesField(TextAreaField):
             raise ValidationError(errors[-1])
 
 
+def full_name_field(label=_l("Full name"), *validators) -> StringField:
+    """The citizen's full name (at most 200 characters, trimmed); a form may relabel it or require it."""
+    return StringField(label, validators=[*validators, Length(max=200)], filters=[strip])
+
+
 class PersonFieldsMixin:
     """The fields of one citizen: name, CCCD, phone, province + ward (validated together), address line.
 
-    A form using it calls :meth:`setup_address_choices` from its ``__init__``.
+    The petition form and the reception desk's visit form both use it (``templates/persons/_fields.html``
+    renders them). A form using it calls :meth:`setup_address_choices` from its ``__init__``; it may
+    redeclare ``full_name`` with :func:`full_name_field` (another label, required).
     """
 
     if TYPE_CHECKING:
         # Provided by the FlaskForm the mixin is combined with.
         def is_submitted(self) -> bool: ...
 
-    full_name = StringField(_l("Full name"), validators=[Length(max=200)], filters=[strip])
+    full_name = full_name_field()
     citizen_id = StringField(
         _l("Citizen ID (CCCD)"),
         filters=[strip],
@@ -157,10 +164,14 @@ class PersonFieldsMixin:
             [self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data, self.address_line.data]
         )
 
-    def check_people(
-        self, people: list[PersonData], count_field: Field, lines_field: Field, too_few_message: str | LazyText
-    ) -> bool:
+    def people_named(self, lines_field: PersonLinesField) -> list[PersonData]:
+        """The citizen of the person fields (if named) and the further people of ``lines_field``."""
+        main = self.person_data()
+        return ([main] if main else []) + lines_field.persons
+
+    def check_people(self, count_field: Field, lines_field: PersonLinesField, too_few_message: str | LazyText) -> bool:
         """After field validation: the count covers everyone named, and no CCCD is entered twice."""
+        people = self.people_named(lines_field)
         if count_field.data < len(people):
             count_field.errors.append(too_few_message)
             return False

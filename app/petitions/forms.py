@@ -47,7 +47,41 @@ def non_desk_channels() -> list[tuple[str, str]]:
     return [(c.value, c.label) for c in Channel if c is not Channel.DESK]
 
 
-class PetitionForm(PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class ReceivingUnitMixin:
+    """The unit receiving a petition or a visit: one of the user's units, the user's own on a new form.
+
+    A form using it calls :meth:`setup_units` from its ``__init__``.
+    """
+
+    unit_id = SelectField(
+        _l("Receiving unit"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose one of your units."),
+    )
+
+    units: dict[int, Unit]
+
+    if TYPE_CHECKING:
+        # Provided by the FlaskForm the mixin is combined with.
+        def is_submitted(self) -> bool: ...
+
+    def setup_units(self, units: Sequence[Unit], default_unit: Unit | None = None) -> None:
+        self.units = {u.id: u for u in units}
+        self.unit_id.choices = unit_choices(units)
+        if not self.is_submitted() and self.unit_id.data is None and default_unit is not None:
+            self.unit_id.data = default_unit.id
+
+    def validate_unit_id(self, field: Field) -> None:
+        if field.data not in self.units:
+            raise ValidationError(_l("Choose one of your units."))
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.units.get(self.unit_id.data)
+
+
+class PetitionForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """A petition received by post, online or from another body (desk petitions come with the visit)."""
 
     channel = SelectField(
@@ -63,12 +97,6 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask
         format=DATE_FORMATS,
         validators=[InputRequired(_l("Enter the date the petition was received."))],
         invalid_value_message=_l("Enter the date as day, month and year."),
-    )
-    unit_id = SelectField(
-        _l("Receiving unit"),
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Choose one of your units."),
     )
     kind = SelectField(
         _l("Kind of petition"),
@@ -102,18 +130,10 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask
 
     def __init__(self, units: Sequence[Unit], default_unit: Unit | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.units = {u.id: u for u in units}
-        self.unit_id.choices = unit_choices(units)
-        if not self.is_submitted():
-            if self.unit_id.data is None and default_unit is not None:
-                self.unit_id.data = default_unit.id
-            if self.received_on.data is None:
-                self.received_on.data = local_today()
+        self.setup_units(units, default_unit)
+        if not self.is_submitted() and self.received_on.data is None:
+            self.received_on.data = local_today()
         self.setup_address_choices()
-
-    def validate_unit_id(self, field: Field) -> None:
-        if field.data not in self.units:
-            raise ValidationError(_l("Choose one of your units."))
 
     def validate_received_on(self, field: Field) -> None:
         if field.data and field.data > local_today():
@@ -139,19 +159,13 @@ class PetitionForm(PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask
     def validate(self, extra_validators: Mapping[str, list[Any]] | None = None) -> bool:
         # Checked after the fields: the textarea of further petitioners is parsed during its own validation.
         return bool(super().validate(extra_validators)) and self.check_people(
-            self.petitioners(),
             self.signatory_count,
             self.other_petitioners,
             _l("The number of signatories is less than the number of petitioners named."),
         )
 
-    @property
-    def unit(self) -> Unit | None:
-        return self.units.get(self.unit_id.data)
-
     def petitioners(self) -> list[PersonData]:
-        main = self.person_data()
-        return ([main] if main else []) + self.other_petitioners.persons
+        return self.people_named(self.other_petitioners)
 
     def petition_data(self) -> dict[str, Any]:
         """The keyword arguments of ``register_petition`` (unit and actor aside)."""

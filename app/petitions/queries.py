@@ -1,19 +1,18 @@
 """Read-only lookups of petitions, scoped to what the user may see."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..core.filters import N_, DateRange, Filter, FilterType, parse_filters
 from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, keyset_page
 from ..core.scope import get_or_404, in_scope
-from ..core.validation import parse_date, parse_id
 from ..extensions import db
 from ..search.match import petition_ids_matching
 from ..units.models import Unit
@@ -75,53 +74,39 @@ class PetitionFilters:
         )
 
 
-def _parse_enum(enum_cls: type[E], value: str) -> E | None:
-    return enum_cls(value) if value in enum_cls._value2member_map_ else None
+#: The filters of the petition list, in the order their warnings are shown.
+PETITION_FILTERS = (
+    Filter(
+        "kind",
+        FilterType.ENUM,
+        enum_cls=PetitionKind,
+        message=N_("Unknown kind of petition “%(value)s”: that filter was ignored."),
+    ),
+    Filter(
+        "state",
+        FilterType.ENUM,
+        enum_cls=PetitionState,
+        message=N_("Unknown petition state “%(value)s”: that filter was ignored."),
+    ),
+    Filter(
+        "channel",
+        FilterType.ENUM,
+        enum_cls=Channel,
+        message=N_("Unknown channel “%(value)s”: that filter was ignored."),
+    ),
+    Filter("unit", FilterType.UNIT, attr="unit_id"),
+    Filter("received_from", FilterType.DATE, label=_l("Received from")),
+    Filter("received_to", FilterType.DATE, label=_l("Received until")),
+    Filter("q", FilterType.TEXT, max_length=MAX_QUERY_LENGTH),
+)
+PETITION_RANGES = (DateRange("received_from", "received_to"),)
 
 
 def parse_petition_filters(args: Mapping[str, str], user: User) -> PetitionFilters:
-    """Read the list filters from query arguments; a bad value is dropped with a warning, never an error.
-
-    Warnings quote user input, so they are formatted now (``gettext``), never as lazy messages.
-    """
-    f = PetitionFilters()
-    warn = f.warnings.append
-
-    def arg(name: str) -> str:
-        return (args.get(name) or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
-
-    enum_filters: tuple[tuple[str, type[StrEnum], Callable[[str], str]], ...] = (
-        ("kind", PetitionKind, lambda v: _("Unknown kind of petition “%(value)s”: that filter was ignored.", value=v)),
-        ("state", PetitionState, lambda v: _("Unknown petition state “%(value)s”: that filter was ignored.", value=v)),
-        ("channel", Channel, lambda v: _("Unknown channel “%(value)s”: that filter was ignored.", value=v)),
-    )
-    for name, enum_cls, message in enum_filters:
-        if value := arg(name):
-            parsed = _parse_enum(enum_cls, value)
-            if parsed is None:
-                warn(message(value))
-            setattr(f, name, parsed)
-    if unit := arg("unit"):
-        unit_id = parse_id(unit)
-        found = db.session.get(Unit, unit_id) if unit_id else None
-        if found is not None and user.oversees(found):
-            f.unit_id = found.id
-        else:
-            warn(_l("That unit is not one of yours: the unit filter was ignored."))
-    for name, label in (("received_from", _l("Received from")), ("received_to", _l("Received until"))):
-        if value := arg(name):
-            day = parse_date(value)
-            if day is None:
-                warn(_("“%(value)s” is not a date (%(field)s): that filter was ignored.", value=value, field=label))
-            setattr(f, name, day)
-    if f.received_from and f.received_to and f.received_from > f.received_to:
-        warn(_l("The start of the date range is after its end: the date filter was ignored."))
-        f.received_from = f.received_to = None
-    if q := arg("q"):
-        if len(q) > MAX_QUERY_LENGTH:
-            warn(_l("The search text was shortened to %(n)d characters.", n=MAX_QUERY_LENGTH))
-        f.q = q[:MAX_QUERY_LENGTH]
-    return f
+    """Read the list filters from query arguments; a bad value is dropped with a warning, never an error
+    (see app.core.filters)."""
+    values, warnings = parse_filters(args, PETITION_FILTERS, user, PETITION_RANGES)
+    return PetitionFilters(**values, warnings=warnings)
 
 
 def filtered_petitions(user: User, filters: PetitionFilters) -> Select[Petition]:

@@ -178,21 +178,6 @@ def shown_petition_ids(user) -> frozenset:
     return cache[key]
 
 
-def searchable_condition(user):
-    """SQL condition on Petition: a search by petitioner name or CCCD may match it for ``user``.
-
-    Only petitions whose identity is shown to the user now: not confidential, or revealed (with a reason)
-    in this login session by an entitled user. Otherwise a search would tell an outsider who the
-    denunciator is, and an entitled user could read the identity by searching, without a recorded reveal.
-    """
-    from ..petitions.models import Petition
-
-    shown = shown_petition_ids(user)
-    if not shown:
-        return Petition.is_identity_confidential.is_(false())
-    return or_(Petition.is_identity_confidential.is_(false()), Petition.id.in_(sorted(shown)))
-
-
 def forget_reveals_cache() -> None:
     if has_request_context():
         g.pop("_tiepdan_revealed", None)

@@ -15,10 +15,10 @@ from ..persons.forms import (
     PersonFieldsMixin,
     PersonLinesField,
     blank_choice,
-    optional_int,
+    full_name_field,
     strip,
 )
-from ..petitions.forms import unit_choices
+from ..petitions.forms import ReceivingUnitMixin
 from ..petitions.models import PetitionKind
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
 
@@ -32,13 +32,7 @@ def local_now() -> datetime:
     return datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
 
 
-class VisitForm(PersonFieldsMixin, FlaskForm):
-    unit_id = SelectField(
-        _l("Receiving unit"),
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Choose one of your units."),
-    )
+class VisitForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):
     received_at = BlankableDateTimeField(
         _l("Date and time"),
         format=DATETIME_FORMATS,
@@ -51,11 +45,7 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
         default=ReceptionKind.REGULAR.value,
         invalid_choice_message=_l("Choose the kind of reception."),
     )
-    full_name = StringField(
-        _l("Visitor's full name"),
-        validators=[DataRequired(_l("Enter the visitor's full name.")), Length(max=200)],
-        filters=[strip],
-    )
+    full_name = full_name_field(_l("Visitor's full name"), DataRequired(_l("Enter the visitor's full name.")))
     people_count = WholeNumberField(
         _l("Number of people"),
         default=1,
@@ -107,18 +97,10 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
 
     def __init__(self, units, default_unit=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.units = {u.id: u for u in units}
-        self.unit_id.choices = unit_choices(units)
-        if not self.is_submitted():
-            if self.unit_id.data is None and default_unit is not None:
-                self.unit_id.data = default_unit.id
-            if self.received_at.data is None:
-                self.received_at.data = local_now()
+        self.setup_units(units, default_unit)
+        if not self.is_submitted() and self.received_at.data is None:
+            self.received_at.data = local_now()
         self.setup_address_choices()
-
-    def validate_unit_id(self, field):
-        if field.data not in self.units:
-            raise ValidationError(_l("Choose one of your units."))
 
     def validate_received_at(self, field):
         if field.data and field.data > local_now() + CLOCK_SKEW:
@@ -139,19 +121,13 @@ class VisitForm(PersonFieldsMixin, FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         # Checked after the fields: the textarea of representatives is parsed during its own validation.
         return super().validate(extra_validators) and self.check_people(
-            self.visitors(),
             self.people_count,
             self.representatives,
             _l("The number of people is less than the number of people named."),
         )
 
-    @property
-    def unit(self):
-        return self.units.get(self.unit_id.data)
-
     def visitors(self):
-        main = self.person_data()
-        return ([main] if main else []) + self.representatives.persons
+        return self.people_named(self.representatives)
 
     def visit_data(self) -> dict:
         """The keyword arguments of ``record_visit`` taken from the validated form (unit and actor aside)."""

@@ -105,7 +105,3 @@ class ReceptionSession(TimestampMixin, Model):
     @property
     def representatives(self) -> list[Person]:
         return [v.person for v in self.visitors if v.is_representative] or [v.person for v in self.visitors]
-
-    @property
-    def is_many_people(self) -> bool:
-        return self.people_count >= 5

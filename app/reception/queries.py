@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.scope import get_or_404, in_scope
+from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc
 from ..extensions import db
 from .models import ReceptionSession
@@ -13,10 +13,6 @@ from .models import ReceptionSession
 
 def visible_sessions(user):
     return select(ReceptionSession).where(in_scope(ReceptionSession.unit_id, user))
-
-
-def get_session(session_id: int, user) -> ReceptionSession:
-    return get_or_404(visible_sessions(user).where(ReceptionSession.id == session_id))
 
 
 def sessions_on(user, day: date) -> list[ReceptionSession]:
