@@ -8,11 +8,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..cases.models import Complexity
 from ..core.fields import VersionField, WholeNumberField, optional_int
 from ..core.i18n import lazy_gettext as _l
+from ..deadlines.calendar import DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, override_of
 from ..deadlines.models import DayUnit, RuleKind, Stage
-from ..deadlines.operations import (
-    DOCUMENT_MAX,
-    FIRST_YEAR,
-    LAST_YEAR,
+from ..deadlines.rules import (
     LEGAL_BASIS_MAX,
     RULE_CONDITIONS,
     RULE_EDITABLE_FIELDS,
@@ -22,7 +20,6 @@ from ..deadlines.operations import (
     TEXT_MAX,
     overlap_message,
     overlapping_rule,
-    override_of,
     rule_problems,
 )
 from ..units.models import Unit

@@ -11,8 +11,9 @@ from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
 from ..core.validation import parse_id
-from ..deadlines import admin_queries as queries
-from ..deadlines import operations as ops
+from ..deadlines import calendar as workdays
+from ..deadlines import queries
+from ..deadlines import rules as rule_table
 from ..extensions import db
 from ..units.queries import units_in_scope
 from .deadline_forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
@@ -54,7 +55,7 @@ def rules():
         groups=queries.group_rules(rules),
         count=len(rules),
         units=queries.units_by_id(r.unit_id for r in rules),
-        editable={r.id for r in rules if ops.can_manage_rule(current_user, r)},
+        editable={r.id for r in rules if rule_table.can_manage_rule(current_user, r)},
         can_create=current_user.has_role(Role.ADMIN),
     )
 
@@ -76,7 +77,7 @@ def _render_rule(rule, form, status: int = 200):
 def rule_detail(rule_id: int):
     rule = queries.get_rule(rule_id, current_user)
     form = None
-    if ops.can_manage_rule(current_user, rule):
+    if rule_table.can_manage_rule(current_user, rule):
         form = RuleForm(obj=rule, rule=rule, formdata=None)
         form.version.data = rule.version
     return _render_rule(rule, form)
@@ -86,12 +87,14 @@ def rule_detail(rule_id: int):
 @roles_required(Role.ADMIN)
 def edit_rule(rule_id: int):
     rule = queries.get_rule(rule_id, current_user)
-    if not ops.can_manage_rule(current_user, rule):
+    if not rule_table.can_manage_rule(current_user, rule):
         abort(403)
     form = RuleForm(rule=rule)
     if form.validate_on_submit():
         try:
-            changes, moved = ops.change_rule(rule, current_user, form.reason.data, form.version.data, **form.values())
+            changes, moved = rule_table.change_rule(
+                rule, current_user, form.reason.data, form.version.data, **form.values()
+            )
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -108,13 +111,13 @@ def edit_rule(rule_id: int):
 @bp.route("/rules/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def create_rule():
-    form = RuleCreateForm(units=units_in_scope(current_user), national=ops.manages_national_data(current_user))
+    form = RuleCreateForm(units=units_in_scope(current_user), national=workdays.manages_national_data(current_user))
     if request.method == "GET":
         form.effective_from.data = local_today()
         form.unit_id.data = current_user.unit_id
     if form.validate_on_submit():
         try:
-            rule, moved = ops.create_rule(current_user, form.reason.data, **form.values())
+            rule, moved = rule_table.create_rule(current_user, form.reason.data, **form.values())
             db.session.commit()
         except DomainError as err:
             _refused(form, err)
@@ -130,7 +133,7 @@ def create_rule():
 
 def _year() -> int:
     year = parse_id(request.args.get("year"), max_digits=4)
-    return year if year is not None and ops.FIRST_YEAR <= year <= ops.LAST_YEAR else local_today().year
+    return year if year is not None and workdays.FIRST_YEAR <= year <= workdays.LAST_YEAR else local_today().year
 
 
 @bp.get("/calendar")
@@ -142,9 +145,9 @@ def calendar():
         year=year,
         overrides=queries.overrides_of_year(year),
         package=queries.package_days(year),
-        can_edit=ops.can_manage_calendar(current_user),
-        first_year=ops.FIRST_YEAR,
-        last_year=ops.LAST_YEAR,
+        can_edit=workdays.can_manage_calendar(current_user),
+        first_year=workdays.FIRST_YEAR,
+        last_year=workdays.LAST_YEAR,
     )
 
 
@@ -168,7 +171,7 @@ def _warn_if_no_effect(override) -> None:
 @bp.route("/calendar/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def add_override():
-    if not ops.can_manage_calendar(current_user):
+    if not workdays.can_manage_calendar(current_user):
         abort(403)
     form = OverrideForm()
     if request.method == "GET" and request.args.get("day"):
@@ -181,7 +184,7 @@ def add_override():
             form.is_working_day.data = not queries.package_is_working_day(day)
     if form.validate_on_submit():
         try:
-            override, moved = ops.add_calendar_override(
+            override, moved = workdays.add_calendar_override(
                 current_user, form.day.data, form.is_working_day.data, form.document.data
             )
             db.session.commit()
@@ -201,12 +204,14 @@ def add_override():
 @roles_required(Role.ADMIN)
 def edit_override(override_id: int):
     override = queries.get_override(override_id)
-    if not ops.can_manage_calendar(current_user):
+    if not workdays.can_manage_calendar(current_user):
         abort(403)
     form = OverrideEditForm(obj=override)
     if form.validate_on_submit():
         try:
-            moved = ops.update_calendar_override(override, current_user, form.is_working_day.data, form.document.data)
+            moved = workdays.update_calendar_override(
+                override, current_user, form.is_working_day.data, form.document.data
+            )
             db.session.commit()
         except DomainError as err:
             _refused(form, err)

@@ -12,7 +12,7 @@ from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
 from ..core.validation import parse_id
-from ..deadlines import operations as deadlines
+from ..deadlines import clocks
 from ..extensions import db
 from ..petitions.models import Petition, PetitionKind
 from ..users.models import User
@@ -81,7 +81,7 @@ def open_case(
     db.session.flush()
     petition.case_id = case.id
     _log(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
-    deadlines.on_case_opened(case)
+    clocks.on_case_opened(case)
     return case
 
 
@@ -158,7 +158,7 @@ def perform(
         # Another request saved the case between our version check and this write.
         raise StaleObject(STALE_MESSAGE) from None
     _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
-    deadlines.on_case_transition(case, action.value, local_today())
+    clocks.on_case_transition(case, action, local_today())
     return case
 
 

@@ -9,7 +9,7 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
 from ..core.timeutil import local_today
-from ..deadlines import operations as deadline_ops
+from ..deadlines import clocks as deadline_clocks
 from ..deadlines import queries as deadline_queries
 from ..deadlines.forms import ExtendResolutionForm, NoticeForm
 from ..deadlines.models import Stage
@@ -128,9 +128,9 @@ def _deadline_forms(case) -> dict:
     """The deadline actions this user may take on the case now: {"extend"|"notice": fresh form}."""
     user = current_user._get_current_object()
     forms = {}
-    if clock := _offered(deadline_ops.check_extension, case, user):
+    if clock := _offered(deadline_clocks.check_extension, case, user):
         forms["extend"] = ExtendResolutionForm(case, clock, formdata=None)
-    if clock := _offered(deadline_ops.check_notice, case, user, Stage.NOTIFY_ACCEPTANCE):
+    if clock := _offered(deadline_clocks.check_notice, case, user, Stage.NOTIFY_ACCEPTANCE):
         forms["notice"] = NoticeForm(case, clock, formdata=None)
     return forms
 
@@ -162,7 +162,7 @@ def extend_resolution(case_id: int):
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
     try:
-        clock = deadline_ops.check_extension(case, user)
+        clock = deadline_clocks.check_extension(case, user)
     except DomainError as err:
         flash(str(err.message), "danger")
         return redirect(back)
@@ -170,7 +170,9 @@ def extend_resolution(case_id: int):
     if not form.validate_on_submit():
         return _render_detail(case, failed=("extend", form)), 422
     try:
-        ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
+        ext = deadline_clocks.extend_resolution(
+            case, user, expected_version=form.version.data, **form.operation_fields()
+        )
     except DomainError as err:
         db.session.rollback()
         flash(str(err.message), "danger")
@@ -195,7 +197,7 @@ def record_notice(case_id: int):
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
     try:
-        clock = deadline_ops.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
+        clock = deadline_clocks.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
     except DomainError as err:
         flash(str(err.message), "danger")
         return redirect(back)
@@ -203,7 +205,7 @@ def record_notice(case_id: int):
     if not form.validate_on_submit():
         return _render_detail(case, failed=("notice", form)), 422
     try:
-        deadline_ops.record_notice(
+        deadline_clocks.record_notice(
             case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data
         )
     except DomainError as err:

@@ -9,7 +9,7 @@ from ..core.fields import VersionField, WholeNumberField
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from .models import Clock
-from .operations import RULE_LIMIT_MAX
+from .rules import RULE_LIMIT_MAX
 
 
 class _ClockForm(FlaskForm):

@@ -10,7 +10,7 @@ from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
-from ..deadlines import operations as deadlines
+from ..deadlines import clocks
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
@@ -73,7 +73,7 @@ def register_petition(
         petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
     _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
-    deadlines.on_petition_registered(petition)
+    clocks.on_petition_registered(petition)
     return petition
 
 
@@ -140,7 +140,7 @@ def decide_petition(
     petition.state = decision
     db.session.flush()
     _log(petition, actor, "decide", before, decision, note)
-    deadlines.on_petition_decided(
+    clocks.on_petition_decided(
         petition,
         accepted=decision is PetitionState.ACCEPTED,
         on=(accepted_on if decision is PetitionState.ACCEPTED and accepted_on else local_today()),
