@@ -11,14 +11,14 @@ from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
 from ..core.validation import parse_id
-from ..deadlines import calendar as workdays
-from ..deadlines import queries
-from ..deadlines import rules as rule_table
 from ..extensions import db
 from ..units.queries import units_in_scope
-from .deadline_forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
+from . import calendar as workdays
+from . import queries
+from . import rules as rule_table
+from .forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
 
-bp = Blueprint("deadline_admin", __name__, url_prefix="/admin")
+bp = Blueprint("deadlines", __name__, url_prefix="/admin")
 
 READERS = (Role.ADMIN, Role.INSPECTOR)
 
@@ -50,7 +50,7 @@ def rules():
     on = form.on.data if form.validate() else None
     rules = queries.rules_for(current_user, on=on, to_verify=bool(form.verify.data))
     return render_template(
-        "admin/rules.html",
+        "deadlines/rules.html",
         form=form,
         groups=queries.group_rules(rules),
         count=len(rules),
@@ -63,7 +63,7 @@ def rules():
 def _render_rule(rule, form, status: int = 200):
     history = queries.rule_history(rule)
     return render_template(
-        "admin/rules_form.html",
+        "deadlines/rules_form.html",
         rule=rule,
         form=form,
         history=history,
@@ -125,7 +125,7 @@ def create_rule():
             flash(_("Rule %(rule)s was created.", rule=rule_name(rule)), "success")
             _flash_recomputed(moved)
             return redirect(url_for(".rule_detail", rule_id=rule.id))
-    return render_template("admin/rules_new.html", form=form), 200 if request.method == "GET" else 422
+    return render_template("deadlines/rules_new.html", form=form), 200 if request.method == "GET" else 422
 
 
 # ---- the working-day calendar -----------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def _year() -> int:
 def calendar():
     year = _year()
     return render_template(
-        "admin/calendar.html",
+        "deadlines/calendar.html",
         year=year,
         overrides=queries.overrides_of_year(year),
         package=queries.package_days(year),
@@ -196,7 +196,7 @@ def add_override():
             _flash_recomputed(moved)
             return redirect(url_for(".calendar", year=override.day.year))
     return render_template(
-        "admin/calendar_form.html", form=form, override=None
+        "deadlines/calendar_form.html", form=form, override=None
     ), 200 if request.method == "GET" else 422
 
 
@@ -221,7 +221,7 @@ def edit_override(override_id: int):
             _flash_recomputed(moved)
             return redirect(url_for(".calendar", year=override.day.year))
     return render_template(
-        "admin/calendar_form.html",
+        "deadlines/calendar_form.html",
         form=form,
         override=override,
         package_working=queries.package_is_working_day(override.day),
