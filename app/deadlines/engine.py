@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..cases.models import Complexity
 from ..extensions import db
 from ..units.models import Unit
 from . import calendar
@@ -24,7 +25,7 @@ class Facts:
 
     kind: str
     instance: int | None = None
-    complexity: str = "normal"
+    complexity: str = Complexity.NORMAL
     is_remote: bool = False
     sites: int = 1
     unit_path: str | None = None  # the case's unit, for unit-configured rules
@@ -54,8 +55,8 @@ def case_facts(case) -> Facts:
 def _complexity_matches(rule_value: str | None, actual: str) -> bool:
     if rule_value is None:
         return True
-    if rule_value == "complex":  # the laws' "complex" limits cover especially complex cases too
-        return actual in ("complex", "especially_complex")
+    if rule_value == Complexity.COMPLEX:  # the laws' "complex" limits cover especially complex cases too
+        return actual in (Complexity.COMPLEX, Complexity.ESPECIALLY_COMPLEX)
     return rule_value == actual
 
 
@@ -80,7 +81,7 @@ def _specificity(rule: DeadlineRule, unit_paths: dict[int, str]) -> tuple:
         len(unit_paths.get(rule.unit_id, "")) if rule.unit_id else 0,
         rule.kind is not RuleKind.ANY,
         rule.instance is not None,
-        rule.complexity is not None and rule.complexity != "complex",
+        rule.complexity is not None and rule.complexity != Complexity.COMPLEX,
         rule.complexity is not None,
         rule.is_remote is not None,
         rule.min_sites or 0,
