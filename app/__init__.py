@@ -140,9 +140,9 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (users_bp, reception_bp, petitions_bp, cases_bp, admin_bp, persons_bp):
         app.register_blueprint(bp)
-    from .admin.deadline_views import bp as deadline_admin_bp
+    from .deadlines.views import bp as deadlines_bp
 
-    app.register_blueprint(deadline_admin_bp)
+    app.register_blueprint(deadlines_bp)
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)  # also gives templates unread_notifications() for the bell

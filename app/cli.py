@@ -66,7 +66,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load realistic Vietnamese demo data (idempotent: running it twice adds nothing)."""
-        from .deadlines.operations import sync_default_rules
+        from .deadlines.rules import sync_default_rules
         from .demo import seed_demo
 
         sync_default_rules()

@@ -116,7 +116,7 @@ def app(_migrated_app):
 
     limiter.reset()  # login throttling counts start from zero in every test
     with _migrated_app.app_context():
-        from app.deadlines.operations import sync_default_rules
+        from app.deadlines.rules import sync_default_rules
 
         sync_default_rules()  # the shipped rule table, as `flask deadlines load-rules` loads it
         _db.session.commit()

@@ -10,7 +10,7 @@ from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
 from ..core.timeutil import local_today
 from ..core.transaction import on_refusal
-from ..deadlines import operations as deadline_ops
+from ..deadlines import clocks as deadline_clocks
 from ..deadlines import queries as deadline_queries
 from ..deadlines.forms import ExtendResolutionForm, NoticeForm
 from ..deadlines.models import Stage
@@ -118,9 +118,9 @@ def _deadline_forms(case) -> dict:
     """The deadline actions this user may take on the case now: {"extend"|"notice": fresh form}."""
     user = current_user._get_current_object()
     forms = {}
-    if clock := _offered(deadline_ops.check_extension, case, user):
+    if clock := _offered(deadline_clocks.check_extension, case, user):
         forms["extend"] = ExtendResolutionForm(case, clock, formdata=None)
-    if clock := _offered(deadline_ops.check_notice, case, user, Stage.NOTIFY_ACCEPTANCE):
+    if clock := _offered(deadline_clocks.check_notice, case, user, Stage.NOTIFY_ACCEPTANCE):
         forms["notice"] = NoticeForm(case, clock, formdata=None)
     return forms
 
@@ -152,11 +152,11 @@ def extend_resolution(case_id: int):
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
     on_refusal(back)
-    clock = deadline_ops.check_extension(case, user)
+    clock = deadline_clocks.check_extension(case, user)
     form = ExtendResolutionForm(case, clock)
     if not form.validate_on_submit():
         return _render_detail(case, failed=("extend", form)), 422
-    ext = deadline_ops.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
+    ext = deadline_clocks.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
     due_after = ext.due_after
     flash(
         _(
@@ -176,11 +176,11 @@ def record_notice(case_id: int):
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
     on_refusal(back)
-    clock = deadline_ops.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
+    clock = deadline_clocks.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
     form = NoticeForm(case, clock)
     if not form.validate_on_submit():
         return _render_detail(case, failed=("notice", form)), 422
-    deadline_ops.record_notice(
+    deadline_clocks.record_notice(
         case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data
     )
     flash(

@@ -102,9 +102,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def stale_data(_err: StaleDataError) -> ResponseReturnValue:
-        # Two saves of the same versioned row at the same instant, caught by the row's version counter
-        # at flush: the second loses, visibly, as if the form's version had been checked.
-        return answer_refusal(StaleObject(STALE_MESSAGE))
+        # Two saves of the same versioned row at the same instant, caught only by the row's version counter
+        # at flush: the second loses, visibly, and goes back to the page, which shows the latest version.
+        g.pop("refusal_answer", None)
+        flash(str(STALE_MESSAGE), "danger")
+        return redirect(referrer_or(url_for("index")))
 
 
 def _roll_back() -> None:

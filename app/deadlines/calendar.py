@@ -4,12 +4,23 @@ package, corrected by the administrators' overrides (each with the document that
 Counting rules (domain.md, "Time limits"): the day the clock starts is not counted; a working-day
 limit counts working days only; a calendar-day limit that ends on a non-working day moves to the
 next working day.
+
+The administration of the overrides is in ``overrides.py``.
 """
 
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import CalendarOverride, ClockStatus
+
+#: The years a rule's dates and a calendar override may lie in.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+DOCUMENT_MAX = 300
+OPEN_CLOCK_STATUSES = (ClockStatus.RUNNING, ClockStatus.PAUSED)
 
 
 @lru_cache(maxsize=64)
@@ -65,3 +76,13 @@ class WorkCalendar:
 
     def days_between(self, start: date, end: date, unit: str) -> int:
         return self.working_days_between(start, end) if unit == "wd" else max((end - start).days, 0)
+
+
+def load_calendar() -> WorkCalendar:
+    """The working-day calendar with the administrators' overrides (one small query)."""
+    rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all()
+    return WorkCalendar(dict(rows))
+
+
+def in_years(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR

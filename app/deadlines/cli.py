@@ -15,7 +15,7 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @deadlines_cli.command("load-rules")
 def load_rules_command():
     """Insert the shipped rules and calendar overrides that are missing (never overwrites edits)."""
-    from .operations import sync_default_rules
+    from .rules import sync_default_rules
 
     added = sync_default_rules()
     db.session.commit()

@@ -1,19 +1,22 @@
-"""The deadline engine: pick the rule in force, compute a due date, and explain it."""
+"""The deadline engine: the facts a rule looks at, the rule in force, the due date, and why (``explain``).
+
+The calendar arithmetic is the WorkCalendar's (calendar.py); which clocks exist, and when, is the
+lifecycle table's (lifecycle.py).
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..cases.models import Complexity
 from ..extensions import db
-from .calendar import WorkCalendar
-from .models import CalendarOverride, Clock, DayUnit, DeadlineRule, RuleKind, Stage
-
-
-def load_calendar() -> WorkCalendar:
-    """The working-day calendar with the administrators' overrides (one small query)."""
-    rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all()
-    return WorkCalendar(dict(rows))
+from ..units.models import Unit
+from . import calendar
+from .lifecycle import LIFECYCLE, StartsFrom
+from .models import Clock, DayUnit, DeadlineRule, RuleKind, Stage
 
 
 @dataclass(frozen=True)
@@ -22,17 +25,38 @@ class Facts:
 
     kind: str
     instance: int | None = None
-    complexity: str = "normal"
+    complexity: str = Complexity.NORMAL
     is_remote: bool = False
     sites: int = 1
     unit_path: str | None = None  # the case's unit, for unit-configured rules
 
 
+def petition_facts(petition) -> Facts:
+    """The facts of a petition's clocks (a complaint petition is a first-instance complaint)."""
+    return Facts(
+        kind=petition.kind.value,
+        instance=1 if petition.kind.value == "complaint" else None,
+        is_remote=petition.unit.is_remote,
+        unit_path=petition.unit.path,
+    )
+
+
+def case_facts(case) -> Facts:
+    """The facts of a case's clocks: its kind, instance, complexity, area and unit."""
+    return Facts(
+        kind=case.kind.value,
+        instance=case.instance,
+        complexity=case.complexity.value,
+        is_remote=case.is_remote_area,
+        unit_path=case.unit.path,
+    )
+
+
 def _complexity_matches(rule_value: str | None, actual: str) -> bool:
     if rule_value is None:
         return True
-    if rule_value == "complex":  # the laws' "complex" limits cover especially complex cases too
-        return actual in ("complex", "especially_complex")
+    if rule_value == Complexity.COMPLEX:  # the laws' "complex" limits cover especially complex cases too
+        return actual in (Complexity.COMPLEX, Complexity.ESPECIALLY_COMPLEX)
     return rule_value == actual
 
 
@@ -57,7 +81,7 @@ def _specificity(rule: DeadlineRule, unit_paths: dict[int, str]) -> tuple:
         len(unit_paths.get(rule.unit_id, "")) if rule.unit_id else 0,
         rule.kind is not RuleKind.ANY,
         rule.instance is not None,
-        rule.complexity is not None and rule.complexity != "complex",
+        rule.complexity is not None and rule.complexity != Complexity.COMPLEX,
         rule.complexity is not None,
         rule.is_remote is not None,
         rule.min_sites or 0,
@@ -65,7 +89,7 @@ def _specificity(rule: DeadlineRule, unit_paths: dict[int, str]) -> tuple:
 
 
 def find_rule(stage: Stage, facts: Facts, on: date) -> DeadlineRule | None:
-    """The most specific active rule for this stage and these facts, in force on ``on``."""
+    """The most specific active rule for this stage and these facts, in force on ``on`` (see ``best_rule``)."""
     kinds = {RuleKind.ANY, RuleKind(facts.kind)}
     candidates = [
         r
@@ -78,31 +102,29 @@ def find_rule(stage: Stage, facts: Facts, on: date) -> DeadlineRule | None:
     ]
     if not candidates:
         return None
-    from ..units.models import Unit
-
     unit_ids = {r.unit_id for r in candidates if r.unit_id}
     unit_paths = (
         dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()) if unit_ids else {}
     )
-    return best_rule(candidates, facts, unit_paths)
+    return best_rule(candidates, facts, on, unit_paths)
 
 
-def best_rule(candidates, facts: Facts, unit_paths: dict) -> DeadlineRule | None:
-    """The most specific of ``candidates`` (rules in force) that applies to ``facts``; None if none does.
+def best_rule(rules, facts: Facts, on: date, unit_paths: dict) -> DeadlineRule | None:
+    """The rule choice (the only one): of ``rules`` (active rules of one stage, loaded by the caller), the
+    most specific one of the facts' kind (or any kind) that is in force on ``on`` and applies to ``facts``.
 
-    ``unit_paths``: the path of each unit that a candidate is limited to.
+    ``unit_paths``: the path of each unit that a rule is limited to. None if no rule applies.
     """
-    matching = [r for r in candidates if _matches(r, facts, unit_paths)]
-    if not matching:
-        return None
-    return max(matching, key=lambda r: (_specificity(r, unit_paths), r.id))
+    kinds = {RuleKind.ANY, RuleKind(facts.kind)}
+    matching = [r for r in rules if r.kind in kinds and r.in_force_on(on) and _matches(r, facts, unit_paths)]
+    return max(matching, key=lambda r: (_specificity(r, unit_paths), r.id), default=None)
 
 
 def compute_due(
     started_on: date,
     limit_days: int,
     unit: DayUnit | str,
-    cal: WorkCalendar,
+    cal: calendar.WorkCalendar,
     extensions: list[int] = (),
     suspended_days: int = 0,
     fixed_due_on: date | None = None,
@@ -119,7 +141,7 @@ def compute_due(
     return due
 
 
-def recompute(clock: Clock, cal: WorkCalendar) -> date:
+def recompute(clock: Clock, cal: calendar.WorkCalendar) -> date:
     """Recompute and store a clock's due date from its stored inputs."""
     clock.due_on = compute_due(
         clock.started_on,
@@ -165,7 +187,7 @@ class Explanation:
 
 
 def explain_one(
-    stage: Stage, start_label: str, start: date | None, facts: Facts, cal: WorkCalendar, extensions: int = 0
+    stage: Stage, start_label: str, start: date | None, facts: Facts, cal: calendar.WorkCalendar, extensions: int = 0
 ) -> Explanation:
     """Explain the due date of ``stage`` for a clock starting on ``start``."""
     from flask_babel import gettext as _
@@ -204,36 +226,31 @@ def explain(
     remote: bool = False,
     extensions: int = 0,
     sites: int = 1,
-    cal: WorkCalendar | None = None,
+    cal: calendar.WorkCalendar | None = None,
 ) -> list[Explanation]:
-    """Every due date that follows from these facts, in the order the case meets them."""
+    """Every due date that follows from these facts, in the order the case meets them.
+
+    The stages are the lifecycle table's that apply to the kind (and instance): those with a clock, and
+    those it marks as explained without one (the transfer and appeal periods).
+    """
     from flask_babel import gettext as _
 
-    cal = cal or load_calendar()
+    cal = cal or calendar.load_calendar()
     if kind == "complaint":
         instance = instance or 1
     else:
         instance = None
     facts = Facts(kind=kind, instance=instance, complexity=complexity, is_remote=remote, sites=sites)
-    received_l, accepted_l, decided_l = _("receipt"), _("acceptance"), _("decision")
-    rows = [
-        explain_one(Stage.FIRST_ANSWER, received_l, received, facts, cal),
-        explain_one(Stage.CLASSIFICATION, received_l, received, facts, cal),
-    ]
-    if kind in ("complaint", "denunciation"):
-        rows.append(explain_one(Stage.ACCEPTANCE, received_l, received, facts, cal))
-    if kind == "denunciation":
-        rows.append(explain_one(Stage.TRANSFER, received_l, received, facts, cal))
-        rows.append(explain_one(Stage.NOTIFY_ACCEPTANCE, accepted_l, accepted, facts, cal))
-    rows.append(
-        explain_one(
-            Stage.RESOLUTION, accepted_l, accepted, facts, cal, extensions=extensions if kind == "denunciation" else 0
-        )
-    )
-    if kind == "complaint":
-        if instance == 1:
-            rows.append(explain_one(Stage.APPEAL, decided_l, decided, facts, cal))
-        rows.append(explain_one(Stage.LEGAL_EFFECT, decided_l, decided, facts, cal))
-    if kind == "denunciation":
-        rows.append(explain_one(Stage.ACT_ON_CONCLUSION, decided_l, decided, facts, cal))
+    starts = {
+        StartsFrom.RECEIPT: (_("receipt"), received),
+        StartsFrom.ACCEPTANCE: (_("acceptance"), accepted),
+        StartsFrom.DECISION: (_("decision"), decided),
+    }
+    rows = []
+    for life in LIFECYCLE.values():  # the order in which a petition and its case meet the stages
+        if not life.explained or not life.applies_to(kind, instance):
+            continue
+        label, start = starts[life.starts_from]
+        extended = extensions if life.stage is Stage.RESOLUTION and kind == "denunciation" else 0
+        rows.append(explain_one(life.stage, label, start, facts, cal, extensions=extended))
     return rows

@@ -1,15 +1,32 @@
-"""Forms of the deadline actions on a case: extending the resolution period, recording a notice."""
+"""Forms of the deadlines: the actions on a case (extending the resolution period, recording a notice),
+and the rule table and working-day calendar screens."""
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, Form, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.fields import VersionField, WholeNumberField
+from ..admin.forms import BLANK, strip, unit_label
+from ..cases.models import Complexity
+from ..core.fields import VersionField, WholeNumberField, optional_int
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
-from .models import Clock
-from .operations import RULE_LIMIT_MAX
+from ..units.models import Unit
+from .calendar import DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR
+from .models import Clock, DayUnit, RuleKind, Stage
+from .overrides import override_of
+from .rules import (
+    LEGAL_BASIS_MAX,
+    RULE_CONDITIONS,
+    RULE_EDITABLE_FIELDS,
+    RULE_EXTENSIONS_MAX,
+    RULE_LIMIT_MAX,
+    RULE_SITES_MAX,
+    TEXT_MAX,
+    overlap_message,
+    overlapping_rule,
+    rule_problems,
+)
 
 
 class _ClockForm(FlaskForm):
@@ -73,3 +90,252 @@ class NoticeForm(_ClockForm):
 
     def validate_sent_on(self, field) -> None:
         self._check_day(field, _l("The notice date must lie between the start of the period and today."))
+
+
+# ---- The rule table and the working-day calendar --------------------------------------------------------
+
+
+def blank_to_none(value):
+    return value if value not in ("", None) else None
+
+
+def tri_state(value):
+    """A select of yes / no / any: "1", "0" or "" (or garbage) -> True, False, None."""
+    return {"1": True, "0": False, True: True, False: False}.get(value)
+
+
+def working_choice(value):
+    return {"1": True, "0": False, True: True, False: False}.get(value)
+
+
+class RuleFilterForm(Form):
+    """The filter above the rule table (a GET form: nothing changes, so no CSRF token)."""
+
+    on = DateField(_l("In force on"), validators=[Optional()])
+    verify = BooleanField(_l("Only rules to verify"))
+
+
+class RuleForm(FlaskForm):
+    """What an administrator may change on a rule; the reason is kept in the rule's history."""
+
+    # The bounds and messages of rule_problems (which the operations check too), on the fields themselves.
+    limit_days = WholeNumberField(
+        _l("Limit"),
+        validators=[InputRequired(_l("Enter the limit."))],
+        min=0,
+        max=RULE_LIMIT_MAX,
+        range_message=_l("The limit must be between 0 and %(max)d days.", max=RULE_LIMIT_MAX),
+    )
+    unit = SelectField(
+        _l("Counted in"), choices=DayUnit.lazy_choices(), validators=[DataRequired(_l("Choose working days or days."))]
+    )
+    max_extensions = WholeNumberField(
+        _l("Extensions allowed"),
+        default=0,
+        validators=[InputRequired(_l("Enter how many extensions are allowed (0 for none)."))],
+        min=0,
+        max=RULE_EXTENSIONS_MAX,
+        range_message=_l("The number of extensions must be between 0 and %(max)d.", max=RULE_EXTENSIONS_MAX),
+    )
+    extension_days = WholeNumberField(
+        _l("Length of an extension"),
+        filters=[blank_to_none],
+        description=_l("In the rule's unit; only when extensions are allowed."),
+        validators=[Optional()],
+        min=1,
+        max=RULE_LIMIT_MAX,
+        range_message=_l("An extension must be between 1 and %(max)d days.", max=RULE_LIMIT_MAX),
+    )
+    legal_basis = StringField(
+        _l("Legal basis"),
+        filters=[strip],
+        description=_l("The law and article, as officers cite it."),
+        validators=[
+            DataRequired(_l("Enter the legal basis (law, article), or say that there is none.")),
+            Length(max=LEGAL_BASIS_MAX),
+        ],
+    )
+    is_verified = BooleanField(_l("Verified against the legal text"), default=True)
+    note = TextAreaField(_l("Note"), filters=[strip, blank_to_none], validators=[Optional(), Length(max=TEXT_MAX)])
+    effective_from = DateField(
+        _l("In force from"), validators=[InputRequired(_l("Enter the date from which the rule applies."))]
+    )
+    effective_to = DateField(
+        _l("No longer in force from"),
+        validators=[Optional()],
+        description=_l("The first day the rule no longer applies; leave empty while it stays in force."),
+    )
+    is_active = BooleanField(_l("Active (an inactive rule is kept with its history but no longer applied)"))
+    reason = TextAreaField(
+        _l("Reason for the change"),
+        filters=[strip],
+        description=_l("E.g. the legal document that changed the limit."),
+        validators=[
+            DataRequired(_l("Give the reason for the change (e.g. the legal document).")),
+            Length(max=TEXT_MAX),
+        ],
+    )
+    version = VersionField()
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, rule=None, **kwargs):
+        self.rule = rule
+        super().__init__(*args, **kwargs)
+
+    def condition_values(self) -> dict:
+        """The conditions the rule applies under (fixed once the rule exists), for the checks across fields."""
+        return {name: getattr(self.rule, name) for name in RULE_CONDITIONS}
+
+    def values(self) -> dict:
+        """The editable fields, as the operation takes them."""
+        return {
+            name: getattr(self, name).data for name in RULE_EDITABLE_FIELDS if getattr(self, name, None) is not None
+        }
+
+    def all_values(self) -> dict:
+        return {**self.condition_values(), "is_active": True, **self.values()}
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not ok:
+            return False
+        values = self.all_values()
+        for name, message in rule_problems(values).items():
+            target = getattr(self, name, None)
+            if target is not None:
+                target.errors.append(message)
+            else:
+                self.form_errors.append(message)
+        if self.errors or self.form_errors:
+            return False
+        other = overlapping_rule(values, exclude_id=self.rule.id if self.rule is not None else None)
+        if other is not None:
+            self.form_errors.append(overlap_message(other))
+            return False
+        return True
+
+
+class RuleCreateForm(RuleForm):
+    """A new rule: its conditions too; ``units`` are the units the administrator manages."""
+
+    kind = SelectField(
+        _l("Applies to"),
+        choices=RuleKind.lazy_choices(),
+        default=RuleKind.RECOMMENDATION.value,
+        validators=[DataRequired(_l("Choose what the rule applies to."))],
+    )
+    stage = SelectField(
+        _l("Stage"),
+        choices=Stage.lazy_choices(),
+        default=Stage.RESOLUTION.value,
+        validators=[DataRequired(_l("Choose the stage the rule times."))],
+    )
+    # Blank means "any instance" and "a national rule": garbage or a number out of range is refused
+    # (optional_int), not read as blank.
+    instance = SelectField(
+        _l("Complaint instance"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose the first or the second instance."),
+        choices=lambda: [("", _l("Any")), ("1", _l("First instance")), ("2", _l("Second instance"))],
+    )
+    complexity = SelectField(
+        _l("Complexity"),
+        coerce=blank_to_none,
+        validate_choice=False,
+        choices=lambda: [("", _l("Any"))] + Complexity.choices(),
+    )
+    is_remote = SelectField(
+        _l("Area"),
+        coerce=tri_state,
+        validate_choice=False,
+        choices=lambda: [("", _l("Any")), ("1", _l("Remote areas only")), ("0", _l("Other areas only"))],
+    )
+    min_sites = WholeNumberField(
+        _l("Minimum number of sites to verify"),
+        filters=[blank_to_none],
+        validators=[Optional()],
+        min=1,
+        max=RULE_SITES_MAX,
+        range_message=_l("The number of sites must be between 1 and %(max)d.", max=RULE_SITES_MAX),
+    )
+    unit_id = SelectField(
+        _l("Unit"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose a unit among the units you manage."),
+        description=_l("The rule replaces the general one for this unit and the units below it."),
+    )
+    version = None  # a new rule has no version yet
+    is_active = None  # a new rule is active
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[strip],
+        description=_l("E.g. the decision of the unit that set this limit."),
+        validators=[
+            DataRequired(_l("Give the reason for the change (e.g. the legal document).")),
+            Length(max=TEXT_MAX),
+        ],
+    )
+
+    def __init__(self, *args, units: list[Unit], national: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units_by_id = {u.id: u for u in units}
+        self.national = national
+        first = [("", _l("All units (national rule)"))] if national else [BLANK]
+        self.unit_id.choices = first + [(u.id, unit_label(u)) for u in units]
+
+    def condition_values(self) -> dict:
+        return {name: getattr(self, name).data for name in RULE_CONDITIONS}
+
+    def values(self) -> dict:
+        return {**super().values(), **self.condition_values()}
+
+    def validate_unit_id(self, field) -> None:
+        if field.data is None:
+            if not self.national:
+                raise ValidationError(_l("Choose the unit the rule is for."))
+        elif field.data not in self.units_by_id:
+            raise ValidationError(_l("Choose a unit among the units you manage."))
+
+
+class OverrideForm(FlaskForm):
+    """A day the government moved: worked or off, and the document that says so."""
+
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
+    is_working_day = SelectField(
+        _l("The day is"),
+        coerce=working_choice,
+        validate_choice=False,
+        choices=lambda: [("", "—"), ("1", _l("A working day")), ("0", _l("A day off"))],
+        validators=[InputRequired(_l("Choose whether the day is worked or off."))],
+    )
+    document = StringField(
+        _l("Document"),
+        filters=[strip],
+        description=_l(
+            "The document that announced it, e.g. a notice of the Ministry of Home Affairs with its number and date."
+        ),
+        validators=[DataRequired(_l("Enter the document that announced the change.")), Length(max=DOCUMENT_MAX)],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_is_working_day(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(_l("Choose whether the day is worked or off."))
+
+    def validate_day(self, field) -> None:
+        if field.data is None:
+            return  # not a date: the field already says so
+        if not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+        if override_of(field.data) is not None:
+            raise ValidationError(
+                _("%(day)s is already in the list of changed days: edit it there.", day=f"{field.data:%d/%m/%Y}")
+            )
+
+
+class OverrideEditForm(OverrideForm):
+    """Change an override: the day itself stays (add another day instead)."""
+
+    day = None

@@ -14,7 +14,7 @@ from ..core.timeutil import to_local
 from ..extensions import db
 from ..flags.models import Flag, FlagKind
 from ..flags.operations import insert_flags
-from .engine import load_calendar
+from .calendar import load_calendar
 from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
 
 #: Periods that are not a duty of the unit (the citizen's time to appeal or lodge, the wait for legal
@@ -99,7 +99,7 @@ def mark_legally_effective(now: datetime) -> dict[str, int]:
     """
     from ..cases.models import Case, CaseState
     from ..petitions.models import PetitionKind
-    from .operations import start_enforcement
+    from .clocks import start_enforcement
 
     today = local_date(now)
     child = db.aliased(Case)

@@ -225,18 +225,6 @@ class Clock(TimestampMixin, db.Model):
     def is_open(self) -> bool:
         return self.status in (ClockStatus.RUNNING, ClockStatus.PAUSED)
 
-    def days_late(self, today: date) -> int:
-        """Calendar days past the due date (0 if not late or finished)."""
-        if not self.is_open or self.status is ClockStatus.PAUSED:
-            return 0
-        return max((today - self.due_on).days, 0)
-
-    def is_overdue(self, today: date) -> bool:
-        return self.status is ClockStatus.RUNNING and today > self.due_on
-
-    def finished_late(self) -> bool:
-        return self.status is ClockStatus.DONE and self.completed_on is not None and self.completed_on > self.due_on
-
 
 class Extension(db.Model):
     """A recorded decision extending a clock (e.g. a complex denunciation): number, date, days."""

@@ -6,7 +6,7 @@ Connected once by the app factory (``connect``); each runs inside the sender's t
 from ..cases.signals import case_opened, case_transitioned
 from ..petitions.models import PetitionState
 from ..petitions.signals import petition_decided, petition_registered
-from . import operations as clocks
+from . import clocks
 
 
 def _petition_registered(petition, **_) -> None:
@@ -22,7 +22,7 @@ def _case_opened(case, **_) -> None:
 
 
 def _case_transitioned(case, *, action, on, **_) -> None:
-    clocks.on_case_transition(case, action.value, on)
+    clocks.on_case_transition(case, action, on)
 
 
 def connect() -> None:

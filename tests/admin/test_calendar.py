@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.cases.models import CaseState
 from app.core.timeutil import local_today
-from app.deadlines.admin_queries import package_is_working_day
-from app.deadlines.engine import load_calendar
+from app.deadlines.calendar import load_calendar
 from app.deadlines.models import CalendarOverride, Clock, ClockStatus, Stage
+from app.deadlines.queries import package_is_working_day
 from tests.admin.helpers import has_error
 from tests.factories import create_case
 

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from app.cases.models import CaseState
 from app.core.timeutil import local_today
-from app.deadlines.engine import Facts, find_rule, load_calendar
+from app.deadlines.calendar import load_calendar
+from app.deadlines.engine import Facts, find_rule
 from app.deadlines.models import Clock, ClockStatus, DayUnit, DeadlineRule, DeadlineRuleChange, Stage
-from app.deadlines.operations import recompute_open_clocks
+from app.deadlines.overrides import recompute_open_clocks
 from app.petitions.models import PetitionKind
 from tests.admin.helpers import has_error
 from tests.conftest import count_queries
@@ -505,7 +506,7 @@ def test_recomputing_open_clocks_takes_two_queries_whatever_their_number(app, wo
 
 def test_every_shipped_rule_passes_the_checks_an_administrator_faces(app, db):
     """Otherwise an administrator could not save a shipped rule without first repairing it."""
-    from app.deadlines.operations import RULE_FIELDS, overlapping_rule, rule_problems
+    from app.deadlines.rules import RULE_FIELDS, overlapping_rule, rule_problems
 
     for r in db.session.scalars(select(DeadlineRule)):
         values = {name: getattr(r, name) for name in RULE_FIELDS}

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from app.bulk import generator, loaders
 from app.bulk import operations as bulk
 from app.cases.models import Case, CaseEvent, CaseState
 from app.core.sequences import SequenceCounter
 from app.core.timeutil import local_today
-from app.deadlines.calendar import WorkCalendar
-from app.deadlines.engine import Facts, compute_due, find_rule, load_calendar
+from app.deadlines.calendar import WorkCalendar, load_calendar
+from app.deadlines.engine import Facts, compute_due, find_rule
 from app.deadlines.models import Clock, ClockStatus, Stage
 from app.demo import DEMO_PASSWORD, STORIES
 from app.demo import USERS as DEMO_USERS
@@ -172,7 +173,7 @@ def _check_history(db, cases, petitions):
 
 
 def _check_clocks(db, cases):
-    """The case clocks are what deadlines.operations would have made: the rule, its due date, the status."""
+    """The case clocks are what deadlines.clocks would have made: the rule, its due date, the status."""
     cal = load_calendar()
     clocks = db.session.scalars(select(Clock).where(Clock.case_id.is_not(None))).unique().all()
     by_case = {(k.case_id, k.stage): k for k in clocks}
@@ -254,11 +255,11 @@ def test_the_same_seed_gives_the_same_data(app, db):
     from app.demo import seed_demo
 
     seed_demo()
-    units, _, _ = bulk.ensure_province(lambda _msg: None)
-    loader = bulk.SqliteLoader()  # reads only (ids, counters), on either backend
+    units, _, _ = generator.ensure_province(lambda _msg: None)
+    loader = loaders.SqliteLoader()  # reads only (ids, counters), on either backend
 
     def generate(seed: int) -> list:
-        gen = bulk.Generator(
+        gen = generator.Generator(
             units,
             seed=seed,
             today=local_today(),
@@ -287,7 +288,7 @@ def test_large_postgresql_loads_rebuild_the_same_indexes_and_keys_even_after_a_f
         "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE connamespace = current_schema()::regnamespace ORDER BY 1, 2"
     )
-    record = text(f"SELECT to_regclass('{bulk.PostgresLoader.RECORD}')")
+    record = text(f"SELECT to_regclass('{loaders.PostgresLoader.RECORD}')")
     before = db.session.execute(schema).all()
     cases = count(db, Case)
 
@@ -297,7 +298,7 @@ def test_large_postgresql_loads_rebuild_the_same_indexes_and_keys_even_after_a_f
     cases += 150
 
     # The load dies half-way: nothing of it stays, and the indexes and keys are there as before.
-    real_write, calls = bulk.PostgresLoader.write, []
+    real_write, calls = loaders.PostgresLoader.write, []
 
     def dying(loader, batch):
         calls.append(batch)
@@ -305,7 +306,7 @@ def test_large_postgresql_loads_rebuild_the_same_indexes_and_keys_even_after_a_f
             raise RuntimeError("the load dies half-way")
         return real_write(loader, batch)
 
-    monkeypatch.setattr(bulk.PostgresLoader, "write", dying)
+    monkeypatch.setattr(loaders.PostgresLoader, "write", dying)
     with pytest.raises(RuntimeError, match="half-way"):
         bulk.seed_bulk(150, seed=4, batch_size=100, rebuild_indexes=True)
     db.session.rollback()
@@ -330,7 +331,7 @@ def test_large_postgresql_loads_rebuild_the_same_indexes_and_keys_even_after_a_f
 
 def test_fast_calendar_answers_as_the_app_does():
     cal = WorkCalendar({date(2026, 1, 2): False, date(2026, 1, 10): True})
-    fast = bulk.FastCalendar(cal, date(2024, 1, 1), date(2027, 12, 31))
+    fast = generator.FastCalendar(cal, date(2024, 1, 1), date(2027, 12, 31))
     rng = random.Random(1)
     for _ in range(2000):
         start = date(2023, 10, 1) + timedelta(days=rng.randint(0, 1700))

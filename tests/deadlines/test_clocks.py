@@ -9,9 +9,9 @@ from app.cases.models import CaseAction, CaseState
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
-from app.deadlines.engine import load_calendar
+from app.deadlines.calendar import load_calendar
+from app.deadlines.clocks import clock_of, extend_resolution, on_case_transition, record_notice, start_enforcement
 from app.deadlines.models import Clock, ClockStatus, Stage
-from app.deadlines.operations import clock_of, extend_resolution, on_case_transition, record_notice, start_enforcement
 from app.extensions import db
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition

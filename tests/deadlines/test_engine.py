@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from app.deadlines.calendar import WorkCalendar
-from app.deadlines.engine import Facts, compute_due, explain, find_rule, load_calendar
+from app.deadlines.calendar import WorkCalendar, load_calendar
+from app.deadlines.engine import Facts, compute_due, explain, find_rule
 from app.deadlines.models import CalendarOverride, Stage
 
 D = date

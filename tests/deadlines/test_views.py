@@ -16,9 +16,9 @@ from app.cases.models import Case, CaseAction, CaseEvent, CaseState
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, utcnow
-from app.deadlines.engine import load_calendar
+from app.deadlines.calendar import load_calendar
+from app.deadlines.clocks import clock_of, extend_resolution, start_enforcement
 from app.deadlines.models import Clock, ClockStatus, Extension, Stage
-from app.deadlines.operations import clock_of, extend_resolution, start_enforcement
 from app.extensions import db
 from app.flags.models import Flag, FlagKind
 from app.petitions.models import PetitionKind

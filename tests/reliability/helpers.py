@@ -13,7 +13,8 @@ from app.cases.models import CaseState
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.deadlines.models import DeadlineRule
-from app.deadlines.operations import add_calendar_override, update_rule
+from app.deadlines.overrides import add_calendar_override
+from app.deadlines.rules import update_rule
 from app.extensions import db
 from app.notifications.models import Notification
 from app.persons.operations import PersonData

@@ -144,7 +144,7 @@ def test_a_concurrent_write_between_check_and_flush_is_refused(world, login_en, 
 
 def test_the_stale_data_error_handler_refuses_with_a_reload_link(world, login_en, monkeypatch):
     """A view that does not catch SQLAlchemy's StaleDataError (the rule editor) gets the app's handler."""
-    import app.deadlines.operations as deadline_ops
+    import app.deadlines.rules as deadline_rules
     from tests.admin.test_rules import edit_data
 
     rule = db.session.scalars(
@@ -154,13 +154,13 @@ def test_the_stale_data_error_handler_refuses_with_a_reload_link(world, login_en
     data = edit_data(rule, note="Sửa ghi chú")
     before = (rule.version, rule.note, db.session.scalar(select(func.count()).select_from(DeadlineRuleChange)))
     db.session.commit()
-    original = deadline_ops._check_rule
+    original = deadline_rules._check_rule
 
     def concurrent_save(values, exclude_id=None):
         original(values, exclude_id)
         db.session.execute(text("UPDATE deadline_rules SET version = version + 1 WHERE id = :id"), {"id": rule.id})
 
-    monkeypatch.setattr(deadline_ops, "_check_rule", concurrent_save)
+    monkeypatch.setattr(deadline_rules, "_check_rule", concurrent_save)
     admin = login_en("admin")
     resp = admin.post(url, data, headers={"Referer": f"http://localhost{url}"})
     assert resp.status_code == 302 and resp.headers["Location"].endswith(url)

@@ -53,7 +53,7 @@ def assert_error_page(resp) -> None:
 
 
 def test_registering_a_petition_at_the_desk_is_all_or_nothing(world, login_en, monkeypatch, errors_as_pages):
-    import app.deadlines.operations as deadlines
+    import app.deadlines.clocks as deadlines
 
     desk = login_en("reception")
     original = deadlines.on_petition_registered
@@ -72,7 +72,7 @@ def test_registering_a_petition_at_the_desk_is_all_or_nothing(world, login_en, m
 
 
 def test_resolving_a_case_is_all_or_nothing(world, login_en, monkeypatch, errors_as_pages):
-    import app.deadlines.operations as deadlines
+    import app.deadlines.clocks as deadlines
 
     case = create_case(world, CaseState.ASSIGNED)
     db.session.commit()
@@ -99,7 +99,7 @@ def test_resolving_a_case_is_all_or_nothing(world, login_en, monkeypatch, errors
 
 
 def test_accepting_a_petition_is_all_or_nothing(world, login_en, monkeypatch, errors_as_pages):
-    import app.deadlines.operations as deadlines
+    import app.deadlines.clocks as deadlines
 
     petition = create_petition(world, kind=PetitionKind.COMPLAINT)
     db.session.commit()
@@ -120,7 +120,7 @@ def test_accepting_a_petition_is_all_or_nothing(world, login_en, monkeypatch, er
 def test_the_injection_really_happens_after_rows_were_written(world, monkeypatch):
     """Guards the tests above: at the injected failure, the operation's rows are already in the session's
     transaction (so an empty database afterwards proves the rollback, not an early failure)."""
-    import app.deadlines.operations as deadlines
+    import app.deadlines.clocks as deadlines
     from app.persons.operations import PersonData
     from app.petitions.models import Channel
     from app.petitions.operations import register_petition

@@ -238,7 +238,8 @@ def test_the_refusal_is_in_vietnamese(world, login_as, form):
 def _operations(world):
     """(name, call with a given expected_version, the record's stored state) of every versioned write."""
     from app.cases.operations import perform
-    from app.deadlines.operations import change_rule, extend_resolution, record_notice, update_rule
+    from app.deadlines.clocks import extend_resolution, record_notice
+    from app.deadlines.rules import change_rule, update_rule
     from app.petitions.operations import decide_petition, link_duplicate
     from app.units.operations import update_unit
     from app.users.operations import update_user
@@ -331,12 +332,12 @@ def test_an_operation_needs_the_version_argument(world, name):
     import inspect
 
     from app.cases import operations as cases
-    from app.deadlines import operations as deadlines
+    from app.deadlines import clocks, rules
     from app.petitions import operations as petitions
     from app.units import operations as units
     from app.users import operations as users
 
-    fn = next(getattr(m, name) for m in (cases, deadlines, petitions, units, users) if hasattr(m, name))
+    fn = next(getattr(m, name) for m in (cases, clocks, rules, petitions, units, users) if hasattr(m, name))
     assert inspect.signature(fn).parameters["expected_version"].default is inspect.Parameter.empty
 
 

@@ -96,7 +96,7 @@ def build_scene(world, text: str | None = None) -> Scene:
     """Create the scene's objects (see the module docstring) and commit."""
     from app.audit.operations import record
     from app.deadlines.models import CalendarOverride, DeadlineRule
-    from app.deadlines.operations import RULE_FIELDS, create_rule
+    from app.deadlines.rules import RULE_FIELDS, create_rule
 
     t = (lambda default: text) if text is not None else (lambda default: default)
     s = Scene(world)

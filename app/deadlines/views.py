@@ -11,12 +11,13 @@ from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import show_again
 from ..core.validation import parse_id
-from ..deadlines import admin_queries as queries
-from ..deadlines import operations as ops
 from ..units.queries import units_in_scope
-from .deadline_forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
+from . import calendar as workdays
+from . import overrides, queries
+from . import rules as rule_table
+from .forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
 
-bp = Blueprint("deadline_admin", __name__, url_prefix="/admin")
+bp = Blueprint("deadlines", __name__, url_prefix="/admin")
 
 READERS = (Role.ADMIN, Role.INSPECTOR)
 
@@ -42,12 +43,12 @@ def rules():
     on = form.on.data if form.validate() else None
     rules = queries.rules_for(current_user, on=on, to_verify=bool(form.verify.data))
     return render_template(
-        "admin/rules.html",
+        "deadlines/rules.html",
         form=form,
         groups=queries.group_rules(rules),
         count=len(rules),
         units=queries.units_by_id(r.unit_id for r in rules),
-        editable={r.id for r in rules if ops.can_manage_rule(current_user, r)},
+        editable={r.id for r in rules if rule_table.can_manage_rule(current_user, r)},
         can_create=current_user.has_role(Role.ADMIN),
     )
 
@@ -55,7 +56,7 @@ def rules():
 def _render_rule(rule, form, status: int = 200):
     history = queries.rule_history(rule)
     return render_template(
-        "admin/rules_form.html",
+        "deadlines/rules_form.html",
         rule=rule,
         form=form,
         history=history,
@@ -69,7 +70,7 @@ def _render_rule(rule, form, status: int = 200):
 def rule_detail(rule_id: int):
     rule = queries.get_rule(rule_id, current_user)
     form = None
-    if ops.can_manage_rule(current_user, rule):
+    if rule_table.can_manage_rule(current_user, rule):
         form = RuleForm(obj=rule, rule=rule, formdata=None)
         form.version.data = rule.version
     return _render_rule(rule, form)
@@ -79,12 +80,14 @@ def rule_detail(rule_id: int):
 @roles_required(Role.ADMIN)
 def edit_rule(rule_id: int):
     rule = queries.get_rule(rule_id, current_user)
-    if not ops.can_manage_rule(current_user, rule):
+    if not rule_table.can_manage_rule(current_user, rule):
         abort(403)
     form = RuleForm(rule=rule)
     if form.validate_on_submit():
         show_again(lambda: _render_rule(rule, form, 422), form)
-        changes, moved = ops.change_rule(rule, current_user, form.reason.data, form.version.data, **form.values())
+        changes, moved = rule_table.change_rule(
+            rule, current_user, form.reason.data, form.version.data, **form.values()
+        )
         if changes:
             flash(_("Rule %(rule)s was saved.", rule=rule_name(rule)), "success")
             _flash_recomputed(moved)
@@ -97,17 +100,17 @@ def edit_rule(rule_id: int):
 @bp.route("/rules/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def create_rule():
-    form = RuleCreateForm(units=units_in_scope(current_user), national=ops.manages_national_data(current_user))
+    form = RuleCreateForm(units=units_in_scope(current_user), national=overrides.manages_national_data(current_user))
     if request.method == "GET":
         form.effective_from.data = local_today()
         form.unit_id.data = current_user.unit_id
 
     def page():
-        return render_template("admin/rules_new.html", form=form), 200 if request.method == "GET" else 422
+        return render_template("deadlines/rules_new.html", form=form), 200 if request.method == "GET" else 422
 
     if form.validate_on_submit():
         show_again(page, form)
-        rule, moved = ops.create_rule(current_user, form.reason.data, **form.values())
+        rule, moved = rule_table.create_rule(current_user, form.reason.data, **form.values())
         flash(_("Rule %(rule)s was created.", rule=rule_name(rule)), "success")
         _flash_recomputed(moved)
         return redirect(url_for(".rule_detail", rule_id=rule.id))
@@ -119,7 +122,7 @@ def create_rule():
 
 def _year() -> int:
     year = parse_id(request.args.get("year"), max_digits=4)
-    return year if year is not None and ops.FIRST_YEAR <= year <= ops.LAST_YEAR else local_today().year
+    return year if year is not None and workdays.FIRST_YEAR <= year <= workdays.LAST_YEAR else local_today().year
 
 
 @bp.get("/calendar")
@@ -127,13 +130,13 @@ def _year() -> int:
 def calendar():
     year = _year()
     return render_template(
-        "admin/calendar.html",
+        "deadlines/calendar.html",
         year=year,
         overrides=queries.overrides_of_year(year),
         package=queries.package_days(year),
-        can_edit=ops.can_manage_calendar(current_user),
-        first_year=ops.FIRST_YEAR,
-        last_year=ops.LAST_YEAR,
+        can_edit=overrides.can_manage_calendar(current_user),
+        first_year=workdays.FIRST_YEAR,
+        last_year=workdays.LAST_YEAR,
     )
 
 
@@ -157,7 +160,7 @@ def _warn_if_no_effect(override) -> None:
 @bp.route("/calendar/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def add_override():
-    if not ops.can_manage_calendar(current_user):
+    if not overrides.can_manage_calendar(current_user):
         abort(403)
     form = OverrideForm()
     if request.method == "GET" and request.args.get("day"):
@@ -170,13 +173,13 @@ def add_override():
             form.is_working_day.data = not queries.package_is_working_day(day)
 
     def page():
-        return render_template("admin/calendar_form.html", form=form, override=None), (
+        return render_template("deadlines/calendar_form.html", form=form, override=None), (
             200 if request.method == "GET" else 422
         )
 
     if form.validate_on_submit():
         show_again(page, form)
-        override, moved = ops.add_calendar_override(
+        override, moved = overrides.add_calendar_override(
             current_user, form.day.data, form.is_working_day.data, form.document.data
         )
         flash(_("%(day)s was added to the changed days.", day=override.day.strftime("%d/%m/%Y")), "success")
@@ -190,13 +193,13 @@ def add_override():
 @roles_required(Role.ADMIN)
 def edit_override(override_id: int):
     override = queries.get_override(override_id)
-    if not ops.can_manage_calendar(current_user):
+    if not overrides.can_manage_calendar(current_user):
         abort(403)
     form = OverrideEditForm(obj=override)
 
     def page():
         return render_template(
-            "admin/calendar_form.html",
+            "deadlines/calendar_form.html",
             form=form,
             override=override,
             package_working=queries.package_is_working_day(override.day),
@@ -205,7 +208,7 @@ def edit_override(override_id: int):
 
     if form.validate_on_submit():
         show_again(page, form)
-        moved = ops.update_calendar_override(override, current_user, form.is_working_day.data, form.document.data)
+        moved = overrides.update_calendar_override(override, current_user, form.is_working_day.data, form.document.data)
         flash(_("%(day)s was saved.", day=override.day.strftime("%d/%m/%Y")), "success")
         _warn_if_no_effect(override)
         _flash_recomputed(moved)

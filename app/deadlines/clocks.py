@@ -1,0 +1,254 @@
+"""Clock lifecycle: which clocks start, pause, resume, finish or lapse as petitions and cases move.
+
+Called from the petition and case operations, inside their transaction (the receivers ``on_*``); what
+each event does to which clock is the lifecycle table's (lifecycle.py). Also the extension of the
+resolution period and the notices that have clocks of their own.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..cases.models import CaseAction, CaseEvent, CaseState
+from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
+from ..core.i18n import lazy_gettext as _l
+from ..core.locking import STALE_MESSAGE, check_version
+from ..core.roles import Role
+from ..core.timeutil import local_today, utcnow
+from ..extensions import db
+from .calendar import load_calendar
+from .engine import Facts, case_facts, find_rule, petition_facts, recompute
+from .lifecycle import ACTION_EVENTS, LIFECYCLE, MOVING_EVENTS, RERULE_EVENTS, ClockEvent, StartsFrom, started_by
+from .models import Clock, ClockStatus, Extension, Stage
+
+
+def _start(
+    stage: Stage, facts: Facts, started_on: date, cal, *, petition=None, case=None, fixed_due_on: date | None = None
+) -> Clock | None:
+    rule = find_rule(stage, facts, started_on)
+    if rule is None and fixed_due_on is None:
+        return None  # no limit in law for this stage and these facts (or the rules are not loaded)
+    owner = dict(petition_id=petition.id) if petition is not None else dict(case_id=case.id)
+    clock = Clock(
+        stage=stage,
+        unit_id=(petition or case).unit_id,
+        rule=rule,
+        started_on=started_on,
+        limit_days=rule.limit_days if rule else 0,
+        unit=rule.unit if rule else "d",
+        fixed_due_on=fixed_due_on,
+        status=ClockStatus.RUNNING,
+        **owner,
+    )
+    recompute(clock, cal)
+    db.session.add(clock)
+    return clock
+
+
+def _clocks(**owner) -> list[Clock]:
+    key = Clock.petition_id if "petition_id" in owner else Clock.case_id
+    return list(db.session.scalars(select(Clock).where(key == next(iter(owner.values()))).order_by(Clock.id)))
+
+
+def clock_of(case, stage: Stage) -> Clock | None:
+    return db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == stage))
+
+
+def _finish(clock: Clock | None, on: date, status: ClockStatus = ClockStatus.DONE) -> None:
+    if clock is not None and clock.is_open:
+        clock.status, clock.completed_on, clock.paused_on = status, on, None
+
+
+def _move(clocks, event: ClockEvent, on: date, cal=None) -> None:
+    """Apply ``event``, which happened on ``on``, to the open ``clocks`` as the lifecycle table says."""
+    if event not in MOVING_EVENTS:
+        return
+    for clock in clocks:
+        if not clock.is_open:
+            continue
+        life = LIFECYCLE[clock.stage]
+        if (status := life.outcome(event)) is not None:
+            _finish(clock, on, status)
+        elif clock.status is ClockStatus.RUNNING and event in life.pauses:
+            clock.status, clock.paused_on = ClockStatus.PAUSED, on
+        elif clock.status is ClockStatus.PAUSED and event in life.resumes:
+            cal = cal or load_calendar()
+            clock.suspended_days += cal.days_between(clock.paused_on, on, clock.unit.value)
+            clock.status, clock.paused_on = ClockStatus.RUNNING, None
+            recompute(clock, cal)
+
+
+# --- Petitions -------------------------------------------------------------------------------------------
+
+
+def on_petition_registered(petition) -> None:
+    """Start the clocks a received petition has (first answer, classification; acceptance for some kinds)."""
+    cal, facts = load_calendar(), petition_facts(petition)
+    for life in started_by(ClockEvent.PETITION_REGISTERED, petition.kind, facts.instance):
+        assert life.starts_from is StartsFrom.RECEIPT
+        _start(life.stage, facts, petition.received_on, cal, petition=petition)
+
+
+def on_petition_decided(petition, accepted: bool, on: date) -> None:
+    """The processing decision answers the citizen; the acceptance clock lapses unless accepted."""
+    event = ClockEvent.PETITION_ACCEPTED if accepted else ClockEvent.PETITION_NOT_ACCEPTED
+    _move(_clocks(petition_id=petition.id), event, on)
+
+
+# --- Cases -----------------------------------------------------------------------------------------------
+
+
+def on_case_opened(case) -> None:
+    """Acceptance starts the case's clocks (resolution; the notice to a denunciator); an appeal stops the
+    appealed decision from taking legal effect."""
+    cal, facts = load_calendar(), case_facts(case)
+    for life in started_by(ClockEvent.CASE_ACCEPTED, case.kind, case.instance):
+        assert life.starts_from is StartsFrom.ACCEPTANCE
+        _start(life.stage, facts, case.accepted_on, cal, case=case)
+    if case.parent_case_id:
+        _move(_clocks(case_id=case.parent_case_id), ClockEvent.CASE_APPEALED, case.accepted_on, cal)
+
+
+def refresh_rules(case) -> None:
+    """Re-select the rule of each open clock after the case's facts changed (e.g. its complexity)."""
+    cal, facts = load_calendar(), case_facts(case)
+    for clock in _clocks(case_id=case.id):
+        if not clock.is_open or clock.fixed_due_on is not None:
+            continue
+        rule = find_rule(clock.stage, facts, clock.started_on)
+        if rule is not None and rule.id != clock.rule_id:
+            clock.rule, clock.limit_days, clock.unit = rule, rule.limit_days, rule.unit
+            recompute(clock, cal)
+
+
+def on_case_transition(case, action: CaseAction, on: date) -> None:
+    """Move the case's clocks for a workflow action performed on ``on`` (the lifecycle table's event).
+
+    The decision and the enforcement end their clocks on the dates they record, not on ``on``.
+    """
+    event = ACTION_EVENTS[CaseAction(action)]
+    if event in RERULE_EVENTS:
+        refresh_rules(case)
+    started = started_by(event, case.kind, case.instance, case.enforcement_required)
+    if event not in MOVING_EVENTS and not started:
+        return
+    cal = load_calendar()
+    ended_on = {ClockEvent.CASE_RESOLVED: case.decision_on, ClockEvent.CASE_ENFORCED: case.enforced_on}.get(event, on)
+    _move(_clocks(case_id=case.id), event, ended_on, cal)
+    if started:
+        facts = case_facts(case)
+        for life in started:
+            assert life.starts_from is StartsFrom.DECISION
+            _start(life.stage, facts, case.decision_on, cal, case=case)
+
+
+def start_enforcement(case, effective_on: date, cal=None) -> Clock | None:
+    """The decision took legal effect: open the enforcement clock (the decision's date, else the rule's)."""
+    lives = started_by(ClockEvent.DECISION_EFFECTIVE, case.kind, case.instance, case.enforcement_required)
+    if not lives or clock_of(case, Stage.ENFORCEMENT) is not None:
+        return None
+    (life,) = lives
+    assert life.stage is Stage.ENFORCEMENT and life.starts_from is StartsFrom.LEGAL_EFFECT
+    return _start(
+        Stage.ENFORCEMENT,
+        case_facts(case),
+        effective_on,
+        cal or load_calendar(),
+        case=case,
+        fixed_due_on=case.enforcement_due_on
+        if case.enforcement_due_on and case.enforcement_due_on >= effective_on
+        else None,
+    )
+
+
+def check_extension(case, actor) -> Clock:
+    """Raise the refusal ``extend_resolution`` would give on role, state and rule alone; else the clock."""
+    if not (actor.has_role(Role.HEAD) and actor.oversees(case.unit)):
+        raise PermissionRefused(_l("Only the head of the unit can extend the resolution period."))
+    clock = clock_of(case, Stage.RESOLUTION)
+    if case.state not in (CaseState.ASSIGNED, CaseState.ACCEPTED) or clock is None or not clock.is_open:
+        raise TransitionRefused(_l("Only an open resolution period can be extended."))
+    rule = clock.rule
+    if rule is None or rule.max_extensions <= len(clock.extensions):
+        raise TransitionRefused(_l("The law allows no (further) extension for this case."))
+    return clock
+
+
+def extend_resolution(
+    case, actor, *, decision_no: str, decided_on: date, days: int | None = None, expected_version
+) -> Extension:
+    """Record an extension decision of the resolution period (complex denunciations: once or twice)."""
+    check_version(case, expected_version)
+    clock = check_extension(case, actor)
+    rule = clock.rule
+    if not (decision_no or "").strip():
+        raise TransitionRefused(_l("Enter the number of the extension decision."))
+    if decided_on is None or decided_on > local_today() or decided_on < clock.started_on:
+        raise TransitionRefused(_l("The extension decision date must lie between acceptance and today."))
+    days = days or rule.extension_days
+    if not days or days < 1:
+        raise TransitionRefused(_l("Enter the number of days of the extension."))
+    if rule.extension_days and days > rule.extension_days:
+        raise TransitionRefused(_("An extension may not exceed %(n)d days.", n=rule.extension_days))
+    cal = load_calendar()
+    before = clock.due_on
+    ext = Extension(
+        clock=clock,
+        decision_no=decision_no.strip(),
+        decided_on=decided_on,
+        days=days,
+        due_before=before,
+        due_after=before,
+        actor_id=actor.id,
+    )
+    db.session.add(ext)
+    # The case's version moves too, so a second submission of the same form is refused as stale.
+    case.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleObject(STALE_MESSAGE) from None
+    ext.due_after = recompute(clock, cal)
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            action="extend",
+            from_state=str(case.state),
+            to_state=str(case.state),
+            note=f"{ext.decision_no} ({decided_on:%d/%m/%Y}): {before:%d/%m/%Y} → {ext.due_after:%d/%m/%Y}",
+        )
+    )
+    return ext
+
+
+def check_notice(case, actor, stage: Stage) -> Clock:
+    """Raise the refusal ``record_notice`` would give on role and clock alone; else the open clock."""
+    if not case.actor_role_ok({Role.HEAD, Role.HANDLER}, actor):
+        raise PermissionRefused(_l("You cannot record notices on this case."))
+    clock = clock_of(case, stage)
+    if clock is None or not clock.is_open or ClockEvent.NOTICE_SENT not in LIFECYCLE[stage].finishes:
+        raise TransitionRefused(_l("There is no open notice period to record."))
+    return clock
+
+
+def record_notice(case, actor, stage: Stage, on: date, *, expected_version) -> Clock:
+    """Record that a notice with its own clock (e.g. acceptance notice to the denunciator) was sent."""
+    check_version(case, expected_version)
+    clock = check_notice(case, actor, stage)
+    if on is None or on > local_today() or on < clock.started_on:
+        raise TransitionRefused(_l("The notice date must lie between the start of the period and today."))
+    _move([clock], ClockEvent.NOTICE_SENT, on)
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            action="notice",
+            from_state=str(case.state),
+            to_state=str(case.state),
+            note=f"{stage.label} ({on:%d/%m/%Y})",
+        )
+    )
+    return clock

@@ -1,0 +1,248 @@
+"""The clock lifecycle as one table: for each stage, the event that starts its clock and the events that
+finish, suspend, resume or cancel it.
+
+The clock receivers (clocks.py), ``engine.explain`` and the bulk generator (app/bulk/generator.py) read
+this table; tests/deadlines/test_lifecycle.py drives every event through the real operations and checks
+that the clocks move as the table says.
+"""
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..cases.models import CaseAction
+from ..petitions.models import PetitionKind
+from .models import ClockStatus, Stage
+
+
+class ClockEvent(enum.StrEnum):
+    """What happens to a petition or a case that moves its clocks."""
+
+    #: register_petition: the petition is received.
+    PETITION_REGISTERED = "petition_registered"
+    #: decide_petition, accepted (a new case, or joined to an open one).
+    PETITION_ACCEPTED = "petition_accepted"
+    #: decide_petition otherwise: transferred, guided, filed or withdrawn.
+    PETITION_NOT_ACCEPTED = "petition_not_accepted"
+    #: open_case: the case is accepted (thụ lý).
+    CASE_ACCEPTED = "case_accepted"
+    #: open_case of a second-instance case: the appealed (first-instance) case's clocks.
+    CASE_APPEALED = "case_appealed"
+    #: The workflow actions of cases.models.CaseAction.
+    CASE_ASSIGNED = "case_assigned"
+    CASE_SUSPENDED = "case_suspended"
+    CASE_RESUMED = "case_resumed"
+    CASE_RESOLVED = "case_resolved"
+    CASE_ENFORCED = "case_enforced"
+    CASE_CLOSED = "case_closed"
+    CASE_WITHDRAWN = "case_withdrawn"
+    CASE_TERMINATED = "case_terminated"
+    #: record_notice: the acceptance notice was sent to the denunciator.
+    NOTICE_SENT = "notice_sent"
+    #: The scheduler (jobs.mark_legally_effective): the appeal period passed, the decision takes effect.
+    DECISION_EFFECTIVE = "decision_effective"
+
+
+#: The event of each case workflow action.
+ACTION_EVENTS = {
+    CaseAction.ASSIGN: ClockEvent.CASE_ASSIGNED,
+    CaseAction.SUSPEND: ClockEvent.CASE_SUSPENDED,
+    CaseAction.RESUME: ClockEvent.CASE_RESUMED,
+    CaseAction.RESOLVE: ClockEvent.CASE_RESOLVED,
+    CaseAction.ENFORCE: ClockEvent.CASE_ENFORCED,
+    CaseAction.CLOSE: ClockEvent.CASE_CLOSED,
+    CaseAction.WITHDRAW: ClockEvent.CASE_WITHDRAWN,
+    CaseAction.TERMINATE: ClockEvent.CASE_TERMINATED,
+}
+
+#: Events after which every open clock of the case takes the rule its (changed) facts select: the head
+#: sets the complexity when assigning.
+RERULE_EVENTS = frozenset({ClockEvent.CASE_ASSIGNED})
+
+
+class StartsFrom(enum.StrEnum):
+    """The date a clock counts from."""
+
+    RECEIPT = "receipt"
+    ACCEPTANCE = "acceptance"
+    DECISION = "decision"
+    #: The day the decision took legal effect (the end of the legal-effect clock).
+    LEGAL_EFFECT = "legal_effect"
+
+
+E = ClockEvent
+K = PetitionKind
+_ALL_KINDS = frozenset(PetitionKind)
+_SUSPENSION = dict(pauses=frozenset({E.CASE_SUSPENDED}), resumes=frozenset({E.CASE_RESUMED}))
+_CASE_ENDS = frozenset({E.CASE_CLOSED, E.CASE_WITHDRAWN, E.CASE_TERMINATED})
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """How the clock of one stage lives.
+
+    ``starts``: the event that starts it, for petitions/cases of ``kinds`` (and of ``instance``, and only
+    when the decision requires enforcement if ``needs_enforcement``); None: no event starts a clock of
+    this stage (its rules are kept for reference), and ``explained`` says whether ``explain`` still shows
+    its due date as information. An open clock is finished (done) by ``finishes``, cancelled (no longer
+    applies) by ``cancels``, paused by ``pauses`` and running again by ``resumes``.
+    """
+
+    stage: Stage
+    starts: ClockEvent | None
+    starts_from: StartsFrom | None
+    kinds: frozenset = _ALL_KINDS
+    instance: int | None = None
+    needs_enforcement: bool = False
+    finishes: frozenset = frozenset()
+    cancels: frozenset = frozenset()
+    pauses: frozenset = frozenset()
+    resumes: frozenset = frozenset()
+    explained: bool = True
+
+    @property
+    def has_clock(self) -> bool:
+        return self.starts is not None
+
+    def applies_to(self, kind, instance: int | None = None, enforcement_required: bool = True) -> bool:
+        """Whether a petition/case of ``kind`` (and ``instance``) has this stage's clock (or explanation)."""
+        return (
+            PetitionKind(kind) in self.kinds
+            and (self.instance is None or self.instance == instance)
+            and (enforcement_required or not self.needs_enforcement)
+        )
+
+    def outcome(self, event: ClockEvent) -> ClockStatus | None:
+        """DONE or CANCELLED if ``event`` ends an open clock of this stage; None if it does not."""
+        if event in self.finishes:
+            return ClockStatus.DONE
+        if event in self.cancels:
+            return ClockStatus.CANCELLED
+        return None
+
+
+LIFECYCLE: dict[Stage, Lifecycle] = {
+    life.stage: life
+    for life in (
+        # The petition's clocks: the processing decision answers the citizen.
+        Lifecycle(
+            Stage.FIRST_ANSWER,
+            E.PETITION_REGISTERED,
+            StartsFrom.RECEIPT,
+            finishes=frozenset({E.PETITION_ACCEPTED, E.PETITION_NOT_ACCEPTED}),
+        ),
+        Lifecycle(
+            Stage.CLASSIFICATION,
+            E.PETITION_REGISTERED,
+            StartsFrom.RECEIPT,
+            finishes=frozenset({E.PETITION_ACCEPTED, E.PETITION_NOT_ACCEPTED}),
+        ),
+        Lifecycle(
+            Stage.ACCEPTANCE,
+            E.PETITION_REGISTERED,
+            StartsFrom.RECEIPT,
+            kinds=frozenset({K.COMPLAINT, K.DENUNCIATION}),
+            finishes=frozenset({E.PETITION_ACCEPTED}),
+            cancels=frozenset({E.PETITION_NOT_ACCEPTED}),
+        ),
+        # No clock: a denunciation outside the unit's competence is transferred by the processing decision,
+        # which the classification clock times; explain shows the transfer limit for information.
+        Lifecycle(Stage.TRANSFER, None, StartsFrom.RECEIPT, kinds=frozenset({K.DENUNCIATION})),
+        # The case's clocks.
+        Lifecycle(
+            Stage.NOTIFY_ACCEPTANCE,
+            E.CASE_ACCEPTED,
+            StartsFrom.ACCEPTANCE,
+            kinds=frozenset({K.DENUNCIATION}),
+            finishes=frozenset({E.NOTICE_SENT}),
+            cancels=_CASE_ENDS,
+            **_SUSPENSION,
+        ),
+        Lifecycle(
+            Stage.RESOLUTION,
+            E.CASE_ACCEPTED,
+            StartsFrom.ACCEPTANCE,
+            finishes=frozenset({E.CASE_RESOLVED}),
+            cancels=_CASE_ENDS,
+            **_SUSPENSION,
+        ),
+        Lifecycle(
+            Stage.ACT_ON_CONCLUSION,
+            E.CASE_RESOLVED,
+            StartsFrom.DECISION,
+            kinds=frozenset({K.DENUNCIATION}),
+            finishes=frozenset({E.CASE_ENFORCED}),
+            cancels=_CASE_ENDS,
+            **_SUSPENSION,
+        ),
+        # No clock: the citizen's period to appeal a first-instance decision is the legal-effect clock below
+        # (the decision takes effect when it passes unappealed); explain shows it for information.
+        Lifecycle(Stage.APPEAL, None, StartsFrom.DECISION, kinds=frozenset({K.COMPLAINT}), instance=1),
+        # Closing the case leaves it running: the decision still takes legal effect (or is appealed).
+        Lifecycle(
+            Stage.LEGAL_EFFECT,
+            E.CASE_RESOLVED,
+            StartsFrom.DECISION,
+            kinds=frozenset({K.COMPLAINT}),
+            finishes=frozenset({E.DECISION_EFFECTIVE}),
+            cancels=frozenset({E.CASE_APPEALED, E.CASE_WITHDRAWN, E.CASE_TERMINATED}),
+            **_SUSPENSION,
+        ),
+        Lifecycle(
+            Stage.ENFORCEMENT,
+            E.DECISION_EFFECTIVE,
+            StartsFrom.LEGAL_EFFECT,
+            kinds=frozenset({K.COMPLAINT}),
+            needs_enforcement=True,
+            finishes=frozenset({E.CASE_ENFORCED}),
+            cancels=_CASE_ENDS,
+            explained=False,  # explain takes no date of legal effect
+            **_SUSPENSION,
+        ),
+        # No clock and no explanation: rules kept for reference (the citizen's period to lodge a complaint,
+        # the publication of the head's reception schedule).
+        Lifecycle(Stage.LODGING, None, None, kinds=frozenset({K.COMPLAINT}), explained=False),
+        Lifecycle(Stage.SCHEDULE_PUBLICATION, None, None, kinds=frozenset(), explained=False),
+    )
+}
+del E, K
+
+#: The events that finish, cancel, pause or resume some clock.
+MOVING_EVENTS = frozenset(
+    event for life in LIFECYCLE.values() for event in (*life.finishes, *life.cancels, *life.pauses, *life.resumes)
+)
+
+
+@lru_cache(maxsize=256)
+def started_by(event: ClockEvent, kind, instance: int | None = None, enforcement_required: bool = True) -> tuple:
+    """The lifecycles of the clocks ``event`` starts for a petition/case of ``kind`` (table order)."""
+    return tuple(
+        life
+        for life in LIFECYCLE.values()
+        if life.starts is event and life.applies_to(kind, instance, enforcement_required)
+    )
+
+
+def stages_ended_by(event: ClockEvent) -> dict[Stage, ClockStatus]:
+    """The stages whose open clocks ``event`` finishes or cancels, with the status they get."""
+    return {stage: status for stage, life in LIFECYCLE.items() if (status := life.outcome(event)) is not None}
+
+
+def replay(stage: Stage, events: Iterable[ClockEvent]) -> tuple[ClockStatus, int | None, list[int]]:
+    """Play ``events`` (in order, after the clock of ``stage`` started) on that clock.
+
+    Returns its status, the index of the event that ended it (None while open), and the indexes of the
+    events that paused and resumed it, in pairs (a last unpaired one: paused now).
+    """
+    life, status, turns = LIFECYCLE[stage], ClockStatus.RUNNING, []
+    for i, event in enumerate(events):
+        if (end := life.outcome(event)) is not None:
+            return end, i, turns
+        if status is ClockStatus.RUNNING and event in life.pauses:
+            status = ClockStatus.PAUSED
+            turns.append(i)
+        elif status is ClockStatus.PAUSED and event in life.resumes:
+            status = ClockStatus.RUNNING
+            turns.append(i)
+    return status, None, turns
