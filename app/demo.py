@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from .cases.models import Case, CaseAction, CaseState, Complexity, Outcome
+from .cases.models import Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
 from .cases.operations import accept_petition, perform
 from .core.locking import UNCHECKED  # the seed's writes come from no form: no version to check
 from .core.roles import Role
@@ -19,12 +19,13 @@ from .core.timeutil import local_to_utc, local_today
 from .extensions import db
 from .persons.divisions import province_name, ward_name
 from .persons.operations import PersonData
-from .petitions.models import Channel, FiledReason, Petition, PetitionKind, PetitionState
+from .petitions.models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
 from .petitions.operations import decide_petition, register_petition
 from .reception.models import ReceptionKind, ReceptionOutcome, RefusalReason
 from .reception.operations import record_visit
 from .units.models import Unit, UnitKind
 from .units.operations import create_unit
+from .users.models import User
 from .users.operations import create_user
 from .users.passwords import DEMO_PASSWORD  # defined there: the password rules refuse it outside the demo
 
@@ -88,8 +89,6 @@ def _story_time(when: datetime):
 
     History is append-only (an event is never updated afterwards), so the time is set as it is inserted.
     """
-    from .cases.models import CaseEvent
-    from .petitions.models import PetitionEvent
 
     def stamp(_mapper, _conn, target):
         target.at = when
@@ -466,7 +465,6 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
 
 def demo_logins() -> list[tuple[str, str, str, str]]:
     """(username, full name, roles, unit) of the demo users that exist."""
-    from .users.models import User
 
     names = [u[0] for u in USERS]
     rows = db.session.execute(select(User).where(User.username.in_(names))).scalars().all()

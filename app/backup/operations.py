@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import inspect, text
 
 from ..attachments.storage import attachments_dir
+from ..audit.operations import record
 from ..core.timeutil import VN_TZ, utcnow
 from ..extensions import db
 
@@ -208,7 +209,6 @@ def _checksums(root: str) -> dict:
 
 def _record(action: str, path: str, manifest: dict, **extra) -> None:
     """Append the audit event (flushed; the command commits it)."""
-    from ..audit.operations import record
 
     record(
         action,

@@ -2,6 +2,7 @@
 
 import click
 
+from ..core.errors import DomainError
 from ..extensions import db
 from .operations import DEFAULT_BATCH_SIZE, DEFAULT_SEED
 
@@ -38,7 +39,6 @@ def seed_bulk_command(n_cases, seed, batch_size):
     commit, and recreates them after it; a run interrupted before they are all back has the next run
     recreate them first. Ends with VACUUM ANALYZE (ANALYZE on SQLite).
     """
-    from ..core.errors import DomainError
     from .operations import seed_bulk
 
     try:

@@ -29,12 +29,14 @@ from ..deadlines.calendar import load_calendar
 from ..deadlines.engine import Facts, best_rule
 from ..deadlines.lifecycle import ACTION_EVENTS, LIFECYCLE, ClockEvent, replay, started_by
 from ..deadlines.models import ClockStatus, DeadlineRule, Stage
+from ..demo import DEMO_PASSWORD
 from ..extensions import db
 from ..persons.divisions import wards_of
 from ..search.text import fold, join_folded
 from ..units.models import Unit, UnitKind
 from ..units.operations import create_unit
 from ..users.models import User, UserRole
+from ..users.passwords import check_password_rules
 from . import names as N
 from . import texts as T
 from .rows import TABLES
@@ -148,8 +150,6 @@ def ensure_province(say) -> tuple[list[UnitInfo], int, int]:
     Units and users already there (the demo's, or a previous run's) are reused. Every bulk user gets the
     demo password, hashed once; outside the demo (DEPLOYMENT=production) the password rules refuse it.
     """
-    from ..demo import DEMO_PASSWORD
-    from ..users.passwords import check_password_rules
 
     province = db.session.execute(select(Unit).where(Unit.code == PROVINCE_UNIT)).scalar_one_or_none()
     if province is None:

@@ -21,6 +21,8 @@ from time import perf_counter
 from sqlalchemy import func, select, text
 
 from ..core.timeutil import local_today
+from ..deadlines.rules import sync_default_rules
+from ..demo import seed_demo
 from ..extensions import db
 from ..units.models import Unit
 from .generator import Generator, ensure_province
@@ -61,8 +63,6 @@ def seed_bulk(
     foreign keys, for the load, and recreate them from their saved definitions after the commit (None:
     when the load is large next to what is there: at least 20,000 cases and a quarter of those there).
     """
-    from ..deadlines.rules import sync_default_rules
-    from ..demo import seed_demo
 
     if cases < 1:
         raise ValueError("cases must be at least 1")

@@ -16,9 +16,8 @@ T = TypeVar("T")
 
 def subtree_ids(user: "User") -> Select[int]:
     """A subquery of the ids of the user's unit and all units below it."""
-    from ..units.models import Unit
-
-    return select(Unit.id).where(Unit.path.startswith(user.unit.path))
+    unit_model = type(user.unit)  # the Unit model, by way of the user's own unit: core imports no domain
+    return select(unit_model.id).where(unit_model.path.startswith(user.unit.path))
 
 
 def in_scope(column: ColumnElement[Any] | QueryableAttribute[Any], user: "User") -> ColumnElement[bool]:

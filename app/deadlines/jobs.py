@@ -9,11 +9,13 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, update
 
+from ..cases.models import Case, CaseState
 from ..core.sql import json_sql
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..flags.models import Flag, FlagKind
 from ..flags.operations import insert_flags
+from ..petitions.models import PetitionKind
 from .calendar import load_calendar
 from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
 
@@ -97,8 +99,6 @@ def mark_legally_effective(now: datetime) -> dict[str, int]:
     No case event is written: events need an actor and the scheduler is not a user; the case page shows
     ``legally_effective_on``.
     """
-    from ..cases.models import Case, CaseState
-    from ..petitions.models import PetitionKind
     from .clocks import start_enforcement
 
     today = local_date(now)

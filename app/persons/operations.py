@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from ..core.scope import in_scope
 from ..extensions import db
 from .models import Person
 
@@ -47,7 +48,6 @@ def _hidden_from(actor):
     """SQL condition on Person: they appear somewhere ``actor`` may not see their identity."""
     from sqlalchemy import ColumnElement, exists, or_
 
-    from ..core.scope import in_scope
     from ..petitions.models import Petition, PetitionParty
     from ..reception.models import ReceptionSession, ReceptionVisitor
 

@@ -21,9 +21,11 @@ from datetime import timedelta
 from flask import current_app, g, has_request_context, session
 from sqlalchemy import and_, false, or_, select
 
+from ..audit.models import AuditEvent
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..units.models import Unit
 
 REVEAL_ACTION = "identity.reveal"
 
@@ -33,7 +35,6 @@ def user_permissions(user) -> dict:
 
     A grant counts only for a user whose own unit lies in the grant's subtree (cached for the request).
     """
-    from ..units.models import Unit
     from .models import RolePermission
 
     if user is None or not getattr(user, "is_authenticated", False):
@@ -121,7 +122,6 @@ def entitled_condition(user):
 def granted_condition(user, permission):
     """SQL condition on Petition: it lies in a subtree where ``user`` holds ``permission``."""
     from ..petitions.models import Petition
-    from ..units.models import Unit
 
     paths = sorted(permission_paths(user, permission))
     if not paths:
@@ -131,7 +131,6 @@ def granted_condition(user, permission):
 
 def revealed_petition_ids(user) -> frozenset:
     """Petitions whose identity ``user`` revealed in this login session within the reveal window."""
-    from ..audit.models import AuditEvent
 
     if not has_request_context() or user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
