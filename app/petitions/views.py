@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from ..cases.operations import accept_petition
 from ..cases.queries import case_by_number
@@ -11,14 +10,12 @@ from ..core.db import writes_on_get
 from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
 from ..core.transaction import is_stale, on_refusal, show_again
-from ..deadlines.queries import deadlines_of_petition
-from ..privacy.forms import RevealForm
-from ..privacy.masking import may_reveal
 from ..units.queries import units_in_scope
 from . import operations
 from .export import export_petitions
 from .forms import DecisionForm, DuplicateForm, PetitionForm
 from .models import Channel, PetitionKind, PetitionState
+from .pages import render_detail
 from .queries import get_petition, page_of_petitions, parse_petition_filters, petition_by_receipt_no
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
@@ -85,44 +82,10 @@ def new_petition():
     return page()
 
 
-def _case_url(petition) -> str | None:
-    """The link to the petition's case, if the cases blueprint offers a detail page."""
-    if petition.case_id is None:
-        return None
-    try:
-        return url_for("cases.case_detail", case_id=petition.case_id)
-    except BuildError:
-        return None
-
-
-def render_detail(petition, decision_form=None, duplicate_form=None, reveal_form=None):
-    """The petition page; a form given (after a failed submission) is shown with its errors."""
-    user = current_user._get_current_object()
-    if decision_form is None and operations.can_decide(petition, user):
-        decision_form = DecisionForm(petition, formdata=None)
-    if duplicate_form is None and operations.can_mark_duplicate(petition, user):
-        duplicate_form = DuplicateForm(petition, formdata=None)
-    if reveal_form is None and may_reveal(user, petition):
-        reveal_form = RevealForm(formdata=None)
-        reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
-    return render_template(
-        "petitions/detail.html",
-        petition=petition,
-        case_url=_case_url(petition),
-        decision_form=decision_form,
-        duplicate_form=duplicate_form,
-        reveal_form=reveal_form,
-        deadlines=deadlines_of_petition(petition),
-    )
-
-
-_render_detail = render_detail
-
-
 @bp.get("/<int:petition_id>")
 @login_required
 def petition_detail(petition_id: int):
-    return _render_detail(get_petition(petition_id, current_user))
+    return render_detail(get_petition(petition_id, current_user))
 
 
 @bp.get("/<int:petition_id>/receipt")
@@ -134,7 +97,7 @@ def receipt(petition_id: int):
 def _refuse(petition_id: int, message: str):
     """Show the petition's page (reloaded) with ``message``."""
     flash(message, "danger")
-    return _render_detail(get_petition(petition_id, current_user))
+    return render_detail(get_petition(petition_id, current_user))
 
 
 def _show_refusal(petition_id: int, **forms) -> None:
@@ -144,7 +107,7 @@ def _show_refusal(petition_id: int, **forms) -> None:
         if is_stale(err):
             return _refuse(petition_id, _stale_message())
         flash(str(err.message), "danger")
-        return _render_detail(get_petition(petition_id, current_user), **forms)
+        return render_detail(get_petition(petition_id, current_user), **forms)
 
     on_refusal(answer)
 
@@ -159,7 +122,7 @@ def decide(petition_id: int):
         return _refuse(petition_id, _("This petition has already been processed."))
     if not form.validate_on_submit():
         flash(_("The decision was not saved: correct the fields marked below."), "danger")
-        return _render_detail(petition, decision_form=form)
+        return render_detail(petition, decision_form=form)
     linked = {}
     if form.chosen is PetitionState.ACCEPTED:
         for name, field in (("join_case", form.join_case_no), ("appeal_of", form.appeal_of_case_no)):
@@ -167,7 +130,7 @@ def decide(petition_id: int):
                 linked[name] = case_by_number(field.data, current_user)
                 if linked[name] is None:
                     field.errors.append(_("No case with this number in your units."))
-                    return _render_detail(petition, decision_form=form)
+                    return render_detail(petition, decision_form=form)
     _show_refusal(petition_id, decision_form=form)
     data = form.decision_data(**linked)
     if data.pop("decision") is PetitionState.ACCEPTED:
@@ -187,17 +150,17 @@ def mark_duplicate(petition_id: int):
         abort(403)
     form = DuplicateForm(petition)
     if not form.validate_on_submit():
-        return _render_detail(petition, duplicate_form=form)
+        return render_detail(petition, duplicate_form=form)
     original = petition_by_receipt_no(form.original_receipt_no.data, current_user)
     if original is None:
         form.original_receipt_no.errors.append(_("No petition with this receipt number in your units."))
-        return _render_detail(petition, duplicate_form=form)
+        return render_detail(petition, duplicate_form=form)
 
     def answer(err):
         if is_stale(err):
             return _refuse(petition_id, _stale_message())
         form.original_receipt_no.errors.append(str(err.message))  # the refusal is about the number typed
-        return _render_detail(get_petition(petition_id, current_user), duplicate_form=form)
+        return render_detail(get_petition(petition_id, current_user), duplicate_form=form)
 
     on_refusal(answer)
     operations.link_duplicate(petition, original, user, expected_version=form.version.data)

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..core.roles import Role, roles_required
 from ..core.transaction import on_refusal
 from ..core.urls import safe_next
+from ..petitions.pages import render_detail
 from ..petitions.queries import get_petition
 from ..units.queries import units_in_scope
 from . import masking, operations, policy, queries
@@ -64,8 +65,6 @@ def reveal(petition_id: int):
         abort(403)
     form = RevealForm()
     if not form.validate_on_submit():
-        from ..petitions.views import render_detail
-
         flash(_("The identity was not revealed: correct the fields marked below."), "danger")
         return render_detail(petition, reveal_form=form)
     if not session.get("sid"):

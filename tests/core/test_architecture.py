@@ -55,7 +55,6 @@ PENDING: set[tuple[str, str]] = {
     ("app.petitions.queries", "app.cases.models"),
     ("app.privacy.policy", "app.cases.models"),
     ("app.privacy.policy", "app.petitions.models"),
-    ("app.privacy.views", "app.petitions.views"),
     ("app.search.match", "app.cases.models"),
     ("app.search.match", "app.petitions.models"),
     ("app.search.match", "app.privacy.policy"),
@@ -78,7 +77,7 @@ def _package(module: str) -> str:
 
 def _is_web(module: str) -> bool:
     last = module.rsplit(".", 1)[-1]
-    return last in ("views", "forms") or last.endswith(("_views", "_forms"))
+    return last in ("views", "forms", "pages") or last.endswith(("_views", "_forms"))
 
 
 def _resolve(path: Path, node: ast.ImportFrom) -> list[str]:

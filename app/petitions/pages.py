@@ -1,0 +1,48 @@
+"""The petition page, shared by the blueprints whose forms are shown on it (petitions, privacy's reveal)."""
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from ..deadlines.queries import deadlines_of_petition
+from ..privacy.forms import RevealForm
+from ..privacy.masking import may_reveal
+from . import operations
+from .forms import DecisionForm, DuplicateForm
+from .models import Petition
+
+
+def _case_url(petition: Petition) -> str | None:
+    """The link to the petition's case, if the cases blueprint offers a detail page."""
+    if petition.case_id is None:
+        return None
+    try:
+        return url_for("cases.case_detail", case_id=petition.case_id)
+    except BuildError:
+        return None
+
+
+def render_detail(
+    petition: Petition,
+    decision_form: DecisionForm | None = None,
+    duplicate_form: DuplicateForm | None = None,
+    reveal_form: RevealForm | None = None,
+) -> str:
+    """The petition page; a form given (after a failed submission) is shown with its errors."""
+    user = current_user._get_current_object()
+    if decision_form is None and operations.can_decide(petition, user):
+        decision_form = DecisionForm(petition, formdata=None)
+    if duplicate_form is None and operations.can_mark_duplicate(petition, user):
+        duplicate_form = DuplicateForm(petition, formdata=None)
+    if reveal_form is None and may_reveal(user, petition):
+        reveal_form = RevealForm(formdata=None)
+        reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
+    return render_template(
+        "petitions/detail.html",
+        petition=petition,
+        case_url=_case_url(petition),
+        decision_form=decision_form,
+        duplicate_form=duplicate_form,
+        reveal_form=reveal_form,
+        deadlines=deadlines_of_petition(petition),
+    )
