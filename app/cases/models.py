@@ -257,7 +257,7 @@ class Case(TimestampMixin, Model):
     def allowed_outcomes(self) -> tuple[Outcome, ...]:
         return OUTCOMES_BY_KIND[self.kind]
 
-    def can(self, action: CaseAction, user: User) -> bool:
+    def can_perform(self, action: CaseAction, user: User) -> bool:
         """True if ``user`` may perform ``action`` on this case now (state, role and scope)."""
         t = CASE_TRANSITIONS[action]
         if self.state not in t.sources:
@@ -272,7 +272,7 @@ class Case(TimestampMixin, Model):
         return bool(Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id)
 
     def available_actions(self, user: User) -> list[CaseAction]:
-        return [a for a in CaseAction if self.can(a, user)]
+        return [a for a in CaseAction if self.can_perform(a, user)]
 
 
 class CaseTally(Model):

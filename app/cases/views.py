@@ -4,7 +4,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import DomainError
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
@@ -106,22 +105,14 @@ def case_action(case_id: int, action: str):
     return redirect(back)
 
 
-def _offered(check, *args):
-    """The clock an action on it is offered for, or None when ``check`` refuses it."""
-    try:
-        return check(*args)
-    except DomainError:
-        return None
-
-
 def _deadline_forms(case) -> dict:
     """The deadline actions this user may take on the case now: {"extend"|"notice": fresh form}."""
     user = current_user._get_current_object()
     forms = {}
-    if clock := _offered(deadline_clocks.check_extension, case, user):
-        forms["extend"] = ExtendResolutionForm(case, clock, formdata=None)
-    if clock := _offered(deadline_clocks.check_notice, case, user, Stage.NOTIFY_ACCEPTANCE):
-        forms["notice"] = NoticeForm(case, clock, formdata=None)
+    if deadline_clocks.can_extend(case, user):
+        forms["extend"] = ExtendResolutionForm(case, deadline_clocks.clock_of(case, Stage.RESOLUTION), formdata=None)
+    if deadline_clocks.can_record_notice(case, user, Stage.NOTIFY_ACCEPTANCE):
+        forms["notice"] = NoticeForm(case, deadline_clocks.clock_of(case, Stage.NOTIFY_ACCEPTANCE), formdata=None)
     return forms
 
 

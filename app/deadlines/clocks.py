@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..cases.models import CaseAction, CaseEvent, CaseState
-from ..core.errors import PermissionRefused, StaleObject, TransitionRefused
+from ..core.errors import DomainError, PermissionRefused, StaleObject, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
@@ -163,16 +163,30 @@ def start_enforcement(case, effective_on: date, cal=None) -> Clock | None:
     )
 
 
-def check_extension(case, actor) -> Clock:
-    """Raise the refusal ``extend_resolution`` would give on role, state and rule alone; else the clock."""
+def _extension(case, actor) -> tuple[Clock | None, DomainError | None]:
+    """The resolution clock, and the refusal ``extend_resolution`` would give on role, state and rule alone."""
     if not (actor.has_role(Role.HEAD) and actor.oversees(case.unit)):
-        raise PermissionRefused(_l("Only the head of the unit can extend the resolution period."))
+        return None, PermissionRefused(_l("Only the head of the unit can extend the resolution period."))
     clock = clock_of(case, Stage.RESOLUTION)
     if case.state not in (CaseState.ASSIGNED, CaseState.ACCEPTED) or clock is None or not clock.is_open:
-        raise TransitionRefused(_l("Only an open resolution period can be extended."))
+        return clock, TransitionRefused(_l("Only an open resolution period can be extended."))
     rule = clock.rule
     if rule is None or rule.max_extensions <= len(clock.extensions):
-        raise TransitionRefused(_l("The law allows no (further) extension for this case."))
+        return clock, TransitionRefused(_l("The law allows no (further) extension for this case."))
+    return clock, None
+
+
+def can_extend(case, user) -> bool:
+    """``user`` may extend the resolution period of ``case`` now (the case page offers the form)."""
+    return _extension(case, user)[1] is None
+
+
+def check_extension(case, actor) -> Clock:
+    """Raise the refusal ``extend_resolution`` would give on role, state and rule alone; else the clock."""
+    clock, refusal = _extension(case, actor)
+    if refusal is not None:
+        raise refusal
+    assert clock is not None
     return clock
 
 
@@ -224,13 +238,27 @@ def extend_resolution(
     return ext
 
 
-def check_notice(case, actor, stage: Stage) -> Clock:
-    """Raise the refusal ``record_notice`` would give on role and clock alone; else the open clock."""
+def _notice(case, actor, stage: Stage) -> tuple[Clock | None, DomainError | None]:
+    """The notice clock, and the refusal ``record_notice`` would give on role and clock alone."""
     if not case.actor_role_ok({Role.HEAD, Role.HANDLER}, actor):
-        raise PermissionRefused(_l("You cannot record notices on this case."))
+        return None, PermissionRefused(_l("You cannot record notices on this case."))
     clock = clock_of(case, stage)
     if clock is None or not clock.is_open or ClockEvent.NOTICE_SENT not in LIFECYCLE[stage].finishes:
-        raise TransitionRefused(_l("There is no open notice period to record."))
+        return clock, TransitionRefused(_l("There is no open notice period to record."))
+    return clock, None
+
+
+def can_record_notice(case, user, stage: Stage) -> bool:
+    """``user`` may record that the notice of ``stage`` was sent on ``case`` now (the case page offers the form)."""
+    return _notice(case, user, stage)[1] is None
+
+
+def check_notice(case, actor, stage: Stage) -> Clock:
+    """Raise the refusal ``record_notice`` would give on role and clock alone; else the open clock."""
+    clock, refusal = _notice(case, actor, stage)
+    if refusal is not None:
+        raise refusal
+    assert clock is not None
     return clock
 
 

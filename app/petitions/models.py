@@ -23,8 +23,10 @@ from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
+from ..core.roles import Role
 from ..extensions import Model
 from ..persons.models import Person
+from ..privacy import policy
 from ..units.models import Unit
 from ..users.models import User
 
@@ -215,6 +217,34 @@ class Petition(TimestampMixin, Model):
 
     def allowed_next(self) -> set[PetitionState]:
         return PETITION_TRANSITIONS[self.state]
+
+    # --- Permissions: may ``user`` do this now? (the operations raise the refusal when not) -------------
+
+    def can_decide(self, user: User) -> bool:
+        """``user`` may take the processing decision on this petition now (received, in their units)."""
+        return (
+            self.state is PetitionState.RECEIVED
+            and user.has_any_role(Role.RECEPTION, Role.HEAD)
+            and user.oversees(self.unit)
+        )
+
+    def can_mark_duplicate(self, user: User) -> bool:
+        """``user`` may link this petition to an earlier one it repeats."""
+        return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(self.unit)
+
+    def can_view_identity(self, user: User | None) -> bool:
+        """``user`` is entitled to see (after revealing) the petitioners (the rule: privacy.policy)."""
+        return policy.may_view_identity(user, self)
+
+    def can_reveal_identity(self, user: User | None) -> bool:
+        """``user`` is entitled to reveal the petitioners of this confidential petition and has not (yet) in
+        this login session."""
+        return (
+            self.is_identity_confidential
+            and bool(self.parties)
+            and not policy.shows_identity(user, self)
+            and policy.may_view_identity(user, self)
+        )
 
 
 class PetitionEvent(EventMixin, Model):

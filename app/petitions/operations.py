@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
-from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
@@ -89,14 +88,6 @@ def register_petition(
     return petition
 
 
-def can_decide(petition: Petition, user: User) -> bool:
-    return (
-        petition.state is PetitionState.RECEIVED
-        and user.has_any_role(Role.RECEPTION, Role.HEAD)
-        and user.oversees(petition.unit)
-    )
-
-
 def decide_petition(
     petition: Petition,
     actor: User,
@@ -153,7 +144,7 @@ def check_decision(
     """Refuse a decision the actor may not take now or whose required details are missing; return it."""
     decision = PetitionState(decision)
     check_version(petition, expected_version)
-    if not can_decide(petition, actor):
+    if not petition.can_decide(actor):
         raise PermissionRefused(_l("You cannot process this petition."))
     if decision not in petition.allowed_next():
         raise TransitionRefused(_l("This petition has already been processed."))
@@ -204,14 +195,10 @@ def mark_duplicate(petition: Petition, original: Petition, actor: User) -> None:
     _log(petition, actor, "mark_duplicate", petition.state, petition.state, original.receipt_no)
 
 
-def can_mark_duplicate(petition: Petition, user: User) -> bool:
-    return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(petition.unit)
-
-
 def link_duplicate(petition: Petition, original: Petition, actor: User, *, expected_version: object) -> None:
     """Check the form's version, the actor's right and that ``original`` came first; then mark_duplicate."""
     check_version(petition, expected_version)
-    if not can_mark_duplicate(petition, actor):
+    if not petition.can_mark_duplicate(actor):
         raise PermissionRefused(_l("You cannot change this petition."))
     if original.id == petition.id:
         raise TransitionRefused(_l("A petition cannot duplicate itself."))

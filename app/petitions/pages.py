@@ -6,8 +6,6 @@ from werkzeug.routing import BuildError
 
 from ..deadlines.queries import deadlines_of_petition
 from ..privacy.forms import RevealForm
-from ..privacy.masking import may_reveal
-from . import operations
 from .forms import DecisionForm, DuplicateForm
 from .models import Petition
 
@@ -30,11 +28,11 @@ def render_detail(
 ) -> str:
     """The petition page; a form given (after a failed submission) is shown with its errors."""
     user = current_user._get_current_object()
-    if decision_form is None and operations.can_decide(petition, user):
+    if decision_form is None and petition.can_decide(user):
         decision_form = DecisionForm(petition, formdata=None)
-    if duplicate_form is None and operations.can_mark_duplicate(petition, user):
+    if duplicate_form is None and petition.can_mark_duplicate(user):
         duplicate_form = DuplicateForm(petition, formdata=None)
-    if reveal_form is None and may_reveal(user, petition):
+    if reveal_form is None and petition.can_reveal_identity(user):
         reveal_form = RevealForm(formdata=None)
         reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
     return render_template(

@@ -146,7 +146,7 @@ def decide(petition_id: int):
 def mark_duplicate(petition_id: int):
     petition = get_petition(petition_id, current_user)
     user = current_user._get_current_object()
-    if not operations.can_mark_duplicate(petition, user):
+    if not petition.can_mark_duplicate(user):
         abort(403)
     form = DuplicateForm(petition)
     if not form.validate_on_submit():

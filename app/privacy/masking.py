@@ -22,16 +22,6 @@ def session_shows_identity(user, reception_session) -> bool:
     return all(policy.shows_identity(user, p) for p in reception_session.petitions)
 
 
-def may_reveal(user, petition) -> bool:
-    """``user`` is entitled to reveal the petitioners of ``petition`` and has not (yet) in this session."""
-    return (
-        petition.is_identity_confidential
-        and bool(petition.parties)
-        and not policy.shows_identity(user, petition)
-        and policy.may_view_identity(user, petition)
-    )
-
-
 def petitioner_columns(user, petition, *, on_receipt: bool = False) -> dict[str, str]:
     """Plain-text petitioner columns (names, CCCD, phones, addresses) for exports, masked when due."""
     if petition.is_anonymous and not petition.parties:

@@ -28,11 +28,6 @@ def _user():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def may_reveal(petition) -> bool:
-    """The current user may reveal the petitioners of ``petition`` now (see masking.may_reveal)."""
-    return masking.may_reveal(_user(), petition)
-
-
 def may_read_reveals(petition) -> bool:
     user = _user()
     return user is not None and petition.is_identity_confidential and user.has_any_role(*TRAIL_ROLES)
@@ -45,7 +40,6 @@ def identity_helpers():
         "shows_identity": lambda petition: policy.shows_identity(_user(), petition),
         "shows_identity_on_receipt": lambda petition: policy.shows_identity_on_receipt(_user(), petition),
         "session_shows_identity": lambda visit: masking.session_shows_identity(_user(), visit),
-        "may_reveal": may_reveal,
         "may_read_reveals": may_read_reveals,
         "identity_mask": masking.identity_mask,
         "visitors_mask": masking.visitors_mask,
@@ -61,7 +55,7 @@ def reveal(petition_id: int):
     if not petition.is_identity_confidential:
         flash(_("This petitioner's identity is not confidential."), "info")
         return redirect(back)
-    if not policy.may_view_identity(user, petition):
+    if not petition.can_view_identity(user):
         abort(403)
     form = RevealForm()
     if not form.validate_on_submit():

@@ -118,13 +118,13 @@ def test_every_action_from_every_state(world, db, action, state):
     events_before = len(case.events)
 
     if target is None:
-        assert not case.can(action, head)
+        assert not case.can_perform(action, head)
         with pytest.raises(TransitionRefused):
             perform(case, action, head, expected_version=case.version, **fields_for(action, world))
         assert snapshot(db, case.id) == before
         return
 
-    assert case.can(action, head)
+    assert case.can_perform(action, head)
     started = utcnow()
     perform(case, action, head, expected_version=case.version, **fields_for(action, world))
     db.session.commit()
@@ -173,11 +173,11 @@ def test_who_may_perform_each_action(world, db, action):
 def test_handler2_may_act_once_the_case_is_assigned_to_them(world, db):
     case = create_case(world, S.ASSIGNED)
     handler2 = world.users["handler2"]
-    assert not case.can(A.RESOLVE, handler2)
+    assert not case.can_perform(A.RESOLVE, handler2)
     perform(case, A.ASSIGN, world.users["head"], handler_id=handler2.id, expected_version=UNCHECKED)
     assert case.handling_unit_id == world.units["TKVP"].id
-    assert case.can(A.RESOLVE, handler2)
-    assert not case.can(A.RESOLVE, world.users["handler"])  # no longer theirs
+    assert case.can_perform(A.RESOLVE, handler2)
+    assert not case.can_perform(A.RESOLVE, world.users["handler"])  # no longer theirs
 
 
 def test_the_tl_head_cannot_act_on_a_tk_case_but_on_their_own(world, db):
@@ -348,7 +348,7 @@ def test_close_is_refused_while_the_decision_awaits_enforcement(world, db):
     case = create_case(world, S.RESOLVED, enforcement_required="Bồi thường bổ sung")
     db.session.commit()
     head = world.users["head"]
-    assert not case.can(A.CLOSE, head)
+    assert not case.can_perform(A.CLOSE, head)
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
     with pytest.raises(TransitionRefused, match="Record the enforcement"):
@@ -363,7 +363,7 @@ def test_close_is_refused_while_the_decision_awaits_enforcement(world, db):
         enforcement_result="Đã chi trả",
         expected_version=UNCHECKED,
     )
-    assert case.can(A.CLOSE, head)
+    assert case.can_perform(A.CLOSE, head)
     perform(case, A.CLOSE, head, expected_version=UNCHECKED)
     assert case.state is S.CLOSED
 
