@@ -383,7 +383,7 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
             )
         if decision is not PetitionState.RECEIVED:
             with _story_time(_at(received + timedelta(days=2), 10)):
-                decide_petition(petition, rec, decision, **details, expected_version=UNCHECKED)
+                decide_petition(petition, rec, decision, **details, on=today, expected_version=UNCHECKED)
 
     for unit_code, kind, ago, summary, who, final, extra in STORIES:
         rec_name, head_name, handler_name = STAFF[unit_code]

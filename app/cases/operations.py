@@ -49,7 +49,7 @@ def accept_petition(
     actor: User,
     *,
     expected_version: object,
-    accepted_on: date | None = None,
+    accepted_on: date,
     instance: int | None = None,
     join_case: Case | None = None,
     appeal_of: Case | None = None,
@@ -58,9 +58,9 @@ def accept_petition(
     """Accept (thụ lý) a received petition: open a case for it, or join it to ``join_case``; return the case.
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
+    ``accepted_on``: the date of the acceptance decision, given by the caller (the form's date; a test's day).
     """
     check_decision(petition, actor, PetitionState.ACCEPTED, expected_version=expected_version, note=note)
-    accepted_on = accepted_on or local_today()
     if join_case is not None:
         join_petition(join_case, petition, actor)
         case = join_case
@@ -166,13 +166,18 @@ def perform(
     actor: User,
     *,
     expected_version: object,
+    today: date | None = None,
     note: str | None = None,
     **fields: Any,
 ) -> Case:
     """Perform one workflow transition: check state, role, scope and required fields; stamp; log.
 
     ``expected_version``: the case's version in the form (core.locking.check_version; UNCHECKED without one).
+    ``today``: the local day the action is performed on (the clocks move on it; a decision or enforcement
+    date may not lie after it). Views pass ``local_today()``. Optional only because about 80 calls (tests,
+    demo, bulk data) perform actions "now": None means ``local_today()``.
     """
+    today = today or local_today()
     action = CaseAction(action)
     check_version(case, expected_version)
     t = CASE_TRANSITIONS[action]
@@ -184,7 +189,7 @@ def perform(
 
     apply = _APPLY.get(action)
     if apply:
-        apply(case, actor, **fields)
+        apply(case, actor, today=today, **fields)
     before = case.state
     case.state = t.target
     setattr(case, STAMPS[t.target], utcnow())
@@ -194,7 +199,7 @@ def perform(
         # Another request saved the case between our version check and this write.
         raise StaleObject(STALE_MESSAGE) from None
     _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
-    case_transitioned.send(case, action=action, on=local_today())
+    case_transitioned.send(case, action=action, on=today)
     return case
 
 
@@ -249,6 +254,7 @@ def _resolve(
     decision_summary: str | None = None,
     enforcement_required: str | None = None,
     enforcement_due_on: date | None = None,
+    today: date,
     **_: object,
 ) -> None:
     chosen = parse_enum(Outcome, outcome)
@@ -256,7 +262,7 @@ def _resolve(
         raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
     if decision_on < case.accepted_on:
         raise TransitionRefused(_l("The decision date cannot be before the case was accepted."))
-    if decision_on > local_today():
+    if decision_on > today:
         raise TransitionRefused(_l("The decision date cannot be in the future."))
     if enforcement_due_on and enforcement_due_on < decision_on:
         raise TransitionRefused(_l("The enforcement deadline cannot be before the decision date."))
@@ -268,11 +274,11 @@ def _resolve(
     case.enforcement_due_on = enforcement_due_on
 
 
-def _enforce(case: Case, actor: User, *, enforced_on: date, enforcement_result: str, **_: object) -> None:
+def _enforce(case: Case, actor: User, *, enforced_on: date, enforcement_result: str, today: date, **_: object) -> None:
     assert case.decision_on is not None, "a case is enforced after its decision (CASE_TRANSITIONS)"
     if enforced_on < case.decision_on:
         raise TransitionRefused(_l("Enforcement cannot be completed before the decision date."))
-    if enforced_on > local_today():
+    if enforced_on > today:
         raise TransitionRefused(_l("The enforcement date cannot be in the future."))
     case.enforced_on = enforced_on
     case.enforcement_result = enforcement_result.strip()

@@ -98,6 +98,7 @@ def case_action(case_id: int, action: str):
         action,
         current_user,
         expected_version=form.version.data,
+        today=local_today(),
         note=form.note_value,
         **form.operation_fields(),
     )

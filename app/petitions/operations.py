@@ -15,7 +15,7 @@ from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.sequences import next_number
-from ..core.timeutil import local_today, utcnow
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
@@ -99,9 +99,10 @@ def decide_petition(
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
-    on: date | None = None,
+    on: date,
 ) -> Petition:
-    """Record a processing decision other than acceptance on a received petition (decided ``on``, today).
+    """Record a processing decision other than acceptance on a received petition, decided ``on`` (the
+    caller's today: views pass ``local_today()``).
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
     """
@@ -121,7 +122,7 @@ def decide_petition(
         petition,
         actor,
         decision,
-        on=on or local_today(),
+        on=on,
         note=note,
         transferred_to=transferred_to,
         transfer_dispatch_no=transfer_dispatch_no,

@@ -9,6 +9,7 @@ from ..cases.queries import case_by_number
 from ..core.db import writes_on_get
 from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, roles_required
+from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
 from ..units.queries import units_in_scope
 from . import operations
@@ -136,7 +137,7 @@ def decide(petition_id: int):
     if data.pop("decision") is PetitionState.ACCEPTED:
         accept_petition(petition, user, **data)  # a case opens (or the petition joins one)
     else:
-        operations.decide_petition(petition, user, form.chosen, **data)
+        operations.decide_petition(petition, user, form.chosen, on=local_today(), **data)
     flash(_("Decision recorded: %(state)s.", state=petition.state.label), "success")
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
 

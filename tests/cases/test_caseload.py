@@ -8,6 +8,7 @@ import pytest
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
+from app.core.timeutil import local_today
 from app.petitions.models import PetitionKind
 from tests.cases.helpers import listed, text
 from tests.conftest import count_queries
@@ -29,7 +30,7 @@ def load(world, db):
     create_case(world, S.SUSPENDED)
     create_case(world, S.CLOSED, kind=PetitionKind.RECOMMENDATION)
     petition = create_petition(world, unit="TKVP", actor="reception")
-    accept_petition(petition, world.users["reception"], expected_version=UNCHECKED)
+    accept_petition(petition, world.users["reception"], accepted_on=local_today(), expected_version=UNCHECKED)
     create_case(world, S.ACCEPTED, unit="TL")
     create_case(world, S.ASSIGNED, unit="TL", kind=PetitionKind.FEEDBACK)
     db.session.commit()

@@ -225,7 +225,9 @@ def test_search_does_not_repeat_a_case_with_several_matching_petitions(world, db
         world, petitioners=[person("Hồ Văn Trùng", "079000000011"), person("Hồ Thị Trùng", "079000000012")]
     )
     second = create_petition(world, petitioners=[person("Hồ Văn Trùng", "079000000011")])
-    accept_petition(second, world.users["reception"], join_case=case, expected_version=UNCHECKED)
+    accept_petition(
+        second, world.users["reception"], join_case=case, accepted_on=local_today(), expected_version=UNCHECKED
+    )
     db.session.commit()
     assert len(case.petitions) == 2
     page = text(login_en("head").get("/cases/?q=trùng"))
@@ -440,7 +442,9 @@ def test_detail_shows_the_case_its_petitions_decision_and_enforcement(world, db,
 def test_detail_links_each_petition_and_its_page_opens(world, db, login_en):
     case = create_case(world)
     second = create_petition(world, petitioners=[person("Mai Văn Hai", "079000000031")])
-    accept_petition(second, world.users["reception"], join_case=case, expected_version=UNCHECKED)
+    accept_petition(
+        second, world.users["reception"], join_case=case, accepted_on=local_today(), expected_version=UNCHECKED
+    )
     db.session.commit()
     client = login_en("head")
     page = text(client.get(f"/cases/{case.id}"))

@@ -39,7 +39,12 @@ def test_a_recommendation_has_no_acceptance_clock(world):
 def test_transferring_answers_the_citizen_and_cancels_acceptance(world):
     p = create_petition(world)
     decide_petition(
-        p, world.users["reception"], PetitionState.TRANSFERRED, transferred_to="Sở Tư pháp", expected_version=UNCHECKED
+        p,
+        world.users["reception"],
+        PetitionState.TRANSFERRED,
+        transferred_to="Sở Tư pháp",
+        on=local_today(),
+        expected_version=UNCHECKED,
     )
     got = clocks(petition_id=p.id)
     assert got[Stage.FIRST_ANSWER].status is ClockStatus.DONE

@@ -157,7 +157,12 @@ def test_petition_clocks_flag_the_petition(world):
     }
     assert {f.kind for f in flags} == {FlagKind.OVERDUE}
     decide_petition(
-        petition, world.users["reception"], PetitionState.GUIDED, guidance="Đến Tòa án", expected_version=UNCHECKED
+        petition,
+        world.users["reception"],
+        PetitionState.GUIDED,
+        guidance="Đến Tòa án",
+        on=local_today(),
+        expected_version=UNCHECKED,
     )
     flag_deadlines(at(first_answer.due_on + timedelta(days=1)))
     assert active_flags() == []

@@ -159,6 +159,7 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
             world.users["reception"],
             PetitionState.TRANSFERRED,
             transferred_to="Sở Tư pháp",
+            on=local_today(),
             expected_version=UNCHECKED,
         )
     elif event is E.PETITION_ACCEPTED:

@@ -98,7 +98,9 @@ def test_clocks_of_case_include_its_petitions_in_stage_order(world, db):
         received_on=date(2024, 4, 29),
         petitioners=[person("Lê Thị Hai", "079000000301")],
     )
-    accept_petition(second, world.users["reception"], join_case=case, expected_version=UNCHECKED)
+    accept_petition(
+        second, world.users["reception"], join_case=case, accepted_on=local_today(), expected_version=UNCHECKED
+    )
     other = create_case(world, kind=PetitionKind.DENUNCIATION, petitioners=[person("Khác", "079000000302")])
     db.session.commit()
     first = case.petitions[0]

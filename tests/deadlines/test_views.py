@@ -219,12 +219,17 @@ def test_the_due_soon_threshold_is_configurable(app, world, db, login_en, monkey
     assert "Due soon: due within 40 working days." in page
 
 
-def test_suspension_shows_on_the_panel_and_resuming_moves_the_due_date(world, db, login_en, monkeypatch):
+def test_suspension_shows_on_the_panel_and_resuming_moves_the_due_date(world, db, login_en):
     case = denunciation(world)
     suspended_on = date(2024, 6, 10)
-    monkeypatch.setattr("app.cases.operations.local_today", lambda: suspended_on)
-    perform(case, A.SUSPEND, world.users["head"], note="Chờ kết quả giám định", expected_version=UNCHECKED)
-    monkeypatch.undo()
+    perform(
+        case,
+        A.SUSPEND,
+        world.users["head"],
+        note="Chờ kết quả giám định",
+        today=suspended_on,
+        expected_version=UNCHECKED,
+    )
     db.session.commit()
     client = login_en("head")
     url = f"/cases/{case.id}"

@@ -199,6 +199,7 @@ def test_petitioning_two_units_in_the_window_is_over_level(world):
         world.users["tl_reception"],
         PetitionState.GUIDED,
         guidance="Gửi UBND xã Tân Khai",
+        on=local_today(),
         expected_version=UNCHECKED,
     )
     case = accept(here)

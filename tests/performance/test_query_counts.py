@@ -9,7 +9,7 @@ from app.cases.models import CaseAction, CaseState
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
-from app.core.timeutil import utcnow
+from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.notifications.models import Notification
 from app.petitions.models import PetitionKind
@@ -106,7 +106,9 @@ def test_a_case_page_runs_as_many_queries_for_many_petitions_and_events(world, d
     big = create_case(world, CaseState.ASSIGNED)
     for i in range(4):
         again = create_petition(world, summary=f"Đơn lần {i}", petitioners=[person(f"Phạm Văn {i}", None)])
-        accept_petition(again, world.users["reception"], join_case=big, expected_version=UNCHECKED)
+        accept_petition(
+            again, world.users["reception"], join_case=big, accepted_on=local_today(), expected_version=UNCHECKED
+        )
         perform(big, CaseAction.SUSPEND, world.users["head"], note=f"Chờ giám định {i}", expected_version=UNCHECKED)
         perform(big, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from app.core.locking import UNCHECKED
+from app.core.timeutil import local_today
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
@@ -66,6 +67,7 @@ def petitions(world, db):
         world.users["reception"],
         PetitionState.GUIDED,
         guidance="Gửi UBND tỉnh",
+        on=local_today(),
         expected_version=UNCHECKED,
     )
     db.session.commit()

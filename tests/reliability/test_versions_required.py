@@ -256,7 +256,9 @@ def _operations(world):
     db.session.commit()
     return {
         "decide_petition": (
-            lambda v: decide_petition(petition, reception, PetitionState.GUIDED, guidance="x", expected_version=v),
+            lambda v: decide_petition(
+                petition, reception, PetitionState.GUIDED, guidance="x", on=local_today(), expected_version=v
+            ),
             petition,
         ),
         "link_duplicate": (lambda v: link_duplicate(petition, earlier, reception, expected_version=v), petition),

@@ -140,7 +140,9 @@ def test_a_case_is_found_by_its_petitions_and_a_later_petition_counts(world, db)
     head = world.users["head"]
     assert _cases(head, "ngap ung") == []
     again = create_petition(world, summary="Đơn lặp lại về ngập úng", petitioners=[person("Lý Thị Hoa", None)])
-    accept_petition(again, world.users["reception"], join_case=case, expected_version=UNCHECKED)
+    accept_petition(
+        again, world.users["reception"], join_case=case, accepted_on=local_today(), expected_version=UNCHECKED
+    )
     db.session.commit()
     assert _cases(head, "ngap ung") == [case.number]
     assert _cases(head, "ly thi hoa") == [case.number]
