@@ -148,7 +148,9 @@ def extend_resolution(case_id: int):
     form = ExtendResolutionForm(case, clock)
     if not form.validate_on_submit():
         return _render_detail(case, failed=("extend", form)), 422
-    ext = deadline_clocks.extend_resolution(case, user, expected_version=form.version.data, **form.operation_fields())
+    ext = deadline_clocks.extend_resolution(
+        case, user, expected_version=form.version.data, today=local_today(), **form.operation_fields()
+    )
     due_after = ext.due_after
     flash(
         _(
@@ -173,7 +175,7 @@ def record_notice(case_id: int):
     if not form.validate_on_submit():
         return _render_detail(case, failed=("notice", form)), 422
     deadline_clocks.record_notice(
-        case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data
+        case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data, today=local_today()
     )
     flash(
         _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number), "success"

@@ -16,7 +16,7 @@ from ..core.errors import DomainError, PermissionRefused, StaleObject, Transitio
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
-from ..core.timeutil import local_today, utcnow
+from ..core.timeutil import utcnow
 from ..extensions import db
 from .calendar import load_calendar
 from .engine import Facts, case_facts, find_rule, petition_facts, recompute
@@ -191,15 +191,18 @@ def check_extension(case, actor) -> Clock:
 
 
 def extend_resolution(
-    case, actor, *, decision_no: str, decided_on: date, days: int | None = None, expected_version
+    case, actor, *, decision_no: str, decided_on: date, days: int | None = None, expected_version, today: date
 ) -> Extension:
-    """Record an extension decision of the resolution period (complex denunciations: once or twice)."""
+    """Record an extension decision of the resolution period (complex denunciations: once or twice).
+
+    ``today``: the caller's local day (views pass ``local_today()``); the decision may not lie after it.
+    """
     check_version(case, expected_version)
     clock = check_extension(case, actor)
     rule = clock.rule
     if not (decision_no or "").strip():
         raise TransitionRefused(_l("Enter the number of the extension decision."))
-    if decided_on is None or decided_on > local_today() or decided_on < clock.started_on:
+    if decided_on is None or decided_on > today or decided_on < clock.started_on:
         raise TransitionRefused(_l("The extension decision date must lie between acceptance and today."))
     days = days or rule.extension_days
     if not days or days < 1:
@@ -262,11 +265,14 @@ def check_notice(case, actor, stage: Stage) -> Clock:
     return clock
 
 
-def record_notice(case, actor, stage: Stage, on: date, *, expected_version) -> Clock:
-    """Record that a notice with its own clock (e.g. acceptance notice to the denunciator) was sent."""
+def record_notice(case, actor, stage: Stage, on: date, *, expected_version, today: date) -> Clock:
+    """Record that a notice with its own clock (e.g. acceptance notice to the denunciator) was sent ``on``.
+
+    ``today``: the caller's local day (views pass ``local_today()``); the notice may not be sent after it.
+    """
     check_version(case, expected_version)
     clock = check_notice(case, actor, stage)
-    if on is None or on > local_today() or on < clock.started_on:
+    if on is None or on > today or on < clock.started_on:
         raise TransitionRefused(_l("The notice date must lie between the start of the period and today."))
     _move([clock], ClockEvent.NOTICE_SENT, on)
     db.session.add(

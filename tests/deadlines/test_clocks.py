@@ -161,7 +161,14 @@ def test_denunciation_notice_and_extensions(world):
     case = create_case(world, kind=PetitionKind.DENUNCIATION, received_on=local_today() - timedelta(days=20))
     notice = clock_of(case, Stage.NOTIFY_ACCEPTANCE)
     assert notice.due_on == load_calendar().add_working_days(case.accepted_on, 5)
-    record_notice(case, world.users["head"], Stage.NOTIFY_ACCEPTANCE, local_today(), expected_version=UNCHECKED)
+    record_notice(
+        case,
+        world.users["head"],
+        Stage.NOTIFY_ACCEPTANCE,
+        local_today(),
+        today=local_today(),
+        expected_version=UNCHECKED,
+    )
     assert notice.status is ClockStatus.DONE
     perform(
         case,
@@ -174,18 +181,33 @@ def test_denunciation_notice_and_extensions(world):
     resolution = clock_of(case, Stage.RESOLUTION)
     before = resolution.due_on
     ext = extend_resolution(
-        case, world.users["head"], decision_no="01/QĐ-GH", decided_on=local_today(), expected_version=UNCHECKED
+        case,
+        world.users["head"],
+        decision_no="01/QĐ-GH",
+        decided_on=local_today(),
+        today=local_today(),
+        expected_version=UNCHECKED,
     )
     assert (ext.due_before, ext.due_after) == (before, load_calendar().add_calendar_days(before, 30))
     assert resolution.due_on == ext.due_after
     extend_resolution(
-        case, world.users["head"], decision_no="02/QĐ-GH", decided_on=local_today(), expected_version=UNCHECKED
+        case,
+        world.users["head"],
+        decision_no="02/QĐ-GH",
+        decided_on=local_today(),
+        today=local_today(),
+        expected_version=UNCHECKED,
     )
     from app.core.errors import TransitionRefused
 
     with pytest.raises(TransitionRefused):
         extend_resolution(
-            case, world.users["head"], decision_no="03/QĐ-GH", decided_on=local_today(), expected_version=UNCHECKED
+            case,
+            world.users["head"],
+            decision_no="03/QĐ-GH",
+            decided_on=local_today(),
+            today=local_today(),
+            expected_version=UNCHECKED,
         )
     assert [e.action for e in case.events if e.action in ("notice", "extend")] == ["notice", "extend", "extend"]
 
@@ -196,9 +218,19 @@ def test_a_normal_denunciation_cannot_be_extended_and_handlers_cannot_extend(wor
     case = create_case(world, CaseState.ASSIGNED, kind=PetitionKind.DENUNCIATION)
     with pytest.raises(TransitionRefused):
         extend_resolution(
-            case, world.users["head"], decision_no="01", decided_on=local_today(), expected_version=UNCHECKED
+            case,
+            world.users["head"],
+            decision_no="01",
+            decided_on=local_today(),
+            today=local_today(),
+            expected_version=UNCHECKED,
         )
     with pytest.raises(PermissionRefused):
         extend_resolution(
-            case, world.users["handler"], decision_no="01", decided_on=local_today(), expected_version=UNCHECKED
+            case,
+            world.users["handler"],
+            decision_no="01",
+            decided_on=local_today(),
+            today=local_today(),
+            expected_version=UNCHECKED,
         )

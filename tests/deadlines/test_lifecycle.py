@@ -172,7 +172,9 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
         )
         state["case"] = petition.case
     elif event is E.NOTICE_SENT:
-        record_notice(state["case"], head, Stage.NOTIFY_ACCEPTANCE, today, expected_version=UNCHECKED)
+        record_notice(
+            state["case"], head, Stage.NOTIFY_ACCEPTANCE, today, today=local_today(), expected_version=UNCHECKED
+        )
     elif event is E.DECISION_EFFECTIVE:
         case = state["case"]
         legal = db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == Stage.LEGAL_EFFECT))

@@ -376,7 +376,14 @@ def test_an_especially_complex_denunciation_is_extended_twice_and_a_resubmission
 
 def _two_extensions(world, case):
     for number, day in (("05/QĐ-UBND", date(2024, 6, 15)), ("09/QĐ-UBND", date(2024, 7, 15))):
-        extend_resolution(case, world.users["head"], decision_no=number, decided_on=day, expected_version=UNCHECKED)
+        extend_resolution(
+            case,
+            world.users["head"],
+            decision_no=number,
+            decided_on=day,
+            today=local_today(),
+            expected_version=UNCHECKED,
+        )
 
 
 #: name -> (complexity, user, form changes, status, message shown)

@@ -265,12 +265,19 @@ def _operations(world):
         "perform": (lambda v: perform(case, CaseAction.SUSPEND, head, note="x", expected_version=v), case),
         "extend_resolution": (
             lambda v: extend_resolution(
-                complex_case, head, decision_no="1/QĐ", decided_on=date(2024, 6, 15), expected_version=v
+                complex_case,
+                head,
+                decision_no="1/QĐ",
+                decided_on=date(2024, 6, 15),
+                today=local_today(),
+                expected_version=v,
             ),
             complex_case,
         ),
         "record_notice": (
-            lambda v: record_notice(notice_case, head, Stage.NOTIFY_ACCEPTANCE, date(2024, 5, 24), expected_version=v),
+            lambda v: record_notice(
+                notice_case, head, Stage.NOTIFY_ACCEPTANCE, date(2024, 5, 24), today=local_today(), expected_version=v
+            ),
             notice_case,
         ),
         "update_rule": (lambda v: update_rule(rule, admin, "Công văn 1", v, note="Ghi đè"), rule),
