@@ -258,7 +258,11 @@ class Case(TimestampMixin, Model):
         return OUTCOMES_BY_KIND[self.kind]
 
     def can_perform(self, action: CaseAction, user: User) -> bool:
-        """True if ``user`` may perform ``action`` on this case now (state, role and scope)."""
+        """True if ``user`` may perform ``action`` on this case now (state, role and scope).
+
+        One answer over CASE_TRANSITIONS rather than eight near-identical ``can_assign``, ``can_suspend``, …;
+        ``cases.operations.check_transition`` raises the refusal on the same conditions.
+        """
         t = CASE_TRANSITIONS[action]
         if self.state not in t.sources:
             return False
