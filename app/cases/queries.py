@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import CTE, ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -18,8 +18,10 @@ from ..core.validation import parse_id
 from ..deadlines import queries as deadlines
 from ..extensions import db
 from ..flags.models import FlagKind
-from ..petitions.models import PetitionKind
-from ..search.match import case_ids_matching
+from ..petitions.models import Petition, PetitionKind
+from ..petitions.queries import petitions_matching
+from ..search.match import found, matches
+from ..search.text import query_terms
 from ..units.models import Unit
 from ..units.queries import units_in_scope
 from ..users.models import User
@@ -74,6 +76,18 @@ def child_cases(case: Case, user: User) -> list[Case]:
     """Return the visible cases that appeal ``case`` (second-instance complaints linked to it)."""
     stmt = visible_cases(user).where(Case.parent_case_id == case.id).order_by(Case.id)
     return list(db.session.execute(stmt).unique().scalars())
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+
+
+def case_ids_matching(q: str, user: User) -> CTE | None:
+    """The ids of cases whose number, title or decision, or one of whose petitions, matches (a CTE, ``id``)."""
+    terms = query_terms(q)
+    if not terms:
+        return None
+    by_petition = petitions_matching(Petition.case_id.label("id"), terms, user, Petition.case_id.is_not(None))
+    return found([select(Case.id).where(matches(Case, "search_text", terms)), *by_petition], "found_cases")
 
 
 # --- The case list: filters ----------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..extensions import Model
 from ..persons.models import Person
+from ..search.sync import track
+from ..search.text import petition_documents
 from ..units.models import Unit
 from ..users.models import User
 
@@ -215,6 +217,15 @@ class Petition(TimestampMixin, Model):
 
     def allowed_next(self) -> set[PetitionState]:
         return PETITION_TRANSITIONS[self.state]
+
+
+def _search_columns(petition: Petition) -> dict[str, str | None]:
+    """The folded search columns of ``petition`` (see app.search)."""
+    text, private = petition_documents(petition)
+    return {"search_text": text, "search_private": private}
+
+
+track(Petition, _search_columns)
 
 
 class PetitionEvent(EventMixin, Model):

@@ -52,11 +52,6 @@ PENDING: set[tuple[str, str]] = {
     ("app.petitions.queries", "app.cases.models"),
     ("app.privacy.policy", "app.cases.models"),
     ("app.privacy.policy", "app.petitions.models"),
-    ("app.search.match", "app.cases.models"),
-    ("app.search.match", "app.petitions.models"),
-    ("app.search.match", "app.privacy.policy"),
-    ("app.search.sync", "app.cases.models"),
-    ("app.search.sync", "app.petitions.models"),
 }
 
 
