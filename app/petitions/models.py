@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Optional
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -14,7 +15,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    exists,
     false,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,8 +26,9 @@ from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
+from ..core.scope import in_scope
 from ..extensions import Model
-from ..persons.models import Person
+from ..persons.models import Person, hides_identity
 from ..search.sync import track
 from ..search.text import petition_documents
 from ..units.models import Unit
@@ -226,6 +230,18 @@ def _search_columns(petition: Petition) -> dict[str, str | None]:
 
 
 track(Petition, _search_columns)
+
+
+def _hidden_on_petitions(actor: User | None) -> ColumnElement[bool]:
+    """Person reuse (persons.operations): the person is a petitioner of a confidential petition, or of a
+    petition outside ``actor``'s units."""
+    on_petition: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
+    if actor is not None:
+        on_petition = or_(on_petition, ~in_scope(Petition.unit_id, actor))
+    return exists().where(PetitionParty.person_id == Person.id, Petition.id == PetitionParty.petition_id, on_petition)
+
+
+hides_identity(_hidden_on_petitions)
 
 
 class PetitionEvent(EventMixin, Model):
