@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..audit.models import AuditEvent
 from ..cases.models import Case
-from ..cases.queries import visible_to as case_visible
+from ..cases.scope import visible_to as case_visible
 from ..core.i18n import lazy_gettext as _l
 from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc

@@ -25,6 +25,7 @@ from ..audit.models import AuditEvent
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..petitions.models import Petition
 from ..units.models import Unit
 
 REVEAL_ACTION = "identity.reveal"
@@ -98,8 +99,7 @@ def may_view_identity(user, petition) -> bool:
 
 def entitled_condition(user):
     """SQL condition on Petition: ``user`` may see its petitioners (same rule as may_view_identity)."""
-    from ..cases.models import Case
-    from ..petitions.models import Petition
+    from ..cases.models import Case  # pending: a petition's case is above privacy and petitions
     from .models import Permission
 
     if user is None or not getattr(user, "is_authenticated", False):
@@ -121,8 +121,6 @@ def entitled_condition(user):
 
 def granted_condition(user, permission):
     """SQL condition on Petition: it lies in a subtree where ``user`` holds ``permission``."""
-    from ..petitions.models import Petition
-
     paths = sorted(permission_paths(user, permission))
     if not paths:
         return false()
@@ -160,8 +158,6 @@ def revealed_petition_ids(user) -> frozenset:
 
 def shown_petition_ids(user) -> frozenset:
     """The revealed petitions that ``user`` is still entitled to (one query for any number of rows)."""
-    from ..petitions.models import Petition
-
     revealed = revealed_petition_ids(user)
     if not revealed:
         return frozenset()

@@ -22,11 +22,13 @@ LAYERS: list[set[str]] = [
     {"users"},
     {"flags"},
     {"search"},
-    {"privacy"},
-    {"petitions"},
+    # One layer: the identity rule (privacy) reads petitions, and the petition search and export apply it.
+    {"petitions", "privacy"},
     {"reception"},
     {"cases"},
     {"deadlines"},
+    # The case list filters and orders cases by their clocks.
+    {"caselist"},
     {"notifications"},
     {"attachments"},
     # The audit log page reads the events with their petitions, cases and users (app.audit, the writer, is low).
@@ -42,11 +44,8 @@ ASSEMBLY = {"app/__init__.py", "app/cli.py"}
 
 #: Edges that still break a rule (importer module, imported module): to be removed, never added to.
 PENDING: set[tuple[str, str]] = {
-    ("app.cases.queries", "app.deadlines.queries"),
-    ("app.deadlines.queries", "app.cases.queries"),
     ("app.petitions.queries", "app.cases.models"),
     ("app.privacy.policy", "app.cases.models"),
-    ("app.privacy.policy", "app.petitions.models"),
 }
 
 
