@@ -148,7 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)  # also gives templates unread_notifications() for the bell
     from .api.views import bp as api_bp
     from .attachments.views import bp as attachments_bp
-    from .audit.views import bp as audit_bp
+    from .auditlog.views import bp as audit_bp
     from .privacy.views import bp as privacy_bp
 
     for bp in (privacy_bp, attachments_bp, audit_bp, api_bp):

@@ -289,7 +289,7 @@ def scenario_data(settings: Settings, env: dict) -> tuple[dict, dict]:
 
     from app import create_app
     from app.cases.models import Case
-    from app.cases.queries import visible_to
+    from app.cases.scope import visible_to
     from app.demo import DEMO_PASSWORD
     from app.extensions import db
     from app.users.models import User

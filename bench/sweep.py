@@ -38,7 +38,7 @@ def jobs():
 
     out = {"flag_deadlines": flag_deadlines}
     try:
-        from app.flags.jobs import flag_complex_cases
+        from app.cases.jobs import flag_complex_cases
     except ImportError:  # pragma: no cover - only if the flags domain is renamed
         return out
     out["flag_complex_cases"] = flag_complex_cases

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from ..caselist import queries as case_list
 from ..cases import queries as case_queries
 from ..core.validation import parse_id
 from ..deadlines.queries import deadlines_of_case, deadlines_of_petition
@@ -251,8 +252,8 @@ def petition(petition_id: int):
 def cases():
     """The case list, with the HTML list's filters (state, kind, unit, mine, handler, dates, q, deadline...)."""
     user = current_user._get_current_object()
-    filters = case_queries.parse_case_filters(request.args, user)
-    page = case_queries.page_of_cases(
+    filters = case_list.parse_case_filters(request.args, user)
+    page = case_list.page_of_cases(
         user, filters, request.args, current_app.config["PAGE_SIZE"], current_app.config["LIST_COUNT_CAP"]
     )
     return _page_json(page, [case_summary(c) for c in page.items], filters.warnings)

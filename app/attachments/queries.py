@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..cases.models import Case
-from ..cases.queries import visible_to as case_visible_to
+from ..cases.scope import visible_to as case_visible_to
 from ..core.roles import Role
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db

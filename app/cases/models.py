@@ -27,6 +27,8 @@ from ..core.mixins import TimestampMixin
 from ..core.roles import Role
 from ..extensions import Model
 from ..petitions.models import Petition, PetitionKind
+from ..search.sync import track
+from ..search.text import case_document
 from ..units.models import Unit
 from ..users.models import User
 
@@ -277,6 +279,14 @@ class Case(TimestampMixin, Model):
 
     def available_actions(self, user: User) -> list[CaseAction]:
         return [a for a in CaseAction if self.can_perform(a, user)]
+
+
+def _search_columns(case: Case) -> dict[str, str | None]:
+    """The folded search column of ``case`` (see app.search)."""
+    return {"search_text": case_document(case)}
+
+
+track(Case, _search_columns)
 
 
 class CaseTally(Model):

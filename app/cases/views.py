@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..caselist import queries as case_list
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role, roles_required
 from ..core.templating import fmt_date
@@ -50,8 +51,8 @@ def state_label(value: str | None) -> str:
 @bp.get("/")
 @login_required
 def list_cases():
-    filters = queries.parse_case_filters(request.args, current_user)
-    pagination = queries.page_of_cases(
+    filters = case_list.parse_case_filters(request.args, current_user)
+    pagination = case_list.page_of_cases(
         current_user, filters, request.args, current_app.config["PAGE_SIZE"], current_app.config["LIST_COUNT_CAP"]
     )
     filters.warnings.extend(pagination.warnings)
@@ -61,7 +62,7 @@ def list_cases():
         filters=filters,
         pagination=pagination,
         states=list(CaseState),
-        open_value=queries.OPEN,
+        open_value=case_list.OPEN,
         kinds=list(PetitionKind),
         complexities=list(Complexity),
         units=units_in_scope(current_user),

@@ -22,6 +22,7 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..flags.models import name_detail
 from ..petitions.models import PetitionKind
 
 
@@ -54,6 +55,8 @@ class Stage(LabeledEnum):
         "schedule_publication": _l("Publication of the head's reception schedule"),
     }
 
+
+name_detail("stage", Stage)  # the due-soon and overdue flags name the stage of their clock (flags.queries)
 
 #: Periods that belong to the citizen (to appeal, to lodging a complaint, before legal effect), not duties of
 #: the unit: they are never "overdue" or "due soon" and raise no reminders.

@@ -19,6 +19,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import selectinload
 
 from ..cases.models import Case, CaseState, Complexity
+from ..cases.scope import visible_to
 from ..core.scope import get_or_404, in_scope, subtree_ids
 from ..core.timeutil import local_today
 from ..extensions import db
@@ -266,8 +267,6 @@ def deadline_counts(user, today: date, until: date) -> DeadlineCounts:
     due soon. Two grouped queries; each count matches the case list filtered by ``deadline`` and unit
     (``unit_match=case``) or officer.
     """
-    from ..cases.queries import visible_to  # the cases' queries import this module
-
     out = DeadlineCounts()
     attention = and_(running_duty_clock(), Clock.due_on <= until)
     per_unit = db.session.execute(
@@ -331,8 +330,6 @@ def attention_list(user, today: date, limit: int = 50, until: date | None = None
 
     Urgency: the most days overdue first, then the soonest due (that is, the earliest due date).
     """
-    from ..cases.queries import visible_to  # the cases' queries import this module
-
     until = until or due_soon_threshold(today)
     ranked = (
         select(

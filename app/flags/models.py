@@ -33,6 +33,17 @@ class FlagKind(LabeledEnum):
     }
 
 
+#: The enums naming a value of a flag's detail, by key: registered by the package that owns the enum (the
+#: deadline flags name their clock's stage, and deadlines.models registers Stage as "stage"), so that flags
+#: imports no higher package. ``queries.describe`` reads the labels from them.
+DETAIL_ENUMS: dict[str, type[LabeledEnum]] = {}
+
+
+def name_detail(key: str, enum_cls: type[LabeledEnum]) -> None:
+    """Say that the value of ``key`` in a flag's detail is a member of ``enum_cls`` (its label is shown)."""
+    DETAIL_ENUMS[key] = enum_cls
+
+
 class FlagSubject(enum.StrEnum):
     """What a flag is raised on (stored as its value in ``flags.subject``)."""
 

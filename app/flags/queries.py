@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..core.enums import parse_enum
 from ..core.templating import fmt_date
-from .models import Flag, FlagKind
+from .models import DETAIL_ENUMS, Flag, FlagKind
 
 
 def _date(value) -> str:
@@ -27,9 +27,8 @@ def describe(flag: Flag) -> str:
         return flag.detail or ""
     reason = d.get("reason")
     if "stage" in d and "due_on" in d:
-        from ..deadlines.models import Stage
-
-        stage = parse_enum(Stage, d["stage"])
+        stages = DETAIL_ENUMS.get("stage")
+        stage = parse_enum(stages, d["stage"]) if stages is not None else None
         shown = stage.label if stage is not None else d["stage"]
         return _("%(stage)s: due on %(due)s", stage=shown, due=_date(d["due_on"]))
     if "people" in d:

@@ -4,7 +4,7 @@ from flask import abort, g
 from sqlalchemy import func, select
 
 from ..cases.models import Case
-from ..cases.queries import visible_cases
+from ..cases.scope import visible_cases
 from ..extensions import db
 from .models import Notification
 

@@ -1,6 +1,9 @@
 """Citizens who visit or petition (công dân)."""
 
-from sqlalchemy import CheckConstraint, Integer, String
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ColumnElement, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.mixins import TimestampMixin
@@ -31,3 +34,15 @@ class Person(TimestampMixin, Model):
 
         parts = [self.address_line, ward_name(self.ward_code), province_name(self.province_code)]
         return ", ".join(p for p in parts if p)
+
+
+#: Where a person may appear hidden from an actor: functions of the actor (None: anyone) giving an SQL
+#: condition on Person, true when they appear on such a record (a confidential petition, a petition or a
+#: visit outside the actor's units). The packages holding those records register them (petitions.models,
+#: reception.models) so persons imports no higher package; ``operations.find_or_create_person`` reads them.
+HIDING_PLACES: list[Callable[[Any], ColumnElement[bool]]] = []
+
+
+def hides_identity(condition: Callable[[Any], ColumnElement[bool]]) -> None:
+    """Register ``condition(actor)``: a stored person it holds for is not reused for ``actor``."""
+    HIDING_PLACES.append(condition)

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from ..core.scope import in_scope
+from sqlalchemy import false, or_
+
 from ..extensions import db
-from .models import Person
+from .models import HIDING_PLACES, Person
 
 
 @dataclass
@@ -46,23 +47,4 @@ def find_or_create_person(data: PersonData, actor=None, confidential: bool = Fal
 
 def _hidden_from(actor):
     """SQL condition on Person: they appear somewhere ``actor`` may not see their identity."""
-    from sqlalchemy import ColumnElement, exists, or_
-
-    from ..petitions.models import Petition, PetitionParty
-    from ..reception.models import ReceptionSession, ReceptionVisitor
-
-    on_petition: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
-    if actor is not None:
-        on_petition = or_(on_petition, ~in_scope(Petition.unit_id, actor))
-    conditions = [
-        exists().where(PetitionParty.person_id == Person.id, Petition.id == PetitionParty.petition_id, on_petition)
-    ]
-    if actor is not None:
-        conditions.append(
-            exists().where(
-                ReceptionVisitor.person_id == Person.id,
-                ReceptionSession.id == ReceptionVisitor.session_id,
-                ~in_scope(ReceptionSession.unit_id, actor),
-            )
-        )
-    return or_(*conditions)
+    return or_(*(hidden(actor) for hidden in HIDING_PLACES)) if HIDING_PLACES else false()

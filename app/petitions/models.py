@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Optional
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -14,7 +15,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    exists,
     false,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,9 +27,11 @@ from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.roles import Role
+from ..core.scope import in_scope
 from ..extensions import Model
-from ..persons.models import Person
-from ..privacy import policy
+from ..persons.models import Person, hides_identity
+from ..search.sync import track
+from ..search.text import petition_documents
 from ..units.models import Unit
 from ..users.models import User
 
@@ -232,19 +237,26 @@ class Petition(TimestampMixin, Model):
         """``user`` may link this petition to an earlier one it repeats."""
         return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(self.unit)
 
-    def can_view_identity(self, user: User | None) -> bool:
-        """``user`` is entitled to see (after revealing) the petitioners (the rule: privacy.policy)."""
-        return policy.may_view_identity(user, self)
 
-    def can_reveal_identity(self, user: User | None) -> bool:
-        """``user`` is entitled to reveal the petitioners of this confidential petition and has not (yet) in
-        this login session."""
-        return (
-            self.is_identity_confidential
-            and bool(self.parties)
-            and not policy.shows_identity(user, self)
-            and policy.may_view_identity(user, self)
-        )
+def _search_columns(petition: Petition) -> dict[str, str | None]:
+    """The folded search columns of ``petition`` (see app.search)."""
+    text, private = petition_documents(petition)
+    return {"search_text": text, "search_private": private}
+
+
+track(Petition, _search_columns)
+
+
+def _hidden_on_petitions(actor: User | None) -> ColumnElement[bool]:
+    """Person reuse (persons.operations): the person is a petitioner of a confidential petition, or of a
+    petition outside ``actor``'s units."""
+    on_petition: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
+    if actor is not None:
+        on_petition = or_(on_petition, ~in_scope(Petition.unit_id, actor))
+    return exists().where(PetitionParty.person_id == Person.id, Petition.id == PetitionParty.petition_id, on_petition)
+
+
+hides_identity(_hidden_on_petitions)
 
 
 class PetitionEvent(EventMixin, Model):

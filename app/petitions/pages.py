@@ -5,6 +5,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from ..deadlines.queries import deadlines_of_petition
+from ..privacy import policy
 from ..privacy.forms import RevealForm
 from .forms import DecisionForm, DuplicateForm
 from .models import Petition
@@ -32,7 +33,7 @@ def render_detail(
         decision_form = DecisionForm(petition, formdata=None)
     if duplicate_form is None and petition.can_mark_duplicate(user):
         duplicate_form = DuplicateForm(petition, formdata=None)
-    if reveal_form is None and petition.can_reveal_identity(user):
+    if reveal_form is None and policy.can_reveal_identity(user, petition):
         reveal_form = RevealForm(formdata=None)
         reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
     return render_template(

@@ -4,17 +4,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import CTE, ColumnElement, Select, false, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from ..core.filters import N_, DateRange, Filter, FilterType, parse_filters
 from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, keyset_page
 from ..core.scope import get_or_404, in_scope
 from ..extensions import db
-from ..search.match import petition_ids_matching
+from ..privacy.policy import shown_petition_ids
+from ..search.match import found, matches
+from ..search.text import query_terms
 from ..units.models import Unit
 from ..users.models import User
 from .models import Channel, Petition, PetitionKind, PetitionState
@@ -46,6 +48,32 @@ def petition_by_receipt_no(receipt_no: str, user: User) -> Petition | None:
         return None
     stmt = visible_petitions(user).where(func.upper(Petition.receipt_no) == receipt_no)
     return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+
+
+def petitions_matching(
+    column: ColumnElement[Any] | QueryableAttribute[Any], terms: list[str], user: User, *extra: ColumnElement[bool]
+) -> list[Select[Any]]:
+    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_ids_matching)."""
+    selects: list[Select[Any]] = [select(column).where(matches(Petition, "search_text", terms), *extra)]
+    shown = shown_petition_ids(user)
+    if shown:
+        selects.append(
+            select(column).where(matches(Petition, "search_private", terms), Petition.id.in_(sorted(shown)), *extra)
+        )
+    return selects
+
+
+def petition_ids_matching(q: str, user: User) -> CTE | None:
+    """The ids of the petitions matching ``q`` for ``user`` (a CTE, column ``id``); None if ``q`` has no words.
+
+    A confidential petition's petitioners (names, CCCD) count only while its identity is shown to the user
+    (after a recorded reveal): otherwise a search would tell who the denunciator is.
+    """
+    terms = query_terms(q)
+    return found(petitions_matching(Petition.id, terms, user), "found_petitions") if terms else None
 
 
 # --- The petition list: filters --------------------------------------------------------------------------

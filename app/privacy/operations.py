@@ -18,7 +18,7 @@ def reveal_identity(petition, actor, reason: str):
     reason = (reason or "").strip()
     if not petition.is_identity_confidential:
         raise TransitionRefused(_l("This petitioner's identity is not confidential."))
-    if not petition.can_view_identity(actor):
+    if not policy.can_view_identity(actor, petition):
         raise PermissionRefused(_l("You are not entitled to see this petitioner's identity."))
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         raise TransitionRefused(

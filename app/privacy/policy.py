@@ -25,6 +25,7 @@ from ..audit.models import AuditEvent
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..petitions.models import Petition
 from ..units.models import Unit
 
 REVEAL_ACTION = "identity.reveal"
@@ -76,7 +77,7 @@ def forget_permissions_cache() -> None:
         g.pop("_tiepdan_shown", None)
 
 
-def may_view_identity(user, petition) -> bool:
+def can_view_identity(user, petition) -> bool:
     """True if ``user`` is entitled to see (after revealing) the petitioners of ``petition``."""
     from .models import Permission
 
@@ -97,9 +98,8 @@ def may_view_identity(user, petition) -> bool:
 
 
 def entitled_condition(user):
-    """SQL condition on Petition: ``user`` may see its petitioners (same rule as may_view_identity)."""
-    from ..cases.models import Case
-    from ..petitions.models import Petition
+    """SQL condition on Petition: ``user`` may see its petitioners (same rule as can_view_identity)."""
+    from ..cases.models import Case  # pending: a petition's case is above privacy and petitions
     from .models import Permission
 
     if user is None or not getattr(user, "is_authenticated", False):
@@ -121,8 +121,6 @@ def entitled_condition(user):
 
 def granted_condition(user, permission):
     """SQL condition on Petition: it lies in a subtree where ``user`` holds ``permission``."""
-    from ..petitions.models import Petition
-
     paths = sorted(permission_paths(user, permission))
     if not paths:
         return false()
@@ -160,15 +158,13 @@ def revealed_petition_ids(user) -> frozenset:
 
 def shown_petition_ids(user) -> frozenset:
     """The revealed petitions that ``user`` is still entitled to (one query for any number of rows)."""
-    from ..petitions.models import Petition
-
     revealed = revealed_petition_ids(user)
     if not revealed:
         return frozenset()
     cache = g.setdefault("_tiepdan_shown", {})
     key = (user.id, revealed)
     if key not in cache:
-        # The same rule as may_view_identity, in SQL: a list does not load each petition's case.
+        # The same rule as can_view_identity, in SQL: a list does not load each petition's case.
         cache[key] = frozenset(
             db.session.execute(
                 select(Petition.id).where(Petition.id.in_(sorted(revealed)), entitled_condition(user))
@@ -201,4 +197,15 @@ def shows_identity_on_receipt(user, petition) -> bool:
         and petition.created_by_id == user.id
         and petition.created_at is not None
         and utcnow() - petition.created_at <= window
+    )
+
+
+def can_reveal_identity(user, petition) -> bool:
+    """``user`` is entitled to reveal the petitioners of this confidential petition, and has not (yet) in this
+    login session."""
+    return (
+        petition.is_identity_confidential
+        and bool(petition.parties)
+        and not shows_identity(user, petition)
+        and can_view_identity(user, petition)
     )

@@ -41,6 +41,7 @@ def identity_helpers():
         "shows_identity_on_receipt": lambda petition: policy.shows_identity_on_receipt(_user(), petition),
         "session_shows_identity": lambda visit: masking.session_shows_identity(_user(), visit),
         "may_read_reveals": may_read_reveals,
+        "can_reveal_identity": lambda petition: policy.can_reveal_identity(_user(), petition),
         "identity_mask": masking.identity_mask,
         "visitors_mask": masking.visitors_mask,
     }
@@ -55,7 +56,7 @@ def reveal(petition_id: int):
     if not petition.is_identity_confidential:
         flash(_("This petitioner's identity is not confidential."), "info")
         return redirect(back)
-    if not petition.can_view_identity(user):
+    if not policy.can_view_identity(user, petition):
         abort(403)
     form = RevealForm()
     if not form.validate_on_submit():

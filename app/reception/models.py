@@ -3,15 +3,16 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, ColumnElement, DateTime, ForeignKey, Integer, Text, exists, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
+from ..core.scope import in_scope
 from ..extensions import Model
-from ..persons.models import Person
+from ..persons.models import Person, hides_identity
 from ..units.models import Unit
 from ..users.models import User
 
@@ -105,3 +106,17 @@ class ReceptionSession(TimestampMixin, Model):
     @property
     def representatives(self) -> list[Person]:
         return [v.person for v in self.visitors if v.is_representative] or [v.person for v in self.visitors]
+
+
+def _hidden_on_visits(actor) -> ColumnElement[bool]:
+    """Person reuse (persons.operations): for an ``actor``, the person visited a unit outside theirs."""
+    if actor is None:
+        return false()
+    return exists().where(
+        ReceptionVisitor.person_id == Person.id,
+        ReceptionSession.id == ReceptionVisitor.session_id,
+        ~in_scope(ReceptionSession.unit_id, actor),
+    )
+
+
+hides_identity(_hidden_on_visits)

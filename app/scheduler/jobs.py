@@ -3,9 +3,9 @@
 import logging
 from datetime import datetime
 
+from ..cases import jobs as case_jobs
 from ..deadlines import jobs as deadline_jobs
 from ..extensions import db
-from ..flags import jobs as flag_jobs
 from ..notifications import jobs as notification_jobs
 
 log = logging.getLogger("tiepdan.scheduler")
@@ -19,7 +19,7 @@ def job_list():
     return [
         ("mark_legally_effective", deadline_jobs.mark_legally_effective),
         ("flag_deadlines", deadline_jobs.flag_deadlines),
-        ("flag_complex_cases", flag_jobs.flag_complex_cases),
+        ("flag_complex_cases", case_jobs.flag_complex_cases),
         ("send_reminders", notification_jobs.send_reminders),
     ]
 

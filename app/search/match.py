@@ -7,17 +7,19 @@ the text (app.search.text): "nguyen van an" finds "Nguyễn Văn An" (and "Nguy�
 070085001234 and "tk 2026 000123" the receipt TK-2026-000123. Only the last word may be a beginning: a
 word inside a query is matched whole ("ngu van an" does not find "Nguyễn Văn An"), which keeps GIN and
 FTS5 lookups exact (several prefixes made PostgreSQL re-read and re-parse tens of thousands of rows).
+
+Only the generic parts live here: what a search matches is said by the package that owns the rows
+(``petitions.queries.petition_ids_matching``, ``cases.queries.case_ids_matching``).
 """
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, and_, bindparam, func, literal_column, select, union
+from sqlalchemy import CTE, ColumnClause, ColumnElement, Select, and_, bindparam, func, literal_column, select, union
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 
 from ..extensions import db
-from ..privacy.policy import shown_petition_ids
-from .text import query_terms
 
 _SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
@@ -26,7 +28,7 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _matches(model, column: str, terms: list[str]):
+def matches(model: Any, column: str, terms: list[str]) -> ColumnElement[bool]:
     """SQL condition on ``model``: its ``column`` holds every term (the last as a word beginning)."""
     table = model.__tablename__
     if _dialect() == "sqlite":
@@ -50,47 +52,10 @@ def _matches(model, column: str, terms: list[str]):
     return condition
 
 
-def _petitions_matching(column, terms: list[str], user, *extra) -> list:
-    """Selects of ``column`` of the petitions matching ``terms`` for ``user`` (see petition_ids_matching)."""
-    from ..petitions.models import Petition
-
-    selects = [select(column).where(_matches(Petition, "search_text", terms), *extra)]
-    shown = shown_petition_ids(user)
-    if shown:
-        selects.append(
-            select(column).where(_matches(Petition, "search_private", terms), Petition.id.in_(sorted(shown)), *extra)
-        )
-    return selects
-
-
-def _found(selects: list, name: str):
+def found(selects: Sequence[Select[Any]], name: str) -> CTE:
     """The matches as a MATERIALIZED common table expression with one column ``id``.
 
     Materialized, the matches are read from the full-text index once, then joined to the list: otherwise
     PostgreSQL may walk the whole register in date order and test every row against the search.
     """
     return union(*selects).cte(name).prefix_with("MATERIALIZED")
-
-
-def petition_ids_matching(q: str, user):
-    """The ids of the petitions matching ``q`` for ``user`` (a CTE, column ``id``); None if ``q`` has no words.
-
-    A confidential petition's petitioners (names, CCCD) count only while its identity is shown to the user
-    (after a recorded reveal): otherwise a search would tell who the denunciator is.
-    """
-    from ..petitions.models import Petition
-
-    terms = query_terms(q)
-    return _found(_petitions_matching(Petition.id, terms, user), "found_petitions") if terms else None
-
-
-def case_ids_matching(q: str, user):
-    """The ids of cases whose number, title or decision, or one of whose petitions, matches (a CTE, ``id``)."""
-    from ..cases.models import Case
-    from ..petitions.models import Petition
-
-    terms = query_terms(q)
-    if not terms:
-        return None
-    by_petition = _petitions_matching(Petition.case_id.label("id"), terms, user, Petition.case_id.is_not(None))
-    return _found([select(Case.id).where(_matches(Case, "search_text", terms)), *by_petition], "found_cases")

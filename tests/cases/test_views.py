@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.caselist.queries import CaseFilters, page_of_cases
 from app.cases.models import Case, CaseAction, CaseState, Complexity
 from app.cases.operations import accept_petition, perform
-from app.cases.queries import CaseFilters, page_of_cases
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today

@@ -13,7 +13,7 @@ import pytest
 from flask_babel import gettext
 from markupsafe import Markup
 
-from app.cases.queries import CASE_FILTERS, parse_case_filters
+from app.caselist.queries import CASE_FILTERS, parse_case_filters
 from app.core.filters import BAD_RANGE, DateRange, Filter, FilterType, parse_filters
 from app.core.i18n import LazyText
 from app.petitions.models import PetitionKind

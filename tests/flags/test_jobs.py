@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.cases.jobs import flag_complex_cases
 from app.cases.models import CaseAction, CaseState
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_to_utc, local_today
 from app.extensions import db
-from app.flags.jobs import flag_complex_cases
 from app.flags.models import Flag, FlagKind
 from app.flags.queries import describe
 from app.petitions.models import PetitionKind, PetitionState

@@ -7,11 +7,11 @@ the same person's other petitions.
 
 import re
 
+from app.cases.jobs import flag_complex_cases
 from app.cases.operations import accept_petition
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, to_local, utcnow
 from app.extensions import db
-from app.flags.jobs import flag_complex_cases
 from app.petitions.models import Channel, PetitionKind
 from app.petitions.operations import register_petition
 from tests.factories import person

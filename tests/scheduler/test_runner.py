@@ -48,7 +48,7 @@ def test_run_all_runs_every_job_in_order(world):
 
 
 def test_a_failing_job_is_rolled_back_and_logged_and_the_others_run(world, monkeypatch, caplog):
-    import app.flags.jobs as flag_jobs
+    import app.cases.jobs as case_jobs
 
     (case,) = overdue_cases(world, 1)
 
@@ -56,7 +56,7 @@ def test_a_failing_job_is_rolled_back_and_logged_and_the_others_run(world, monke
         db.session.execute(Flag.__table__.delete())  # some work the rollback must undo
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(flag_jobs, "flag_complex_cases", broken)
+    monkeypatch.setattr(case_jobs, "flag_complex_cases", broken)
     now = at(clock(case).due_on + timedelta(days=1))
     with caplog.at_level(logging.ERROR, logger="tiepdan.scheduler"):
         result = run_all(now)

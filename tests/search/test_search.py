@@ -4,9 +4,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
+from app.caselist.queries import CaseFilters, search_cases
 from app.cases.models import CaseAction
 from app.cases.operations import accept_petition, perform
-from app.cases.queries import CaseFilters, search_cases
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.extensions import db

@@ -1,30 +1,49 @@
 """Scheduled job raising the "complex case" flags: many people, repeated, prolonged, over-level, hot spot.
 
-Each kind is synchronised by two statements: an UPDATE clearing the active flags whose cause went away,
-and an INSERT ... SELECT raising the missing ones (set-based, idempotent; the caller commits).
+A cases concern: the reasons read cases, their petitions, the reception sessions that brought them and the
+petitioners. Each kind is synchronised by ``flags.operations.sync_flags``: an UPDATE clearing the active
+flags whose cause went away, and an INSERT ... SELECT raising the missing ones (set-based, idempotent; the
+caller commits).
 
 Flags sit on cases that are still live (accepted, assigned, suspended, resolved, enforced: not yet closed,
 withdrawn or terminated) and, for many people / repeated / over-level, on petitions still awaiting their
-processing decision. The detail column holds a small JSON object saying why (see ``queries.describe``).
+processing decision. The detail column holds a small JSON object saying why (see ``flags.queries.describe``).
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, String, and_, case, cast, exists, false, func, literal, or_, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Label,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import Exists
 
-from ..cases.models import OPEN_STATES, Case, CaseState
-from ..core.db import affected_rows
 from ..core.sql import json_sql
 from ..core.timeutil import to_local
-from ..extensions import db
+from ..flags.models import Flag, FlagKind, FlagSubject
+from ..flags.operations import sync_flags
 from ..persons.models import Person
 from ..petitions.models import Petition, PetitionParty, PetitionState
 from ..reception.models import ReceptionSession
 from ..units.models import Unit, UnitKind
-from .models import Flag, FlagKind, FlagSubject
-from .operations import insert_flags
+from .models import OPEN_STATES, Case, CaseState
 
 #: Cases whose complex flags stay up: everything not yet closed, withdrawn or terminated.
 LIVE_STATES = tuple(OPEN_STATES | {CaseState.RESOLVED, CaseState.ENFORCED})
@@ -34,56 +53,14 @@ MANY_PEOPLE_MIN = 5
 UPPER_LEVELS = (UnitKind.PROVINCE, UnitKind.DEPARTMENT)
 
 
-def _subject(subject: FlagSubject):
+def _subject(subject: FlagSubject) -> Label[str]:
     return literal(subject.value, String).label("subject")
-
-
-def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
-    """Make the active flags of ``kind`` match ``reasons`` (rows of subject, subject_id, unit_id, detail).
-
-    ``reasons`` may hold several rows for one subject; one flag is raised per subject.
-    """
-    r = reasons.subquery("r")
-    still = select(r.c.subject_id).where(r.c.subject == Flag.subject, r.c.subject_id == Flag.subject_id)
-    cleared = affected_rows(
-        db.session.execute(
-            update(Flag)
-            .where(Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None), ~still.exists())
-            .values(cleared_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    g = (
-        select(
-            r.c.subject, r.c.subject_id, func.min(r.c.unit_id).label("unit_id"), func.min(r.c.detail).label("detail")
-        )
-        .group_by(r.c.subject, r.c.subject_id)
-        .subquery("g")
-    )
-    active = select(Flag.id).where(
-        Flag.subject == g.c.subject,
-        Flag.subject_id == g.c.subject_id,
-        Flag.kind == kind,
-        Flag.clock_id == 0,
-        Flag.cleared_at.is_(None),
-    )
-    rows = select(
-        g.c.subject,
-        g.c.subject_id,
-        literal(kind.value, String),
-        literal(0, Integer),
-        g.c.unit_id,
-        literal(now, Flag.raised_at.type),
-        g.c.detail,
-    ).where(~active.exists())
-    raised = insert_flags(rows)
-    return {"raised": raised, "cleared": cleared}
 
 
 # --- The reasons of each kind: selects of (subject, subject_id, unit_id, detail) ------------------------
 
 
-def many_people_reasons():
+def many_people_reasons() -> CompoundSelect[*tuple[Any, ...]]:
     """Live cases and received petitions of 5 or more people (signatories or the delegation that came)."""
     people = case(
         (ReceptionSession.people_count > Petition.signatory_count, ReceptionSession.people_count),
@@ -118,11 +95,13 @@ def many_people_reasons():
     return union_all(on_cases, on_petitions)
 
 
-def _window_start(now: datetime):
+def _window_start(now: datetime) -> date:
     return to_local(now).date() - timedelta(days=current_app.config["REPEAT_WINDOW_DAYS"])
 
 
-def _subjects_of(petition_rows, label_value):
+def _subjects_of(
+    petition_rows: Select[*tuple[Any, ...]], label_value: Callable[[Any], ColumnElement[Any]]
+) -> tuple[Select[Any], Select[Any]]:
     """Live cases and received petitions among the petitions of ``petition_rows`` (petition_id, value)."""
     pr = petition_rows.subquery("pr")
     value = func.max(pr.c.value)
@@ -154,18 +133,18 @@ def _subjects_of(petition_rows, label_value):
     return on_cases, on_petitions
 
 
-def _person_key():
+def _person_key() -> ColumnElement[str]:
     """Who a petitioner is across person rows: the citizen ID when given, else the row."""
     return func.coalesce(Person.citizen_id, cast(Person.id, String))
 
 
-def _not_confidential():
+def _not_confidential() -> ColumnElement[bool]:
     """Confidential petitions are left out of person-based flags: a flag linking a denunciation to the same
     person's other petitions, or naming their home commune, would disclose who the denunciator is."""
     return Petition.is_identity_confidential.is_(false())
 
 
-def repeated_reasons(now: datetime):
+def repeated_reasons(now: datetime) -> CompoundSelect[*tuple[Any, ...]]:
     """Petitions of a person who sent 2 or more within the window: their live cases and received petitions."""
     since = _window_start(now)
     days = current_app.config["REPEAT_WINDOW_DAYS"]
@@ -190,7 +169,7 @@ def repeated_reasons(now: datetime):
     return union_all(*_subjects_of(petition_rows, lambda n: json_sql({"petitions": n, "days": days})))
 
 
-def prolonged_reasons(now: datetime):
+def prolonged_reasons(now: datetime) -> CompoundSelect[*tuple[Any, ...]]:
     """Open cases accepted more than PROLONGED_DAYS ago; live cases appealed or that are an appeal."""
     days = current_app.config["PROLONGED_DAYS"]
     before = to_local(now).date() - timedelta(days=days)
@@ -225,7 +204,7 @@ def prolonged_reasons(now: datetime):
     return union_all(old, appeal, appealed)
 
 
-def over_level_reasons(now: datetime):
+def over_level_reasons(now: datetime) -> CompoundSelect[*tuple[Any, ...]]:
     """Petitions sent to several units within the window, or taken to a province/department by a commune's
     resident (the commune is competent first): their live cases and received petitions."""
     since = _window_start(now)
@@ -259,15 +238,15 @@ def over_level_reasons(now: datetime):
         )
         .where(receiver.kind.in_(UPPER_LEVELS), _not_confidential())
     )
-    parts = _subjects_of(several, lambda n: json_sql({"reason": "several_units", "units": n}))
+    parts: tuple[Select[Any], ...] = _subjects_of(several, lambda n: json_sql({"reason": "several_units", "units": n}))
     parts += _subjects_of(skipped, lambda code: json_sql({"reason": "skipped_level", "competent": code}))
     return union_all(*parts)
 
 
-def hot_spot_reasons():
+def hot_spot_reasons() -> Select[Any]:
     """Live cases flagged many-people and (repeated or prolonged): the head should look before it escalates."""
 
-    def has(kind, subject_id=Case.id):
+    def has(kind: FlagKind, subject_id: Any = Case.id) -> Exists:
         return exists().where(
             Flag.subject == FlagSubject.CASE,
             Flag.subject_id == subject_id,

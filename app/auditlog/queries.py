@@ -7,12 +7,16 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..audit.models import AuditEvent
+from ..cases.models import Case
+from ..cases.scope import visible_to as case_visible
 from ..core.i18n import lazy_gettext as _l
 from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc
 from ..core.validation import parse_date
 from ..extensions import db
-from .models import AuditEvent
+from ..petitions.models import Petition
+from ..users.models import User
 
 #: Labels of the known actions (others are shown as recorded).
 ACTION_LABELS = {
@@ -44,10 +48,6 @@ def visible_to(user):
     Its petition or case is in the subtree, or its actor or the user it was about belongs to it. Events about
     nothing and no one (backups, failed logins with unknown names) are for users of a top unit.
     """
-    from ..cases.models import Case
-    from ..cases.queries import visible_to as case_visible
-    from ..petitions.models import Petition
-    from ..users.models import User
 
     users_in_scope = select(User.id).where(in_scope(User.unit_id, user))
     conditions: list[ColumnElement[bool]] = [
@@ -94,7 +94,6 @@ def parse_filters(args: Mapping[str, str]) -> AuditFilters:
 
 def page_of_events(user, filters: AuditFilters, page: int, per_page: int):
     """The visible events matching ``filters``, newest first, one page of them."""
-    from ..users.models import User
 
     # The actor and the user acted upon are shown on every row: loaded with the page, not one by one.
     stmt = (
@@ -127,9 +126,6 @@ def recorded_actions() -> list[str]:
 
 def linked_records(events, user) -> tuple[dict, dict]:
     """{petition_id: receipt_no} and {case_id: number} of the events' records that ``user`` may open."""
-    from ..cases.models import Case
-    from ..cases.queries import visible_to as case_visible
-    from ..petitions.models import Petition
 
     petition_ids = {e.petition_id for e in events if e.petition_id}
     case_ids = {e.case_id for e in events if e.case_id}

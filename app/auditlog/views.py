@@ -1,4 +1,4 @@
-"""The audit blueprint: the read-only audit log for administrators, inspectors and heads of unit (their subtree)."""
+"""The audit blueprint ("audit"): the read-only audit log for administrators, inspectors and heads (their subtree)."""
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
