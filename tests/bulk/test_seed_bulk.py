@@ -315,7 +315,7 @@ def test_large_postgresql_loads_rebuild_the_same_indexes_and_keys_even_after_a_f
     monkeypatch.undo()
 
     # It dies after the commit, before the indexes are back: the next run recreates them first.
-    monkeypatch.setattr(bulk, "recreate", lambda engine, saved: 1 / 0)
+    monkeypatch.setattr(loaders, "recreate", lambda engine, saved: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         bulk.seed_bulk(150, seed=5, batch_size=100, rebuild_indexes=True)
     db.session.rollback()
