@@ -204,6 +204,7 @@ def extend_resolution(
         raise TransitionRefused(_l("Enter the number of the extension decision."))
     if decided_on is None or decided_on > today or decided_on < clock.started_on:
         raise TransitionRefused(_l("The extension decision date must lie between acceptance and today."))
+    assert rule is not None, "check_extension refuses a clock without a rule"
     days = days or rule.extension_days
     if not days or days < 1:
         raise TransitionRefused(_l("Enter the number of days of the extension."))

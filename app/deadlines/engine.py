@@ -6,6 +6,7 @@ lifecycle table's (lifecycle.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -125,7 +126,7 @@ def compute_due(
     limit_days: int,
     unit: DayUnit | str,
     cal: calendar.WorkCalendar,
-    extensions: list[int] = (),
+    extensions: Sequence[int] = (),
     suspended_days: int = 0,
     fixed_due_on: date | None = None,
 ) -> date:
@@ -250,6 +251,7 @@ def explain(
     for life in LIFECYCLE.values():  # the order in which a petition and its case meet the stages
         if not life.explained or not life.applies_to(kind, instance):
             continue
+        assert life.starts_from is not None, "an explained stage has a start (LIFECYCLE)"
         label, start = starts[life.starts_from]
         extended = extensions if life.stage is Stage.RESOLUTION and kind == "denunciation" else 0
         rows.append(explain_one(life.stage, label, start, facts, cal, extensions=extended))

@@ -266,7 +266,8 @@ class RuleCreateForm(RuleForm):
         invalid_value_message=_l("Choose a unit among the units you manage."),
         description=_l("The rule replaces the general one for this unit and the units below it."),
     )
-    version = None  # a new rule has no version yet
+    # WTForms drops an inherited field set to None (its way of removing one), which mypy reads as an override.
+    version = None  # type: ignore[assignment]  # a new rule has no version yet
     is_active = None  # a new rule is active
     reason = TextAreaField(
         _l("Reason"),

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, update
 
 from ..cases.models import Case, CaseState
+from ..core.db import affected_rows
 from ..core.sql import json_sql
 from ..core.timeutil import to_local
 from ..extensions import db
@@ -60,12 +61,14 @@ def flag_deadlines(now: datetime) -> dict[str, int]:
             and_(Flag.kind == FlagKind.DUE_SOON, Clock.due_on >= today, Clock.due_on <= until),
         ),
     )
-    cleared = db.session.execute(
-        update(Flag)
-        .where(Flag.kind.in_(DEADLINE_KINDS), Flag.cleared_at.is_(None), ~supported.exists())
-        .values(cleared_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    cleared = affected_rows(
+        db.session.execute(
+            update(Flag)
+            .where(Flag.kind.in_(DEADLINE_KINDS), Flag.cleared_at.is_(None), ~supported.exists())
+            .values(cleared_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
     # 2. Raise: every running duty clock due by ``until`` that has no active flag of its kind.
     kind = case((Clock.due_on < today, FlagKind.OVERDUE.value), else_=FlagKind.DUE_SOON.value)
@@ -132,12 +135,14 @@ def mark_legally_effective(now: datetime) -> dict[str, int]:
     effective_on = (
         select(Clock.due_on).where(Clock.case_id == Case.id, Clock.stage == Stage.LEGAL_EFFECT).scalar_subquery()
     )
-    effective = db.session.execute(
-        update(Case)
-        .where(Case.id.in_(case_ids), Case.legally_effective_on.is_(None))
-        .values(legally_effective_on=effective_on)
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
+    effective = affected_rows(
+        db.session.execute(
+            update(Case)
+            .where(Case.id.in_(case_ids), Case.legally_effective_on.is_(None))
+            .values(legally_effective_on=effective_on)
+            .execution_options(synchronize_session="fetch")
+        )
+    )
     cal = load_calendar()
     opened = 0
     for case_, clock in candidates:

@@ -10,6 +10,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict
 
 from ..cases.models import CaseAction
 from ..petitions.models import PetitionKind
@@ -74,7 +75,16 @@ class StartsFrom(enum.StrEnum):
 E = ClockEvent
 K = PetitionKind
 _ALL_KINDS = frozenset(PetitionKind)
-_SUSPENSION = dict(pauses=frozenset({E.CASE_SUSPENDED}), resumes=frozenset({E.CASE_RESUMED}))
+
+
+class _Suspension(TypedDict):
+    """The pause/resume fields of a Lifecycle, spread with ``**`` into the stages a suspension pauses."""
+
+    pauses: frozenset[ClockEvent]
+    resumes: frozenset[ClockEvent]
+
+
+_SUSPENSION: _Suspension = dict(pauses=frozenset({E.CASE_SUSPENDED}), resumes=frozenset({E.CASE_RESUMED}))
 _CASE_ENDS = frozenset({E.CASE_CLOSED, E.CASE_WITHDRAWN, E.CASE_TERMINATED})
 
 
@@ -92,13 +102,13 @@ class Lifecycle:
     stage: Stage
     starts: ClockEvent | None
     starts_from: StartsFrom | None
-    kinds: frozenset = _ALL_KINDS
+    kinds: frozenset[PetitionKind] = _ALL_KINDS
     instance: int | None = None
     needs_enforcement: bool = False
-    finishes: frozenset = frozenset()
-    cancels: frozenset = frozenset()
-    pauses: frozenset = frozenset()
-    resumes: frozenset = frozenset()
+    finishes: frozenset[ClockEvent] = frozenset()
+    cancels: frozenset[ClockEvent] = frozenset()
+    pauses: frozenset[ClockEvent] = frozenset()
+    resumes: frozenset[ClockEvent] = frozenset()
     explained: bool = True
 
     @property
@@ -235,7 +245,8 @@ def replay(stage: Stage, events: Iterable[ClockEvent]) -> tuple[ClockStatus, int
     Returns its status, the index of the event that ended it (None while open), and the indexes of the
     events that paused and resumed it, in pairs (a last unpaired one: paused now).
     """
-    life, status, turns = LIFECYCLE[stage], ClockStatus.RUNNING, []
+    life, status = LIFECYCLE[stage], ClockStatus.RUNNING
+    turns: list[int] = []
     for i, event in enumerate(events):
         if (end := life.outcome(event)) is not None:
             return end, i, turns

@@ -21,7 +21,7 @@ from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..flags.models import name_detail
 from ..petitions.models import PetitionKind
 
@@ -90,7 +90,7 @@ class RuleKind(LabeledEnum):
     }
 
 
-class DeadlineRule(TimestampMixin, db.Model):
+class DeadlineRule(TimestampMixin, Model):
     """One statutory (or unit-configured) time limit, with its legal basis and period of validity."""
 
     __tablename__ = "deadline_rules"
@@ -142,7 +142,7 @@ class DeadlineRule(TimestampMixin, db.Model):
         return f"{self.limit_days} {self.unit.label}"
 
 
-class DeadlineRuleChange(db.Model):
+class DeadlineRuleChange(Model):
     """Append-only history of administrators' changes to the rule table."""
 
     __tablename__ = "deadline_rule_changes"
@@ -158,7 +158,7 @@ class DeadlineRuleChange(db.Model):
     actor = relationship("User")
 
 
-class CalendarOverride(TimestampMixin, db.Model):
+class CalendarOverride(TimestampMixin, Model):
     """A day the government moved: an extra day off, or a Saturday/Sunday worked in exchange."""
 
     __tablename__ = "calendar_overrides"
@@ -185,7 +185,7 @@ class ClockStatus(LabeledEnum):
     }
 
 
-class Clock(TimestampMixin, db.Model):
+class Clock(TimestampMixin, Model):
     """One legal clock of a petition or case: its start, the rule, and the due date derived from them.
 
     The due date is stored together with every input it was computed from (start, limit, unit,
@@ -229,7 +229,7 @@ class Clock(TimestampMixin, db.Model):
         return self.status in (ClockStatus.RUNNING, ClockStatus.PAUSED)
 
 
-class Extension(db.Model):
+class Extension(Model):
     """A recorded decision extending a clock (e.g. a complex denunciation): number, date, days."""
 
     __tablename__ = "clock_extensions"

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import cast
 
 import holidays
 from flask import current_app
@@ -157,7 +158,7 @@ class Deadlines:
     due_soon_days: int
 
 
-def _panel(clocks: list[Clock], today: date | None, receipt_nos: dict[int, str]) -> Deadlines:
+def _panel(clocks: list[Clock], today: date | None, receipt_nos: dict[int | None, str]) -> Deadlines:
     today = today or local_today()
     until = due_soon_threshold(today)
     rows = [describe_clock(c, today, until, receipt_nos.get(c.petition_id)) for c in clocks]
@@ -223,7 +224,8 @@ def nearest_due(case_ids) -> dict[int, date]:
         .where(Clock.case_id.in_(ids), running_duty_clock())
         .group_by(Clock.case_id)
     )
-    return dict(rows.all())
+    # case_id IN ids: the column is never NULL in these rows, whatever its declared type.
+    return cast("dict[int, date]", dict(rows.all()))
 
 
 @dataclass
@@ -311,7 +313,8 @@ class AttentionRow:
     handler_name: str | None
     stage: Stage
     due_on: date
-    status: str
+    #: deadline_status's: the query keeps only overdue and due-soon clocks, so it is not None in practice.
+    status: str | None
     #: Calendar days late (overdue) or left.
     days: int
 
@@ -383,7 +386,12 @@ def attention_list(user, today: date, limit: int = 50, until: date | None = None
 # ==== The administration screens: the rule table ============================================================
 
 _KIND_ORDER = {k: i for i, k in enumerate(RuleKind)}
-_COMPLEXITY_ORDER = {None: 0, Complexity.NORMAL: 1, Complexity.COMPLEX: 2, Complexity.ESPECIALLY_COMPLEX: 3}
+_COMPLEXITY_ORDER: dict[str | None, int] = {
+    None: 0,
+    Complexity.NORMAL: 1,
+    Complexity.COMPLEX: 2,
+    Complexity.ESPECIALLY_COMPLEX: 3,
+}
 
 
 def visible_rules(user):
@@ -586,7 +594,7 @@ def overrides_of_year(year: int) -> list[OverrideRow]:
         )
     )
     creator_ids = {r.created_by_id for r in rows if r.created_by_id}
-    creators = (
+    creators: dict[int | None, User] = (
         {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))} if creator_ids else {}
     )
     names = _package_year(year, _language())

@@ -7,6 +7,7 @@ rule a clock gets is engine.best_rule's choice (the only one).
 
 import json
 from datetime import date
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
@@ -154,7 +155,8 @@ def rule_problems(values: dict) -> dict:
         problems["kind"] = _l("Choose what the rule applies to.")
     if stage not in Stage._value2member_map_:
         problems["stage"] = _l("Choose the stage the rule times.")
-    if not problems and RuleKind(kind) not in STAGE_KINDS.get(Stage(stage), _PETITION_KINDS):
+    # No problems: both are values of their enums (checked above), so strings.
+    if not problems and RuleKind(cast(str, kind)) not in STAGE_KINDS.get(Stage(cast(str, stage)), _PETITION_KINDS):
         problems["stage"] = _l("No deadline of this stage exists for this kind of petition.")
     if values.get("instance") not in (None, 1, 2):
         problems["instance"] = _l("Choose the first or the second instance.")
@@ -307,6 +309,7 @@ def recompute_clocks_of_rule(rule: DeadlineRule, cal=None) -> int:
             governs.append(Clock.started_on < rule.effective_to)
         if rule.unit_id is not None:
             unit = db.session.get(Unit, rule.unit_id)
+            assert unit is not None, "a rule's unit_id is a foreign key to units"
             governs.append(Clock.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
     who = or_(Clock.rule_id == rule.id, and_(*governs)) if governs else Clock.rule_id == rule.id
     clocks = list(
@@ -342,6 +345,7 @@ def recompute_clocks_of_rule(rule: DeadlineRule, cal=None) -> int:
         if clock.case_id is not None:
             facts = case_facts(cases[clock.case_id])
         else:
+            assert clock.petition_id is not None, "a clock has a petition or a case (petition_xor_case)"
             facts = petition_facts(petitions[clock.petition_id])
         best = best_rule(rules, facts, clock.started_on, unit_paths)
         if best is None:
