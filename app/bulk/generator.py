@@ -17,6 +17,7 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import select
@@ -504,8 +505,10 @@ class Generator:
         found = self._rules.get(key, False)
         if found is False:
             kind, instance, complexity, is_remote, unit_path = facts
-            facts = Facts(kind=kind, instance=instance, complexity=complexity, is_remote=is_remote, unit_path=unit_path)
-            best = best_rule(self._rules_of_stage[stage], facts, on, self._unit_paths)
+            rule_facts = Facts(
+                kind=kind, instance=instance, complexity=complexity, is_remote=is_remote, unit_path=unit_path
+            )
+            best = best_rule(self._rules_of_stage[stage], rule_facts, on, self._unit_paths)
             found = self._rules[key] = Rule(best.id, best.limit_days, best.unit.value) if best else None
         return found
 
@@ -855,7 +858,7 @@ class Generator:
             channel=channel,
             source=self._source(channel),
             summary=summary,
-            content=content,
+            content=cast(str, content),  # set with summary: from the duplicated petition or from _text
             people=people,
             confidential=confidential,
             signatories=signatories,
@@ -1132,6 +1135,7 @@ class Generator:
                 )
                 if ended_by is not ClockEvent.DECISION_EFFECTIVE:
                     continue
+                assert effective_on is not None, "only a decision with a legal-effect day takes effect"
                 legally_effective_on = effective_on
                 later = [step for step in after if step[0] >= effective_on]
                 for then in started_by(ClockEvent.DECISION_EFFECTIVE, kind, instance, bool(enforcement)):
@@ -1174,6 +1178,7 @@ class Generator:
                     ),
                 )
 
+        outcome_row: tuple[object, ...]
         if not resolved:
             outcome_row = (None, None, None, None, None, None)
         else:
@@ -1281,13 +1286,15 @@ class Generator:
             parent=parent["case_id"],
         )
         # Accepting the appeal cancelled the first decision's legal-effect clock.
+        cancelled = LIFECYCLE[Stage.LEGAL_EFFECT].outcome(ClockEvent.CASE_APPEALED)
+        assert cancelled is not None, "an appeal ends the legal-effect clock (LIFECYCLE)"
         self._clock(
             case_id=parent["case_id"],
             stage=Stage.LEGAL_EFFECT,
             unit=parent["unit"],
             rule=parent["rule"],
             started=parent["decision_on"],
-            status=LIFECYCLE[Stage.LEGAL_EFFECT].outcome(ClockEvent.CASE_APPEALED).value,
+            status=cancelled.value,
             completed=accepted_on,
             at=parent["at"],
         )
@@ -1397,8 +1404,10 @@ class Generator:
         if any(self.rows.values()):
             yield self._take()
 
-    def _take(self) -> dict[str, list]:
-        rows, self.rows = self.rows, {t: [] for t in TABLES}
+    def _take(self) -> dict[str, Any]:
+        """The batch's rows by table, and its number of cases under ``cases_in_batch``."""
+        rows: dict[str, Any] = self.rows
+        self.rows = {t: [] for t in TABLES}
         rows["cases_in_batch"] = self.batch_cases
         self.batch_cases = 0
         return rows

@@ -115,7 +115,9 @@ class SqliteLoader:
 
     def write(self, batch: dict) -> int:
         """Insert the rows of a batch; return its number of cases."""
-        cursor = self.conn.connection.dbapi_connection.cursor()
+        dbapi = self.conn.connection.dbapi_connection
+        assert dbapi is not None, "a checked-out connection has its DBAPI connection"
+        cursor = dbapi.cursor()
         plain = self._plain
         try:
             for table, columns in TABLES.items():
@@ -248,7 +250,9 @@ class PostgresLoader(SqliteLoader):
         )
 
     def write(self, batch: dict) -> int:
-        cursor = self.conn.connection.dbapi_connection.cursor()
+        dbapi = self.conn.connection.dbapi_connection
+        assert dbapi is not None, "a checked-out connection has its DBAPI connection"
+        cursor = dbapi.cursor()
         try:
             for table, columns in TABLES.items():
                 rows = batch[table]

@@ -451,7 +451,8 @@ REMOTE_WARDS = frozenset(
 )
 
 #: Wards much busier than the rest (land clearance around the airport, ring roads, Biên Hòa): a multiplier.
-BUSY_WARDS = {
+#: Looked up by Unit.ward_code, which is None for the province (the default multiplier then).
+BUSY_WARDS: dict[int | None, float] = {
     26368: 6.0,
     26389: 4.0,
     26413: 4.0,

@@ -81,6 +81,7 @@ def seed_bulk(
     loader = PostgresLoader() if db.engine.dialect.name == "postgresql" else SqliteLoader()
     loader.lock()
     existing = db.session.scalar(select(func.count()).select_from(text("cases")))
+    assert existing is not None, "COUNT(*) always returns a row"
     if rebuild_indexes is None:
         rebuild_indexes = cases >= 20_000 and cases >= existing // 4
     gen = Generator(

@@ -45,8 +45,8 @@ class ClockEvent(enum.StrEnum):
     DECISION_EFFECTIVE = "decision_effective"
 
 
-#: The event of each case workflow action.
-ACTION_EVENTS = {
+#: The event of each case workflow action (CaseAction is a StrEnum: its plain string values find the same entries).
+ACTION_EVENTS: dict[str, ClockEvent] = {
     CaseAction.ASSIGN: ClockEvent.CASE_ASSIGNED,
     CaseAction.SUSPEND: ClockEvent.CASE_SUSPENDED,
     CaseAction.RESUME: ClockEvent.CASE_RESUMED,
