@@ -151,7 +151,9 @@ class UnitEditForm(_UnitForm):
 
     def validate_parent_id(self, field) -> None:
         super().validate_parent_id(field)
-        if self.parent.is_within(self.unit):
+        parent = self.parent
+        assert parent is not None, "the check above keeps parent_id among units_by_id"
+        if parent.is_within(self.unit):
             raise ValidationError(_l("A unit cannot be placed under itself or one of its own units."))
 
     def validate_is_active(self, field) -> None:
