@@ -56,7 +56,7 @@ def _error(code: int, message: str):
 
 
 def http_error(err: HTTPException):
-    messages = {
+    messages: dict[int | None, str] = {
         404: _("Not found, or you do not have access to it."),
         403: _("You do not have permission to do this."),
         405: _("This method is not allowed here."),
@@ -187,7 +187,7 @@ def _page_arg() -> int:
     return parse_id(request.args.get("page"), max_digits=6) or 1
 
 
-def _page_json(page, items: list, warnings) -> dict:
+def _page_json(page, items: list, warnings) -> Response:
     """A list answer: the items, the (capped) total and the arguments that fetch the pages around it.
 
     ``next`` and ``prev`` are the query arguments to add to the same URL (``after``/``before`` cursors, or

@@ -43,13 +43,13 @@ def security_headers(**options):
 
 def human_size(size: int | None) -> str:
     """1234567 -> "1,2 MB" in Vietnamese, "1.2 MB" in English."""
-    size = size or 0
-    if size < 1024:
-        return f"{size} B"
+    amount: float = size or 0  # bytes (an int), then KB, MB or GB (floats)
+    if amount < 1024:
+        return f"{amount} B"
     for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            return f"{format_decimal(round(size, 1), format='#,##0.#')} {unit}"
+        amount /= 1024
+        if amount < 1024 or unit == "GB":
+            return f"{format_decimal(round(amount, 1), format='#,##0.#')} {unit}"
     return ""  # pragma: no cover
 
 
@@ -86,11 +86,11 @@ def attachment_panel(owner_petition=None, owner_case=None) -> Panel:
     panel = Panel(items=items, can_upload=queries.can_upload(user, petition, case))
     if panel.can_upload:
         panel.form = UploadForm(formdata=None)
-        panel.upload_url = (
-            url_for("attachments.upload_to_petition", petition_id=petition.id)
-            if petition
-            else url_for("attachments.upload_to_case", case_id=case.id)
-        )
+        if petition:
+            panel.upload_url = url_for("attachments.upload_to_petition", petition_id=petition.id)
+        else:
+            assert case is not None, "a panel has a petition or a case (checked on entry)"
+            panel.upload_url = url_for("attachments.upload_to_case", case_id=case.id)
     return panel
 
 

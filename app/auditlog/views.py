@@ -14,8 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @roles_required(Role.ADMIN, Role.INSPECTOR, Role.HEAD)
 def audit_log():
     filters = queries.parse_filters(request.args)
-    page = request.args.get("page", "1")
-    page = parse_id(page, max_digits=6) or 1
+    page = parse_id(request.args.get("page", "1"), max_digits=6) or 1
     pagination = queries.page_of_events(current_user, filters, page, current_app.config["PAGE_SIZE"])
     petitions, cases = queries.linked_records(pagination.items, current_user)
     return render_template(

@@ -29,8 +29,7 @@ def inject_unread_count():
 @bp.get("/")
 @login_required
 def list_notifications():
-    page = request.args.get("page", "1")
-    page = parse_id(page, max_digits=6) or 1
+    page = parse_id(request.args.get("page", "1"), max_digits=6) or 1
     pagination = queries.page_of_notifications(current_user, page, current_app.config["PAGE_SIZE"])
     visible = queries.visible_case_ids([n.case_id for n in pagination.items], current_user)
     items = [(n, notification_text(n.kind, n.params), n.case_id in visible) for n in pagination.items]

@@ -58,6 +58,7 @@ def login():
             record_failed_login(user)
             flash(_("Wrong username or password."), "danger")
         else:
+            assert user is not None, "ok is False when no user has the name"
             log_in(user)
             return redirect(safe_next(request.args.get("next"), url_for("index")))
     return render_template("users/login.html", form=form)
