@@ -1,12 +1,15 @@
 """Case screens: the list, the detail with its timeline and action forms, the workflow actions, the caseload."""
 
+from typing import Any, cast
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..caselist import queries as case_list
 from ..core.i18n import lazy_gettext as _l
-from ..core.roles import Role, roles_required
+from ..core.roles import Role, login_required, roles_required
 from ..core.templating import fmt_date
 from ..core.timeutil import local_today
 from ..core.transaction import on_refusal
@@ -20,7 +23,7 @@ from ..units.queries import units_in_scope
 from ..users.queries import handlers_for
 from . import queries
 from .forms import action_form
-from .models import OPEN_STATES, CaseAction, CaseState, Complexity
+from .models import OPEN_STATES, Case, CaseAction, CaseState, Complexity
 from .operations import check_transition, perform
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -44,13 +47,13 @@ def event_label(action: str) -> str:
 
 def state_label(value: str | None) -> str:
     if value in CaseState._value2member_map_:
-        return CaseState(value).label
+        return CaseState(cast(str, value)).label  # one of the values: not None
     return value or ""
 
 
 @bp.get("/")
 @login_required
-def list_cases():
+def list_cases() -> ResponseReturnValue:
     filters = case_list.parse_case_filters(request.args, current_user)
     pagination = case_list.page_of_cases(
         current_user, filters, request.args, current_app.config["PAGE_SIZE"], current_app.config["LIST_COUNT_CAP"]
@@ -76,14 +79,14 @@ def list_cases():
 
 @bp.get("/<int:case_id>")
 @login_required
-def case_detail(case_id: int):
+def case_detail(case_id: int) -> ResponseReturnValue:
     case = queries.get_case(case_id, current_user)
     return _render_detail(case)
 
 
 @bp.post("/<int:case_id>/<action>")
 @login_required
-def case_action(case_id: int, action: str):
+def case_action(case_id: int, action: str) -> ResponseReturnValue:
     if action not in CaseAction._value2member_map_:
         abort(404)
     action = CaseAction(action)
@@ -107,20 +110,24 @@ def case_action(case_id: int, action: str):
     return redirect(back)
 
 
-def _deadline_forms(case) -> dict:
+def _deadline_forms(case: Case) -> dict[str, Any]:
     """The deadline actions this user may take on the case now: {"extend"|"notice": fresh form}."""
     user = current_user._get_current_object()
-    forms = {}
+    forms: dict[str, Any] = {}
     if deadline_clocks.can_extend(case, user):
-        forms["extend"] = ExtendResolutionForm(case, deadline_clocks.clock_of(case, Stage.RESOLUTION), formdata=None)
+        clock = deadline_clocks.clock_of(case, Stage.RESOLUTION)
+        assert clock is not None, "can_extend needs an open resolution clock"
+        forms["extend"] = ExtendResolutionForm(case, clock, formdata=None)
     if deadline_clocks.can_record_notice(case, user, Stage.NOTIFY_ACCEPTANCE):
-        forms["notice"] = NoticeForm(case, deadline_clocks.clock_of(case, Stage.NOTIFY_ACCEPTANCE), formdata=None)
+        clock = deadline_clocks.clock_of(case, Stage.NOTIFY_ACCEPTANCE)
+        assert clock is not None, "can_record_notice needs an open notice clock"
+        forms["notice"] = NoticeForm(case, clock, formdata=None)
     return forms
 
 
-def _render_detail(case, failed: tuple | None = None):
+def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
     """Render the detail page; ``failed`` is the (action, form) whose submission did not validate."""
-    forms = {action: action_form(action, case) for action in case.available_actions(current_user)}
+    forms: dict[str, Any] = {action: action_form(action, case) for action in case.available_actions(current_user)}
     deadline_forms = _deadline_forms(case)
     if failed is not None:
         (deadline_forms if failed[0] in ("extend", "notice") else forms)[failed[0]] = failed[1]
@@ -140,7 +147,7 @@ def _render_detail(case, failed: tuple | None = None):
 
 @bp.post("/<int:case_id>/extend")
 @login_required
-def extend_resolution(case_id: int):
+def extend_resolution(case_id: int) -> ResponseReturnValue:
     case = queries.get_case(case_id, current_user)
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
@@ -166,7 +173,7 @@ def extend_resolution(case_id: int):
 
 @bp.post("/<int:case_id>/notice")
 @login_required
-def record_notice(case_id: int):
+def record_notice(case_id: int) -> ResponseReturnValue:
     case = queries.get_case(case_id, current_user)
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
@@ -186,7 +193,7 @@ def record_notice(case_id: int):
 
 @bp.get("/caseload")
 @roles_required(Role.HEAD, Role.INSPECTOR, Role.ADMIN)
-def caseload():
+def caseload() -> ResponseReturnValue:
     load = queries.caseload(current_user)
     open_states = [s for s in CaseState if s in OPEN_STATES and s is not CaseState.ACCEPTED]
     today = local_today()

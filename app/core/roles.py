@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from flask import abort
 from flask.typing import ResponseReturnValue
@@ -49,3 +49,12 @@ def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R | R
         return wrapped
 
     return decorator
+
+
+if TYPE_CHECKING:
+
+    def login_required(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
+        """Flask-Login's ``login_required``, typed: Flask-Login ships no type information."""
+
+else:
+    from flask_login import login_required as login_required  # the very same decorator at run time
