@@ -1,14 +1,18 @@
 """Petitions: the register (list and search), registering one, its detail, receipt slip and decision."""
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..cases.operations import accept_petition
 from ..cases.queries import case_by_number
 from ..core.db import writes_on_get
+from ..core.errors import DomainError
 from ..core.locking import STALE_MESSAGE
-from ..core.roles import Role, roles_required
+from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
 from ..units.queries import units_in_scope
@@ -28,15 +32,14 @@ def _stale_message() -> str:
 
 @bp.get("/")
 @login_required
-def list_petitions():
+def list_petitions() -> ResponseReturnValue:
     filters = parse_petition_filters(request.args, current_user)
     page = page_of_petitions(
         current_user, filters, request.args, int(current_app.config["PAGE_SIZE"]), current_app.config["LIST_COUNT_CAP"]
     )
     filters.warnings.extend(page.warnings)
-    export_url = url_for(
-        "petitions.export", **{k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
-    )
+    export_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
+    export_url = url_for("petitions.export", **export_args)
     return render_template(
         "petitions/list.html",
         page=page,
@@ -52,7 +55,7 @@ def list_petitions():
 @bp.get("/export.xlsx")
 @writes_on_get
 @login_required
-def export():
+def export() -> ResponseReturnValue:
     """The register as an Excel workbook, with the list's filters (identities masked as on screen)."""
     filters = parse_petition_filters(request.args, current_user)
     result = export_petitions(current_user._get_current_object(), filters)  # audited: the request commits it
@@ -65,16 +68,18 @@ def export():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.RECEPTION, Role.HEAD)
-def new_petition():
+def new_petition() -> ResponseReturnValue:
     form = PetitionForm(units_in_scope(current_user), default_unit=current_user.unit)
 
-    def page():
+    def page() -> str:
         return render_template("petitions/new.html", form=form)
 
     if form.validate_on_submit():
         show_again(page)
+        unit = form.unit
+        assert unit is not None, "validate_unit_id keeps unit_id among the form's units"
         petition = operations.register_petition(
-            unit=form.unit, actor=current_user._get_current_object(), **form.petition_data()
+            unit=unit, actor=current_user._get_current_object(), **form.petition_data()
         )
         flash(_("Petition %(no)s registered.", no=petition.receipt_no), "success")
         return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
@@ -85,26 +90,26 @@ def new_petition():
 
 @bp.get("/<int:petition_id>")
 @login_required
-def petition_detail(petition_id: int):
+def petition_detail(petition_id: int) -> ResponseReturnValue:
     return render_detail(get_petition(petition_id, current_user))
 
 
 @bp.get("/<int:petition_id>/receipt")
 @login_required
-def receipt(petition_id: int):
+def receipt(petition_id: int) -> ResponseReturnValue:
     return render_template("petitions/receipt.html", petition=get_petition(petition_id, current_user))
 
 
-def _refuse(petition_id: int, message: str):
+def _refuse(petition_id: int, message: str) -> str:
     """Show the petition's page (reloaded) with ``message``."""
     flash(message, "danger")
     return render_detail(get_petition(petition_id, current_user))
 
 
-def _show_refusal(petition_id: int, **forms) -> None:
+def _show_refusal(petition_id: int, **forms: Any) -> None:
     """Answer a refusal with the petition's page: the message and the submitted form; a stale save without it."""
 
-    def answer(err):
+    def answer(err: DomainError) -> ResponseReturnValue:
         if is_stale(err):
             return _refuse(petition_id, _stale_message())
         flash(str(err.message), "danger")
@@ -115,7 +120,7 @@ def _show_refusal(petition_id: int, **forms) -> None:
 
 @bp.post("/<int:petition_id>/decide")
 @roles_required(Role.RECEPTION, Role.HEAD)
-def decide(petition_id: int):
+def decide(petition_id: int) -> ResponseReturnValue:
     petition = get_petition(petition_id, current_user)
     user = current_user._get_current_object()
     form = DecisionForm(petition)
@@ -137,14 +142,16 @@ def decide(petition_id: int):
     if data.pop("decision") is PetitionState.ACCEPTED:
         accept_petition(petition, user, **data)  # a case opens (or the petition joins one)
     else:
-        operations.decide_petition(petition, user, form.chosen, on=local_today(), **data)
+        chosen = form.chosen
+        assert chosen is not None, "a validated decision is one of DECISIONS"
+        operations.decide_petition(petition, user, chosen, on=local_today(), **data)
     flash(_("Decision recorded: %(state)s.", state=petition.state.label), "success")
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
 
 
 @bp.post("/<int:petition_id>/duplicate")
 @roles_required(Role.RECEPTION, Role.HEAD)
-def mark_duplicate(petition_id: int):
+def mark_duplicate(petition_id: int) -> ResponseReturnValue:
     petition = get_petition(petition_id, current_user)
     user = current_user._get_current_object()
     if not petition.can_mark_duplicate(user):
@@ -157,7 +164,7 @@ def mark_duplicate(petition_id: int):
         form.original_receipt_no.errors.append(_("No petition with this receipt number in your units."))
         return render_detail(petition, duplicate_form=form)
 
-    def answer(err):
+    def answer(err: DomainError) -> ResponseReturnValue:
         if is_stale(err):
             return _refuse(petition_id, _stale_message())
         form.original_receipt_no.errors.append(str(err.message))  # the refusal is about the number typed
