@@ -101,6 +101,17 @@ class _UnitForm(FlaskForm):
     def parent(self) -> Unit | None:
         return self.units_by_id.get(self.parent_id.data)
 
+    def values(self) -> dict:
+        """The keyword arguments that creating and editing a unit share (``parent`` as each form resolves it)."""
+        return dict(
+            name=self.name.data,
+            kind=self.kind.data,
+            parent=self.parent,
+            is_remote=self.is_remote.data,
+            province_code=self.province_code.data,
+            ward_code=self.ward_code.data,
+        )
+
     def validate_parent_id(self, field) -> None:
         if field.data is None:
             raise ValidationError(_l("Choose the parent unit."))
@@ -190,6 +201,10 @@ class _UserForm(FlaskForm):
     @property
     def unit(self) -> Unit | None:
         return self.units_by_id.get(self.unit_id.data)
+
+    def values(self) -> dict:
+        """The keyword arguments that creating and editing a user share."""
+        return dict(full_name=self.full_name.data, title=self.title.data, unit=self.unit, roles=self.roles.data)
 
     def validate_unit_id(self, field) -> None:
         if field.data is None:

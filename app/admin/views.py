@@ -52,15 +52,7 @@ def create_unit():
 
     if form.validate_on_submit():
         show_again(page, form)
-        unit = unit_ops.create_unit(
-            code=form.code.data,
-            name=form.name.data,
-            kind=form.kind.data,
-            parent=form.parent,
-            is_remote=form.is_remote.data,
-            province_code=form.province_code.data,
-            ward_code=form.ward_code.data,
-        )
+        unit = unit_ops.create_unit(code=form.code.data, **form.values())
         flash(_("Unit %(code)s was created.", code=unit.code), "success")
         return redirect(url_for(".units"))
     return page()
@@ -83,17 +75,7 @@ def edit_unit(unit_id: int):
 
     if form.validate_on_submit():
         show_again(page, form)
-        unit_ops.update_unit(
-            unit,
-            name=form.name.data,
-            kind=form.kind.data,
-            parent=form.parent,
-            is_remote=form.is_remote.data,
-            is_active=form.is_active.data,
-            province_code=form.province_code.data,
-            ward_code=form.ward_code.data,
-            expected_version=form.version.data,
-        )
+        unit_ops.update_unit(unit, **form.values(), is_active=form.is_active.data, expected_version=form.version.data)
         flash(_("Unit %(code)s was saved.", code=unit.code), "success")
         return redirect(url_for(".units"))
     return page()
@@ -132,12 +114,9 @@ def create_user():
         show_again(page, form)
         user = user_ops.create_user(
             username=form.username.data,
-            full_name=form.full_name.data,
-            title=form.title.data,
-            unit=form.unit,
-            roles=form.roles.data,
             password=form.password.data,
             actor=current_user._get_current_object(),
+            **form.values(),
         )
         flash(_("User %(name)s was created.", name=user.username), "success")
         return redirect(url_for(".users"))
@@ -163,10 +142,7 @@ def edit_user(user_id: int):
         show_again(page, form)
         user_ops.update_user(
             user,
-            full_name=form.full_name.data,
-            title=form.title.data,
-            unit=form.unit,
-            roles=form.roles.data,
+            **form.values(),
             is_active=form.is_active.data,
             password=form.password.data or None,
             actor=current_user,

@@ -32,7 +32,6 @@ from ..users.models import User
 #: accepting unit anywhere in that unit's subtree.
 UNIT_MATCHES = ("any", "case", "subtree")
 OPEN = "open"
-MAX_QUERY_LENGTH = 100
 
 
 @dataclass
@@ -127,7 +126,7 @@ CASE_FILTERS = (
     ),
     Filter("accepted_from", FilterType.DATE, label=_l("Accepted from")),
     Filter("accepted_to", FilterType.DATE, label=_l("Accepted until")),
-    Filter("q", FilterType.TEXT, max_length=MAX_QUERY_LENGTH),
+    Filter("q", FilterType.TEXT),  # cut to Filter.max_length (100) characters
     Filter(
         "deadline",
         FilterType.CHOICE,

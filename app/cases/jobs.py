@@ -32,7 +32,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.expression import Exists
 
 from ..core.sql import json_sql
@@ -144,28 +144,34 @@ def _not_confidential() -> ColumnElement[bool]:
     return Petition.is_identity_confidential.is_(false())
 
 
-def repeated_reasons(now: datetime) -> CompoundSelect[*tuple[Any, ...]]:
-    """Petitions of a person who sent 2 or more within the window: their live cases and received petitions."""
-    since = _window_start(now)
-    days = current_app.config["REPEAT_WINDOW_DAYS"]
+def _petitions_of_people_with_several(counted: InstrumentedAttribute[int], since: date) -> Select[tuple[int, int]]:
+    """(petition_id, value): the petitions since ``since`` of each person with 2 or more distinct ``counted``
+    (petitions, or receiving units) since then; ``value`` is that count."""
     key = _person_key()
+    n = func.count(func.distinct(counted))
     per_person = (
-        select(key.label("person_key"), func.count(func.distinct(Petition.id)).label("n"))
+        select(key.label("person_key"), n.label("n"))
         .select_from(PetitionParty)
         .join(Petition, Petition.id == PetitionParty.petition_id)
         .join(Person, Person.id == PetitionParty.person_id)
         .where(Petition.received_on >= since, _not_confidential())
         .group_by(key)
-        .having(func.count(func.distinct(Petition.id)) >= 2)
+        .having(n >= 2)
         .subquery("per_person")
     )
-    petition_rows = (
+    return (
         select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
         .join(PetitionParty, PetitionParty.petition_id == Petition.id)
         .join(Person, Person.id == PetitionParty.person_id)
         .join(per_person, per_person.c.person_key == key)
         .where(Petition.received_on >= since, _not_confidential())
     )
+
+
+def repeated_reasons(now: datetime) -> CompoundSelect[*tuple[Any, ...]]:
+    """Petitions of a person who sent 2 or more within the window: their live cases and received petitions."""
+    days = current_app.config["REPEAT_WINDOW_DAYS"]
+    petition_rows = _petitions_of_people_with_several(Petition.id, _window_start(now))
     return union_all(*_subjects_of(petition_rows, lambda n: json_sql({"petitions": n, "days": days})))
 
 
@@ -208,24 +214,7 @@ def over_level_reasons(now: datetime) -> CompoundSelect[*tuple[Any, ...]]:
     """Petitions sent to several units within the window, or taken to a province/department by a commune's
     resident (the commune is competent first): their live cases and received petitions."""
     since = _window_start(now)
-    key = _person_key()
-    per_person = (
-        select(key.label("person_key"), func.count(func.distinct(Petition.unit_id)).label("n"))
-        .select_from(PetitionParty)
-        .join(Petition, Petition.id == PetitionParty.petition_id)
-        .join(Person, Person.id == PetitionParty.person_id)
-        .where(Petition.received_on >= since, _not_confidential())
-        .group_by(key)
-        .having(func.count(func.distinct(Petition.unit_id)) >= 2)
-        .subquery("per_person")
-    )
-    several = (
-        select(Petition.id.label("petition_id"), per_person.c.n.label("value"))
-        .join(PetitionParty, PetitionParty.petition_id == Petition.id)
-        .join(Person, Person.id == PetitionParty.person_id)
-        .join(per_person, per_person.c.person_key == key)
-        .where(Petition.received_on >= since, _not_confidential())
-    )
+    several = _petitions_of_people_with_several(Petition.unit_id, since)
     receiver, commune = aliased(Unit), aliased(Unit)
     skipped = (
         select(Petition.id.label("petition_id"), commune.code.label("value"))

@@ -21,8 +21,6 @@ from ..units.models import Unit
 from ..users.models import User
 from .models import Channel, Petition, PetitionKind, PetitionState
 
-MAX_QUERY_LENGTH = 100
-
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -125,7 +123,7 @@ PETITION_FILTERS = (
     Filter("unit", FilterType.UNIT, attr="unit_id"),
     Filter("received_from", FilterType.DATE, label=_l("Received from")),
     Filter("received_to", FilterType.DATE, label=_l("Received until")),
-    Filter("q", FilterType.TEXT, max_length=MAX_QUERY_LENGTH),
+    Filter("q", FilterType.TEXT),  # cut to Filter.max_length (100) characters
 )
 PETITION_RANGES = (DateRange("received_from", "received_to"),)
 
