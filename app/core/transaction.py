@@ -13,7 +13,7 @@ CLI commands and scheduled jobs have no request: they own their transaction and 
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, flash, g, redirect, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -36,7 +36,8 @@ class TransactionalFlask(Flask):
         return None if rv is None else self._end_transaction(rv)  # a before-request hook answered
 
     def dispatch_request(self) -> ResponseReturnValue:
-        g.flash_count = len(session.get("_flashes", []))  # what a rollback takes back is said after this
+        if request.endpoint != "static":  # reading the session would add "Vary: Cookie" to static files
+            g.flash_count = len(session.get("_flashes", []))  # what a rollback takes back is said after this
         return self._end_transaction(super().dispatch_request())
 
     def handle_user_exception(self, e: Exception) -> ResponseReturnValue:
@@ -111,8 +112,9 @@ def init_app(app: Flask) -> None:
 
 def _roll_back() -> None:
     db.session.rollback()
-    said = session.get("_flashes", [])
-    if len(said) > g.get("flash_count", len(said)):  # "Saved." must not outlive a save that was undone
-        session["_flashes"] = said[: g.flash_count]
+    if "flash_count" in g:
+        said = session.get("_flashes", [])
+        if len(said) > g.flash_count:  # "Saved." must not outlive a save that was undone
+            session["_flashes"] = said[: g.flash_count]
     for callback in g.pop("on_rollback", []):
         callback()
