@@ -7,10 +7,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.errors import DomainError
-from ..core.fields import VersionField, int_or_none, optional_int
+from ..core.fields import VersionField, int_or_none
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..persons.divisions import provinces, wards_of
+from ..persons.forms import province_field, ward_field
 from ..units.models import Unit, UnitKind
 from ..units.operations import check_division, check_unit_code
 from ..units.queries import unit_by_code
@@ -74,18 +75,8 @@ class _UnitForm(FlaskForm):
     )
     is_remote = BooleanField(_l("Remote or especially difficult area (longer complaint time limits)"))
     # Optional: garbage or a number out of range is refused (optional_int), not read as "none".
-    province_code = SelectField(
-        _l("Province"),
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Choose a province from the list."),
-    )
-    ward_code = SelectField(
-        _l("Commune / ward"),
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Choose a commune or ward from the list."),
-    )
+    province_code = province_field(_l("Province"))
+    ward_code = ward_field()
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, units: list[Unit], **kwargs):

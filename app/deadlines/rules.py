@@ -27,26 +27,6 @@ from .engine import best_rule, case_facts, petition_facts, recompute
 from .models import CalendarOverride, Clock, DayUnit, DeadlineRule, DeadlineRuleChange, RuleKind, Stage
 from .overrides import manages_national_data
 
-RULE_FIELDS = (
-    "kind",
-    "stage",
-    "instance",
-    "complexity",
-    "is_remote",
-    "min_sites",
-    "unit_id",
-    "limit_days",
-    "unit",
-    "max_extensions",
-    "extension_days",
-    "legal_basis",
-    "is_verified",
-    "note",
-    "effective_from",
-    "effective_to",
-    "is_active",
-)
-
 
 def _jsonable(value):
     return value.isoformat() if isinstance(value, date) else (str(value) if hasattr(value, "value") else value)
@@ -123,6 +103,8 @@ RULE_EDITABLE_FIELDS = (
     "is_active",
 )
 RULE_CONDITIONS = ("kind", "stage", "instance", "complexity", "is_remote", "min_sites", "unit_id")
+#: Every field of a rule an administrator sets: its conditions, then what may change.
+RULE_FIELDS = RULE_CONDITIONS + RULE_EDITABLE_FIELDS
 COMPLEXITIES = tuple(Complexity)
 _PETITION_KINDS = {RuleKind.ANY, RuleKind.COMPLAINT, RuleKind.DENUNCIATION, RuleKind.RECOMMENDATION, RuleKind.FEEDBACK}
 #: The kinds of rule that can time each stage (the clocks started above); other stages: any petition kind.

@@ -93,6 +93,23 @@ def full_name_field(label=_l("Full name"), *validators) -> StringField:
     return StringField(label, validators=[*validators, Length(max=200)], filters=[strip])
 
 
+def province_field(label: str | LazyText = _l("Province / city")) -> SelectField:
+    """A province, from the list (a value out of it is refused with a message, not read as none)."""
+    return SelectField(
+        label, coerce=optional_int, validate_choice=False, invalid_value_message=_l("Choose a province from the list.")
+    )
+
+
+def ward_field() -> SelectField:
+    """A commune or ward, from the list of the province chosen beside it."""
+    return SelectField(
+        _l("Commune / ward"),
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Choose a commune or ward from the list."),
+    )
+
+
 class PersonFieldsMixin:
     """The fields of one citizen: name, CCCD, phone, province + ward (validated together), address line.
 
@@ -113,18 +130,8 @@ class PersonFieldsMixin:
         render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"},
     )
     phone = StringField(_l("Phone"), validators=[Length(max=20)], filters=[strip], render_kw={"inputmode": "tel"})
-    province_code = SelectField(
-        _l("Province / city"),
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Choose a province from the list."),
-    )
-    ward_code = SelectField(
-        _l("Commune / ward"),
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Choose a commune or ward from the list."),
-    )
+    province_code = province_field()
+    ward_code = ward_field()
     address_line = StringField(_l("House number, street, hamlet"), validators=[Length(max=300)], filters=[strip])
 
     def setup_address_choices(self) -> None:
