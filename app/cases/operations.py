@@ -110,7 +110,7 @@ def open_case(
     db.session.add(case)
     db.session.flush()
     petition.case_id = case.id
-    _log(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
+    log_case_event(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
     case_opened.send(case)
     return case
 
@@ -157,7 +157,7 @@ def join_petition(case: Case, petition: Petition, actor: User) -> None:
     if not _same_confidentiality(case, petition):
         raise TransitionRefused(MIXED_CASE_MESSAGE)
     petition.case_id = case.id
-    _log(case, actor, "join", case.state, case.state, petition.receipt_no)
+    log_case_event(case, actor, "join", case.state, case.state, petition.receipt_no)
 
 
 def perform(
@@ -198,7 +198,7 @@ def perform(
     except StaleDataError:
         # Another request saved the case between our version check and this write.
         raise StaleObject(STALE_MESSAGE) from None
-    _log(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
+    log_case_event(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
     case_transitioned.send(case, action=action, on=today)
     return case
 
@@ -299,9 +299,10 @@ def _describe(action: CaseAction, case: Case) -> str | None:
     return None
 
 
-def _log(
+def log_case_event(
     case: Case, actor: User, action: str, before: CaseState | None, after: CaseState | None, note: str | None
 ) -> None:
+    """Append the case's history row (who, what, from which state to which, why)."""
     db.session.add(
         CaseEvent(
             case_id=case.id,

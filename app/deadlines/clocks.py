@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..cases.models import CaseAction, CaseEvent, CaseState
+from ..cases.models import CaseAction, CaseState
+from ..cases.operations import log_case_event
 from ..core.errors import DomainError, PermissionRefused, StaleObject, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
@@ -229,15 +230,13 @@ def extend_resolution(
     except StaleDataError:
         raise StaleObject(STALE_MESSAGE) from None
     ext.due_after = recompute(clock, cal)
-    db.session.add(
-        CaseEvent(
-            case_id=case.id,
-            actor_id=actor.id,
-            action="extend",
-            from_state=str(case.state),
-            to_state=str(case.state),
-            note=f"{ext.decision_no} ({decided_on:%d/%m/%Y}): {before:%d/%m/%Y} → {ext.due_after:%d/%m/%Y}",
-        )
+    log_case_event(
+        case,
+        actor,
+        "extend",
+        case.state,
+        case.state,
+        f"{ext.decision_no} ({decided_on:%d/%m/%Y}): {before:%d/%m/%Y} → {ext.due_after:%d/%m/%Y}",
     )
     return ext
 
@@ -276,14 +275,5 @@ def record_notice(case, actor, stage: Stage, on: date, *, expected_version, toda
     if on is None or on > today or on < clock.started_on:
         raise TransitionRefused(_l("The notice date must lie between the start of the period and today."))
     _move([clock], ClockEvent.NOTICE_SENT, on)
-    db.session.add(
-        CaseEvent(
-            case_id=case.id,
-            actor_id=actor.id,
-            action="notice",
-            from_state=str(case.state),
-            to_state=str(case.state),
-            note=f"{stage.label} ({on:%d/%m/%Y})",
-        )
-    )
+    log_case_event(case, actor, "notice", case.state, case.state, f"{stage.label} ({on:%d/%m/%Y})")
     return clock
