@@ -12,12 +12,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
     exists,
     false,
     or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -236,6 +238,20 @@ class Petition(TimestampMixin, Model):
     def can_mark_duplicate(self, user: User) -> bool:
         """``user`` may link this petition to an earlier one it repeats."""
         return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(self.unit)
+
+
+def handled_case_ids(user_id: int, *, unit_id: int | None = None) -> Select[tuple[int]]:
+    """The ids of the cases ``user_id`` handles (with ``unit_id``: and the cases of that unit), uncorrelated so
+    that it may sit inside a query over cases.
+
+    Cases lie above petitions: their model is reached through the link a petition declares to its case
+    (``Petition.case``), never imported.
+    """
+    case = Petition.case.property.mapper.class_
+    condition = case.handler_id == user_id
+    if unit_id is not None:
+        condition = or_(condition, case.unit_id == unit_id)
+    return select(case.id).where(condition).correlate(None)
 
 
 def _search_columns(petition: Petition) -> dict[str, str | None]:

@@ -19,7 +19,7 @@ from ..search.match import found, matches
 from ..search.text import query_terms
 from ..units.models import Unit
 from ..users.models import User
-from .models import Channel, Petition, PetitionKind, PetitionState
+from .models import Channel, Petition, PetitionKind, PetitionState, handled_case_ids
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -28,11 +28,8 @@ def visible_petitions(user: User) -> Select[Petition]:
     """Petitions of the user's units, and those of the cases assigned to them (a handler of a unit below
     may be assigned a case of the unit above: they need its petitions, scans and, after a reveal, its
     petitioners)."""
-    from ..cases.models import Case
-
-    return select(Petition).where(
-        or_(in_scope(Petition.unit_id, user), Petition.case_id.in_(select(Case.id).where(Case.handler_id == user.id)))
-    )
+    handled = Petition.case_id.in_(handled_case_ids(user.id))
+    return select(Petition).where(or_(in_scope(Petition.unit_id, user), handled))
 
 
 def get_petition(petition_id: int, user: User) -> Petition:

@@ -25,7 +25,7 @@ from ..audit.models import AuditEvent
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..petitions.models import Petition
+from ..petitions.models import Petition, handled_case_ids
 from ..units.models import Unit
 
 REVEAL_ACTION = "identity.reveal"
@@ -99,24 +99,21 @@ def can_view_identity(user, petition) -> bool:
 
 def entitled_condition(user):
     """SQL condition on Petition: ``user`` may see its petitioners (same rule as can_view_identity)."""
-    from ..cases.models import Case  # pending: a petition's case is above privacy and petitions
     from .models import Permission
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Petition.is_identity_confidential.is_(false())
     granted = granted_condition(user, Permission.VIEW_IDENTITY)
-    # correlate(None): used inside a subquery over cases (the case search), these selects must not be
+    # Uncorrelated: used inside a subquery over cases (the case search), these selects must not be
     # correlated to the enclosing query's cases.
-    own_cases = select(Case.id).where(Case.handler_id == user.id).correlate(None)
     if user.has_role(Role.HEAD):
-        headed = select(Case.id).where(or_(Case.handler_id == user.id, Case.unit_id == user.unit_id)).correlate(None)
         return or_(
             Petition.is_identity_confidential.is_(false()),
             Petition.unit_id == user.unit_id,
-            Petition.case_id.in_(headed),
+            Petition.case_id.in_(handled_case_ids(user.id, unit_id=user.unit_id)),
             granted,
         )
-    return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(own_cases), granted)
+    return or_(Petition.is_identity_confidential.is_(false()), Petition.case_id.in_(handled_case_ids(user.id)), granted)
 
 
 def granted_condition(user, permission):
