@@ -84,7 +84,7 @@ DURATION_BANDS = ((0.80, 0.20, 0.95), (0.93, 0.95, 1.40), (0.99, 1.40, 2.50), (1
 LIMIT_WITHOUT_RULE = 60
 
 #: A deadline rule as the clocks need it: id, limit and day unit ("wd" or "d").
-Rule = namedtuple("Rule", "id limit_days unit")
+Rule = namedtuple("Rule", "id limit_days day_unit")
 
 
 @dataclass
@@ -509,7 +509,7 @@ class Generator:
                 kind=kind, instance=instance, complexity=complexity, is_remote=is_remote, unit_path=unit_path
             )
             best = best_rule(self._rules_of_stage[stage], rule_facts, on, self._unit_paths)
-            found = self._rules[key] = Rule(best.id, best.limit_days, best.unit.value) if best else None
+            found = self._rules[key] = Rule(best.id, best.limit_days, best.day_unit.value) if best else None
         return found
 
     def _facts(self, unit: UnitInfo, kind: str, instance, complexity: str = "normal") -> tuple:
@@ -535,7 +535,7 @@ class Generator:
         """Append one clock row; its due date computed as engine.compute_due does, from the same inputs."""
         if rule is None and fixed_due is None:
             return None
-        limit, dunit = (rule.limit_days, rule.unit) if rule is not None else (0, "d")
+        limit, dunit = (rule.limit_days, rule.day_unit) if rule is not None else (0, "d")
         if fixed_due is not None:
             due = fixed_due
         else:
@@ -574,7 +574,7 @@ class Generator:
         days = [steps[i][0] for i in turns]
         suspended = (
             sum(
-                self.cal.days_between(start, stop, rule.unit)
+                self.cal.days_between(start, stop, rule.day_unit)
                 for start, stop in zip(days[::2], days[1::2], strict=False)
             )
             if rule is not None
@@ -917,7 +917,7 @@ class Generator:
         # The plan: when each step would happen; what happened by today is what is recorded.
         res_rule = self._rule(Stage.RESOLUTION, self._facts(unit, kind, instance, complexity), accepted)
         if res_rule is not None:
-            limit_days = (add(accepted, res_rule.limit_days, res_rule.unit) - accepted).days
+            limit_days = (add(accepted, res_rule.limit_days, res_rule.day_unit) - accepted).days
         else:
             limit_days = LIMIT_WITHOUT_RULE
         x = r.random()
@@ -959,7 +959,7 @@ class Generator:
                 enforcement_due = decision_on + timedelta(days=r.randint(30, 60))
             if kind == "complaint":
                 le_rule = self._rule(Stage.LEGAL_EFFECT, self._facts(unit, kind, instance, complexity), decision_on)
-                effective_on = add(decision_on, le_rule.limit_days, le_rule.unit) if le_rule else None
+                effective_on = add(decision_on, le_rule.limit_days, le_rule.day_unit) if le_rule else None
                 if instance == 1 and outcome != "upheld" and r.random() < APPEAL_SHARE:
                     appeal_on = decision_on + timedelta(days=r.randint(5, 40))
                     if appeal_on > today or decision_on > today:

@@ -38,7 +38,7 @@ def _start(
         rule=rule,
         started_on=started_on,
         limit_days=rule.limit_days if rule else 0,
-        unit=rule.unit if rule else "d",
+        day_unit=rule.day_unit if rule else "d",
         fixed_due_on=fixed_due_on,
         status=ClockStatus.RUNNING,
         **owner,
@@ -76,7 +76,7 @@ def _move(clocks, event: ClockEvent, on: date, cal=None) -> None:
             clock.status, clock.paused_on = ClockStatus.PAUSED, on
         elif clock.status is ClockStatus.PAUSED and event in life.resumes:
             cal = cal or load_calendar()
-            clock.suspended_days += cal.days_between(clock.paused_on, on, clock.unit.value)
+            clock.suspended_days += cal.days_between(clock.paused_on, on, clock.day_unit.value)
             clock.status, clock.paused_on = ClockStatus.RUNNING, None
             recompute(clock, cal)
 
@@ -120,7 +120,7 @@ def refresh_rules(case) -> None:
             continue
         rule = find_rule(clock.stage, facts, clock.started_on)
         if rule is not None and rule.id != clock.rule_id:
-            clock.rule, clock.limit_days, clock.unit = rule, rule.limit_days, rule.unit
+            clock.rule, clock.limit_days, clock.day_unit = rule, rule.limit_days, rule.day_unit
             recompute(clock, cal)
 
 

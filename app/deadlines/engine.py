@@ -147,7 +147,7 @@ def recompute(clock: Clock, cal: calendar.WorkCalendar) -> date:
     clock.due_on = compute_due(
         clock.started_on,
         clock.limit_days,
-        clock.unit,
+        clock.day_unit,
         cal,
         [e.days for e in clock.extensions],
         clock.suspended_days,
@@ -166,7 +166,7 @@ class Explanation:
     due_on: date | None
     rule: DeadlineRule | None
     limit_days: int | None = None
-    unit: str | None = None
+    day_unit: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -177,7 +177,7 @@ class Explanation:
             "start": self.started_on.isoformat() if self.started_on else None,
             "due": self.due_on.isoformat() if self.due_on else None,
             "limit": self.limit_days,
-            "unit": self.unit,
+            "unit": self.day_unit,
             "rule": self.rule.code if self.rule else None,
             "legal_basis": self.rule.legal_basis if self.rule else None,
             "verified": self.rule.is_verified if self.rule else None,
@@ -205,15 +205,15 @@ def explain_one(
         if allowed < extensions:
             notes.append(_("Only %(n)d extension(s) allowed by this rule.", n=rule.max_extensions))
         ext_days = [rule.extension_days or 0] * allowed
-    due = compute_due(start, rule.limit_days, rule.unit, cal, ext_days)
-    plain = start + timedelta(days=rule.limit_days) if rule.unit is DayUnit.CALENDAR and not ext_days else None
+    due = compute_due(start, rule.limit_days, rule.day_unit, cal, ext_days)
+    plain = start + timedelta(days=rule.limit_days) if rule.day_unit is DayUnit.CALENDAR and not ext_days else None
     if plain and plain != due:
         notes.append(_("%(day)s is not a working day: moved to the next working day.", day=plain.isoformat()))
     if ext_days:
         notes.append(_("Extended %(n)d time(s) by %(days)d days.", n=len(ext_days), days=ext_days[0]))
     if not rule.is_verified:
         notes.append(_("Rule marked for verification against the legal text."))
-    return Explanation(stage, start_label, start, due, rule, rule.limit_days, rule.unit.value, notes)
+    return Explanation(stage, start_label, start, due, rule, rule.limit_days, rule.day_unit.value, notes)
 
 
 def explain(

@@ -126,7 +126,7 @@ class RuleForm(FlaskForm):
         max=RULE_LIMIT_MAX,
         range_message=_l("The limit must be between 0 and %(max)d days.", max=RULE_LIMIT_MAX),
     )
-    unit = SelectField(
+    day_unit = SelectField(
         _l("Counted in"), choices=DayUnit.lazy_choices(), validators=[DataRequired(_l("Choose working days or days."))]
     )
     max_extensions = WholeNumberField(

@@ -114,7 +114,7 @@ class DeadlineRule(TimestampMixin, Model):
     #: A unit (and its subtree) for which this rule replaces the general one (unit-configured defaults).
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     limit_days: Mapped[int] = mapped_column(Integer)
-    unit: Mapped[DayUnit] = mapped_column(EnumStr(DayUnit, length=4))
+    day_unit: Mapped[DayUnit] = mapped_column("unit", EnumStr(DayUnit, length=4))
     #: Extensions allowed (denunciations: 1 if complex, 2 if especially complex) and the length of each.
     max_extensions: Mapped[int] = mapped_column(Integer, default=0)
     extension_days: Mapped[int | None] = mapped_column(Integer)
@@ -132,14 +132,14 @@ class DeadlineRule(TimestampMixin, Model):
     __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
-        return f"<DeadlineRule {self.code or self.id} {self.kind}/{self.stage} {self.limit_days}{self.unit}>"
+        return f"<DeadlineRule {self.code or self.id} {self.kind}/{self.stage} {self.limit_days}{self.day_unit}>"
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
 
     @property
     def limit_text(self) -> str:
-        return f"{self.limit_days} {self.unit.label}"
+        return f"{self.limit_days} {self.day_unit.label}"
 
 
 class DeadlineRuleChange(Model):
@@ -211,8 +211,8 @@ class Clock(TimestampMixin, Model):
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("deadline_rules.id"))
     started_on: Mapped[date] = mapped_column(Date)
     limit_days: Mapped[int] = mapped_column(Integer)
-    unit: Mapped[DayUnit] = mapped_column(EnumStr(DayUnit, length=4))
-    #: Days lost to suspensions (in ``unit``); extensions are rows of their own.
+    day_unit: Mapped[DayUnit] = mapped_column("unit", EnumStr(DayUnit, length=4))
+    #: Days lost to suspensions (in ``day_unit``); extensions are rows of their own.
     suspended_days: Mapped[int] = mapped_column(Integer, default=0)
     #: A fixed due date set by a decision (e.g. the enforcement deadline); overrides the computation.
     fixed_due_on: Mapped[date | None] = mapped_column(Date)

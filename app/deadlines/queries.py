@@ -466,7 +466,8 @@ FIELD_LABELS = {
     "min_sites": lambda: _("Minimum number of sites"),
     "unit_id": lambda: _("Unit"),
     "limit_days": lambda: _("Limit"),
-    "unit": lambda: _("Counted in"),
+    "day_unit": lambda: _("Counted in"),
+    "unit": lambda: _("Counted in"),  # the name of day_unit in changes recorded before it was renamed
     "max_extensions": lambda: _("Extensions allowed"),
     "extension_days": lambda: _("Length of an extension"),
     "legal_basis": lambda: _("Legal basis"),
@@ -503,7 +504,7 @@ def show_value(name: str, value, units: dict | None = None) -> str:
             return date.fromisoformat(value).strftime("%d/%m/%Y")
         except (TypeError, ValueError):
             return str(value)
-    enums = {"unit": DayUnit, "kind": RuleKind, "stage": Stage, "complexity": Complexity}
+    enums = {"day_unit": DayUnit, "unit": DayUnit, "kind": RuleKind, "stage": Stage, "complexity": Complexity}
     if name in enums and value in enums[name]._value2member_map_:
         return enums[name](value).label
     if name == "unit_id" and units and value in units:

@@ -92,7 +92,7 @@ TEXT_MAX = 2000
 #: What an administrator may change on an existing rule; its conditions stay (add a new rule instead).
 RULE_EDITABLE_FIELDS = (
     "limit_days",
-    "unit",
+    "day_unit",
     "max_extensions",
     "extension_days",
     "legal_basis",
@@ -154,8 +154,8 @@ def rule_problems(values: dict) -> dict:
     limit = values.get("limit_days")
     if limit is None or not 0 <= limit <= RULE_LIMIT_MAX:
         problems["limit_days"] = _l("The limit must be between 0 and %(max)d days.", max=RULE_LIMIT_MAX)
-    if values.get("unit") not in DayUnit._value2member_map_:
-        problems["unit"] = _l("Choose working days or days.")
+    if values.get("day_unit") not in DayUnit._value2member_map_:
+        problems["day_unit"] = _l("Choose working days or days.")
     max_ext, ext_days = values.get("max_extensions"), values.get("extension_days")
     if max_ext is None or not 0 <= max_ext <= RULE_EXTENSIONS_MAX:
         problems["max_extensions"] = _l(
@@ -332,10 +332,10 @@ def recompute_clocks_of_rule(rule: DeadlineRule, cal=None) -> int:
         best = best_rule(rules, facts, clock.started_on, unit_paths)
         if best is None:
             continue  # no active rule covers it any more: it keeps the limit it started with
-        before = (clock.rule_id, clock.limit_days, str(clock.unit), clock.due_on)
-        clock.rule, clock.limit_days, clock.unit = best, best.limit_days, best.unit
+        before = (clock.rule_id, clock.limit_days, str(clock.day_unit), clock.due_on)
+        clock.rule, clock.limit_days, clock.day_unit = best, best.limit_days, best.day_unit
         recompute(clock, cal)
-        if (best.id, clock.limit_days, str(clock.unit), clock.due_on) != before:
+        if (best.id, clock.limit_days, str(clock.day_unit), clock.due_on) != before:
             changed += 1
     db.session.flush()
     return changed

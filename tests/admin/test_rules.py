@@ -55,7 +55,7 @@ def edit_data(r: DeadlineRule, **changes) -> dict:
     """The edit form as the page shows it for ``r``, with some fields changed."""
     data = {
         "limit_days": str(r.limit_days),
-        "unit": r.unit.value,
+        "day_unit": r.day_unit.value,
         "max_extensions": str(r.max_extensions),
         "extension_days": str(r.extension_days or ""),
         "legal_basis": r.legal_basis,
@@ -83,7 +83,7 @@ def new_rule_data(world, **changes) -> dict:
         "is_remote": "",
         "min_sites": "",
         "limit_days": "15",
-        "unit": "d",
+        "day_unit": "d",
         "max_extensions": "0",
         "extension_days": "",
         "legal_basis": "Quyết định 45/QĐ-UBND của UBND xã Tân Khai",
@@ -213,7 +213,7 @@ def test_saving_without_a_change_writes_no_history(admin, db):
         ({"limit_days": "3651"}, "limit_days", "The limit must be between 0 and 3650 days."),
         ({"limit_days": "ba mươi"}, "limit_days", "Enter a whole number."),
         ({"limit_days": ""}, "limit_days", "Enter the limit."),
-        ({"unit": "weeks"}, "unit", "Not a valid choice."),
+        ({"day_unit": "weeks"}, "day_unit", "Not a valid choice."),
         ({"effective_to": "2012-07-01"}, "effective_to", "The rule must end after the day it starts to apply."),
         ({"effective_to": "2011-01-01"}, "effective_to", "The rule must end after the day it starts to apply."),
         ({"effective_from": ""}, "effective_from", "Enter the date from which the rule applies."),
@@ -312,7 +312,7 @@ def test_create_a_unit_rule_used_for_that_unit_only(admin, world, db):
     assert resp.status_code == 302, text(resp)[:3000]
     db.session.rollback()
     new = db.session.execute(select(DeadlineRule).where(DeadlineRule.unit_id == world.units["TK"].id)).scalar_one()
-    assert (new.code, new.kind, new.stage, new.limit_days, new.unit, new.is_active) == (
+    assert (new.code, new.kind, new.stage, new.limit_days, new.day_unit, new.is_active) == (
         None,
         "recommendation",
         Stage.RESOLUTION,

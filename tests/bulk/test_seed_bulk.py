@@ -192,7 +192,7 @@ def _check_clocks(db, cases):
         if clock is None:
             continue
         assert clock.due_on == compute_due(
-            clock.started_on, clock.limit_days, clock.unit, cal, suspended_days=clock.suspended_days
+            clock.started_on, clock.limit_days, clock.day_unit, cal, suspended_days=clock.suspended_days
         )
         expected = {
             CaseState.ACCEPTED: ClockStatus.RUNNING,

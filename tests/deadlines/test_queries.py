@@ -35,7 +35,7 @@ def clock(due: date, status=R, stage=Stage.RESOLUTION, completed: date | None = 
         stage=stage,
         started_on=date(2024, 5, 1),
         limit_days=30,
-        unit=DayUnit.CALENDAR,
+        day_unit=DayUnit.CALENDAR,
         due_on=due,
         status=status,
         completed_on=completed,
