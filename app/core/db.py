@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class EnumStr(TypeDecorator[E]):
     """Store a StrEnum as VARCHAR (portable, readable, no native ENUM migrations) and load it back."""
 
-    impl = String(32)
+    impl = String  # built with the given length
     cache_ok = True
 
     def __init__(self, enum_cls: type[E], length: int = 32):

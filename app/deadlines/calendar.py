@@ -1,9 +1,8 @@
 """The working-day calendar: Vietnam's public holidays and make-up Saturdays from the `holidays`
 package, corrected by the administrators' overrides (each with the document that announced it).
 
-Counting rules (domain.md, "Time limits"): the day the clock starts is not counted; a working-day
-limit counts working days only; a calendar-day limit that ends on a non-working day moves to the
-next working day.
+Counting rules: the day the clock starts is not counted; a working-day limit counts working days only; a
+calendar-day limit that ends on a non-working day moves to the next working day.
 
 The administration of the overrides is in ``overrides.py``.
 """

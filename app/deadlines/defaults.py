@@ -1,11 +1,14 @@
-"""The time limits of the law, shipped with TiepDan (domain.md, "Time limits").
+"""The time limits of the law, shipped with TiepDan, each with its legal basis.
 
 Loaded into the database by `flask deadlines load-rules` (also run by `make run` and `flask seed-demo`):
 rules are inserted by their code when missing and never overwritten, so an administrator's corrections
-stand. Items the domain marks "(verify)" come from secondary sources and ship with is_verified=False.
+stand. Limits taken from secondary sources, not yet checked against the legal text, ship with
+is_verified=False.
 """
 
 from datetime import date
+
+from ..cases.models import Complexity
 
 CHANGE_2026 = date(2026, 7, 1)  # Law 136/2025/QH15 and Decrees 154-156/2026 take effect
 LAW_RECEPTION = date(2014, 7, 1)  # Luật Tiếp công dân 2013
@@ -129,7 +132,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 28",
         LAW_COMPLAINTS,
         instance=1,
-        complexity="normal",
+        complexity=Complexity.NORMAL,
         is_remote=False,
     ),
     _r(
@@ -141,7 +144,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 28",
         LAW_COMPLAINTS,
         instance=1,
-        complexity="complex",
+        complexity=Complexity.COMPLEX,
         is_remote=False,
     ),
     _r(
@@ -153,7 +156,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 28",
         LAW_COMPLAINTS,
         instance=1,
-        complexity="normal",
+        complexity=Complexity.NORMAL,
         is_remote=True,
     ),
     _r(
@@ -165,7 +168,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 28",
         LAW_COMPLAINTS,
         instance=1,
-        complexity="complex",
+        complexity=Complexity.COMPLEX,
         is_remote=True,
     ),
     _r(
@@ -177,7 +180,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 37",
         LAW_COMPLAINTS,
         instance=2,
-        complexity="normal",
+        complexity=Complexity.NORMAL,
         is_remote=False,
     ),
     _r(
@@ -189,7 +192,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 37",
         LAW_COMPLAINTS,
         instance=2,
-        complexity="complex",
+        complexity=Complexity.COMPLEX,
         is_remote=False,
     ),
     _r(
@@ -201,7 +204,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 37",
         LAW_COMPLAINTS,
         instance=2,
-        complexity="normal",
+        complexity=Complexity.NORMAL,
         is_remote=True,
     ),
     _r(
@@ -213,7 +216,7 @@ DEFAULT_RULES = [
         f"{KN}, Điều 37",
         LAW_COMPLAINTS,
         instance=2,
-        complexity="complex",
+        complexity=Complexity.COMPLEX,
         is_remote=True,
     ),
     _r(
@@ -310,7 +313,7 @@ DEFAULT_RULES = [
         "d",
         f"{TC}, Điều 30",
         LAW_DENUNCIATIONS,
-        complexity="normal",
+        complexity=Complexity.NORMAL,
     ),
     _r(
         "denunciation.resolution.complex",
@@ -320,7 +323,7 @@ DEFAULT_RULES = [
         "d",
         f"{TC}, Điều 30",
         LAW_DENUNCIATIONS,
-        complexity="complex",
+        complexity=Complexity.COMPLEX,
         max_extensions=1,
         extension_days=30,
         note="Vụ việc phức tạp: gia hạn một lần, không quá 30 ngày.",
@@ -333,7 +336,7 @@ DEFAULT_RULES = [
         "d",
         f"{TC}, Điều 30",
         LAW_DENUNCIATIONS,
-        complexity="especially_complex",
+        complexity=Complexity.ESPECIALLY_COMPLEX,
         max_extensions=2,
         extension_days=30,
         note="Vụ việc đặc biệt phức tạp: gia hạn hai lần, mỗi lần không quá 30 ngày.",

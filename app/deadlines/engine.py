@@ -26,7 +26,7 @@ class Facts:
 
     kind: str
     instance: int | None = None
-    complexity: str = Complexity.NORMAL
+    complexity: Complexity = Complexity.NORMAL
     is_remote: bool = False
     sites: int = 1
     unit_path: str | None = None  # the case's unit, for unit-configured rules
@@ -47,13 +47,13 @@ def case_facts(case) -> Facts:
     return Facts(
         kind=case.kind.value,
         instance=case.instance,
-        complexity=case.complexity.value,
+        complexity=case.complexity,
         is_remote=case.is_remote_area,
         unit_path=case.unit.path,
     )
 
 
-def _complexity_matches(rule_value: str | None, actual: str) -> bool:
+def _complexity_matches(rule_value: Complexity | None, actual: Complexity) -> bool:
     if rule_value is None:
         return True
     if rule_value == Complexity.COMPLEX:  # the laws' "complex" limits cover especially complex cases too
@@ -241,7 +241,7 @@ def explain(
         instance = instance or 1
     else:
         instance = None
-    facts = Facts(kind=kind, instance=instance, complexity=complexity, is_remote=remote, sites=sites)
+    facts = Facts(kind=kind, instance=instance, complexity=Complexity(complexity), is_remote=remote, sites=sites)
     starts = {
         StartsFrom.RECEIPT: (_("receipt"), received),
         StartsFrom.ACCEPTANCE: (_("acceptance"), accepted),

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cases.models import Complexity
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.i18n import lazy_gettext as _l
@@ -108,13 +109,13 @@ class DeadlineRule(TimestampMixin, Model):
     #: Complaint instance the rule is for (1, 2), or None for any.
     instance: Mapped[int | None] = mapped_column(Integer)
     #: Conditions; None matches anything.
-    complexity: Mapped[str | None] = mapped_column(String(32))
+    complexity: Mapped[Complexity | None] = mapped_column(EnumStr(Complexity))
     is_remote: Mapped[bool | None] = mapped_column(Boolean)
     min_sites: Mapped[int | None] = mapped_column(Integer)
     #: A unit (and its subtree) for which this rule replaces the general one (unit-configured defaults).
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     limit_days: Mapped[int] = mapped_column(Integer)
-    day_unit: Mapped[DayUnit] = mapped_column("unit", EnumStr(DayUnit, length=4))
+    day_unit: Mapped[DayUnit] = mapped_column("unit", EnumStr(DayUnit))
     #: Extensions allowed (denunciations: 1 if complex, 2 if especially complex) and the length of each.
     max_extensions: Mapped[int] = mapped_column(Integer, default=0)
     extension_days: Mapped[int | None] = mapped_column(Integer)
@@ -211,7 +212,7 @@ class Clock(TimestampMixin, Model):
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("deadline_rules.id"))
     started_on: Mapped[date] = mapped_column(Date)
     limit_days: Mapped[int] = mapped_column(Integer)
-    day_unit: Mapped[DayUnit] = mapped_column("unit", EnumStr(DayUnit, length=4))
+    day_unit: Mapped[DayUnit] = mapped_column("unit", EnumStr(DayUnit))
     #: Days lost to suspensions (in ``day_unit``); extensions are rows of their own.
     suspended_days: Mapped[int] = mapped_column(Integer, default=0)
     #: A fixed due date set by a decision (e.g. the enforcement deadline); overrides the computation.

@@ -386,7 +386,7 @@ def attention_list(user, today: date, limit: int = 50, until: date | None = None
 # ==== The administration screens: the rule table ============================================================
 
 _KIND_ORDER = {k: i for i, k in enumerate(RuleKind)}
-_COMPLEXITY_ORDER: dict[str | None, int] = {
+_COMPLEXITY_ORDER: dict[Complexity | None, int] = {
     None: 0,
     Complexity.NORMAL: 1,
     Complexity.COMPLEX: 2,

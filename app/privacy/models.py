@@ -33,7 +33,7 @@ class RolePermission(Model):
     __tablename__ = "role_permissions"
 
     role: Mapped[Role] = mapped_column(EnumStr(Role), primary_key=True)
-    permission: Mapped[Permission] = mapped_column(EnumStr(Permission, 40), primary_key=True)
+    permission: Mapped[Permission] = mapped_column(EnumStr(Permission), primary_key=True)
     #: The root of the unit subtree the grant applies to (the tree's root unit: the whole tree).
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

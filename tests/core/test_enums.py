@@ -26,3 +26,13 @@ def test_parse_enum_returns_the_member_or_none(value, expected):
 def test_flag_subjects_are_the_stored_strings():
     assert [s.value for s in FlagSubject] == ["case", "petition"]
     assert FlagSubject.CASE == "case"
+
+
+def test_an_enum_column_takes_the_length_it_is_given():
+    from sqlalchemy.dialects import postgresql
+
+    from app.core.db import EnumStr
+    from app.deadlines.models import DayUnit
+
+    assert EnumStr(DayUnit).impl.compile(dialect=postgresql.dialect()) == "VARCHAR(32)"
+    assert EnumStr(DayUnit, 4).impl.compile(dialect=postgresql.dialect()) == "VARCHAR(4)"

@@ -32,7 +32,7 @@ RECEIVED, ACCEPTED = date(2024, 4, 25), date(2024, 5, 20)  # a Thursday; a Monda
 #: Due dates of a denunciation received on RECEIVED and accepted on ACCEPTED, counted by hand.
 FIRST_ANSWER_DUE = date(2024, 5, 13)  # 10 working days
 CLASSIFICATION_DUE = date(2024, 5, 6)  # 10 days end on Sunday 5 May: the next working day
-ACCEPTANCE_DUE = date(2024, 5, 8)  # 7 working days (domain.md's example)
+ACCEPTANCE_DUE = date(2024, 5, 8)  # 7 working days (the worked example of the counting rules)
 NOTICE_DUE = date(2024, 5, 27)  # 5 working days from acceptance
 RESOLUTION_DUE = date(2024, 6, 19)  # 30 days from acceptance
 
