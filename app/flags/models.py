@@ -59,15 +59,26 @@ class Flag(Model):
 
     __tablename__ = "flags"
     __table_args__ = (
+        # One active flag per subject and kind for a flag about the whole subject, one per clock for a
+        # deadline flag (two partial indexes: in a unique index NULLs never collide).
         Index(
-            "uq_flags_active",
+            "uq_flags_active_subject",
+            "subject",
+            "subject_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("cleared_at IS NULL AND clock_id IS NULL"),
+            postgresql_where=text("cleared_at IS NULL AND clock_id IS NULL"),
+        ),
+        Index(
+            "uq_flags_active_clock",
             "subject",
             "subject_id",
             "kind",
             "clock_id",
             unique=True,
-            sqlite_where=text("cleared_at IS NULL"),
-            postgresql_where=text("cleared_at IS NULL"),
+            sqlite_where=text("cleared_at IS NULL AND clock_id IS NOT NULL"),
+            postgresql_where=text("cleared_at IS NULL AND clock_id IS NOT NULL"),
         ),
     )
 
@@ -78,8 +89,8 @@ class Flag(Model):
     subject: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[int] = mapped_column(index=True)
     kind: Mapped[FlagKind] = mapped_column(EnumStr(FlagKind), index=True)
-    #: For due-soon/overdue: the clock concerned (0 for flags about the whole case).
-    clock_id: Mapped[int] = mapped_column(default=0)
+    #: For due-soon/overdue: the clock concerned (None for a flag about the whole case or petition).
+    clock_id: Mapped[int | None] = mapped_column(ForeignKey("clocks.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, func, insert, literal, select, update
+from sqlalchemy import Integer, String, cast, func, insert, literal, null, select, update
 
 from ..core.db import affected_rows
 from ..extensions import db
@@ -33,7 +33,7 @@ def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
     cleared = affected_rows(
         db.session.execute(
             update(Flag)
-            .where(Flag.kind == kind, Flag.clock_id == 0, Flag.cleared_at.is_(None), ~still.exists())
+            .where(Flag.kind == kind, Flag.clock_id.is_(None), Flag.cleared_at.is_(None), ~still.exists())
             .values(cleared_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -49,14 +49,14 @@ def sync_flags(kind: FlagKind, reasons, now: datetime) -> dict[str, int]:
         Flag.subject == g.c.subject,
         Flag.subject_id == g.c.subject_id,
         Flag.kind == kind,
-        Flag.clock_id == 0,
+        Flag.clock_id.is_(None),
         Flag.cleared_at.is_(None),
     )
     rows = select(
         g.c.subject,
         g.c.subject_id,
         literal(kind.value, String),
-        literal(0, Integer),
+        cast(null(), Integer),
         g.c.unit_id,
         literal(now, Flag.raised_at.type),
         g.c.detail,
