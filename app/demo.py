@@ -15,7 +15,8 @@ from .cases.models import Case, CaseAction, CaseEvent, CaseState, Complexity, Ou
 from .cases.operations import accept_petition, perform
 from .core.locking import UNCHECKED  # the seed's writes come from no form: no version to check
 from .core.roles import Role
-from .core.timeutil import local_to_utc, local_today
+from .core.timeutil import local_to_utc, local_today, utcnow
+from .deadlines.jobs import mark_legally_effective
 from .extensions import db
 from .persons.divisions import province_name, ward_name
 from .persons.operations import PersonData
@@ -446,8 +447,15 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
             )
         if final is CaseState.RESOLVED:
             continue
+        effective = decided
+        if kind is PetitionKind.COMPLAINT:
+            # Enforced and closed once legally effective (Law on Complaints art. 44): the scheduler's job
+            # marks it, the appeal period having passed unused.
+            mark_legally_effective(utcnow())
+            assert case.legally_effective_on is not None, f"{summary}: decided too recently to be effective"
+            effective = case.legally_effective_on
         if extra.get("enforcement"):
-            done = min(decided + timedelta(days=20), today - timedelta(days=1))
+            done = min(effective + timedelta(days=20), today - timedelta(days=1))
             with _story_time(_at(done, 15)):
                 perform(
                     case,

@@ -7,7 +7,8 @@ from app.cases.models import CaseAction, CaseState, Outcome
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
-from app.core.timeutil import local_today
+from app.core.timeutil import local_today, utcnow
+from app.deadlines.jobs import mark_legally_effective
 from app.extensions import db
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind
@@ -96,9 +97,20 @@ def create_case(
     unit="TK",
     kind=PetitionKind.COMPLAINT,
     enforcement_required="Bồi thường bổ sung",
+    effective: bool | None = None,
     **kw,
 ):
-    """A case driven through the real workflow up to ``state``."""
+    """A case driven through the real workflow up to ``state``.
+
+    A complaint decision is enforced and its case closed only once it took legal effect (Law on Complaints
+    art. 44): for those states, or with ``effective=True`` for a resolved one, the complaint is received
+    80 days ago (unless ``received_on`` says otherwise), decided the day after its acceptance and made
+    effective by the scheduler's job, whose appeal period has passed by today.
+    """
+    if effective is None:
+        effective = kind is PetitionKind.COMPLAINT and state in (CaseState.ENFORCED, CaseState.CLOSED)
+    if effective:
+        kw.setdefault("received_on", local_today() - timedelta(80))
     head = "head" if unit == "TK" else "tl_head"
     handler = "handler" if unit == "TK" else "tl_handler"
     reception = "reception" if unit == "TK" else "tl_reception"
@@ -131,11 +143,14 @@ def create_case(
         CaseAction.RESOLVE,
         world.users[handler],
         decision_no="12/QĐ-UBND",
-        decision_on=local_today(),
+        decision_on=case.accepted_on + timedelta(1) if effective else local_today(),
         outcome=outcome,
         enforcement_required=enforcement_required,
         expected_version=UNCHECKED,
     )
+    if effective and kind is PetitionKind.COMPLAINT:
+        mark_legally_effective(utcnow())
+        assert case.legally_effective_on is not None, "the appeal period of the decision has not passed"
     if state is CaseState.RESOLVED:
         return case
     perform(

@@ -24,6 +24,7 @@ from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
+from ..core.procedure import LegalRule
 from ..core.roles import Role
 from ..extensions import Model
 from ..petitions.models import Petition, PetitionKind
@@ -31,6 +32,7 @@ from ..search.sync import track
 from ..search.text import case_document
 from ..units.models import Unit
 from ..users.models import User
+from .procedure import APPEALED, NOT_YET_EFFECTIVE
 
 
 class CaseState(LabeledEnum):
@@ -243,7 +245,9 @@ class Case(TimestampMixin, Model):
     handling_unit: Mapped[Unit | None] = relationship(foreign_keys=[handling_unit_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     accepted_by: Mapped[User] = relationship(foreign_keys=[accepted_by_id])
-    parent_case: Mapped[Optional["Case"]] = relationship(remote_side="Case.id")
+    parent_case: Mapped[Optional["Case"]] = relationship(remote_side="Case.id", back_populates="appeals")
+    #: The second-instance cases appealing this first-instance one.
+    appeals: Mapped[list["Case"]] = relationship(back_populates="parent_case", order_by="Case.id")
     petitions: Mapped[list[Petition]] = relationship(
         back_populates="case", foreign_keys=[Petition.case_id], order_by=Petition.id
     )
@@ -268,9 +272,41 @@ class Case(TimestampMixin, Model):
         t = CASE_TRANSITIONS[action]
         if self.state not in t.sources:
             return False
-        if action is CaseAction.CLOSE and self.state is CaseState.RESOLVED and self.enforcement_required:
+        if action is CaseAction.CLOSE and self.awaits_enforcement:
             return False  # a decision with something to carry out is closed after enforcement
+        if self.procedure_refusal(action) is not None:
+            return False
         return self.actor_role_ok(t.roles, user)
+
+    @property
+    def is_appealed(self) -> bool:
+        """A first-instance complaint case appealed to the second instance (its decision never takes effect)."""
+        return self.kind is PetitionKind.COMPLAINT and self.instance == 1 and bool(self.appeals)
+
+    @property
+    def awaits_enforcement(self) -> bool:
+        """Resolved with something to carry out, not yet enforced (an appealed decision is not carried out)."""
+        return self.state is CaseState.RESOLVED and bool(self.enforcement_required) and not self.is_appealed
+
+    def procedure_refusal(self, action: CaseAction) -> LegalRule | None:
+        """The legal rule (cases.procedure) that forbids ``action`` now, whatever the actor, or None."""
+        if self.kind is not PetitionKind.COMPLAINT or self.legally_effective_on is not None:
+            return None
+        if action not in (CaseAction.ENFORCE, CaseAction.CLOSE):
+            return None
+        if self.is_appealed:
+            return APPEALED if action is CaseAction.ENFORCE else None
+        return NOT_YET_EFFECTIVE
+
+    def waiting_rules(self, user: User) -> list[LegalRule]:
+        """The legal rules that alone keep ``user`` from an action now (the case page says why), once each."""
+        waiting: list[LegalRule] = []
+        for action in CaseAction:
+            rule = self.procedure_refusal(action)
+            t = CASE_TRANSITIONS[action]
+            if rule and rule not in waiting and self.state in t.sources and self.actor_role_ok(t.roles, user):
+                waiting.append(rule)
+        return waiting
 
     def actor_role_ok(self, roles: Collection[Role], user: User) -> bool:
         if Role.HEAD in roles and user.has_role(Role.HEAD) and user.oversees(self.unit):

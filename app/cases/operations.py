@@ -217,8 +217,11 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
         )
     if not case.actor_role_ok(t.roles, actor):
         raise PermissionRefused(_("You are not allowed to “%(action)s” this case.", action=action.label))
-    if action is CaseAction.CLOSE and case.state is CaseState.RESOLVED and case.enforcement_required:
+    if action is CaseAction.CLOSE and case.awaits_enforcement:
         raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
+    rule = case.procedure_refusal(action)
+    if rule is not None:
+        rule.refuse()
 
 
 def _assign(
@@ -280,6 +283,8 @@ def _enforce(case: Case, actor: User, *, enforced_on: date, enforcement_result: 
         raise TransitionRefused(_l("Enforcement cannot be completed before the decision date."))
     if enforced_on > today:
         raise TransitionRefused(_l("The enforcement date cannot be in the future."))
+    if case.legally_effective_on is not None and enforced_on < case.legally_effective_on:
+        raise TransitionRefused(_l("Enforcement cannot be completed before the decision took legal effect."))
     case.enforced_on = enforced_on
     case.enforcement_result = enforcement_result.strip()
 

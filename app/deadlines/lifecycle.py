@@ -189,7 +189,8 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
         # No clock: the citizen's period to appeal a first-instance decision is the legal-effect clock below
         # (the decision takes effect when it passes unappealed); explain shows it for information.
         Lifecycle(Stage.APPEAL, None, StartsFrom.DECISION, kinds=frozenset({K.COMPLAINT}), instance=1),
-        # Closing the case leaves it running: the decision still takes legal effect (or is appealed).
+        # A complaint case is closed only once this clock finished or an appeal cancelled it (cases.procedure,
+        # Law on Complaints art. 44): closing does not end it.
         Lifecycle(
             Stage.LEGAL_EFFECT,
             E.CASE_RESOLVED,

@@ -109,7 +109,7 @@ def test_expected_table_matches_the_model():
 @pytest.mark.parametrize("action", list(CaseAction), ids=str)
 def test_every_action_from_every_state(world, db, action, state):
     # A decision with nothing to enforce may be closed straight from "resolved".
-    case = create_case(world, state, enforcement_required=None)
+    case = create_case(world, state, enforcement_required=None, effective=True)
     db.session.commit()
     head = world.users["head"]
     target = EXPECTED[action].get(state)
@@ -149,7 +149,7 @@ def test_who_may_perform_each_action(world, db, action):
     """For each user of the world, on a fresh case: ``can`` agrees, and ``perform`` succeeds or is refused."""
     offered, performed = {}, {}
     for username in USERS:
-        case = create_case(world, SOURCE[action])
+        case = create_case(world, SOURCE[action], effective=True)
         db.session.commit()
         user = world.users[username]
         offered[username] = action in case.available_actions(user)
@@ -315,7 +315,7 @@ def test_resolve_refuses_an_enforcement_deadline_before_the_decision(world, db):
     ],
 )
 def test_enforce_checks_the_completion_date(world, db, when, message):
-    case = create_case(world, S.RESOLVED)
+    case = create_case(world, S.RESOLVED, effective=True)
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
@@ -345,7 +345,7 @@ def test_enforce_requires_date_and_result(world, db, missing):
 
 
 def test_close_is_refused_while_the_decision_awaits_enforcement(world, db):
-    case = create_case(world, S.RESOLVED, enforcement_required="Bồi thường bổ sung")
+    case = create_case(world, S.RESOLVED, enforcement_required="Bồi thường bổ sung", effective=True)
     db.session.commit()
     head = world.users["head"]
     assert not case.can_perform(A.CLOSE, head)

@@ -10,7 +10,8 @@ from app.cases.models import Case, CaseAction, CaseState, Complexity
 from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
-from app.core.timeutil import local_today
+from app.core.timeutil import local_today, utcnow
+from app.deadlines.jobs import mark_legally_effective
 from app.petitions.models import PetitionKind
 from app.users.models import User
 from app.users.operations import create_user
@@ -504,7 +505,10 @@ def test_detail_links_parent_and_child_cases(world, db, login_en):
 
 
 def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_en):
-    case = create_case(world, S.ACCEPTED)
+    # Received long enough ago that the decision's appeal period (Law on Complaints art. 44) has passed
+    # when the scheduler runs between the decision and its enforcement.
+    case = create_case(world, S.ACCEPTED, received_on=TODAY - timedelta(80))
+    decided_on = case.accepted_on + timedelta(1)
     db.session.commit()
     head, handler = login_en("head"), login_en("handler")
     url = f"/cases/{case.id}"
@@ -517,7 +521,7 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
             "resolve",
             {
                 "decision_no": "7/QĐ-UBND",
-                "decision_on": TODAY.isoformat(),
+                "decision_on": decided_on.isoformat(),
                 "outcome": "upheld",
                 "enforcement_required": "Trả lại đất",
             },
@@ -526,6 +530,9 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
         (head, "close", {"note": "Hoàn thành"}),
     ]
     for client, action, data in steps:
+        if action == "enforce":
+            mark_legally_effective(utcnow())
+            db.session.commit()
         version = db.session.get(Case, case.id).version
         resp = client.post(f"{url}/{action}", dict(data, version=version), token_from=url)
         page = text(follow(client, resp))
@@ -590,7 +597,7 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
     ],
 )
 def test_each_action_form_works(world, db, login_en, action, source, actor, data, check):
-    case = create_case(world, source)
+    case = create_case(world, source, effective=action in ("enforce", "close"))
     db.session.commit()
     client = login_en(actor)
     url = f"/cases/{case.id}"
@@ -687,7 +694,7 @@ def test_each_action_form_works(world, db, login_en, action, source, actor, data
     ],
 )
 def test_bad_input_rerenders_the_form_and_changes_nothing(world, db, login_en, action, source, actor, data, message):
-    case = create_case(world, source)
+    case = create_case(world, source, effective=action in ("enforce", "close"))
     db.session.commit()
     before = case_state(case.id)
     client = login_en(actor)
@@ -835,7 +842,7 @@ def test_a_stale_form_is_refused(world, db, login_en):
 
 
 def test_close_while_awaiting_enforcement_is_not_offered_nor_accepted(world, db, login_en):
-    case = create_case(world, S.RESOLVED, enforcement_required="Thu hồi đất")
+    case = create_case(world, S.RESOLVED, enforcement_required="Thu hồi đất", effective=True)
     db.session.commit()
     before = case_state(case.id)
     client = login_en("head")

@@ -139,6 +139,7 @@ def test_enforcement_clock_uses_the_decisions_own_date(world):
     clock = start_enforcement(case, case.decision_on)
     assert clock.fixed_due_on == clock.due_on == case.enforcement_due_on
     assert start_enforcement(case, case.decision_on) is None  # only once
+    case.legally_effective_on = case.decision_on  # as the scheduler's job records it when it starts the clock
     perform(
         case,
         CaseAction.ENFORCE,

@@ -47,9 +47,11 @@ SCENARIOS = {
             E.CASE_CLOSED,
         ],
     ),
-    "complaint unenforced, closed before effect": (
+    # Closed before the decision took effect only once appealed (Law on Complaints art. 44), even with
+    # something to enforce: the second-instance decision is the one carried out.
+    "complaint appealed, then closed": (
         C,
-        [E.PETITION_REGISTERED, E.PETITION_ACCEPTED, E.CASE_ASSIGNED, E.CASE_RESOLVED, E.CASE_CLOSED],
+        [E.PETITION_REGISTERED, E.PETITION_ACCEPTED, E.CASE_ASSIGNED, E.CASE_RESOLVED, E.CASE_APPEALED, E.CASE_CLOSED],
     ),
     "complaint effective, closed unenforced": (
         C,

@@ -169,14 +169,8 @@ def test_an_appeal_makes_both_cases_prolonged(world):
         first.id: {"reason": "appealed", "by": second.number},
         second.id: {"reason": "appeal", "of": first.number},
     }
-    perform(
-        first,
-        CaseAction.ENFORCE,
-        world.users["handler"],
-        enforced_on=TODAY,
-        enforcement_result="Đã thi hành",
-        expected_version=UNCHECKED,
-    )
+    # The appealed decision is not enforced (Law on Complaints art. 44): the first case is closed as it is.
+    assert not first.can_perform(CaseAction.ENFORCE, world.users["handler"])
     perform(first, CaseAction.CLOSE, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()
     run()

@@ -1,0 +1,32 @@
+"""The legal rules that gate a case's workflow actions (beyond its state, the actor's role and scope).
+
+``Case.procedure_refusal`` applies them, for ``Case.can_perform`` (the buttons shown) and for
+``cases.operations.check_transition`` (the refusal of a post), so the two never disagree.
+"""
+
+from ..core.i18n import lazy_gettext as _l
+from ..core.procedure import LegalRule
+
+COMPLAINTS_ART_44 = _l("Law on Complaints 2011, art. 44")
+
+#: A complaint decision takes legal effect when the period for a second complaint (first instance) or a
+#: lawsuit has passed without one; until then it is not carried out and the case stays open.
+NOT_YET_EFFECTIVE = LegalRule(
+    "complaint.not_yet_effective",
+    COMPLAINTS_ART_44,
+    _l(
+        "The complaint decision has not taken legal effect yet: it does when the period for a second "
+        "complaint or a lawsuit has passed without one (its date is under Deadlines). Enforcement and "
+        "closing wait until then."
+    ),
+)
+#: A first-instance decision that was appealed never takes effect: the second-instance decision is the one
+#: carried out; the first-instance case may be closed, its outcome lies in the second-instance case.
+APPEALED = LegalRule(
+    "complaint.appealed",
+    COMPLAINTS_ART_44,
+    _l(
+        "The first-instance decision was appealed: it does not take legal effect, and the second-instance "
+        "decision is the one enforced. Close this case; its outcome is in the second-instance case."
+    ),
+)

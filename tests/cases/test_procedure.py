@@ -1,0 +1,179 @@
+"""The legal gates of a case's workflow: each allowed or refused with its article, a refusal changing nothing.
+
+Law on Complaints 2011 art. 44: a complaint decision takes legal effect when the period for a second
+complaint (first instance) or a lawsuit has passed unused; until then it is neither enforced nor its case
+closed. An appealed first-instance decision never takes effect: its case may be closed, not enforced.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from app.cases.models import Case, CaseAction, CaseState
+from app.cases.operations import accept_petition, perform
+from app.cases.procedure import NOT_YET_EFFECTIVE
+from app.core.errors import TransitionRefused
+from app.core.locking import UNCHECKED
+from app.core.timeutil import local_today, utcnow
+from app.deadlines.jobs import mark_legally_effective
+from app.deadlines.models import Clock, Stage
+from app.petitions.models import PetitionKind
+from tests.cases.helpers import action_forms, case_state, follow, text
+from tests.cases.test_transitions import snapshot
+from tests.factories import create_case, create_petition
+
+A, S, K = CaseAction, CaseState, PetitionKind
+TODAY = local_today()
+ART_44 = "(Law on Complaints 2011, art. 44)"
+NOT_EFFECTIVE_MESSAGE = "The complaint decision has not taken legal effect yet"
+APPEALED_MESSAGE = "The first-instance decision was appealed"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(app):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+def _appealed(world, first: Case) -> Case:
+    appeal = create_petition(world, unit="DN", actor="phead", received_on=TODAY)
+    accept_petition(appeal, world.users["phead"], accepted_on=TODAY, appeal_of=first, expected_version=UNCHECKED)
+    return appeal.case
+
+
+def _second_instance(world) -> Case:
+    """A second-instance complaint case, resolved today (its decision takes effect later too)."""
+    first = create_case(world, S.RESOLVED, enforcement_required=None)
+    second = _appealed(world, first)
+    perform(second, A.ASSIGN, world.users["phead"], handler_id=world.users["handler"].id, expected_version=UNCHECKED)
+    return second
+
+
+def _situation(world, name: str, enforcement: str | None) -> Case:
+    if name == "complaint decided today":
+        return create_case(world, S.RESOLVED, enforcement_required=enforcement)
+    if name == "complaint legally effective":
+        return create_case(world, S.RESOLVED, enforcement_required=enforcement, effective=True)
+    if name == "complaint appealed":
+        first = create_case(world, S.RESOLVED, enforcement_required=enforcement)
+        _appealed(world, first)
+        return first
+    if name == "denunciation concluded today":
+        return create_case(world, S.RESOLVED, kind=K.DENUNCIATION, enforcement_required=enforcement)
+    if name == "recommendation answered today":
+        return create_case(world, S.RESOLVED, kind=K.RECOMMENDATION, enforcement_required=None)
+    raise AssertionError(name)
+
+
+FIELDS = {
+    A.ENFORCE: dict(enforced_on=TODAY, enforcement_result="Đã thực hiện"),
+    A.CLOSE: {},
+}
+
+#: (situation, enforcement required, action) -> None if allowed, else the start of the refusal.
+GATES = [
+    ("complaint decided today", "Trả lại đất", A.ENFORCE, NOT_EFFECTIVE_MESSAGE),
+    ("complaint decided today", None, A.CLOSE, NOT_EFFECTIVE_MESSAGE),
+    ("complaint legally effective", "Trả lại đất", A.ENFORCE, None),
+    ("complaint legally effective", None, A.CLOSE, None),
+    ("complaint appealed", "Trả lại đất", A.ENFORCE, APPEALED_MESSAGE),
+    ("complaint appealed", "Trả lại đất", A.CLOSE, None),  # the outcome lies in the second-instance case
+    ("complaint appealed", None, A.CLOSE, None),
+    ("denunciation concluded today", "Kiểm điểm cán bộ", A.ENFORCE, None),
+    ("denunciation concluded today", None, A.CLOSE, None),
+    ("recommendation answered today", None, A.CLOSE, None),
+]
+
+
+@pytest.mark.parametrize("situation, enforcement, action, refusal", GATES)
+def test_the_appeal_window_gates_enforcement_and_closing(world, db, situation, enforcement, action, refusal):
+    case = _situation(world, situation, enforcement)
+    db.session.commit()
+    user = world.users["head"]
+    assert case.can_perform(action, user) is (refusal is None)
+    before = snapshot(db, case.id)
+    case = db.session.get(Case, case.id)
+    if refusal is None:
+        perform(case, action, user, expected_version=UNCHECKED, **FIELDS[action])
+        assert case.state is {A.ENFORCE: S.ENFORCED, A.CLOSE: S.CLOSED}[action]
+        return
+    with pytest.raises(TransitionRefused) as err:
+        perform(case, action, user, expected_version=UNCHECKED, **FIELDS[action])
+    message = str(err.value.message)
+    assert message.startswith(refusal) and message.endswith(ART_44), message
+    assert snapshot(db, case.id) == before
+
+
+def test_a_second_instance_decision_waits_for_its_legal_effect_too(world, db):
+    second = _second_instance(world)
+    perform(
+        second,
+        A.RESOLVE,
+        world.users["phead"],
+        decision_no="3/QĐ-UBND",
+        decision_on=TODAY,
+        outcome="rejected",
+        expected_version=UNCHECKED,
+    )
+    assert second.procedure_refusal(A.CLOSE) is NOT_YET_EFFECTIVE
+    assert not second.can_perform(A.CLOSE, world.users["phead"])
+
+
+def test_a_first_instance_decision_is_held_for_its_whole_appeal_period(world, db):
+    """The figure of the report: closed 43 days before its decision could take effect. The appeal period
+    (30 working days, Law on Complaints art. 44) ends some six weeks after the decision; only then does the
+    scheduler's job make it effective, and only then may it be enforced."""
+    case = create_case(world, S.RESOLVED)
+    legal = db.session.query(Clock).filter_by(case_id=case.id, stage=Stage.LEGAL_EFFECT).one()
+    assert (legal.due_on - case.decision_on).days >= 40
+    mark_legally_effective(utcnow())  # today: the period is still running
+    assert case.legally_effective_on is None
+    assert case.procedure_refusal(A.ENFORCE) is NOT_YET_EFFECTIVE
+    mark_legally_effective(utcnow() + (legal.due_on - TODAY) + timedelta(days=1))  # the day after it ends
+    assert case.legally_effective_on == legal.due_on
+    assert case.procedure_refusal(A.ENFORCE) is None
+
+
+def test_enforcement_cannot_be_dated_before_the_decision_took_effect(world, db):
+    case = create_case(world, S.RESOLVED, effective=True)
+    db.session.commit()
+    before = snapshot(db, case.id)
+    case = db.session.get(Case, case.id)
+    with pytest.raises(TransitionRefused, match="before the decision took legal effect"):
+        perform(
+            case,
+            A.ENFORCE,
+            world.users["handler"],
+            enforced_on=case.legally_effective_on - timedelta(days=1),
+            enforcement_result="Xong",
+            expected_version=UNCHECKED,
+        )
+    assert snapshot(db, case.id) == before
+
+
+def test_the_case_page_says_why_enforcement_and_closing_wait(world, db, login_en):
+    case = create_case(world, S.RESOLVED)
+    db.session.commit()
+    client = login_en("handler")
+    url = f"/cases/{case.id}"
+    page = text(client.get(url))
+    assert action_forms(page) == []
+    assert f"{NOT_EFFECTIVE_MESSAGE}" in page and ART_44 in page
+    before = case_state(case.id)
+    resp = client.post(f"{url}/enforce", {"version": case.version, **_form(FIELDS[A.ENFORCE])}, token_from=url)
+    assert ART_44 in text(follow(client, resp))
+    assert case_state(case.id) == before
+
+
+def test_the_refusal_cites_the_article_in_vietnamese(world, db, login_as):
+    case = create_case(world, S.RESOLVED)
+    db.session.commit()
+    page = text(login_as("handler").get(f"/cases/{case.id}"))
+    assert "Quyết định giải quyết khiếu nại chưa có hiệu lực pháp luật" in page
+    assert "(Luật Khiếu nại 2011, Điều 44)" in page
+
+
+def _form(fields: dict) -> dict:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in fields.items()}
