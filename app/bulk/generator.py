@@ -972,7 +972,9 @@ class Generator:
                         if r.random() < 0.85:
                             close_on = enforced_on + timedelta(days=r.randint(1, 30))
                 elif r.random() < 0.92:
-                    close_on = decision_on + timedelta(days=r.randint(3, 60))
+                    # Closed once the decision took legal effect, or once it was appealed (Law on
+                    # Complaints art. 44; cases.procedure).
+                    close_on = (appeal_on or effective_on or decision_on) + timedelta(days=r.randint(3, 60))
             elif kind == "denunciation":
                 if enforcement:
                     enforced_on = decision_on + timedelta(days=r.randint(3, 45))

@@ -170,6 +170,14 @@ def _check_history(db, cases, petitions):
             assert c.accepted_on <= c.decision_on <= local_today() and c.outcome in c.allowed_outcomes()
         if c.handler_id:
             assert c.handler.unit.is_within(c.unit)
+        if c.kind is PetitionKind.COMPLAINT and c.state in (CaseState.ENFORCED, CaseState.CLOSED):
+            # Law on Complaints art. 44: enforced or closed once effective; appealed: closed, never enforced.
+            if c.is_appealed:
+                assert c.state is CaseState.CLOSED and c.enforced_on is None, c.number
+            else:
+                assert c.legally_effective_on is not None, c.number
+                assert c.enforced_on is None or c.enforced_on >= c.legally_effective_on, c.number
+                assert c.closed_at is None or c.closed_at.date() >= c.legally_effective_on, c.number
 
 
 def _check_clocks(db, cases):
