@@ -90,6 +90,13 @@ class ResolveForm(CaseActionForm):
 
     def setup(self, bound: bool) -> None:
         self.outcome.choices = [("", "—")] + [(o.value, o.label) for o in self.case.allowed_outcomes()]
+        # A denunciation is resolved by a conclusion, a recommendation by an answer: say so on the form.
+        words = self.case.words
+        self.decision_no.label.text = words.number
+        self.decision_no.validators = [DataRequired(words.enter_number), Length(max=60)]
+        self.decision_on.label.text = words.date
+        self.decision_on.validators = [DataRequired(words.enter_date)]
+        self.decision_summary.label.text = words.summary
 
     def validate_decision_on(self, field: Field) -> None:
         if field.data < self.case.accepted_on:

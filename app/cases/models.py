@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import EnumStr
 from ..core.enums import LabeledEnum
 from ..core.events import EventMixin
+from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.procedure import LegalRule
@@ -98,6 +99,59 @@ OUTCOMES_BY_KIND: dict[PetitionKind, tuple[Outcome, ...]] = {
     PetitionKind.DENUNCIATION: (Outcome.TRUE, Outcome.PARTLY_TRUE, Outcome.UNTRUE),
     PetitionKind.RECOMMENDATION: (Outcome.ANSWERED,),
     PetitionKind.FEEDBACK: (Outcome.ANSWERED,),
+}
+
+
+@dataclass(frozen=True)
+class DecisionWords:
+    """What a case's resolution is called: a complaint is resolved by a decision (quyết định), a
+    denunciation by a conclusion (kết luận nội dung tố cáo), a recommendation or feedback by an answer."""
+
+    title: LazyText
+    number: LazyText
+    date: LazyText
+    summary: LazyText
+    record: LazyText
+    enter_number: LazyText
+    enter_date: LazyText
+    none_yet: LazyText
+
+
+DECISION = DecisionWords(
+    title=_l("Decision"),
+    number=_l("Decision number"),
+    date=_l("Decision date"),
+    summary=_l("Summary of the decision"),
+    record=_l("Record decision"),
+    enter_number=_l("Enter the decision number."),
+    enter_date=_l("Enter the decision date."),
+    none_yet=_l("No decision has been recorded yet."),
+)
+CONCLUSION = DecisionWords(
+    title=_l("Conclusion on the denunciation"),
+    number=_l("Conclusion number"),
+    date=_l("Conclusion date"),
+    summary=_l("Summary of the conclusion"),
+    record=_l("Record conclusion"),
+    enter_number=_l("Enter the conclusion number."),
+    enter_date=_l("Enter the conclusion date."),
+    none_yet=_l("No conclusion has been recorded yet."),
+)
+ANSWER = DecisionWords(
+    title=_l("Answer"),
+    number=_l("Number of the answer"),
+    date=_l("Date of the answer"),
+    summary=_l("Summary of the answer"),
+    record=_l("Record answer"),
+    enter_number=_l("Enter the number of the answer."),
+    enter_date=_l("Enter the date of the answer."),
+    none_yet=_l("No answer has been recorded yet."),
+)
+DECISION_WORDS: dict[PetitionKind, DecisionWords] = {
+    PetitionKind.COMPLAINT: DECISION,
+    PetitionKind.DENUNCIATION: CONCLUSION,
+    PetitionKind.RECOMMENDATION: ANSWER,
+    PetitionKind.FEEDBACK: ANSWER,
 }
 
 
@@ -262,6 +316,15 @@ class Case(TimestampMixin, Model):
 
     def allowed_outcomes(self) -> tuple[Outcome, ...]:
         return OUTCOMES_BY_KIND[self.kind]
+
+    @property
+    def words(self) -> DecisionWords:
+        """What this case's resolution is called (decision, conclusion or answer)."""
+        return DECISION_WORDS[self.kind]
+
+    def action_label(self, action: CaseAction) -> str:
+        """The action's name for this case: "Record conclusion" on a denunciation, not "Record decision"."""
+        return str(self.words.record) if action is CaseAction.RESOLVE else str(action.label)
 
     def can_perform(self, action: CaseAction, user: User) -> bool:
         """True if ``user`` may perform ``action`` on this case now (state, role and scope).

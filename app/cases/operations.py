@@ -36,12 +36,18 @@ STAMPS = {
 REQUIRED_MESSAGES = {
     "handler_id": _l("Choose the handling officer."),
     "note": _l("Write the reason."),
-    "decision_no": _l("Enter the decision number."),
-    "decision_on": _l("Enter the decision date."),
     "outcome": _l("Choose the outcome."),
     "enforced_on": _l("Enter the date enforcement was completed."),
     "enforcement_result": _l("Describe the result of enforcement."),
 }
+
+
+def _required_message(case: Case, name: str) -> str:
+    if name == "decision_no":
+        return str(case.words.enter_number)
+    if name == "decision_on":
+        return str(case.words.enter_date)
+    return str(REQUIRED_MESSAGES.get(name, _l("A required field is missing.")))
 
 
 def accept_petition(
@@ -185,7 +191,7 @@ def perform(
     given = dict(fields, note=(note or "").strip() or None)
     for name in t.requires:
         if given.get(name) in (None, ""):
-            raise TransitionRefused(REQUIRED_MESSAGES.get(name, _l("A required field is missing.")))
+            raise TransitionRefused(_required_message(case, name))
 
     apply = _APPLY.get(action)
     if apply:
@@ -211,12 +217,12 @@ def check_transition(case: Case, action: CaseAction, actor: User) -> None:
         raise TransitionRefused(
             _(
                 "“%(action)s” is not possible while the case is “%(state)s”.",
-                action=action.label,
+                action=case.action_label(action),
                 state=case.state.label,
             )
         )
     if not case.actor_role_ok(t.roles, actor):
-        raise PermissionRefused(_("You are not allowed to “%(action)s” this case.", action=action.label))
+        raise PermissionRefused(_("You are not allowed to “%(action)s” this case.", action=case.action_label(action)))
     if action is CaseAction.CLOSE and case.awaits_enforcement:
         raise TransitionRefused(_l("Record the enforcement of the decision before closing the case."))
     rule = case.procedure_refusal(action)

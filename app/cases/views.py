@@ -39,9 +39,9 @@ EVENT_LABELS = {
 ATTENTION_LIMIT = 50
 
 
-def event_label(action: str) -> str:
+def event_label(action: str, case: Case | None = None) -> str:
     if action in CaseAction._value2member_map_:
-        return CaseAction(action).label
+        return case.action_label(CaseAction(action)) if case is not None else str(CaseAction(action).label)
     return str(EVENT_LABELS.get(action, action))
 
 
@@ -106,7 +106,10 @@ def case_action(case_id: int, action: str) -> ResponseReturnValue:
         note=form.note_value,
         **form.operation_fields(),
     )
-    flash(_("“%(action)s” was recorded on case %(number)s.", action=action.label, number=case.number), "success")
+    flash(
+        _("“%(action)s” was recorded on case %(number)s.", action=case.action_label(action), number=case.number),
+        "success",
+    )
     return redirect(back)
 
 

@@ -177,3 +177,36 @@ def test_the_refusal_cites_the_article_in_vietnamese(world, db, login_as):
 
 def _form(fields: dict) -> dict:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in fields.items()}
+
+
+@pytest.mark.parametrize(
+    "kind, number, button, missing",
+    [
+        (K.COMPLAINT, "Decision number", "Record decision", "Enter the decision number."),
+        (K.DENUNCIATION, "Conclusion number", "Record conclusion", "Enter the conclusion number."),
+        (K.RECOMMENDATION, "Number of the answer", "Record answer", "Enter the number of the answer."),
+    ],
+)
+def test_a_denunciation_is_resolved_by_a_conclusion_not_a_decision(world, db, login_en, kind, number, button, missing):
+    case = create_case(world, S.ASSIGNED, kind=kind)
+    db.session.commit()
+    client = login_en("handler")
+    url = f"/cases/{case.id}"
+    page = client.get(url).get_data(as_text=True)
+    form = page[page.index('data-action="resolve"') :]
+    form = form[: form.index("</details>")]
+    assert f">{number}<" in form and f">{button}</button>" in form
+    if kind is not K.COMPLAINT:
+        assert "Decision number" not in form and "Record decision" not in form
+    resp = client.post(f"{url}/resolve", {"version": case.version, "decision_on": TODAY.isoformat()}, token_from=url)
+    assert resp.status_code == 422 and missing in text(resp)
+    with pytest.raises(TransitionRefused, match=missing):
+        perform(case, A.RESOLVE, world.users["handler"], decision_on=TODAY, outcome="x", expected_version=UNCHECKED)
+
+
+def test_the_conclusion_is_named_in_vietnamese_on_the_case_page(world, db, login_as):
+    case = create_case(world, S.CLOSED, kind=K.DENUNCIATION, enforcement_required=None)
+    db.session.commit()
+    page = text(login_as("head").get(f"/cases/{case.id}"))
+    assert "Kết luận nội dung tố cáo" in page and "Số kết luận" in page and "Ghi nhận kết luận" in page
+    assert "Số quyết định" not in page
