@@ -60,19 +60,27 @@ def accept_petition(
     join_case: Case | None = None,
     appeal_of: Case | None = None,
     note: str | None = None,
+    override_reason: str | None = None,
 ) -> Case:
     """Accept (thụ lý) a received petition: open a case for it, or join it to ``join_case``; return the case.
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
     ``accepted_on``: the date of the acceptance decision, given by the caller (the form's date; a test's day).
     """
-    check_decision(petition, actor, PetitionState.ACCEPTED, expected_version=expected_version, note=note)
+    check_decision(
+        petition,
+        actor,
+        PetitionState.ACCEPTED,
+        expected_version=expected_version,
+        note=note,
+        override_reason=override_reason,
+    )
     if join_case is not None:
         join_petition(join_case, petition, actor)
         case = join_case
     else:
         case = open_case(petition, actor, accepted_on=accepted_on, instance=instance, parent_case=appeal_of)
-    record_decision(petition, actor, PetitionState.ACCEPTED, on=accepted_on, note=note)
+    record_decision(petition, actor, PetitionState.ACCEPTED, on=accepted_on, note=note, override_reason=override_reason)
     return case
 
 

@@ -22,6 +22,7 @@ from ..persons.forms import (
 from ..persons.operations import PersonData
 from ..units.models import Unit
 from .models import Channel, FiledReason, Petition, PetitionKind, PetitionState
+from .procedure import OVERRIDE_HINT
 
 if TYPE_CHECKING:
     from ..cases.models import Case
@@ -246,6 +247,12 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         invalid_choice_message=_l("Choose a reason from the list."),
     )
     note = TextAreaField(_l("Note"), filters=[strip])
+    override_reason = TextAreaField(
+        _l("Reason to decide otherwise"),
+        filters=[strip],
+        validators=[Length(max=2000)],
+        description=OVERRIDE_HINT,
+    )
 
     def __init__(self, petition: Petition, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -304,7 +311,12 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         Acceptance: ``cases.operations.accept_petition``; the other decisions: ``decide_petition``.
         """
         state = self.chosen
-        data: dict[str, Any] = dict(decision=state, expected_version=self.version.data, note=self.note.data or None)
+        data: dict[str, Any] = dict(
+            decision=state,
+            expected_version=self.version.data,
+            note=self.note.data or None,
+            override_reason=self.override_reason.data or None,
+        )
         if state is PetitionState.ACCEPTED:
             is_complaint = self.petition.kind is PetitionKind.COMPLAINT
             data.update(

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from ..audit import operations as audit
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
+from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -22,6 +24,7 @@ from ..persons.operations import PersonData, find_or_create_person
 from ..units.models import Unit
 from ..users.models import User
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
+from .procedure import OVERRIDE_HINT, decision_gate
 from .signals import petition_decided, petition_registered
 
 if TYPE_CHECKING:
@@ -99,12 +102,14 @@ def decide_petition(
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
+    override_reason: str | None = None,
     on: date,
 ) -> Petition:
     """Record a processing decision other than acceptance on a received petition, decided ``on`` (the
     caller's today: views pass ``local_today()``).
 
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
+    ``override_reason``: the head's reason to decide otherwise than a rule of ``petitions.procedure`` says.
     """
     decision = check_decision(
         petition,
@@ -115,6 +120,7 @@ def decide_petition(
         guidance=guidance,
         transferred_to=transferred_to,
         filed_reason=filed_reason,
+        override_reason=override_reason,
     )
     if decision is PetitionState.ACCEPTED:
         raise ValueError("a petition is accepted by cases.operations.accept_petition (it opens or joins a case)")
@@ -128,6 +134,7 @@ def decide_petition(
         transfer_dispatch_no=transfer_dispatch_no,
         guidance=guidance,
         filed_reason=filed_reason,
+        override_reason=override_reason,
     )
 
 
@@ -141,8 +148,10 @@ def check_decision(
     transferred_to: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
+    override_reason: str | None = None,
 ) -> PetitionState:
-    """Refuse a decision the actor may not take now or whose required details are missing; return it."""
+    """Refuse a decision the actor may not take now, whose required details are missing, or that a legal
+    rule forbids (unless the head of the unit sets the rule aside with ``override_reason``); return it."""
     decision = PetitionState(decision)
     check_version(petition, expected_version)
     if not petition.can_decide(actor):
@@ -157,6 +166,12 @@ def check_decision(
         raise TransitionRefused(_l("Choose the reason for filing the petition."))
     if decision is PetitionState.WITHDRAWN and not (note or "").strip():
         raise TransitionRefused(_l("Record how the petitioner withdrew the petition."))
+    gate = decision_gate(petition, decision)
+    if gate is not None:
+        if not (override_reason or "").strip():
+            raise TransitionRefused(f"{gate.message()} {OVERRIDE_HINT}")
+        if not actor.has_role(Role.HEAD):
+            raise PermissionRefused(OVERRIDE_HINT)
     return decision
 
 
@@ -171,8 +186,28 @@ def record_decision(
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
+    override_reason: str | None = None,
 ) -> Petition:
-    """Stamp a decision that ``check_decision`` let through, log it and announce it (``petition_decided``)."""
+    """Stamp a decision that ``check_decision`` let through, log it and announce it (``petition_decided``).
+
+    A rule set aside is logged first: the petition's history and the audit log name the rule and the reason.
+    """
+    gate = decision_gate(petition, decision)
+    if gate is not None:
+        reason = (override_reason or "").strip()
+        assert reason, "check_decision refuses a gated decision without the head's reason"
+        _log(petition, actor, "override", petition.state, petition.state, f"{gate.message()} — {reason}")
+        audit.record(
+            "procedure_override",
+            actor=actor,
+            petition=petition,
+            reason=reason,
+            detail={
+                "rule": gate.rule.code,
+                "decision": decision.value,
+                "earlier": gate.earlier.receipt_no if gate.earlier else None,
+            },
+        )
     before = petition.state
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None

@@ -7,8 +7,9 @@ from werkzeug.routing import BuildError
 from ..deadlines.queries import deadlines_of_petition
 from ..privacy import policy
 from ..privacy.forms import RevealForm
-from .forms import DecisionForm, DuplicateForm
+from .forms import DECISIONS, DecisionForm, DuplicateForm
 from .models import Petition
+from .procedure import Gate, gates_of
 
 
 def _case_url(petition: Petition) -> str | None:
@@ -44,4 +45,11 @@ def render_detail(
         duplicate_form=duplicate_form,
         reveal_form=reveal_form,
         deadlines=deadlines_of_petition(petition),
+        gate_notes=_gate_notes(petition) if decision_form is not None else {},
     )
+
+
+def _gate_notes(petition: Petition) -> dict[str, Gate]:
+    """The decision form's choices that a legal rule forbids, with the rule (warned of beside the choice)."""
+    gates = gates_of(petition)
+    return {key: gates[state] for key, state in DECISIONS.items() if state in gates}

@@ -1,0 +1,66 @@
+"""The legal rules that gate a petition's processing decision, and who may set one aside.
+
+A rule that applies refuses the decision with its legal basis. The head of the unit may decide otherwise,
+giving the reason: the petition's history and the audit log record the rule set aside and the reason.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from ..core.i18n import lazy_gettext as _l
+from ..core.procedure import LegalRule
+from .models import Channel, Petition, PetitionKind, PetitionState
+
+CIRCULAR_05_2021 = _l("Circular 05/2021/TT-TTCP")
+
+#: A denunciation outside the unit's competence is transferred once only: the unit that received it by
+#: transfer does not pass it on again (it resolves it, or returns it to the sender with the reason).
+TRANSFERRED_ONCE = LegalRule(
+    "denunciation.transferred_once",
+    CIRCULAR_05_2021,
+    _l(
+        "This denunciation reached the unit by transfer, and a denunciation is transferred once only: "
+        "do not transfer it again. If it is not within the unit's competence, return it to the agency "
+        "that sent it, with the reason."
+    ),
+)
+
+#: Who may set a rule aside, and what they must give.
+OVERRIDE_HINT = _l("Only the head of the unit can decide otherwise, giving the reason.")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A rule that forbids a decision on a petition, and the earlier petition it concerns (if any)."""
+
+    rule: LegalRule
+    earlier: Petition | None = None
+
+    def message(self) -> str:
+        """The refusal with its basis, naming the earlier petition when there is one."""
+        text = self.rule.message()
+        if self.earlier is not None:
+            text = f"{text} {_('Earlier petition: %(no)s.', no=self.earlier.receipt_no)}"
+        return text
+
+
+def decision_gate(petition: Petition, decision: PetitionState) -> Gate | None:
+    """The rule that forbids ``decision`` on ``petition``, or None."""
+    if (
+        decision is PetitionState.TRANSFERRED
+        and petition.kind is PetitionKind.DENUNCIATION
+        and petition.channel is Channel.TRANSFERRED
+    ):
+        return Gate(TRANSFERRED_ONCE)
+    return None
+
+
+def gates_of(petition: Petition) -> dict[PetitionState, Gate]:
+    """The decisions a rule forbids on ``petition`` now, with the rule (the decision form warns of them)."""
+    found = {}
+    for decision in (d for d in PetitionState if d in petition.allowed_next()):
+        gate = decision_gate(petition, decision)
+        if gate is not None:
+            found[decision] = gate
+    return found
