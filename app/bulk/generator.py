@@ -797,13 +797,15 @@ class Generator:
         decision = ClockEvent.PETITION_ACCEPTED if state == "accepted" else ClockEvent.PETITION_NOT_ACCEPTED
         facts = self._facts(unit, kind, instance)
         for life in started_by(ClockEvent.PETITION_REGISTERED, kind, instance):
+            ended = life.outcome(decision)
+            assert ended is not None, "the processing decision ends every clock of a petition (LIFECYCLE)"
             self._clock(
                 petition_id=pid,
                 stage=life.stage,
                 unit=unit,
                 rule=self._rule(life.stage, facts, received),
                 started=received,
-                status=life.outcome(decision).value,
+                status=ended.value,
                 completed=on,
                 at=reg_at,
             )
@@ -1140,12 +1142,12 @@ class Generator:
                 assert effective_on is not None, "only a decision with a legal-effect day takes effect"
                 legally_effective_on = effective_on
                 later = [step for step in after if step[0] >= effective_on]
-                for then in started_by(ClockEvent.DECISION_EFFECTIVE, kind, instance, bool(enforcement)):
-                    rule = self._rule(then.stage, facts, effective_on)
-                    status, completed, paused_on, suspended_days, _end = self._lived(then.stage, later, rule)
+                for effect in started_by(ClockEvent.DECISION_EFFECTIVE, kind, instance, bool(enforcement)):
+                    rule = self._rule(effect.stage, facts, effective_on)
+                    status, completed, paused_on, suspended_days, _end = self._lived(effect.stage, later, rule)
                     self._clock(
                         case_id=case_id,
-                        stage=then.stage,
+                        stage=effect.stage,
                         unit=unit,
                         rule=rule,
                         started=effective_on,

@@ -23,14 +23,14 @@ OPEN_CLOCK_STATUSES = (ClockStatus.RUNNING, ClockStatus.PAUSED)
 
 
 @lru_cache(maxsize=64)
-def _vn_year(year: int):
+def _vn_year(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=year)
 
 
 class WorkCalendar:
     """Answers working-day questions; ``overrides`` maps a date to True (worked) or False (day off)."""
 
-    def __init__(self, overrides: dict[date, bool] | None = None):
+    def __init__(self, overrides: dict[date, bool] | None = None) -> None:
         self.overrides = dict(overrides or {})
 
     def is_working_day(self, day: date) -> bool:

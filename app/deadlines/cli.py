@@ -1,6 +1,7 @@
 """flask deadlines explain / load-rules (a command commits its own transaction: there is no request)."""
 
 import json
+from datetime import datetime
 
 import click
 from flask.cli import AppGroup
@@ -13,7 +14,7 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @deadlines_cli.command("load-rules")
-def load_rules_command():
+def load_rules_command() -> None:
     """Insert the shipped rules and calendar overrides that are missing (never overwrites edits)."""
     from .rules import sync_default_rules
 
@@ -33,24 +34,35 @@ def load_rules_command():
 @click.option("--extensions", type=click.IntRange(0, 5), default=0, help="Extensions decided (denunciations).")
 @click.option("--sites", type=click.IntRange(1, 1000), default=1, help="Sites to verify (denunciations).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def explain_command(kind, instance, received, accepted, decided, complexity, remote, extensions, sites, as_json):
+def explain_command(
+    kind: str,
+    instance: int | None,
+    received: datetime,
+    accepted: datetime | None,
+    decided: datetime | None,
+    complexity: str,
+    remote: bool,
+    extensions: int,
+    sites: int,
+    as_json: bool,
+) -> None:
     """Print every due date that follows from the facts, with its rule and legal basis."""
     from .engine import explain
 
-    received = received.date()
-    accepted = accepted.date() if accepted else None
-    decided = decided.date() if decided else None
-    if accepted and accepted < received:
+    received_on = received.date()
+    accepted_on = accepted.date() if accepted else None
+    decided_on = decided.date() if decided else None
+    if accepted_on and accepted_on < received_on:
         raise click.BadParameter("cannot be before --received", param_hint="--accepted")
-    if decided and accepted and decided < accepted:
+    if decided_on and accepted_on and decided_on < accepted_on:
         raise click.BadParameter("cannot be before --accepted", param_hint="--decided")
     if instance and kind != "complaint":
         raise click.BadParameter("only complaints have an instance", param_hint="--instance")
     rows = explain(
         kind,
-        received=received,
-        accepted=accepted,
-        decided=decided,
+        received=received_on,
+        accepted=accepted_on,
+        decided=decided_on,
         instance=instance,
         complexity=complexity,
         remote=remote,

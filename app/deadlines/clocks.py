@@ -5,13 +5,14 @@ each event does to which clock is the lifecycle table's (lifecycle.py). Also the
 resolution period and the notices that have clocks of their own.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..cases.models import CaseAction, CaseState
+from ..cases.models import Case, CaseAction, CaseState
 from ..cases.operations import log_case_event
 from ..core.errors import DomainError, PermissionRefused, StaleObject, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
@@ -19,22 +20,33 @@ from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .calendar import load_calendar
+from ..petitions.models import Petition
+from ..users.models import User
+from .calendar import WorkCalendar, load_calendar
 from .engine import Facts, case_facts, find_rule, petition_facts, recompute
 from .lifecycle import ACTION_EVENTS, LIFECYCLE, MOVING_EVENTS, RERULE_EVENTS, ClockEvent, StartsFrom, started_by
 from .models import Clock, ClockStatus, Extension, Stage
 
 
 def _start(
-    stage: Stage, facts: Facts, started_on: date, cal, *, petition=None, case=None, fixed_due_on: date | None = None
+    stage: Stage,
+    facts: Facts,
+    started_on: date,
+    cal: WorkCalendar,
+    *,
+    petition: Petition | None = None,
+    case: Case | None = None,
+    fixed_due_on: date | None = None,
 ) -> Clock | None:
     rule = find_rule(stage, facts, started_on)
     if rule is None and fixed_due_on is None:
         return None  # no limit in law for this stage and these facts (or the rules are not loaded)
-    owner = dict(petition_id=petition.id) if petition is not None else dict(case_id=case.id)
+    subject = petition or case
+    assert subject is not None, "a clock belongs to a petition or a case"
+    owner = dict(petition_id=subject.id) if petition is not None else dict(case_id=subject.id)
     clock = Clock(
         stage=stage,
-        unit_id=(petition or case).unit_id,
+        unit_id=subject.unit_id,
         rule=rule,
         started_on=started_on,
         limit_days=rule.limit_days if rule else 0,
@@ -48,12 +60,12 @@ def _start(
     return clock
 
 
-def _clocks(**owner) -> list[Clock]:
+def _clocks(**owner: int) -> list[Clock]:
     key = Clock.petition_id if "petition_id" in owner else Clock.case_id
     return list(db.session.scalars(select(Clock).where(key == next(iter(owner.values()))).order_by(Clock.id)))
 
 
-def clock_of(case, stage: Stage) -> Clock | None:
+def clock_of(case: Case, stage: Stage) -> Clock | None:
     return db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == stage))
 
 
@@ -62,7 +74,7 @@ def _finish(clock: Clock | None, on: date, status: ClockStatus = ClockStatus.DON
         clock.status, clock.completed_on, clock.paused_on = status, on, None
 
 
-def _move(clocks, event: ClockEvent, on: date, cal=None) -> None:
+def _move(clocks: Iterable[Clock], event: ClockEvent, on: date, cal: WorkCalendar | None = None) -> None:
     """Apply ``event``, which happened on ``on``, to the open ``clocks`` as the lifecycle table says."""
     if event not in MOVING_EVENTS:
         return
@@ -76,6 +88,7 @@ def _move(clocks, event: ClockEvent, on: date, cal=None) -> None:
             clock.status, clock.paused_on = ClockStatus.PAUSED, on
         elif clock.status is ClockStatus.PAUSED and event in life.resumes:
             cal = cal or load_calendar()
+            assert clock.paused_on is not None, "a paused clock has the day it was paused"
             clock.suspended_days += cal.days_between(clock.paused_on, on, clock.day_unit.value)
             clock.status, clock.paused_on = ClockStatus.RUNNING, None
             recompute(clock, cal)
@@ -84,7 +97,7 @@ def _move(clocks, event: ClockEvent, on: date, cal=None) -> None:
 # --- Petitions -------------------------------------------------------------------------------------------
 
 
-def on_petition_registered(petition) -> None:
+def on_petition_registered(petition: Petition) -> None:
     """Start the clocks a received petition has (first answer, classification; acceptance for some kinds)."""
     cal, facts = load_calendar(), petition_facts(petition)
     for life in started_by(ClockEvent.PETITION_REGISTERED, petition.kind, facts.instance):
@@ -92,7 +105,7 @@ def on_petition_registered(petition) -> None:
         _start(life.stage, facts, petition.received_on, cal, petition=petition)
 
 
-def on_petition_decided(petition, accepted: bool, on: date) -> None:
+def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
     """The processing decision answers the citizen; the acceptance clock lapses unless accepted."""
     event = ClockEvent.PETITION_ACCEPTED if accepted else ClockEvent.PETITION_NOT_ACCEPTED
     _move(_clocks(petition_id=petition.id), event, on)
@@ -101,7 +114,7 @@ def on_petition_decided(petition, accepted: bool, on: date) -> None:
 # --- Cases -----------------------------------------------------------------------------------------------
 
 
-def on_case_opened(case) -> None:
+def on_case_opened(case: Case) -> None:
     """Acceptance starts the case's clocks (resolution; the notice to a denunciator); an appeal stops the
     appealed decision from taking legal effect."""
     cal, facts = load_calendar(), case_facts(case)
@@ -112,7 +125,7 @@ def on_case_opened(case) -> None:
         _move(_clocks(case_id=case.parent_case_id), ClockEvent.CASE_APPEALED, case.accepted_on, cal)
 
 
-def refresh_rules(case) -> None:
+def refresh_rules(case: Case) -> None:
     """Re-select the rule of each open clock after the case's facts changed (e.g. its complexity)."""
     cal, facts = load_calendar(), case_facts(case)
     for clock in _clocks(case_id=case.id):
@@ -124,7 +137,7 @@ def refresh_rules(case) -> None:
             recompute(clock, cal)
 
 
-def on_case_transition(case, action: CaseAction, on: date) -> None:
+def on_case_transition(case: Case, action: CaseAction, on: date) -> None:
     """Move the case's clocks for a workflow action performed on ``on`` (the lifecycle table's event).
 
     The decision and the enforcement end their clocks on the dates they record, not on ``on``.
@@ -137,15 +150,19 @@ def on_case_transition(case, action: CaseAction, on: date) -> None:
         return
     cal = load_calendar()
     ended_on = {ClockEvent.CASE_RESOLVED: case.decision_on, ClockEvent.CASE_ENFORCED: case.enforced_on}.get(event, on)
+    # The case was flushed in its new state: a resolved case has its decision date, an enforced one its
+    # enforcement date (the checks resolved_has_decision, enforced_has_date).
+    assert ended_on is not None, "the case's decision or enforcement date is recorded"
     _move(_clocks(case_id=case.id), event, ended_on, cal)
     if started:
         facts = case_facts(case)
         for life in started:
             assert life.starts_from is StartsFrom.DECISION
+            assert case.decision_on is not None, "a resolved case has its decision date (resolved_has_decision)"
             _start(life.stage, facts, case.decision_on, cal, case=case)
 
 
-def start_enforcement(case, effective_on: date, cal=None) -> Clock | None:
+def start_enforcement(case: Case, effective_on: date, cal: WorkCalendar | None = None) -> Clock | None:
     """The decision took legal effect: open the enforcement clock (the decision's date, else the rule's)."""
     lives = started_by(ClockEvent.DECISION_EFFECTIVE, case.kind, case.instance, case.enforcement_required)
     if not lives or clock_of(case, Stage.ENFORCEMENT) is not None:
@@ -164,7 +181,7 @@ def start_enforcement(case, effective_on: date, cal=None) -> Clock | None:
     )
 
 
-def _extension(case, actor) -> tuple[Clock | None, DomainError | None]:
+def _extension(case: Case, actor: User) -> tuple[Clock | None, DomainError | None]:
     """The resolution clock, and the refusal ``extend_resolution`` would give on role, state and rule alone."""
     if not (actor.has_role(Role.HEAD) and actor.oversees(case.unit)):
         return None, PermissionRefused(_l("Only the head of the unit can extend the resolution period."))
@@ -177,12 +194,12 @@ def _extension(case, actor) -> tuple[Clock | None, DomainError | None]:
     return clock, None
 
 
-def can_extend(case, user) -> bool:
+def can_extend(case: Case, user: User) -> bool:
     """``user`` may extend the resolution period of ``case`` now (the case page offers the form)."""
     return _extension(case, user)[1] is None
 
 
-def check_extension(case, actor) -> Clock:
+def check_extension(case: Case, actor: User) -> Clock:
     """Raise the refusal ``extend_resolution`` would give on role, state and rule alone; else the clock."""
     clock, refusal = _extension(case, actor)
     if refusal is not None:
@@ -192,7 +209,14 @@ def check_extension(case, actor) -> Clock:
 
 
 def extend_resolution(
-    case, actor, *, decision_no: str, decided_on: date, days: int | None = None, expected_version, today: date
+    case: Case,
+    actor: User,
+    *,
+    decision_no: str,
+    decided_on: date,
+    days: int | None = None,
+    expected_version: object,
+    today: date,
 ) -> Extension:
     """Record an extension decision of the resolution period (complex denunciations: once or twice).
 
@@ -241,7 +265,7 @@ def extend_resolution(
     return ext
 
 
-def _notice(case, actor, stage: Stage) -> tuple[Clock | None, DomainError | None]:
+def _notice(case: Case, actor: User, stage: Stage) -> tuple[Clock | None, DomainError | None]:
     """The notice clock, and the refusal ``record_notice`` would give on role and clock alone."""
     if not case.actor_role_ok({Role.HEAD, Role.HANDLER}, actor):
         return None, PermissionRefused(_l("You cannot record notices on this case."))
@@ -251,12 +275,12 @@ def _notice(case, actor, stage: Stage) -> tuple[Clock | None, DomainError | None
     return clock, None
 
 
-def can_record_notice(case, user, stage: Stage) -> bool:
+def can_record_notice(case: Case, user: User, stage: Stage) -> bool:
     """``user`` may record that the notice of ``stage`` was sent on ``case`` now (the case page offers the form)."""
     return _notice(case, user, stage)[1] is None
 
 
-def check_notice(case, actor, stage: Stage) -> Clock:
+def check_notice(case: Case, actor: User, stage: Stage) -> Clock:
     """Raise the refusal ``record_notice`` would give on role and clock alone; else the open clock."""
     clock, refusal = _notice(case, actor, stage)
     if refusal is not None:
@@ -265,7 +289,7 @@ def check_notice(case, actor, stage: Stage) -> Clock:
     return clock
 
 
-def record_notice(case, actor, stage: Stage, on: date, *, expected_version, today: date) -> Clock:
+def record_notice(case: Case, actor: User, stage: Stage, on: date, *, expected_version: object, today: date) -> Clock:
     """Record that a notice with its own clock (e.g. acceptance notice to the denunciator) was sent ``on``.
 
     ``today``: the caller's local day (views pass ``local_today()``); the notice may not be sent after it.

@@ -19,7 +19,18 @@ CIRCULAR_05_2021 = date(2021, 11, 15)  # Thông tư 05/2021/TT-TTCP
 TCD, KN, TC = "Luật Tiếp công dân 2013", "Luật Khiếu nại 2011", "Luật Tố cáo 2018"
 
 
-def _r(code, kind, stage, limit, unit, basis, since, until=None, **kw):
+def _r(
+    code: str,
+    kind: str,
+    stage: str,
+    limit: int,
+    unit: str,
+    basis: str,
+    since: date,
+    until: date | None = None,
+    **kw: object,
+) -> dict[str, object]:
+    """One shipped rule, as the keyword arguments of a DeadlineRule (enum fields by their values)."""
     return dict(
         code=code,
         kind=kind,
@@ -33,7 +44,7 @@ def _r(code, kind, stage, limit, unit, basis, since, until=None, **kw):
     )
 
 
-DEFAULT_RULES = [
+DEFAULT_RULES: list[dict[str, object]] = [
     # Any petition
     _r(
         "any.first_answer",
@@ -386,7 +397,7 @@ DEFAULT_RULES = [
 ]
 
 #: Days the government moved that the holidays package does not know (the first override shipped).
-DEFAULT_OVERRIDES = [
+DEFAULT_OVERRIDES: list[dict[str, object]] = [
     dict(
         day=date(2026, 1, 2),
         is_working_day=False,

@@ -6,14 +6,16 @@ lifecycle table's (lifecycle.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
-from ..cases.models import Complexity
+from ..cases.models import Case, Complexity
 from ..extensions import db
+from ..petitions.models import Petition
 from ..units.models import Unit
 from . import calendar
 from .lifecycle import LIFECYCLE, StartsFrom
@@ -32,7 +34,7 @@ class Facts:
     unit_path: str | None = None  # the case's unit, for unit-configured rules
 
 
-def petition_facts(petition) -> Facts:
+def petition_facts(petition: Petition) -> Facts:
     """The facts of a petition's clocks (a complaint petition is a first-instance complaint)."""
     return Facts(
         kind=petition.kind.value,
@@ -42,7 +44,7 @@ def petition_facts(petition) -> Facts:
     )
 
 
-def case_facts(case) -> Facts:
+def case_facts(case: Case) -> Facts:
     """The facts of a case's clocks: its kind, instance, complexity, area and unit."""
     return Facts(
         kind=case.kind.value,
@@ -77,7 +79,7 @@ def _matches(rule: DeadlineRule, facts: Facts, unit_paths: dict[int, str]) -> bo
     return True
 
 
-def _specificity(rule: DeadlineRule, unit_paths: dict[int, str]) -> tuple:
+def _specificity(rule: DeadlineRule, unit_paths: dict[int, str]) -> tuple[int, bool, bool, bool, bool, bool, int]:
     return (
         len(unit_paths.get(rule.unit_id, "")) if rule.unit_id else 0,
         rule.kind is not RuleKind.ANY,
@@ -110,7 +112,7 @@ def find_rule(stage: Stage, facts: Facts, on: date) -> DeadlineRule | None:
     return best_rule(candidates, facts, on, unit_paths)
 
 
-def best_rule(rules, facts: Facts, on: date, unit_paths: dict) -> DeadlineRule | None:
+def best_rule(rules: Iterable[DeadlineRule], facts: Facts, on: date, unit_paths: dict[int, str]) -> DeadlineRule | None:
     """The rule choice (the only one): of ``rules`` (active rules of one stage, loaded by the caller), the
     most specific one of the facts' kind (or any kind) that is in force on ``on`` and applies to ``facts``.
 
@@ -169,7 +171,7 @@ class Explanation:
     day_unit: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage.value,
             "stage_label": str(self.stage.label),

@@ -1,19 +1,23 @@
 """Forms of the deadlines: the actions on a case (extending the resolution period, recording a notice),
 and the rule table and working-day calendar screens."""
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Form, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, Field, Form, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..admin.forms import BLANK, strip, unit_label
-from ..cases.models import Complexity
+from ..cases.models import Case, Complexity
 from ..core.fields import VersionField, WholeNumberField, optional_int
+from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..units.models import Unit
 from .calendar import DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR
-from .models import Clock, DayUnit, RuleKind, Stage
+from .models import Clock, DayUnit, DeadlineRule, RuleKind, Stage
 from .overrides import override_of
 from .rules import (
     LEGAL_BASIS_MAX,
@@ -28,14 +32,16 @@ from .rules import (
     rule_problems,
 )
 
+T = TypeVar("T")
 
-class _ClockForm(FlaskForm):
+
+class _ClockForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """A form about one clock of a case, carrying the case's version; element ids get ``id_prefix``."""
 
     id_prefix = ""
     version = VersionField()
 
-    def __init__(self, case, clock: Clock, *args, **kwargs):
+    def __init__(self, case: Case, clock: Clock, *args: Any, **kwargs: Any) -> None:
         self.case, self.clock = case, clock
         super().__init__(*args, **kwargs)
         if kwargs.get("formdata", True) is None:  # a fresh form, at the case's current version
@@ -44,7 +50,7 @@ class _ClockForm(FlaskForm):
             f.id = f"{self.id_prefix}-{f.name}"
             f.label.field_id = f.id
 
-    def _check_day(self, field, message) -> None:
+    def _check_day(self, field: Field, message: str | LazyText) -> None:
         if field.data is not None and (field.data > local_today() or field.data < self.clock.started_on):
             raise ValidationError(message)
 
@@ -61,7 +67,7 @@ class ExtendResolutionForm(_ClockForm):
     #: At most the rule's length of an extension (set per case below).
     days = WholeNumberField(_l("Days of extension"), min=1, max=RULE_LIMIT_MAX, validators=[Optional()])
 
-    def __init__(self, case, clock: Clock, *args, **kwargs):
+    def __init__(self, case: Case, clock: Clock, *args: Any, **kwargs: Any) -> None:
         super().__init__(case, clock, *args, **kwargs)
         limit = clock.rule.extension_days if clock.rule else None
         if limit:
@@ -70,10 +76,10 @@ class ExtendResolutionForm(_ClockForm):
         if kwargs.get("formdata", True) is None:
             self.days.data = limit
 
-    def validate_decided_on(self, field) -> None:
+    def validate_decided_on(self, field: Field) -> None:
         self._check_day(field, _l("The extension decision date must lie between acceptance and today."))
 
-    def operation_fields(self) -> dict:
+    def operation_fields(self) -> dict[str, Any]:
         return {"decision_no": self.decision_no.data, "decided_on": self.decided_on.data, "days": self.days.data}
 
 
@@ -83,39 +89,39 @@ class NoticeForm(_ClockForm):
         _l("Date the notice was sent"), validators=[DataRequired(_l("Enter the date the notice was sent."))]
     )
 
-    def __init__(self, case, clock: Clock, *args, **kwargs):
+    def __init__(self, case: Case, clock: Clock, *args: Any, **kwargs: Any) -> None:
         super().__init__(case, clock, *args, **kwargs)
         if kwargs.get("formdata", True) is None:
             self.sent_on.data = local_today()
 
-    def validate_sent_on(self, field) -> None:
+    def validate_sent_on(self, field: Field) -> None:
         self._check_day(field, _l("The notice date must lie between the start of the period and today."))
 
 
 # ---- The rule table and the working-day calendar --------------------------------------------------------
 
 
-def blank_to_none(value):
+def blank_to_none(value: T) -> T | None:
     return value if value not in ("", None) else None
 
 
-def tri_state(value):
+def tri_state(value: object) -> bool | None:
     """A select of yes / no / any: "1", "0" or "" (or garbage) -> True, False, None."""
     return {"1": True, "0": False, True: True, False: False}.get(value)
 
 
-def working_choice(value):
+def working_choice(value: object) -> bool | None:
     return {"1": True, "0": False, True: True, False: False}.get(value)
 
 
-class RuleFilterForm(Form):
+class RuleFilterForm(Form):  # type: ignore[misc]  # WTForms ships no type information
     """The filter above the rule table (a GET form: nothing changes, so no CSRF token)."""
 
     on = DateField(_l("In force on"), validators=[Optional()])
     verify = BooleanField(_l("Only rules to verify"))
 
 
-class RuleForm(FlaskForm):
+class RuleForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """What an administrator may change on a rule; the reason is kept in the rule's history."""
 
     # The bounds and messages of rule_problems (which the operations check too), on the fields themselves.
@@ -178,24 +184,24 @@ class RuleForm(FlaskForm):
     version = VersionField()
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, rule=None, **kwargs):
+    def __init__(self, *args: Any, rule: DeadlineRule | None = None, **kwargs: Any) -> None:
         self.rule = rule
         super().__init__(*args, **kwargs)
 
-    def condition_values(self) -> dict:
+    def condition_values(self) -> dict[str, object]:
         """The conditions the rule applies under (fixed once the rule exists), for the checks across fields."""
         return {name: getattr(self.rule, name) for name in RULE_CONDITIONS}
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, object]:
         """The editable fields, as the operation takes them."""
         return {
             name: getattr(self, name).data for name in RULE_EDITABLE_FIELDS if getattr(self, name, None) is not None
         }
 
-    def all_values(self) -> dict:
+    def all_values(self) -> dict[str, object]:
         return {**self.condition_values(), "is_active": True, **self.values()}
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: Mapping[str, list[Any]] | None = None) -> bool:
         ok = super().validate(extra_validators)
         if not ok:
             return False
@@ -279,20 +285,20 @@ class RuleCreateForm(RuleForm):
         ],
     )
 
-    def __init__(self, *args, units: list[Unit], national: bool = False, **kwargs):
+    def __init__(self, *args: Any, units: list[Unit], national: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units_by_id = {u.id: u for u in units}
         self.national = national
         first = [("", _l("All units (national rule)"))] if national else [BLANK]
         self.unit_id.choices = first + [(u.id, unit_label(u)) for u in units]
 
-    def condition_values(self) -> dict:
+    def condition_values(self) -> dict[str, object]:
         return {name: getattr(self, name).data for name in RULE_CONDITIONS}
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, object]:
         return {**super().values(), **self.condition_values()}
 
-    def validate_unit_id(self, field) -> None:
+    def validate_unit_id(self, field: Field) -> None:
         if field.data is None:
             if not self.national:
                 raise ValidationError(_l("Choose the unit the rule is for."))
@@ -300,7 +306,7 @@ class RuleCreateForm(RuleForm):
             raise ValidationError(_l("Choose a unit among the units you manage."))
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """A day the government moved: worked or off, and the document that says so."""
 
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
@@ -321,11 +327,11 @@ class OverrideForm(FlaskForm):
     )
     submit = SubmitField(_l("Save"))
 
-    def validate_is_working_day(self, field) -> None:
+    def validate_is_working_day(self, field: Field) -> None:
         if field.data is None:
             raise ValidationError(_l("Choose whether the day is worked or off."))
 
-    def validate_day(self, field) -> None:
+    def validate_day(self, field: Field) -> None:
         if field.data is None:
             return  # not a date: the field already says so
         if not FIRST_YEAR <= field.data.year <= LAST_YEAR:

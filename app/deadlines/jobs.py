@@ -7,7 +7,7 @@ over all rows, whatever their number. They only flush; the caller commits.
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, or_, select, update
 
 from ..cases.models import Case, CaseState
 from ..core.db import affected_rows
@@ -35,7 +35,7 @@ def due_soon_until(today: date) -> date:
     return load_calendar().add_working_days(today, current_app.config["DUE_SOON_WORKING_DAYS"])
 
 
-def _deadline_detail():
+def _deadline_detail() -> ColumnElement[str]:
     """The flag detail of a clock, also what tells a flag apart once the due date moved."""
     return json_sql({"stage": Clock.stage, "due_on": Clock.due_on})
 

@@ -115,7 +115,7 @@ class Lifecycle:
     def has_clock(self) -> bool:
         return self.starts is not None
 
-    def applies_to(self, kind, instance: int | None = None, enforcement_required: bool = True) -> bool:
+    def applies_to(self, kind: str, instance: int | None = None, enforcement_required: bool = True) -> bool:
         """Whether a petition/case of ``kind`` (and ``instance``) has this stage's clock (or explanation)."""
         return (
             PetitionKind(kind) in self.kinds
@@ -226,7 +226,9 @@ MOVING_EVENTS = frozenset(
 
 
 @lru_cache(maxsize=256)
-def started_by(event: ClockEvent, kind, instance: int | None = None, enforcement_required: bool = True) -> tuple:
+def started_by(
+    event: ClockEvent, kind: str, instance: int | None = None, enforcement_required: bool = True
+) -> tuple[Lifecycle, ...]:
     """The lifecycles of the clocks ``event`` starts for a petition/case of ``kind`` (table order)."""
     return tuple(
         life

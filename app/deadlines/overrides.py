@@ -11,21 +11,22 @@ from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..extensions import db
+from ..users.models import User
 from . import engine
-from .calendar import DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, OPEN_CLOCK_STATUSES, in_years, load_calendar
+from .calendar import DOCUMENT_MAX, FIRST_YEAR, LAST_YEAR, OPEN_CLOCK_STATUSES, WorkCalendar, in_years, load_calendar
 from .models import CalendarOverride, Clock
 
 
-def manages_national_data(actor) -> bool:
+def manages_national_data(actor: User) -> bool:
     """Administrators of a top unit keep the national data: the statutory rules and the calendar."""
     return actor.has_role(Role.ADMIN) and actor.unit.parent_id is None
 
 
-def can_manage_calendar(actor) -> bool:
+def can_manage_calendar(actor: User) -> bool:
     return manages_national_data(actor)
 
 
-def recompute_open_clocks(cal=None) -> int:
+def recompute_open_clocks(cal: WorkCalendar | None = None) -> int:
     """Recompute the due date of every open clock (after the calendar changed); return how many moved."""
     cal = cal or load_calendar()
     clocks = (
@@ -61,7 +62,7 @@ def override_of(day: date) -> CalendarOverride | None:
     return db.session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
 
 
-def add_calendar_override(actor, day: date, is_working_day: bool, document: str) -> tuple[CalendarOverride, int]:
+def add_calendar_override(actor: User, day: date, is_working_day: bool, document: str) -> tuple[CalendarOverride, int]:
     """Record a day the government moved; return it and how many open clocks got a new due date."""
     if not can_manage_calendar(actor):
         raise PermissionRefused(_l("Only the administrators of a top unit can change the calendar."))
@@ -76,7 +77,7 @@ def add_calendar_override(actor, day: date, is_working_day: bool, document: str)
     return override, recompute_open_clocks()
 
 
-def update_calendar_override(override: CalendarOverride, actor, is_working_day: bool, document: str) -> int:
+def update_calendar_override(override: CalendarOverride, actor: User, is_working_day: bool, document: str) -> int:
     """Change a day the government moved (never deleted); return how many open clocks got a new due date."""
     if not can_manage_calendar(actor):
         raise PermissionRefused(_l("Only the administrators of a top unit can change the calendar."))

@@ -6,18 +6,19 @@ flags the scheduler raises, so the pages are right even when the scheduler has n
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import holidays
 from flask import current_app
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, distinct, func, or_, select, union
+from sqlalchemy import ColumnElement, Label, ScalarSelect, Select, and_, distinct, func, or_, select, union
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from ..cases.models import Case, CaseState, Complexity
 from ..cases.scope import visible_to
@@ -125,7 +126,7 @@ def describe_clock(clock: Clock, today: date, until: date, petition_no: str | No
     return ClockRow(clock, status, abs(left), petition_no)
 
 
-def _sort_key(clock: Clock):
+def _sort_key(clock: Clock) -> tuple[int, bool, date, int]:
     # A petition's clocks before its case's at the same stage; then by start, then creation.
     return (STAGE_ORDER.get(clock.stage, 99), clock.case_id is not None, clock.started_on, clock.id)
 
@@ -178,12 +179,12 @@ def deadlines_of_petition(petition: Petition, today: date | None = None) -> Dead
 # --- Deadlines across cases: filters, counts, the attention list ----------------------------------------
 
 
-def running_duty_clock():
+def running_duty_clock() -> ColumnElement[bool]:
     """SQL condition: a running clock of a case at a stage whose due date is a duty of the unit."""
     return and_(Clock.case_id.is_not(None), Clock.status == ClockStatus.RUNNING, Clock.stage.in_(DUTY_STAGES))
 
 
-def deadline_condition(kind: str, today: date, until: date):
+def deadline_condition(kind: str, today: date, until: date) -> ColumnElement[bool]:
     """SQL condition on a clock's due date for the ``deadline`` filter value ``kind``."""
     if kind == OVERDUE:
         return Clock.due_on < today
@@ -194,12 +195,12 @@ def deadline_condition(kind: str, today: date, until: date):
     raise ValueError(kind)
 
 
-def cases_with_deadline(kind: str, today: date, until: date):
+def cases_with_deadline(kind: str, today: date, until: date) -> Select[int | None]:
     """A subquery of the ids of the cases with a running duty clock that is ``kind`` (overdue, ...)."""
     return select(Clock.case_id).where(running_duty_clock(), deadline_condition(kind, today, until))
 
 
-def most_urgent_due(kind: str, today: date, until: date):
+def most_urgent_due(kind: str, today: date, until: date) -> ScalarSelect[date]:
     """A correlated scalar subquery: the earliest due date of the case's clocks that are ``kind``."""
     return (
         select(func.min(Clock.due_on))
@@ -209,12 +210,12 @@ def most_urgent_due(kind: str, today: date, until: date):
     )
 
 
-def cases_with_flag(kind: FlagKind):
+def cases_with_flag(kind: FlagKind) -> Select[int]:
     """A subquery of the ids of the cases with an active (uncleared) flag of this kind."""
     return select(Flag.subject_id).where(Flag.subject == "case", Flag.kind == kind, Flag.cleared_at.is_(None))
 
 
-def nearest_due(case_ids) -> dict[int, date]:
+def nearest_due(case_ids: Iterable[int]) -> dict[int, date]:
     """{case id: the earliest due date of its running duty clocks}, in one grouped query."""
     ids = list(case_ids)
     if not ids:
@@ -257,14 +258,14 @@ class DeadlineCounts:
     officers: list[OfficerDeadlines] = field(default_factory=list)
 
 
-def _counted(today: date, until: date):
+def _counted(today: date, until: date) -> tuple[Label[int], Label[int]]:
     """count(DISTINCT case) of the overdue and of the due-soon clocks, for a grouped select."""
     overdue = func.count(distinct(sql_case((Clock.due_on < today, Case.id))))
     soon = func.count(distinct(sql_case((Clock.due_on >= today, Case.id))))
     return overdue.label("overdue"), soon.label("due_soon")
 
 
-def deadline_counts(user, today: date, until: date) -> DeadlineCounts:
+def deadline_counts(user: User, today: date, until: date) -> DeadlineCounts:
     """Per accepting unit (the user's subtree) and per handling officer (visible cases): cases overdue or
     due soon. Two grouped queries; each count matches the case list filtered by ``deadline`` and unit
     (``unit_match=case``) or officer.
@@ -328,7 +329,7 @@ class AttentionList:
     due_soon_until: date
 
 
-def attention_list(user, today: date, limit: int = 50, until: date | None = None) -> AttentionList:
+def attention_list(user: User, today: date, limit: int = 50, until: date | None = None) -> AttentionList:
     """The visible cases with a running duty clock overdue or due soon, most urgent first, in one query.
 
     Urgency: the most days overdue first, then the soonest due (that is, the earliest due date).
@@ -394,7 +395,7 @@ _COMPLEXITY_ORDER: dict[Complexity | None, int] = {
 }
 
 
-def visible_rules(user):
+def visible_rules(user: User) -> ColumnElement[bool]:
     """SQL condition: the national rules, and the rules of the user's subtree and of the units above it."""
     return or_(
         DeadlineRule.unit_id.is_(None),
@@ -403,12 +404,12 @@ def visible_rules(user):
     )
 
 
-def get_rule(rule_id: int, user) -> DeadlineRule:
+def get_rule(rule_id: int, user: User) -> DeadlineRule:
     """The rule with ``rule_id`` if the user may see it; 404 otherwise."""
     return get_or_404(select(DeadlineRule).where(DeadlineRule.id == rule_id, visible_rules(user)))
 
 
-def _rule_order(rule: DeadlineRule) -> tuple:
+def _rule_order(rule: DeadlineRule) -> tuple[int, int, bool, int, int, int, bool, bool, int, date, int]:
     return (
         _KIND_ORDER[rule.kind],
         STAGE_ORDER[rule.stage],
@@ -424,7 +425,7 @@ def _rule_order(rule: DeadlineRule) -> tuple:
     )
 
 
-def rules_for(user, *, on: date | None = None, to_verify: bool = False) -> list[DeadlineRule]:
+def rules_for(user: User, *, on: date | None = None, to_verify: bool = False) -> list[DeadlineRule]:
     """The rules the user may see, by kind and stage; ``on``: only those in force that day."""
     stmt = select(DeadlineRule).where(visible_rules(user))
     if on is not None:
@@ -449,7 +450,7 @@ def group_rules(rules: list[DeadlineRule]) -> list[tuple[RuleKind, Stage, list[D
     return groups
 
 
-def units_by_id(ids) -> dict:
+def units_by_id(ids: Iterable[int | None]) -> dict[int, Unit]:
     """The units with these ids (to show the unit a rule is for), in one query."""
     ids = {i for i in ids if i}
     return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
@@ -493,12 +494,13 @@ class HistoryEntry:
     fields: list[FieldChange] = field(default_factory=list)
 
 
-def show_value(name: str, value, units: dict | None = None) -> str:
+def show_value(name: str, value: Any, units: dict[int, Unit] | None = None) -> str:
     """A stored rule value (as recorded in the history JSON) in words."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        answer: str = _("Yes") if value else _("No")
+        return answer
     if name in ("effective_from", "effective_to"):
         try:
             return date.fromisoformat(value).strftime("%d/%m/%Y")
@@ -510,7 +512,8 @@ def show_value(name: str, value, units: dict | None = None) -> str:
     if name == "unit_id" and units and value in units:
         return units[value].code
     if name == "instance":
-        return {1: _("First instance"), 2: _("Second instance")}.get(value, str(value))
+        instance: str = {1: _("First instance"), 2: _("Second instance")}.get(value, str(value))
+        return instance
     return str(value)
 
 
@@ -562,10 +565,11 @@ def package_is_working_day(day: date) -> bool:
 
 
 def weekday(day: date) -> str:
-    return format_date(day, "EEEE")
+    name: str = format_date(day, "EEEE")
+    return name
 
 
-def in_year(column, year: int):
+def in_year(column: QueryableAttribute[date], year: int) -> ColumnElement[bool]:
     return column.between(date(year, 1, 1), date(year, 12, 31))
 
 
@@ -620,7 +624,7 @@ def _language() -> str:
 
 
 @lru_cache(maxsize=32)
-def _package_year(year: int, language: str):
+def _package_year(year: int, language: str) -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=year, language=language)
 
 

@@ -3,25 +3,28 @@
 Connected once by the app factory (``connect``); each runs inside the sender's transaction.
 """
 
+from datetime import date
+
+from ..cases.models import Case, CaseAction
 from ..cases.signals import case_opened, case_transitioned
-from ..petitions.models import PetitionState
+from ..petitions.models import Petition, PetitionState
 from ..petitions.signals import petition_decided, petition_registered
 from . import clocks
 
 
-def _petition_registered(petition, **_) -> None:
+def _petition_registered(petition: Petition, **_: object) -> None:
     clocks.on_petition_registered(petition)
 
 
-def _petition_decided(petition, *, on, **_) -> None:
+def _petition_decided(petition: Petition, *, on: date, **_: object) -> None:
     clocks.on_petition_decided(petition, accepted=petition.state is PetitionState.ACCEPTED, on=on)
 
 
-def _case_opened(case, **_) -> None:
+def _case_opened(case: Case, **_: object) -> None:
     clocks.on_case_opened(case)
 
 
-def _case_transitioned(case, *, action, on, **_) -> None:
+def _case_transitioned(case: Case, *, action: CaseAction, on: date, **_: object) -> None:
     clocks.on_case_transition(case, action, on)
 
 

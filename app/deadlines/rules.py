@@ -6,8 +6,9 @@ rule a clock gets is engine.best_rule's choice (the only one).
 """
 
 import json
+from collections.abc import Mapping
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
@@ -15,24 +16,26 @@ from sqlalchemy.orm import selectinload
 
 from ..cases.models import Case, Complexity
 from ..core.errors import PermissionRefused, TransitionRefused
+from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.roles import Role
 from ..extensions import db
 from ..petitions.models import Petition
 from ..units.models import Unit
-from .calendar import FIRST_YEAR, LAST_YEAR, OPEN_CLOCK_STATUSES, in_years, load_calendar
+from ..users.models import User
+from .calendar import FIRST_YEAR, LAST_YEAR, OPEN_CLOCK_STATUSES, WorkCalendar, in_years, load_calendar
 from .defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
 from .engine import best_rule, case_facts, petition_facts, recompute
 from .models import CalendarOverride, Clock, DayUnit, DeadlineRule, DeadlineRuleChange, RuleKind, Stage
 from .overrides import manages_national_data
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else (str(value) if hasattr(value, "value") else value)
 
 
-def sync_default_rules(actor=None) -> int:
+def sync_default_rules(actor: User | None = None) -> int:
     """Insert the shipped rules and calendar overrides that are missing; never overwrite. Returns inserts."""
     have = set(db.session.scalars(select(DeadlineRule.code).where(DeadlineRule.code.is_not(None))))
     added = 0
@@ -60,12 +63,14 @@ def sync_default_rules(actor=None) -> int:
     return added
 
 
-def update_rule(rule: DeadlineRule, actor, reason: str, expected_version, **values) -> dict:
+def update_rule(
+    rule: DeadlineRule, actor: User, reason: str, expected_version: object, **values: object
+) -> dict[str, list[object]]:
     """Change a rule (administrators); the change is appended to the rule's history with its reason."""
     check_version(rule, expected_version)
     if not (reason or "").strip():
         raise TransitionRefused(_l("Give the reason for the change (e.g. the legal document)."))
-    changes = {}
+    changes: dict[str, list[object]] = {}
     for name, value in values.items():
         if name not in RULE_FIELDS:
             continue
@@ -120,7 +125,7 @@ STAGE_KINDS = {
 }
 
 
-def can_manage_rule(actor, rule: DeadlineRule) -> bool:
+def can_manage_rule(actor: User, rule: DeadlineRule) -> bool:
     """National rules: administrators of a top unit; a unit's own rules: the administrators above it."""
     if not actor.has_role(Role.ADMIN):
         return False
@@ -129,9 +134,9 @@ def can_manage_rule(actor, rule: DeadlineRule) -> bool:
     return actor.oversees(db.session.get(Unit, rule.unit_id))
 
 
-def rule_problems(values: dict) -> dict:
+def rule_problems(values: Mapping[str, Any]) -> dict[str, LazyText]:
     """Check a rule's values; return {field: message} for each problem (empty when the rule is sound)."""
-    problems = {}
+    problems: dict[str, LazyText] = {}
     kind, stage = values.get("kind"), values.get("stage")
     if kind not in RuleKind._value2member_map_:
         problems["kind"] = _l("Choose what the rule applies to.")
@@ -188,7 +193,7 @@ def rule_problems(values: dict) -> dict:
     return problems
 
 
-def overlapping_rule(values: dict, exclude_id: int | None = None) -> DeadlineRule | None:
+def overlapping_rule(values: Mapping[str, Any], exclude_id: int | None = None) -> DeadlineRule | None:
     """An active rule with the same conditions whose period overlaps the one in ``values``."""
     if not values.get("is_active", True):
         return None
@@ -205,7 +210,7 @@ def overlapping_rule(values: dict, exclude_id: int | None = None) -> DeadlineRul
     return None
 
 
-def _check_rule(values: dict, exclude_id: int | None = None) -> None:
+def _check_rule(values: Mapping[str, Any], exclude_id: int | None = None) -> None:
     """Refuse unsound values or a period that overlaps an identical rule's (forms show these per field)."""
     problems = rule_problems(values)
     if problems:
@@ -215,21 +220,24 @@ def _check_rule(values: dict, exclude_id: int | None = None) -> None:
         raise TransitionRefused(overlap_message(other))
 
 
-def overlap_message(other: DeadlineRule):
+def overlap_message(other: DeadlineRule) -> str:
+    message: str
     if other.effective_to is None:
-        return _(
+        message = _(
             "Another active rule with the same conditions (%(rule)s) applies from %(start)s: "
             "end it or deactivate it first.",
             rule=other.code or f"#{other.id}",
             start=f"{other.effective_from:%d/%m/%Y}",
         )
-    return _(
+        return message
+    message = _(
         "Another active rule with the same conditions (%(rule)s) applies from %(start)s to %(end)s: "
         "choose a period that does not overlap it.",
         rule=other.code or f"#{other.id}",
         start=f"{other.effective_from:%d/%m/%Y}",
         end=f"{other.effective_to:%d/%m/%Y}",
     )
+    return message
 
 
 def _check_reason(reason: str | None) -> str:
@@ -241,7 +249,7 @@ def _check_reason(reason: str | None) -> str:
     return reason
 
 
-def create_rule(actor, reason: str, **values) -> tuple[DeadlineRule, int]:
+def create_rule(actor: User, reason: str, **values: object) -> tuple[DeadlineRule, int]:
     """Add a rule (a unit's own default, or a national rule); return it and how many open clocks changed."""
     values = {name: values.get(name) for name in RULE_FIELDS if name in values}
     values.setdefault("is_active", True)
@@ -264,7 +272,9 @@ def create_rule(actor, reason: str, **values) -> tuple[DeadlineRule, int]:
     return rule, recompute_clocks_of_rule(rule)
 
 
-def change_rule(rule: DeadlineRule, actor, reason: str, expected_version, **values) -> tuple[dict, int]:
+def change_rule(
+    rule: DeadlineRule, actor: User, reason: str, expected_version: object, **values: object
+) -> tuple[dict[str, list[object]], int]:
     """Validate and apply an administrator's change to a rule; return {field: [old, new]} and clocks changed."""
     if not can_manage_rule(actor, rule):
         raise PermissionRefused(_l("You cannot change this rule."))
@@ -276,7 +286,7 @@ def change_rule(rule: DeadlineRule, actor, reason: str, expected_version, **valu
     return changes, (recompute_clocks_of_rule(rule) if changes else 0)
 
 
-def recompute_clocks_of_rule(rule: DeadlineRule, cal=None) -> int:
+def recompute_clocks_of_rule(rule: DeadlineRule, cal: WorkCalendar | None = None) -> int:
     """Bring the open clocks that use ``rule``, or that it now governs, in line with the rule table.
 
     Each such clock gets the rule engine.find_rule picks for its facts and start date (the changed rule,

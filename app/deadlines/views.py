@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,6 +17,7 @@ from . import calendar as workdays
 from . import overrides, queries
 from . import rules as rule_table
 from .forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
+from .models import CalendarOverride, DeadlineRule
 
 bp = Blueprint("deadlines", __name__, url_prefix="/admin")
 
@@ -29,7 +31,7 @@ def _flash_recomputed(count: int) -> None:
     )
 
 
-def rule_name(rule) -> str:
+def rule_name(rule: DeadlineRule) -> str:
     return rule.code or f"#{rule.id}"
 
 
@@ -38,7 +40,7 @@ def rule_name(rule) -> str:
 
 @bp.get("/rules")
 @roles_required(*READERS)
-def rules():
+def rules() -> ResponseReturnValue:
     form = RuleFilterForm(request.args)
     on = form.on.data if form.validate() else None
     rules = queries.rules_for(current_user, on=on, to_verify=bool(form.verify.data))
@@ -53,7 +55,7 @@ def rules():
     )
 
 
-def _render_rule(rule, form, status: int = 200):
+def _render_rule(rule: DeadlineRule, form: RuleForm | None, status: int = 200) -> ResponseReturnValue:
     history = queries.rule_history(rule)
     return render_template(
         "deadlines/rules_form.html",
@@ -67,7 +69,7 @@ def _render_rule(rule, form, status: int = 200):
 
 @bp.get("/rules/<int:rule_id>")
 @roles_required(*READERS)
-def rule_detail(rule_id: int):
+def rule_detail(rule_id: int) -> ResponseReturnValue:
     rule = queries.get_rule(rule_id, current_user)
     form = None
     if rule_table.can_manage_rule(current_user, rule):
@@ -78,7 +80,7 @@ def rule_detail(rule_id: int):
 
 @bp.post("/rules/<int:rule_id>")
 @roles_required(Role.ADMIN)
-def edit_rule(rule_id: int):
+def edit_rule(rule_id: int) -> ResponseReturnValue:
     rule = queries.get_rule(rule_id, current_user)
     if not rule_table.can_manage_rule(current_user, rule):
         abort(403)
@@ -99,13 +101,13 @@ def edit_rule(rule_id: int):
 
 @bp.route("/rules/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def create_rule():
+def create_rule() -> ResponseReturnValue:
     form = RuleCreateForm(units=units_in_scope(current_user), national=overrides.manages_national_data(current_user))
     if request.method == "GET":
         form.effective_from.data = local_today()
         form.unit_id.data = current_user.unit_id
 
-    def page():
+    def page() -> ResponseReturnValue:
         return render_template("deadlines/rules_new.html", form=form), 200 if request.method == "GET" else 422
 
     if form.validate_on_submit():
@@ -127,7 +129,7 @@ def _year() -> int:
 
 @bp.get("/calendar")
 @roles_required(*READERS)
-def calendar():
+def calendar() -> ResponseReturnValue:
     year = _year()
     return render_template(
         "deadlines/calendar.html",
@@ -140,7 +142,7 @@ def calendar():
     )
 
 
-def _warn_if_no_effect(override) -> None:
+def _warn_if_no_effect(override: CalendarOverride) -> None:
     """Warn when the override says what the holidays package already says (it changes nothing)."""
     if override.is_working_day != queries.package_is_working_day(override.day):
         return
@@ -159,7 +161,7 @@ def _warn_if_no_effect(override) -> None:
 
 @bp.route("/calendar/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def add_override():
+def add_override() -> ResponseReturnValue:
     if not overrides.can_manage_calendar(current_user):
         abort(403)
     form = OverrideForm()
@@ -172,7 +174,7 @@ def add_override():
             form.day.data = day
             form.is_working_day.data = not queries.package_is_working_day(day)
 
-    def page():
+    def page() -> ResponseReturnValue:
         return render_template("deadlines/calendar_form.html", form=form, override=None), (
             200 if request.method == "GET" else 422
         )
@@ -191,13 +193,13 @@ def add_override():
 
 @bp.route("/calendar/<int:override_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def edit_override(override_id: int):
+def edit_override(override_id: int) -> ResponseReturnValue:
     override = queries.get_override(override_id)
     if not overrides.can_manage_calendar(current_user):
         abort(403)
     form = OverrideEditForm(obj=override)
 
-    def page():
+    def page() -> ResponseReturnValue:
         return render_template(
             "deadlines/calendar_form.html",
             form=form,
