@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "backup.restore": _l("Backup restored"),
     "user.create": _l("User created"),
     "user.update": _l("User changed"),
+    "procedure.override": _l("Legal rule set aside by the head"),
 }
 
 

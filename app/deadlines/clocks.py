@@ -145,7 +145,7 @@ def on_case_transition(case: Case, action: CaseAction, on: date) -> None:
     event = ACTION_EVENTS[CaseAction(action)]
     if event in RERULE_EVENTS:
         refresh_rules(case)
-    started = started_by(event, case.kind, case.instance, case.enforcement_required)
+    started = started_by(event, case.kind, case.instance, bool(case.enforcement_required))
     if event not in MOVING_EVENTS and not started:
         return
     cal = load_calendar()
@@ -164,7 +164,7 @@ def on_case_transition(case: Case, action: CaseAction, on: date) -> None:
 
 def start_enforcement(case: Case, effective_on: date, cal: WorkCalendar | None = None) -> Clock | None:
     """The decision took legal effect: open the enforcement clock (the decision's date, else the rule's)."""
-    lives = started_by(ClockEvent.DECISION_EFFECTIVE, case.kind, case.instance, case.enforcement_required)
+    lives = started_by(ClockEvent.DECISION_EFFECTIVE, case.kind, case.instance, bool(case.enforcement_required))
     if not lives or clock_of(case, Stage.ENFORCEMENT) is not None:
         return None
     (life,) = lives

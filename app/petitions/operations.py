@@ -198,7 +198,7 @@ def record_decision(
         assert reason, "check_decision refuses a gated decision without the head's reason"
         _log(petition, actor, "override", petition.state, petition.state, f"{gate.message()} — {reason}")
         audit.record(
-            "procedure_override",
+            "procedure.override",
             actor=actor,
             petition=petition,
             reason=reason,

@@ -40,9 +40,10 @@ class Gate:
     def message(self) -> str:
         """The refusal with its basis, naming the earlier petition when there is one."""
         text = self.rule.message()
-        if self.earlier is not None:
-            text = f"{text} {_('Earlier petition: %(no)s.', no=self.earlier.receipt_no)}"
-        return text
+        if self.earlier is None:
+            return text
+        earlier = _("Earlier petition: %(no)s.", no=self.earlier.receipt_no)
+        return f"{text} {earlier}"
 
 
 def decision_gate(petition: Petition, decision: PetitionState) -> Gate | None:

@@ -1,0 +1,135 @@
+"""The legal gates of a petition's processing decision: allowed, refused with its basis, or set aside by the
+head of the unit with a reason (recorded in the petition's history and the audit log)."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.core.errors import PermissionRefused, TransitionRefused
+from app.core.locking import UNCHECKED
+from app.core.timeutil import local_today
+from app.extensions import db
+from app.petitions.models import Channel, PetitionEvent, PetitionKind, PetitionState
+from app.petitions.operations import decide_petition
+from tests.factories import create_petition
+from tests.petitions.helpers import text
+from tests.petitions.test_decide import stored
+
+K = PetitionKind
+TODAY = local_today()
+BASIS = "(Circular 05/2021/TT-TTCP)"
+REFUSED = "This denunciation reached the unit by transfer, and a denunciation is transferred once only"
+HINT = "Only the head of the unit can decide otherwise, giving the reason."
+TRANSFER = dict(transferred_to="Thanh tra tỉnh Đồng Nai", transfer_dispatch_no="45/PC-UBND")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(app):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+def _petition(world, kind, channel):
+    source = dict(source_agency="Thanh tra tỉnh", source_dispatch_no="12/TTr") if channel is Channel.TRANSFERRED else {}
+    p = create_petition(world, kind=kind, channel=channel, received_on=TODAY - timedelta(days=2), **source)
+    db.session.commit()
+    return p
+
+
+def _audits() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "procedure.override")
+    )
+
+
+#: (kind, channel, actor, reason) -> None if the transfer is recorded, else (error, start of the message).
+GATES = [
+    (K.DENUNCIATION, Channel.TRANSFERRED, "reception", None, (TransitionRefused, REFUSED)),
+    (K.DENUNCIATION, Channel.TRANSFERRED, "head", None, (TransitionRefused, REFUSED)),
+    (K.DENUNCIATION, Channel.TRANSFERRED, "reception", "Sai địa chỉ", (PermissionRefused, HINT)),
+    (K.DENUNCIATION, Channel.TRANSFERRED, "head", "Cơ quan chuyển nhầm thẩm quyền, đã trao đổi", None),
+    (K.DENUNCIATION, Channel.DESK, "reception", None, None),
+    (K.DENUNCIATION, Channel.POST, "reception", None, None),
+    (K.COMPLAINT, Channel.TRANSFERRED, "reception", None, None),  # the rule is the denunciations'
+]
+
+
+@pytest.mark.parametrize("kind, channel, actor, reason, refusal", GATES)
+def test_a_denunciation_is_transferred_once(world, kind, channel, actor, reason, refusal):
+    p = _petition(world, kind, channel)
+    before, audits = stored(p.id), _audits()
+    p = db.session.merge(p)
+    call = dict(on=TODAY, expected_version=UNCHECKED, override_reason=reason, **TRANSFER)
+    if refusal is None:
+        decide_petition(p, world.users[actor], PetitionState.TRANSFERRED, **call)
+        db.session.commit()
+        assert p.state is PetitionState.TRANSFERRED
+        overrides = [e for e in p.events if e.action == "override"]
+        assert len(overrides) == (1 if reason else 0)
+        assert _audits() == audits + (1 if reason else 0)
+        if reason:
+            assert reason in overrides[0].note and BASIS in overrides[0].note
+            event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "procedure.override")).one()
+            assert (event.petition_id, event.actor_id, event.reason) == (p.id, world.users[actor].id, reason)
+            assert '"rule": "denunciation.transferred_once"' in event.detail
+        return
+    error, message = refusal
+    with pytest.raises(error) as err:
+        decide_petition(p, world.users[actor], PetitionState.TRANSFERRED, **call)
+    assert str(err.value.message).startswith(message)
+    if error is TransitionRefused:
+        assert BASIS in str(err.value.message) and str(err.value.message).endswith(HINT)
+    assert stored(p.id) == before and _audits() == audits
+
+
+def test_the_other_decisions_stay_open_to_a_transferred_denunciation(world):
+    p = _petition(world, K.DENUNCIATION, Channel.TRANSFERRED)
+    decide_petition(
+        p, world.users["reception"], PetitionState.GUIDED, guidance="Gửi Thanh tra tỉnh", on=TODAY, expected_version=1
+    )
+    assert p.state is PetitionState.GUIDED
+
+
+def test_the_decision_form_warns_before_and_offers_the_head_a_reason(world, login_en):
+    p = _petition(world, K.DENUNCIATION, Channel.TRANSFERRED)
+    reception = text(login_en("reception").get(f"/petitions/{p.id}"))
+    assert 'data-rule="denunciation.transferred_once"' in reception and REFUSED in reception
+    assert 'name="override_reason"' not in reception
+    head = text(login_en("head").get(f"/petitions/{p.id}"))
+    assert 'name="override_reason"' in head and HINT in head
+
+
+def test_a_refused_transfer_through_the_form_changes_nothing(world, login_en):
+    p = _petition(world, K.DENUNCIATION, Channel.TRANSFERRED)
+    before = stored(p.id)
+    client = login_en("reception")
+    page = f"/petitions/{p.id}"
+    data = dict(decision="transfer", version=p.version, **TRANSFER)
+    resp = client.post(f"{page}/decide", data, token_from=page)
+    shown = text(client.get(resp.headers["Location"])) if resp.status_code == 302 else text(resp)
+    assert REFUSED in shown and BASIS in shown
+    assert stored(p.id) == before
+
+
+def test_the_head_sets_the_rule_aside_through_the_form(world, login_en):
+    p = _petition(world, K.DENUNCIATION, Channel.TRANSFERRED)
+    client = login_en("head")
+    page = f"/petitions/{p.id}"
+    data = dict(decision="transfer", version=p.version, override_reason="Chuyển nhầm, đã thống nhất", **TRANSFER)
+    resp = client.post(f"{page}/decide", data, token_from=page)
+    assert resp.status_code == 302
+    shown = text(client.get(page))
+    assert "Legal rule set aside by the head" in shown and "Chuyển nhầm, đã thống nhất" in shown
+    db.session.expire_all()
+    events = db.session.scalars(select(PetitionEvent.action).where(PetitionEvent.petition_id == p.id)).all()
+    assert events == ["register", "override", "decide"]
+
+
+def test_the_refusal_is_in_vietnamese(world, login_as):
+    p = _petition(world, K.DENUNCIATION, Channel.TRANSFERRED)
+    page = text(login_as("reception").get(f"/petitions/{p.id}"))
+    assert "đơn tố cáo chỉ được chuyển một lần" in page and "(Thông tư 05/2021/TT-TTCP)" in page
