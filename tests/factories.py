@@ -18,6 +18,9 @@ from app.units.operations import create_unit
 from app.users.operations import create_user
 
 PASSWORD = "correct-horse-77"
+#: The day a test's complainant learned of the decision complained of: within the lodging period of a
+#: complaint received in the last days (the decision form asks for it on a first-instance acceptance).
+LEARNED_ON = (local_today() - timedelta(days=20)).isoformat()
 
 
 @dataclass

@@ -22,3 +22,14 @@ def test_downgrade_to_empty_and_upgrade_again(app):
     upgrade()
     tables = set(inspect(db.engine).get_table_names())
     assert {"units", "users", "persons", "petitions", "cases", "case_events", "reception_sessions"} <= tables
+
+
+def test_every_sqlite_trigger_survives_the_migrations(app):
+    """A batch migration copies a SQLite table and loses its triggers (full-text search, case tallies)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's triggers")
+    with db.engine.connect() as conn:
+        triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+    expected = {f"{table}_fts_{op}" for table in ("petitions", "cases") for op in ("ai", "ad", "au")}
+    expected |= {f"cases_tally_{op}" for op in ("ai", "ad", "au")}
+    assert triggers == expected

@@ -18,6 +18,7 @@ from ..core.validation import parse_id
 from ..extensions import db
 from ..petitions.models import Petition, PetitionKind, PetitionState
 from ..petitions.operations import check_decision, record_decision
+from ..petitions.procedure import Lodging
 from ..users.models import User
 from .models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
 from .signals import case_opened, case_transitioned
@@ -61,6 +62,7 @@ def accept_petition(
     appeal_of: Case | None = None,
     note: str | None = None,
     override_reason: str | None = None,
+    lodging: Lodging | None = None,
 ) -> Case:
     """Accept (thụ lý) a received petition: open a case for it, or join it to ``join_case``; return the case.
 
@@ -74,13 +76,22 @@ def accept_petition(
         expected_version=expected_version,
         note=note,
         override_reason=override_reason,
+        lodging=lodging,
     )
     if join_case is not None:
         join_petition(join_case, petition, actor)
         case = join_case
     else:
         case = open_case(petition, actor, accepted_on=accepted_on, instance=instance, parent_case=appeal_of)
-    record_decision(petition, actor, PetitionState.ACCEPTED, on=accepted_on, note=note, override_reason=override_reason)
+    record_decision(
+        petition,
+        actor,
+        PetitionState.ACCEPTED,
+        on=accepted_on,
+        note=note,
+        override_reason=override_reason,
+        lodging=lodging,
+    )
     return case
 
 

@@ -106,9 +106,20 @@ def on_petition_registered(petition: Petition) -> None:
 
 
 def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
-    """The processing decision answers the citizen; the acceptance clock lapses unless accepted."""
+    """The processing decision answers the citizen; the acceptance clock lapses unless accepted. An accepted
+    complaint whose lodging period was recorded gets that period's clock, ended on the day it was lodged."""
     event = ClockEvent.PETITION_ACCEPTED if accepted else ClockEvent.PETITION_NOT_ACCEPTED
     _move(_clocks(petition_id=petition.id), event, on)
+    if not accepted or petition.learned_on is None:
+        return
+    cal, facts = load_calendar(), petition_facts(petition)
+    for life in started_by(event, petition.kind, facts.instance):
+        assert life.starts_from is StartsFrom.LEARNED and event in life.finishes
+        clock = _start(life.stage, facts, petition.learned_on, cal, petition=petition)
+        if clock is not None:
+            clock.suspended_days = petition.obstacle_days or 0
+            recompute(clock, cal)
+            _finish(clock, petition.received_on)
 
 
 # --- Cases -----------------------------------------------------------------------------------------------

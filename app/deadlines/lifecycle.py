@@ -70,6 +70,8 @@ class StartsFrom(enum.StrEnum):
     DECISION = "decision"
     #: The day the decision took legal effect (the end of the legal-effect clock).
     LEGAL_EFFECT = "legal_effect"
+    #: The day the complainant received or learned of the decision or act complained of.
+    LEARNED = "learned"
 
 
 E = ClockEvent
@@ -211,9 +213,19 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             explained=False,  # explain takes no date of legal effect
             **_SUSPENSION,
         ),
-        # No clock and no explanation: rules kept for reference (the citizen's period to lodge a complaint,
-        # the publication of the head's reception schedule).
-        Lifecycle(Stage.LODGING, None, None, kinds=frozenset({K.COMPLAINT}), explained=False),
+        # The citizen's period to lodge a first-instance complaint (Law on Complaints art. 9), recorded at
+        # acceptance: counted from the day the complainant learned of the decision, it ends (done, on time
+        # or late) on the day the complaint was received. Only when that day is recorded.
+        Lifecycle(
+            Stage.LODGING,
+            E.PETITION_ACCEPTED,
+            StartsFrom.LEARNED,
+            kinds=frozenset({K.COMPLAINT}),
+            instance=1,
+            finishes=frozenset({E.PETITION_ACCEPTED}),
+            explained=False,  # explain takes no day of learning
+        ),
+        # No clock and no explanation: a rule kept for reference (the publication of the head's schedule).
         Lifecycle(Stage.SCHEDULE_PUBLICATION, None, None, kinds=frozenset(), explained=False),
     )
 }

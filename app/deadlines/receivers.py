@@ -9,7 +9,7 @@ from ..cases.models import Case, CaseAction
 from ..cases.signals import case_opened, case_transitioned
 from ..petitions.models import Petition, PetitionState
 from ..petitions.signals import petition_decided, petition_registered
-from . import clocks
+from . import clocks, procedure
 
 
 def _petition_registered(petition: Petition, **_: object) -> None:
@@ -29,7 +29,9 @@ def _case_transitioned(case: Case, *, action: CaseAction, on: date, **_: object)
 
 
 def connect() -> None:
-    """Connect the clock receivers (blinker keeps one connection per receiver: calling again is harmless)."""
+    """Connect the clock receivers (blinker keeps one connection per receiver: calling again is harmless)
+    and register the gates that need the rule table (the lodging period)."""
+    procedure.connect()
     petition_registered.connect(_petition_registered)
     petition_decided.connect(_petition_decided)
     case_opened.connect(_case_opened)

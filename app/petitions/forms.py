@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField
 from ..core.i18n import lazy_gettext as _l
@@ -22,7 +22,7 @@ from ..persons.forms import (
 from ..persons.operations import PersonData
 from ..units.models import Unit
 from .models import Channel, FiledReason, Petition, PetitionKind, PetitionState
-from .procedure import OVERRIDE_HINT
+from .procedure import OVERRIDE_HINT, Lodging
 
 if TYPE_CHECKING:
     from ..cases.models import Case
@@ -225,6 +225,20 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         choices=lambda: [(1, _l("First instance")), (2, _l("Second instance"))],
         invalid_value_message=_l("A complaint is first or second instance."),
     )
+    learned_on = BlankableDateField(
+        _l("Day the complainant received or learned of the decision or act"),
+        format=DATE_FORMATS,
+        invalid_value_message=_l("Enter the date as day, month and year."),
+        description=_l("The lodging period counts from this day (Law on Complaints 2011, art. 9)."),
+    )
+    obstacle_days = WholeNumberField(
+        _l("Days lost to an objective obstacle"),
+        min=0,
+        max=3650,
+        validators=[Optional()],
+        description=_l("Illness, natural disaster, war, travel or study far away: these days are not counted."),
+    )
+    obstacle_reason = TextAreaField(_l("The obstacle"), filters=[strip], validators=[Length(max=2000)])
     join_case_no = StringField(
         _l("Join an existing open case (case number)"),
         validators=[Length(max=40)],
@@ -285,6 +299,29 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         ):
             raise ValidationError(_l("A complaint is first or second instance."))
 
+    @property
+    def needs_lodging(self) -> bool:
+        """Accepting a first-instance complaint: its lodging period is checked (Law on Complaints art. 9)."""
+        return (
+            self.chosen is PetitionState.ACCEPTED
+            and self.petition.kind is PetitionKind.COMPLAINT
+            and self.instance.data == 1
+        )
+
+    def validate_learned_on(self, field: Field) -> None:
+        if not self.needs_lodging or field.process_errors:
+            return
+        if field.data is None:
+            raise ValidationError(_l("Enter the day the complainant received or learned of the decision or act."))
+        if field.data > self.petition.received_on:
+            raise ValidationError(
+                _l("The day the complainant learned of the decision cannot be after the complaint was received.")
+            )
+
+    def validate_obstacle_reason(self, field: Field) -> None:
+        if self.needs_lodging and self.obstacle_days.data and not field.data:
+            raise ValidationError(_l("Say what the obstacle was (illness, natural disaster, travel far away…)."))
+
     def validate_transferred_to(self, field: Field) -> None:
         if self.chosen is PetitionState.TRANSFERRED and not field.data:
             raise ValidationError(_l("Say which agency the petition is transferred to."))
@@ -319,11 +356,17 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         )
         if state is PetitionState.ACCEPTED:
             is_complaint = self.petition.kind is PetitionKind.COMPLAINT
+            lodging = (
+                Lodging(self.learned_on.data, self.obstacle_days.data or 0, self.obstacle_reason.data or None)
+                if self.needs_lodging
+                else None
+            )
             data.update(
                 accepted_on=self.accepted_on.data,
                 join_case=join_case,
                 instance=self.instance.data if is_complaint else None,
                 appeal_of=appeal_of if is_complaint else None,
+                lodging=lodging,
             )
         elif state is PetitionState.TRANSFERRED:
             data.update(transferred_to=self.transferred_to.data, transfer_dispatch_no=self.transfer_dispatch_no.data)

@@ -145,6 +145,7 @@ class Petition(TimestampMixin, Model):
         CheckConstraint("state <> 'filed' OR filed_reason IS NOT NULL", name="filed_has_reason"),
         CheckConstraint("state <> 'transferred' OR transferred_to IS NOT NULL", name="transfer_has_target"),
         CheckConstraint("state <> 'accepted' OR case_id IS NOT NULL", name="accepted_has_case"),
+        CheckConstraint("obstacle_days IS NULL OR obstacle_days >= 0", name="obstacle_days_not_negative"),
         # The register is sorted newest received first and paged by (received_on, id): see cases.models.
         Index("ix_petitions_received_on_id", "received_on", "id"),
         Index("ix_petitions_unit_sort", "unit_id", "received_on", "id"),
@@ -183,6 +184,12 @@ class Petition(TimestampMixin, Model):
     guidance: Mapped[str | None] = mapped_column(Text)
     filed_reason: Mapped[FiledReason | None] = mapped_column(EnumStr(FiledReason))
     decision_note: Mapped[str | None] = mapped_column(Text)
+    #: A complaint's lodging period (Law on Complaints 2011 art. 9), recorded at acceptance: the day the
+    #: complainant received or learned of the decision or act, and the days an objective obstacle (illness,
+    #: disaster, travel or study far away…) took from the period, with what it was.
+    learned_on: Mapped[date | None] = mapped_column(Date)
+    obstacle_days: Mapped[int | None] = mapped_column(Integer)
+    obstacle_reason: Mapped[str | None] = mapped_column(Text)
     #: An earlier petition with the same petitioner(s) and content.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -24,7 +24,7 @@ from ..persons.operations import PersonData, find_or_create_person
 from ..units.models import Unit
 from ..users.models import User
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
-from .procedure import OVERRIDE_HINT, decision_gate
+from .procedure import OVERRIDE_HINT, Lodging, decision_gate
 from .signals import petition_decided, petition_registered
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ def check_decision(
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
     override_reason: str | None = None,
+    lodging: Lodging | None = None,
 ) -> PetitionState:
     """Refuse a decision the actor may not take now, whose required details are missing, or that a legal
     rule forbids (unless the head of the unit sets the rule aside with ``override_reason``); return it."""
@@ -166,13 +167,28 @@ def check_decision(
         raise TransitionRefused(_l("Choose the reason for filing the petition."))
     if decision is PetitionState.WITHDRAWN and not (note or "").strip():
         raise TransitionRefused(_l("Record how the petitioner withdrew the petition."))
-    gate = decision_gate(petition, decision)
+    if lodging is not None:
+        _check_lodging(petition, lodging)
+    gate = decision_gate(petition, decision, lodging)
     if gate is not None:
         if not (override_reason or "").strip():
             raise TransitionRefused(f"{gate.message()} {OVERRIDE_HINT}")
         if not actor.has_role(Role.HEAD):
             raise PermissionRefused(OVERRIDE_HINT)
     return decision
+
+
+def _check_lodging(petition: Petition, lodging: Lodging) -> None:
+    if lodging.learned_on > petition.received_on:
+        raise TransitionRefused(
+            _l("The day the complainant learned of the decision cannot be after the complaint was received.")
+        )
+    if not 0 <= lodging.obstacle_days <= (petition.received_on - lodging.learned_on).days:
+        raise TransitionRefused(
+            _l("The obstacle cannot last longer than the time from learning of the decision to lodging the complaint.")
+        )
+    if lodging.obstacle_days and not (lodging.obstacle_reason or "").strip():
+        raise TransitionRefused(_l("Say what the obstacle was (illness, natural disaster, travel far away…)."))
 
 
 def record_decision(
@@ -187,12 +203,13 @@ def record_decision(
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
     override_reason: str | None = None,
+    lodging: Lodging | None = None,
 ) -> Petition:
     """Stamp a decision that ``check_decision`` let through, log it and announce it (``petition_decided``).
 
     A rule set aside is logged first: the petition's history and the audit log name the rule and the reason.
     """
-    gate = decision_gate(petition, decision)
+    gate = decision_gate(petition, decision, lodging)
     if gate is not None:
         reason = (override_reason or "").strip()
         assert reason, "check_decision refuses a gated decision without the head's reason"
@@ -214,6 +231,10 @@ def record_decision(
     petition.guidance = (guidance or "").strip() or None
     petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED and filed_reason else None
     petition.decision_note = (note or "").strip() or None
+    if lodging is not None and decision is PetitionState.ACCEPTED:
+        petition.learned_on = lodging.learned_on
+        petition.obstacle_days = lodging.obstacle_days or None
+        petition.obstacle_reason = (lodging.obstacle_reason or "").strip() or None
     petition.decided_at = utcnow()
     petition.decided_by_id = actor.id
     petition.state = decision

@@ -4,7 +4,9 @@ A rule that applies refuses the decision with its legal basis. The head of the u
 giving the reason: the petition's history and the audit log record the rule set aside and the reason.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -31,29 +33,59 @@ OVERRIDE_HINT = _l("Only the head of the unit can decide otherwise, giving the r
 
 
 @dataclass(frozen=True)
+class Lodging:
+    """A complaint's lodging period as recorded at acceptance (Law on Complaints 2011 art. 9): the day the
+    complainant received or learned of the decision or act, and the days an objective obstacle took."""
+
+    learned_on: date
+    obstacle_days: int = 0
+    obstacle_reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Gate:
     """A rule that forbids a decision on a petition, and the earlier petition it concerns (if any)."""
 
     rule: LegalRule
     earlier: Petition | None = None
+    #: A translated sentence with the facts of this petition (e.g. the day its period ended).
+    detail: str | None = None
 
     def message(self) -> str:
-        """The refusal with its basis, naming the earlier petition when there is one."""
-        text = self.rule.message()
-        if self.earlier is None:
-            return text
-        earlier = _("Earlier petition: %(no)s.", no=self.earlier.receipt_no)
-        return f"{text} {earlier}"
+        """The refusal with its basis, then its facts and the earlier petition when there are some."""
+        parts = [self.rule.message()]
+        if self.detail:
+            parts.append(self.detail)
+        if self.earlier is not None:
+            parts.append(_("Earlier petition: %(no)s.", no=self.earlier.receipt_no))
+        return " ".join(parts)
 
 
-def decision_gate(petition: Petition, decision: PetitionState) -> Gate | None:
-    """The rule that forbids ``decision`` on ``petition``, or None."""
+#: A gate of a package above petitions, e.g. the lodging period (deadlines: it needs the rule table and the
+#: calendar): called with the petition, the decision and its lodging period (None if not recorded).
+GateCheck = Callable[[Petition, PetitionState, "Lodging | None"], "Gate | None"]
+_REGISTERED: list[GateCheck] = []
+
+
+def register_gate(check: GateCheck) -> GateCheck:
+    """Add a gate that a package above petitions decides (registered when that package is imported)."""
+    if check not in _REGISTERED:
+        _REGISTERED.append(check)
+    return check
+
+
+def decision_gate(petition: Petition, decision: PetitionState, lodging: Lodging | None = None) -> Gate | None:
+    """The rule that forbids ``decision`` on ``petition`` (with ``lodging``, for an acceptance), or None."""
     if (
         decision is PetitionState.TRANSFERRED
         and petition.kind is PetitionKind.DENUNCIATION
         and petition.channel is Channel.TRANSFERRED
     ):
         return Gate(TRANSFERRED_ONCE)
+    for check in _REGISTERED:
+        gate = check(petition, decision, lodging)
+        if gate is not None:
+            return gate
     return None
 
 

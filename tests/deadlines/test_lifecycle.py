@@ -21,6 +21,7 @@ from app.deadlines.models import Clock, ClockStatus, Stage
 from app.extensions import db
 from app.petitions.models import PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
+from app.petitions.procedure import Lodging
 from tests.factories import create_case, create_petition
 
 E = ClockEvent
@@ -130,6 +131,9 @@ class Model:
             self.move("petition", event)
         elif event is E.PETITION_ACCEPTED:  # the acceptance decision opens the case
             self.move("petition", event)
+            # A complaint's lodging period (recorded at acceptance) starts and ends with it.
+            self.start("petition", event, kind, 1 if kind is C else None)
+            self.move("petition", event)
             self.start("case", E.CASE_ACCEPTED, kind, 1 if kind is C else None)
         elif event is E.CASE_APPEALED:  # a new complaint petition, accepted as the appeal
             self.start("appeal petition", E.PETITION_REGISTERED, C, 1)
@@ -171,6 +175,7 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
             world.users["reception"],
             accepted_on=petition.received_on + timedelta(days=1),
             expected_version=UNCHECKED,
+            lodging=Lodging(petition.received_on - timedelta(days=20)) if kind is C else None,
         )
         state["case"] = petition.case
     elif event is E.NOTICE_SENT:

@@ -11,7 +11,7 @@ from app.cases.models import CaseState
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.petitions.models import Petition, PetitionKind, PetitionState
-from tests.factories import create_case, create_petition, person
+from tests.factories import LEARNED_ON, create_case, create_petition, person
 from tests.petitions.helpers import text
 from tests.petitions.test_decide import _refused, page_of, url
 
@@ -43,6 +43,7 @@ def accept(client, petition, **fields):
             "decision": "accept",
             "version": petition.version,
             "instance": "1",
+            "learned_on": LEARNED_ON,
             "accepted_on": local_today().isoformat(),
             **fields,
         },
@@ -58,7 +59,13 @@ def test_joining_across_confidentiality_is_refused(login_en, world, case_confide
     _refused(
         client,
         petition,
-        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "learned_on": LEARNED_ON,
+            "join_case_no": case.number,
+        },
         JOIN_REFUSED,
     )
     # The case's API answer still lists only its own petition.

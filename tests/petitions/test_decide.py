@@ -9,7 +9,7 @@ from app.cases.models import Case, CaseState
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.petitions.models import FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
-from tests.factories import create_case, create_petition
+from tests.factories import LEARNED_ON, create_case, create_petition
 from tests.petitions.helpers import field_errors, text
 
 
@@ -52,7 +52,7 @@ def page_of(p) -> str:
 
 
 DECISIONS = [
-    ("accept", {"accepted_on": "TODAY", "instance": "1"}, PetitionState.ACCEPTED),
+    ("accept", {"accepted_on": "TODAY", "instance": "1", "learned_on": LEARNED_ON}, PetitionState.ACCEPTED),
     (
         "transfer",
         {"transferred_to": "Thanh tra tỉnh Đồng Nai", "transfer_dispatch_no": "45/PC-UBND"},
@@ -154,6 +154,7 @@ def test_bad_appeal_link_is_refused(login_en, world, petition, first_state, inst
             "decision": "accept",
             "accepted_on": local_today().isoformat(),
             "instance": instance,
+            "learned_on": LEARNED_ON,
             "appeal_of_case_no": first.number,
         },
         message,
@@ -204,6 +205,7 @@ def test_accept_by_joining_an_open_case(login_en, world, petition):
             "version": petition.version,
             "accepted_on": local_today().isoformat(),
             "instance": "1",
+            "learned_on": LEARNED_ON,
             "join_case_no": case.number.lower(),
         },
         token_from=page_of(petition),
@@ -227,20 +229,24 @@ def _refused(client, petition, data, message):
 REFUSALS = [
     ("no decision", {}, "Choose a decision."),
     ("unknown decision", {"decision": "ignore"}, "Choose a decision from the list."),
-    ("accept without a date", {"decision": "accept", "accepted_on": "", "instance": "1"}, "Enter the acceptance date."),
+    (
+        "accept without a date",
+        {"decision": "accept", "accepted_on": "", "instance": "1", "learned_on": LEARNED_ON},
+        "Enter the acceptance date.",
+    ),
     (
         "accept with a garbage date",
-        {"decision": "accept", "accepted_on": "mai", "instance": "1"},
+        {"decision": "accept", "accepted_on": "mai", "instance": "1", "learned_on": LEARNED_ON},
         "Enter the date as day, month and year.",
     ),
     (
         "accept in the future",
-        {"decision": "accept", "accepted_on": "2999-01-01", "instance": "1"},
+        {"decision": "accept", "accepted_on": "2999-01-01", "instance": "1", "learned_on": LEARNED_ON},
         "The acceptance date cannot be in the future.",
     ),
     (
         "accept before receipt",
-        {"decision": "accept", "accepted_on": "2000-01-01", "instance": "1"},
+        {"decision": "accept", "accepted_on": "2000-01-01", "instance": "1", "learned_on": LEARNED_ON},
         "The acceptance date cannot be before the petition was received.",
     ),
     (
@@ -250,7 +256,13 @@ REFUSALS = [
     ),
     (
         "join an unknown case",
-        {"decision": "accept", "accepted_on": "TODAY", "instance": "1", "join_case_no": "TK-VV-1999-00001"},
+        {
+            "decision": "accept",
+            "accepted_on": "TODAY",
+            "instance": "1",
+            "learned_on": LEARNED_ON,
+            "join_case_no": "TK-VV-1999-00001",
+        },
         "No case with this number in your units.",
     ),
     (
@@ -284,7 +296,13 @@ def test_joining_a_case_of_another_kind_is_refused(login_en, world, petition):
     _refused(
         login_en("head"),
         petition,
-        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "learned_on": LEARNED_ON,
+            "join_case_no": case.number,
+        },
         "The petition and the case are of different kinds.",
     )
 
@@ -295,7 +313,13 @@ def test_joining_a_closed_case_is_refused(login_en, world, petition):
     _refused(
         login_en("head"),
         petition,
-        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "learned_on": LEARNED_ON,
+            "join_case_no": case.number,
+        },
         "A petition can only be joined to an open case.",
     )
 
@@ -306,7 +330,13 @@ def test_joining_a_case_outside_scope_is_refused(login_en, world, petition):
     _refused(
         login_en("head"),
         petition,
-        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "join_case_no": case.number},
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "learned_on": LEARNED_ON,
+            "join_case_no": case.number,
+        },
         "No case with this number in your units.",
     )
 

@@ -13,7 +13,7 @@ from app.cases.models import CaseState
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.petitions.models import Petition, PetitionKind
-from tests.factories import create_case, create_petition
+from tests.factories import LEARNED_ON, create_case, create_petition
 from tests.petitions.helpers import text
 from tests.reception.test_desk import DESK, POST_URL, visit
 
@@ -110,7 +110,13 @@ def test_accepting_a_petition_is_all_or_nothing(world, login_en, monkeypatch, er
     monkeypatch.setattr(deadlines, "on_petition_decided", explode)
     resp = client.post(
         f"{page}/decide",
-        {"decision": "accept", "accepted_on": local_today().isoformat(), "instance": "1", "version": petition.version},
+        {
+            "decision": "accept",
+            "accepted_on": local_today().isoformat(),
+            "instance": "1",
+            "learned_on": LEARNED_ON,
+            "version": petition.version,
+        },
         token_from=page,
     )
     assert_error_page(resp)

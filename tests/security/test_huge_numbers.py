@@ -27,7 +27,7 @@ from app.core.validation import INT_MAX, parse_id
 from app.deadlines.models import DeadlineRule
 from app.extensions import db
 from app.petitions.models import PetitionKind
-from tests.factories import create_case, create_petition
+from tests.factories import LEARNED_ON, create_case, create_petition
 from tests.security.routes import build_url, diff, methods, object_keys, rules, snapshot
 
 #: Past int4 (PostgreSQL's INTEGER), past int8 (SQLite's and BIGINT), far past both, and far below.
@@ -68,6 +68,7 @@ def _decision(world, field, message):
             "decision": "accept",
             "accepted_on": local_today().isoformat(),
             "instance": "1",
+            "learned_on": LEARNED_ON,
             "version": str(petition.version),
         },
         field,
