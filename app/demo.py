@@ -22,6 +22,7 @@ from .persons.divisions import province_name, ward_name
 from .persons.operations import PersonData
 from .petitions.models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
 from .petitions.operations import decide_petition, register_petition
+from .petitions.procedure import Lodging
 from .reception.models import ReceptionKind, ReceptionOutcome, RefusalReason
 from .reception.operations import record_visit
 from .units.models import Unit, UnitKind
@@ -404,7 +405,10 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
             )
         accepted = received + timedelta(days=5)
         with _story_time(_at(accepted, 10)):
-            accept_petition(petition, rec, accepted_on=accepted, instance=1, expected_version=UNCHECKED)
+            lodging = Lodging(received - timedelta(days=15)) if kind is PetitionKind.COMPLAINT else None
+            accept_petition(
+                petition, rec, accepted_on=accepted, instance=1, lodging=lodging, expected_version=UNCHECKED
+            )
         case: Case = petition.case
         if final is CaseState.ACCEPTED:
             continue

@@ -1,15 +1,19 @@
 """The whole journey in a real browser (Debian Chromium via Playwright), as the officers would do it.
 
-Reception records a visitor with a complaint and prints the receipt; the head accepts the petition and
-assigns the case; the handling officer records the decision and then its enforcement; the timeline shows
-every step.
+Reception records a visitor with a complaint and prints the receipt; the head accepts the petition (with
+the day the citizen learned of the decision) and assigns the case; the handling officer records the decision,
+which cannot be enforced before it takes legal effect; an earlier complaint whose decision did is enforced
+and closed; the timelines show every step.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from app.cases.models import CaseState
 from app.core.timeutil import local_today
+from tests.factories import create_case
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +32,13 @@ def log_out(page):
     page.wait_for_url(re.compile(r".*/login$"))
 
 
-def test_reception_to_enforcement_walkthrough(live_server, browser):
+@pytest.fixture
+def effective_id(world, db):
+    """A complaint decided 78 days ago, its decision legally effective (made before the server starts)."""
+    return create_case(world, CaseState.RESOLVED, effective=True).id
+
+
+def test_reception_to_enforcement_walkthrough(effective_id, live_server, browser):
     base = live_server
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
@@ -63,6 +73,8 @@ def test_reception_to_enforcement_walkthrough(live_server, browser):
     log_in(page, base, "head")
     page.goto(petition_url)
     page.select_option("#decision", "accept")
+    # A first-instance complaint: the day the citizen learned of the decision opens its lodging period.
+    page.fill("#learned_on", (local_today() - timedelta(days=20)).isoformat())
     page.click("[data-testid=decision-form] button[type=submit]")
     page.wait_for_load_state()
     case_link = page.locator("[data-testid=petition-case] a")
@@ -96,18 +108,35 @@ def test_reception_to_enforcement_walkthrough(live_server, browser):
     page.wait_for_url(case_url)
     assert "25/QĐ-UBND" in page.inner_text("[data-testid=case-decision]")
 
-    page.click("details[data-action=enforce] summary")
-    form = "details[data-action=enforce] form"
-    page.fill(f"{form} [name=enforced_on]", today)
-    page.fill(f"{form} [name=enforcement_result]", "Đã chi trả tiền bồi thường bổ sung cho ông Bốn")
-    page.click(f"{form} button[type=submit]")
-    page.wait_for_url(case_url)
-    assert "Đã chi trả tiền bồi thường bổ sung" in page.inner_text("[data-testid=case-enforcement]")
+    # Not yet legally effective: the decision is not enforced, and the page says why, citing the law.
+    assert page.locator("details[data-action=enforce]").count() == 0
+    assert "Luật Khiếu nại 2011, Điều 44" in page.inner_text("[data-rule='complaint.not_yet_effective']")
 
     # 5. Every state change is in the timeline, in order.
     actions = page.eval_on_selector_all(
         "[data-testid=timeline] li[data-action]", "els => els.map(e => e.dataset.action)"
     )
-    assert actions == ["open", "assign", "resolve", "enforce"]
+    assert actions == ["open", "assign", "resolve"]
+
+    # 6. An earlier complaint, decided 78 days ago and made effective by the scheduler, is enforced; the
+    # head closes it.
+    page.goto(f"{base}/cases/{effective_id}")
+    page.click("details[data-action=enforce] summary")
+    form = "details[data-action=enforce] form"
+    page.fill(f"{form} [name=enforced_on]", today)
+    page.fill(f"{form} [name=enforcement_result]", "Đã chi trả tiền bồi thường bổ sung cho ông Bốn")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_url(f"{base}/cases/{effective_id}")
+    assert "Đã chi trả tiền bồi thường bổ sung" in page.inner_text("[data-testid=case-enforcement]")
+    log_out(page)
+    log_in(page, base, "head")
+    page.goto(f"{base}/cases/{effective_id}")
+    page.click("details[data-action=close] summary")
+    page.click("details[data-action=close] button[type=submit]")
+    page.wait_for_url(f"{base}/cases/{effective_id}")
+    actions = page.eval_on_selector_all(
+        "[data-testid=timeline] li[data-action]", "els => els.map(e => e.dataset.action)"
+    )
+    assert actions == ["open", "assign", "resolve", "enforce", "close"]
     assert errors == []
     context.close()

@@ -1,18 +1,21 @@
 """The legal gates of a petition's processing decision: allowed, refused with its basis, or set aside by the
 head of the unit with a reason (recorded in the petition's history and the audit log)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.core.errors import PermissionRefused, TransitionRefused
+from app.cases.operations import accept_petition
+from app.core.errors import DomainError, PermissionRefused, TransitionRefused
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
+from app.deadlines.models import Clock, ClockStatus, Stage
 from app.extensions import db
 from app.petitions.models import Channel, PetitionEvent, PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
+from app.petitions.procedure import Lodging
 from tests.factories import create_petition
 from tests.petitions.helpers import text
 from tests.petitions.test_decide import stored
@@ -133,3 +136,106 @@ def test_the_refusal_is_in_vietnamese(world, login_as):
     p = _petition(world, K.DENUNCIATION, Channel.TRANSFERRED)
     page = text(login_as("reception").get(f"/petitions/{p.id}"))
     assert "đơn tố cáo chỉ được chuyển một lần" in page and "(Thông tư 05/2021/TT-TTCP)" in page
+
+
+# --- The lodging period of a complaint (Law on Complaints 2011 art. 9, 11) ---------------------------------
+
+LODGING_BASIS = "(Law on Complaints 2011, art. 9 and 11)"
+LODGING_REFUSED = "The complaint was lodged after its lodging period"
+
+
+def _complaint(world, received_on):
+    p = create_petition(world, kind=K.COMPLAINT, received_on=received_on)
+    db.session.commit()
+    return p
+
+
+#: (days from learning to lodging, obstacle days, actor, override reason) -> None if accepted, else the refusal.
+LODGING = [
+    (90, 0, "reception", None, None),  # the 90th day is within the period (the day learned is not counted)
+    (91, 0, "reception", None, LODGING_REFUSED),
+    (91, 0, "head", None, LODGING_REFUSED),
+    (119, 29, "reception", None, None),  # an obstacle of 29 days moves the last day by as much
+    (120, 29, "reception", None, LODGING_REFUSED),
+    (91, 0, "reception", "Đơn gửi qua bưu điện từ trước", HINT),  # only a head sets the rule aside
+    (91, 0, "head", "Công dân nằm viện, có giấy ra viện", None),
+]
+
+
+@pytest.mark.parametrize("days, obstacle, actor, reason, refusal", LODGING)
+def test_a_complaint_is_accepted_within_its_lodging_period(world, days, obstacle, actor, reason, refusal):
+    # Wednesday 11 June 2025: a period ending the day before or on it ends on a working day (a calendar-day
+    # limit ending on a day off would move to the next working day).
+    received = date(2025, 6, 11)
+    p = _complaint(world, received)
+    before, audits = stored(p.id), _audits()
+    p = db.session.merge(p)
+    lodging = Lodging(received - timedelta(days=days), obstacle, "Ốm nằm viện" if obstacle else None)
+    call = dict(accepted_on=received + timedelta(days=1), lodging=lodging, override_reason=reason)
+    if refusal is None:
+        accept_petition(p, world.users[actor], expected_version=UNCHECKED, **call)
+        db.session.commit()
+        assert p.state is PetitionState.ACCEPTED
+        assert (p.learned_on, p.obstacle_days or 0) == (lodging.learned_on, obstacle)
+        clock = db.session.scalars(select(Clock).where(Clock.petition_id == p.id, Clock.stage == Stage.LODGING)).one()
+        assert clock.completed_on == received and clock.status is ClockStatus.DONE
+        assert (clock.completed_on > clock.due_on) is bool(reason)  # late only when the head set the rule aside
+        assert _audits() == audits + (1 if reason else 0)
+        return
+    with pytest.raises(DomainError) as err:
+        accept_petition(p, world.users[actor], expected_version=UNCHECKED, **call)
+    message = str(err.value.message)
+    assert message.startswith(refusal), message
+    if refusal is LODGING_REFUSED:
+        last_day = lodging.learned_on + timedelta(days=90 + obstacle)
+        assert LODGING_BASIS in message and f"The period ended on {last_day:%d/%m/%Y}." in message
+    assert stored(p.id) == before and _audits() == audits
+
+
+@pytest.mark.parametrize(
+    "learned, obstacle, reason, message",
+    [
+        (1, 0, None, "cannot be after the complaint was received"),
+        (-10, 11, "Ốm", "The obstacle cannot last longer"),
+        (-10, 5, None, "Say what the obstacle was"),
+    ],
+)
+def test_a_lodging_period_that_cannot_be_is_refused(world, learned, obstacle, reason, message):
+    p = _complaint(world, TODAY - timedelta(days=3))
+    before = stored(p.id)
+    p = db.session.merge(p)
+    lodging = Lodging(p.received_on + timedelta(days=learned), obstacle, reason)
+    with pytest.raises(TransitionRefused, match=message):
+        accept_petition(p, world.users["reception"], accepted_on=TODAY, lodging=lodging, expected_version=UNCHECKED)
+    assert stored(p.id) == before
+
+
+def test_the_decision_form_asks_for_the_day_learned_and_refuses_a_late_complaint(world, login_en):
+    p = _complaint(world, TODAY - timedelta(days=3))
+    client = login_en("reception")
+    page = f"/petitions/{p.id}"
+    assert 'name="learned_on"' in text(client.get(page))
+    before = stored(p.id)
+    data = dict(decision="accept", version=p.version, accepted_on=TODAY.isoformat(), instance="1")
+    resp = client.post(f"{page}/decide", data, token_from=page)
+    assert "Enter the day the complainant received or learned of the decision or act." in text(resp)
+    late = (p.received_on - timedelta(days=100)).isoformat()
+    resp = client.post(f"{page}/decide", dict(data, learned_on=late), token_from=page)
+    shown = text(client.get(resp.headers["Location"])) if resp.status_code == 302 else text(resp)
+    assert LODGING_REFUSED in shown and LODGING_BASIS in shown
+    assert stored(p.id) == before
+    resp = client.post(
+        f"{page}/decide", dict(data, learned_on=(TODAY - timedelta(days=30)).isoformat()), token_from=page
+    )
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(p), p.id).state is PetitionState.ACCEPTED
+
+
+def test_a_second_instance_complaint_needs_no_lodging_day(world, login_en):
+    p = _complaint(world, TODAY - timedelta(days=3))
+    client = login_en("head")
+    page = f"/petitions/{p.id}"
+    data = dict(decision="accept", version=p.version, accepted_on=TODAY.isoformat(), instance="2")
+    resp = client.post(f"{page}/decide", data, token_from=page)
+    assert resp.status_code == 302
