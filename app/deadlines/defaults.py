@@ -410,4 +410,14 @@ DEFAULT_OVERRIDES: list[dict[str, object]] = [
         document="Thông báo của Bộ Nội vụ về hoán đổi ngày làm việc dịp Tết Dương lịch 2026 "
         "(làm bù thứ Bảy 10/01/2026 cho ngày 02/01/2026)",
     ),
+    # The holidays package (0.108) makes 24 November a day off from 2026 (Vietnam Cultural Day); no text
+    # announcing it could be checked when this shipped. The decision is recorded either way: the day stays
+    # off, as the package says and as the clocks already counted it, until an administrator records the
+    # announcing document here or makes it a working day.
+    dict(
+        day=date(2026, 11, 24),
+        is_working_day=False,
+        document="Ngày Văn hóa Việt Nam (24/11), ngày nghỉ theo gói holidays 0.108. Chưa đối chiếu được văn bản "
+        "công bố: quản trị viên ghi số văn bản khi xác nhận, hoặc sửa thành ngày làm việc nếu năm 2026 không nghỉ.",
+    ),
 ]

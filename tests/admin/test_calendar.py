@@ -232,3 +232,11 @@ def test_package_calendar_ignores_the_overrides(app):
     assert load_calendar().is_working_day(date(2026, 1, 2)) is False  # ... the shipped override corrects it
     assert package_is_working_day(date(2026, 1, 1)) is False
     assert package_is_working_day(date(2026, 1, 1) + timedelta(days=365)) is False
+
+
+def test_the_vietnam_cultural_day_2026_is_a_recorded_decision(world, login_en):
+    """The package makes 24/11/2026 a day off; TiepDan ships that decision as an override with its basis."""
+    page = login_en("admin").get("/admin/calendar?year=2026").get_data(as_text=True)
+    row = day_row(page, "overrides", date(2026, 11, 24))
+    assert "Day off" in row and "holidays 0.108" in row and "Vietnam Cultural Day" in row
+    assert "No effect" in row  # it agrees with the package: the record is the decision, not a change
