@@ -1121,7 +1121,10 @@ class Generator:
                     )
                     continue
                 lived = after
-                if life.stage is Stage.LEGAL_EFFECT and effective_on is not None and effective_on < today:
+                if appeal_on is not None:
+                    # The appeal's acceptance (written later, from the pending appeals) ends the appeal period.
+                    lived = sorted([*after, (appeal_on, ClockEvent.CASE_APPEALED)], key=lambda step: step[0])
+                elif effective_on is not None and effective_on < today:
                     # What the scheduler's mark_legally_effective has done by now.
                     lived = sorted([*after, (effective_on, ClockEvent.DECISION_EFFECTIVE)], key=lambda step: step[0])
                 status, completed, paused_on, suspended_days, ended_by = self._lived(life.stage, lived, rule)
@@ -1137,7 +1140,7 @@ class Generator:
                     suspended_days=suspended_days,
                     at=stamps["resolved"],
                 )
-                if ended_by is not ClockEvent.DECISION_EFFECTIVE:
+                if life.stage is not Stage.LEGAL_EFFECT or ended_by is not ClockEvent.DECISION_EFFECTIVE:
                     continue
                 assert effective_on is not None, "only a decision with a legal-effect day takes effect"
                 legally_effective_on = effective_on

@@ -18,6 +18,7 @@ from ..flags.models import Flag, FlagKind
 from ..flags.operations import insert_flags
 from ..petitions.models import PetitionKind
 from .calendar import load_calendar
+from .lifecycle import ClockEvent, stages_ended_by
 from .models import CITIZEN_PERIODS, Clock, ClockStatus, Stage
 
 #: Periods that are not a duty of the unit (the citizen's time to appeal or lodge, the wait for legal
@@ -132,6 +133,20 @@ def mark_legally_effective(now: datetime) -> dict[str, int]:
         .values(status=ClockStatus.DONE, completed_on=Clock.due_on, paused_on=None)
         .execution_options(synchronize_session="fetch")
     )
+    # The other clocks the decision's legal effect ends (the lifecycle table's): the appeal period, unused.
+    ended = stages_ended_by(ClockEvent.DECISION_EFFECTIVE)
+    ended.pop(Stage.LEGAL_EFFECT, None)
+    for stage, status in ended.items():
+        db.session.execute(
+            update(Clock)
+            .where(
+                Clock.case_id.in_(case_ids),
+                Clock.stage == stage,
+                Clock.status.in_((ClockStatus.RUNNING, ClockStatus.PAUSED)),
+            )
+            .values(status=status, completed_on=Clock.due_on, paused_on=None)
+            .execution_options(synchronize_session="fetch")
+        )
     effective_on = (
         select(Clock.due_on).where(Clock.case_id == Case.id, Clock.stage == Stage.LEGAL_EFFECT).scalar_subquery()
     )

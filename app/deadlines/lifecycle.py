@@ -188,9 +188,17 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             cancels=_CASE_ENDS,
             **_SUSPENSION,
         ),
-        # No clock: the citizen's period to appeal a first-instance decision is the legal-effect clock below
-        # (the decision takes effect when it passes unappealed); explain shows it for information.
-        Lifecycle(Stage.APPEAL, None, StartsFrom.DECISION, kinds=frozenset({K.COMPLAINT}), instance=1),
+        # The citizen's period to appeal a first-instance decision (Law on Complaints art. 33): it ends when
+        # the appeal is accepted, or when the decision takes legal effect, the period having passed unused.
+        Lifecycle(
+            Stage.APPEAL,
+            E.CASE_RESOLVED,
+            StartsFrom.DECISION,
+            kinds=frozenset({K.COMPLAINT}),
+            instance=1,
+            finishes=frozenset({E.CASE_APPEALED, E.DECISION_EFFECTIVE}),
+            cancels=frozenset({E.CASE_WITHDRAWN, E.CASE_TERMINATED}),
+        ),
         # A complaint case is closed only once this clock finished or an appeal cancelled it (cases.procedure,
         # Law on Complaints art. 44): closing does not end it.
         Lifecycle(
