@@ -20,7 +20,7 @@ from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..petitions.models import Petition
+from ..petitions.models import Petition, PetitionState
 from ..users.models import User
 from .calendar import WorkCalendar, load_calendar
 from .engine import Facts, case_facts, find_rule, petition_facts, recompute
@@ -107,19 +107,31 @@ def on_petition_registered(petition: Petition) -> None:
 
 def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
     """The processing decision answers the citizen; the acceptance clock lapses unless accepted. An accepted
-    complaint whose lodging period was recorded gets that period's clock, ended on the day it was lodged."""
+    complaint whose lodging period was recorded gets that period's clock, ended on the day it was lodged; a
+    transferred denunciation its transfer clock, ended on the day of the decision."""
     event = ClockEvent.PETITION_ACCEPTED if accepted else ClockEvent.PETITION_NOT_ACCEPTED
     _move(_clocks(petition_id=petition.id), event, on)
-    if not accepted or petition.learned_on is None:
-        return
+    events = [event]
+    if petition.state is PetitionState.TRANSFERRED:
+        events.append(ClockEvent.PETITION_TRANSFERRED)
     cal, facts = load_calendar(), petition_facts(petition)
-    for life in started_by(event, petition.kind, facts.instance):
-        assert life.starts_from is StartsFrom.LEARNED and event in life.finishes
-        clock = _start(life.stage, facts, petition.learned_on, cal, petition=petition)
-        if clock is not None:
-            clock.suspended_days = petition.obstacle_days or 0
-            recompute(clock, cal)
-            _finish(clock, petition.received_on)
+    for raised in events:
+        for life in started_by(raised, petition.kind, facts.instance):
+            # Periods that the decision both starts and ends, kept as done on time or late: the lodging
+            # period (from the day learned to the day lodged), the transfer (from receipt to the decision).
+            assert raised in life.finishes
+            if life.starts_from is StartsFrom.LEARNED:
+                start, end, lost = petition.learned_on, petition.received_on, petition.obstacle_days or 0
+            else:
+                assert life.starts_from is StartsFrom.RECEIPT
+                start, end, lost = petition.received_on, on, 0
+            if start is None:
+                continue  # the lodging period was not recorded
+            clock = _start(life.stage, facts, start, cal, petition=petition)
+            if clock is not None:
+                clock.suspended_days = lost
+                recompute(clock, cal)
+                _finish(clock, end)
 
 
 # --- Cases -----------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ class ClockEvent(enum.StrEnum):
     PETITION_ACCEPTED = "petition_accepted"
     #: decide_petition otherwise: transferred, guided, filed or withdrawn.
     PETITION_NOT_ACCEPTED = "petition_not_accepted"
+    #: decide_petition, transferred (raised after PETITION_NOT_ACCEPTED).
+    PETITION_TRANSFERRED = "petition_transferred"
     #: open_case: the case is accepted (thụ lý).
     CASE_ACCEPTED = "case_accepted"
     #: open_case of a second-instance case: the appealed (first-instance) case's clocks.
@@ -158,9 +160,15 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             finishes=frozenset({E.PETITION_ACCEPTED}),
             cancels=frozenset({E.PETITION_NOT_ACCEPTED}),
         ),
-        # No clock: a denunciation outside the unit's competence is transferred by the processing decision,
-        # which the classification clock times; explain shows the transfer limit for information.
-        Lifecycle(Stage.TRANSFER, None, StartsFrom.RECEIPT, kinds=frozenset({K.DENUNCIATION})),
+        # A denunciation outside the unit's competence is transferred within its limit from receipt (Law on
+        # Denunciations art. 24): the transfer decision starts and ends the clock, kept as done on time or late.
+        Lifecycle(
+            Stage.TRANSFER,
+            E.PETITION_TRANSFERRED,
+            StartsFrom.RECEIPT,
+            kinds=frozenset({K.DENUNCIATION}),
+            finishes=frozenset({E.PETITION_TRANSFERRED}),
+        ),
         # The case's clocks.
         Lifecycle(
             Stage.NOTIFY_ACCEPTANCE,
