@@ -165,3 +165,57 @@ def action_form(action: CaseAction, case: Case, *, bound: bool = False) -> CaseA
         f.id = f"{action.value}-{f.name}"
         f.label.field_id = f.id
     return form
+
+
+class CourtFilingForm(CaseActionForm):
+    """The complainant took the decision to an administrative court."""
+
+    court = StringField(
+        _l("Court"),
+        validators=[DataRequired(_l("Say which court the lawsuit was filed with.")), Length(max=300)],
+        description=_l("E.g. Tòa án nhân dân tỉnh Đồng Nai."),
+    )
+    court_case_no = StringField(_l("The court's case number"), validators=[Optional(), Length(max=60)])
+    filed_on = DateField(_l("Day the lawsuit was filed"), validators=[DataRequired(_l("Enter the day it was filed."))])
+
+    def validate_filed_on(self, field: Field) -> None:
+        if self.case.decision_on and not self.case.decision_on <= field.data <= local_today():
+            raise ValidationError(_l("The lawsuit must be dated between the decision and today."))
+
+    def operation_fields(self) -> dict[str, Any]:
+        return {"court": self.court.data, "court_case_no": self.court_case_no.data, "filed_on": self.filed_on.data}
+
+
+class JudgmentForm(CaseActionForm):
+    """The court's judgment on the lawsuit."""
+
+    judgment_on = DateField(_l("Day of the judgment"), validators=[DataRequired(_l("Enter the day of the judgment."))])
+    judgment = TextAreaField(
+        _l("What the judgment decides"),
+        validators=[DataRequired(_l("Summarise the judgment.")), Length(max=NOTE_MAX)],
+    )
+
+    def validate_judgment_on(self, field: Field) -> None:
+        if self.case.court_filed_on and not self.case.court_filed_on <= field.data <= local_today():
+            raise ValidationError(_l("The judgment must be dated between the lawsuit and today."))
+
+    def operation_fields(self) -> dict[str, Any]:
+        return {"judgment_on": self.judgment_on.data, "judgment": self.judgment.data}
+
+
+#: The court forms of the case page, by the name of their step (not workflow actions: the state stays).
+COURT_FORMS: dict[str, type[CaseActionForm]] = {"court": CourtFilingForm, "judgment": JudgmentForm}
+
+
+def court_form(step: str, case: Case, *, bound: bool = False) -> CaseActionForm:
+    """Build the form of a court step, as ``action_form`` does for the workflow actions."""
+    kwargs: dict[str, None] = {} if bound else {"formdata": None}
+    form = COURT_FORMS[step](case, **kwargs)
+    if not bound:
+        form.version.data = case.version
+        if isinstance(form, CourtFilingForm):
+            form.filed_on.data = local_today()
+    for f in form:
+        f.id = f"{step}-{f.name}"
+        f.label.field_id = f.id
+    return form

@@ -33,7 +33,7 @@ from ..search.sync import track
 from ..search.text import case_document
 from ..units.models import Unit
 from ..users.models import User
-from .procedure import APPEALED, NOT_YET_EFFECTIVE
+from .procedure import APPEALED, IN_COURT, NOT_YET_EFFECTIVE
 
 
 class CaseState(LabeledEnum):
@@ -288,6 +288,13 @@ class Case(TimestampMixin, Model):
     enforcement_result: Mapped[str | None] = mapped_column(Text)
     #: The day the decision took legal effect (no appeal within the period), set by the scheduler.
     legally_effective_on: Mapped[date | None] = mapped_column(Date)
+    #: An administrative lawsuit (khởi kiện vụ án hành chính) against a complaint decision: the court, the
+    #: day the complainant filed it, the court's case number; then the judgment (its day and what it says).
+    court_name: Mapped[str | None] = mapped_column(String(300))
+    court_filed_on: Mapped[date | None] = mapped_column(Date)
+    court_case_no: Mapped[str | None] = mapped_column(String(60))
+    court_judgment_on: Mapped[date | None] = mapped_column(Date)
+    court_judgment: Mapped[str | None] = mapped_column(Text)
     #: Folded words for the search (number, title, decision number; see app/search), kept up to date on flush.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Optimistic-locking version: a save from a stale form is refused.
@@ -347,9 +354,35 @@ class Case(TimestampMixin, Model):
         return self.kind is PetitionKind.COMPLAINT and self.instance == 1 and bool(self.appeals)
 
     @property
+    def in_court(self) -> bool:
+        """The complainant took the decision to an administrative court (the administrative route stops)."""
+        return self.court_filed_on is not None
+
+    @property
     def awaits_enforcement(self) -> bool:
-        """Resolved with something to carry out, not yet enforced (an appealed decision is not carried out)."""
-        return self.state is CaseState.RESOLVED and bool(self.enforcement_required) and not self.is_appealed
+        """Resolved with something to carry out, not yet enforced (an appealed decision, or one taken to court,
+        is not carried out)."""
+        return (
+            self.state is CaseState.RESOLVED
+            and bool(self.enforcement_required)
+            and not self.is_appealed
+            and not self.in_court
+        )
+
+    def can_take_to_court(self, user: User) -> bool:
+        """``user`` may record that the complainant filed a lawsuit against the decision (before it took effect)."""
+        return (
+            self.kind is PetitionKind.COMPLAINT
+            and self.state is CaseState.RESOLVED
+            and not self.in_court
+            and not self.is_appealed
+            and self.legally_effective_on is None
+            and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
+        )
+
+    def can_record_judgment(self, user: User) -> bool:
+        """``user`` may record the court's judgment on the lawsuit."""
+        return self.in_court and self.court_judgment_on is None and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
 
     def procedure_refusal(self, action: CaseAction) -> LegalRule | None:
         """The legal rule (cases.procedure) that forbids ``action`` now, whatever the actor, or None."""
@@ -357,6 +390,8 @@ class Case(TimestampMixin, Model):
             return None
         if action not in (CaseAction.ENFORCE, CaseAction.CLOSE):
             return None
+        if self.in_court:
+            return IN_COURT if action is CaseAction.ENFORCE else None
         if self.is_appealed:
             return APPEALED if action is CaseAction.ENFORCE else None
         return NOT_YET_EFFECTIVE

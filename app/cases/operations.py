@@ -21,7 +21,7 @@ from ..petitions.operations import check_decision, record_decision
 from ..petitions.procedure import Lodging
 from ..users.models import User
 from .models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
-from .signals import case_opened, case_transitioned
+from .signals import case_opened, case_taken_to_court, case_transitioned
 
 #: Which timestamp each target state stamps.
 STAMPS = {
@@ -218,11 +218,7 @@ def perform(
     before = case.state
     case.state = t.target
     setattr(case, STAMPS[t.target], utcnow())
-    try:
-        db.session.flush()
-    except StaleDataError:
-        # Another request saved the case between our version check and this write.
-        raise StaleObject(STALE_MESSAGE) from None
+    _flush(case)  # another request may have saved the case between our version check and this write
     log_case_event(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
     case_transitioned.send(case, action=action, on=today)
     return case
@@ -327,6 +323,63 @@ def _describe(action: CaseAction, case: Case) -> str | None:
     if action is CaseAction.RESOLVE:
         return f"{case.decision_no} ({case.decision_on:%d/%m/%Y})"
     return None
+
+
+def record_court_filing(
+    case: Case,
+    actor: User,
+    *,
+    court: str,
+    filed_on: date,
+    court_case_no: str | None = None,
+    expected_version: object,
+    today: date,
+) -> Case:
+    """Record that the complainant took the case's decision to an administrative court (Law on Complaints
+    2011 art. 33): the administrative route stops, the decision is neither carried out nor takes effect."""
+    check_version(case, expected_version)
+    if not case.can_take_to_court(actor):
+        raise TransitionRefused(
+            _l("A lawsuit is recorded on a complaint decision that has not taken effect, by its officer or head.")
+        )
+    if not (court or "").strip():
+        raise TransitionRefused(_l("Say which court the lawsuit was filed with."))
+    assert case.decision_on is not None, "a resolved case has its decision date (resolved_has_decision)"
+    if not case.decision_on <= filed_on <= today:
+        raise TransitionRefused(_l("The lawsuit must be dated between the decision and today."))
+    case.court_name = court.strip()
+    case.court_filed_on = filed_on
+    case.court_case_no = (court_case_no or "").strip() or None
+    _flush(case)
+    log_case_event(case, actor, "court", case.state, case.state, case.court_name)
+    case_taken_to_court.send(case, on=filed_on)
+    return case
+
+
+def record_judgment(
+    case: Case, actor: User, *, judgment_on: date, judgment: str, expected_version: object, today: date
+) -> Case:
+    """Record the court's judgment on the lawsuit against the case's decision."""
+    check_version(case, expected_version)
+    if not case.can_record_judgment(actor):
+        raise TransitionRefused(_l("The judgment is recorded on a case taken to court, by its officer or head."))
+    if not (judgment or "").strip():
+        raise TransitionRefused(_l("Summarise the judgment."))
+    assert case.court_filed_on is not None, "can_record_judgment: the case is in court"
+    if not case.court_filed_on <= judgment_on <= today:
+        raise TransitionRefused(_l("The judgment must be dated between the lawsuit and today."))
+    case.court_judgment_on = judgment_on
+    case.court_judgment = judgment.strip()
+    _flush(case)
+    log_case_event(case, actor, "judgment", case.state, case.state, case.court_judgment)
+    return case
+
+
+def _flush(case: Case) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleObject(STALE_MESSAGE) from None
 
 
 def log_case_event(

@@ -30,3 +30,14 @@ APPEALED = LegalRule(
         "decision is the one enforced. Close this case; its outcome is in the second-instance case."
     ),
 )
+
+#: A complaint decision taken to an administrative court is not carried out: the administrative route stops
+#: and the court's judgment decides. The case may be closed; the judgment is recorded on it.
+IN_COURT = LegalRule(
+    "complaint.in_court",
+    _l("Law on Complaints 2011, art. 33"),
+    _l(
+        "The complainant took the decision to an administrative court: the administrative route stops and "
+        "the decision is not enforced. Record the judgment when it comes; the case may be closed."
+    ),
+)

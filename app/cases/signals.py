@@ -13,3 +13,7 @@ case_opened = _events.signal("case-opened")
 
 #: A workflow transition was performed. Sender: the Case; ``action``: the CaseAction; ``on``: its date.
 case_transitioned = _events.signal("case-transitioned")
+
+#: The complainant filed an administrative lawsuit against the case's decision. Sender: the Case; ``on``:
+#: the day it was filed.
+case_taken_to_court = _events.signal("case-taken-to-court")

@@ -22,9 +22,9 @@ from ..petitions.models import PetitionKind
 from ..units.queries import units_in_scope
 from ..users.queries import handlers_for
 from . import queries
-from .forms import action_form
+from .forms import COURT_FORMS, action_form, court_form
 from .models import OPEN_STATES, Case, CaseAction, CaseState, Complexity
-from .operations import check_transition, perform
+from .operations import check_transition, perform, record_court_filing, record_judgment
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -34,6 +34,8 @@ EVENT_LABELS = {
     "join": _l("Petition joined to the case"),
     "extend": _l("Resolution period extended"),
     "notice": _l("Notice recorded"),
+    "court": _l("Taken to court"),
+    "judgment": _l("Court judgment recorded"),
 }
 #: Rows of the caseload's "needs attention" list.
 ATTENTION_LIMIT = 50
@@ -128,18 +130,32 @@ def _deadline_forms(case: Case) -> dict[str, Any]:
     return forms
 
 
+def _court_forms(case: Case) -> dict[str, Any]:
+    user = current_user._get_current_object()
+    forms: dict[str, Any] = {}
+    if case.can_take_to_court(user):
+        forms["court"] = court_form("court", case)
+    if case.can_record_judgment(user):
+        forms["judgment"] = court_form("judgment", case)
+    return forms
+
+
 def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
     """Render the detail page; ``failed`` is the (action, form) whose submission did not validate."""
     forms: dict[str, Any] = {action: action_form(action, case) for action in case.available_actions(current_user)}
     deadline_forms = _deadline_forms(case)
+    court_forms = _court_forms(case)
     if failed is not None:
-        (deadline_forms if failed[0] in ("extend", "notice") else forms)[failed[0]] = failed[1]
+        step = failed[0]
+        target = deadline_forms if step in ("extend", "notice") else court_forms if step in COURT_FORMS else forms
+        target[step] = failed[1]
     return render_template(
         "cases/detail.html",
         case=case,
         forms=forms,
         failed_action=failed[0] if failed else None,
         deadline_forms=deadline_forms,
+        court_forms=court_forms,
         deadlines=deadline_queries.deadlines_of_case(case),
         children=queries.child_cases(case, current_user),
         parent_visible=queries.is_visible(case.parent_case_id, current_user),
@@ -191,6 +207,30 @@ def record_notice(case_id: int) -> ResponseReturnValue:
     flash(
         _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number), "success"
     )
+    return redirect(back)
+
+
+@bp.post("/<int:case_id>/court/<step>")
+@login_required
+def court_step(case_id: int, step: str) -> ResponseReturnValue:
+    """Record the lawsuit against the decision, or the court's judgment."""
+    if step not in COURT_FORMS:
+        abort(404)
+    case = queries.get_case(case_id, current_user)
+    back = url_for("cases.case_detail", case_id=case.id)
+    on_refusal(back)
+    form = court_form(step, case, bound=True)
+    if not form.validate_on_submit():
+        return _render_detail(case, failed=(step, form)), 422
+    user = current_user._get_current_object()
+    if step == "court":
+        record_court_filing(
+            case, user, expected_version=form.version.data, today=local_today(), **form.operation_fields()
+        )
+        flash(_("The lawsuit against the decision of case %(number)s was recorded.", number=case.number), "success")
+    else:
+        record_judgment(case, user, expected_version=form.version.data, today=local_today(), **form.operation_fields())
+        flash(_("The judgment was recorded on case %(number)s.", number=case.number), "success")
     return redirect(back)
 
 

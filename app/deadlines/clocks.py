@@ -148,6 +148,11 @@ def on_case_opened(case: Case) -> None:
         _move(_clocks(case_id=case.parent_case_id), ClockEvent.CASE_APPEALED, case.accepted_on, cal)
 
 
+def on_court_filing(case: Case, on: date) -> None:
+    """A lawsuit against the decision stops the administrative route: the appeal and legal-effect periods end."""
+    _move(_clocks(case_id=case.id), ClockEvent.COURT_FILED, on)
+
+
 def refresh_rules(case: Case) -> None:
     """Re-select the rule of each open clock after the case's facts changed (e.g. its complexity)."""
     cal, facts = load_calendar(), case_facts(case)

@@ -45,6 +45,8 @@ class ClockEvent(enum.StrEnum):
     NOTICE_SENT = "notice_sent"
     #: The scheduler (jobs.mark_legally_effective): the appeal period passed, the decision takes effect.
     DECISION_EFFECTIVE = "decision_effective"
+    #: record_court_filing: the complainant took the decision to an administrative court.
+    COURT_FILED = "court_filed"
 
 
 #: The event of each case workflow action (CaseAction is a StrEnum: its plain string values find the same entries).
@@ -205,7 +207,7 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             kinds=frozenset({K.COMPLAINT}),
             instance=1,
             finishes=frozenset({E.CASE_APPEALED, E.DECISION_EFFECTIVE}),
-            cancels=frozenset({E.CASE_WITHDRAWN, E.CASE_TERMINATED}),
+            cancels=frozenset({E.CASE_WITHDRAWN, E.CASE_TERMINATED, E.COURT_FILED}),
         ),
         # A complaint case is closed only once this clock finished or an appeal cancelled it (cases.procedure,
         # Law on Complaints art. 44): closing does not end it.
@@ -215,7 +217,7 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             StartsFrom.DECISION,
             kinds=frozenset({K.COMPLAINT}),
             finishes=frozenset({E.DECISION_EFFECTIVE}),
-            cancels=frozenset({E.CASE_APPEALED, E.CASE_WITHDRAWN, E.CASE_TERMINATED}),
+            cancels=frozenset({E.CASE_APPEALED, E.CASE_WITHDRAWN, E.CASE_TERMINATED, E.COURT_FILED}),
             **_SUSPENSION,
         ),
         Lifecycle(

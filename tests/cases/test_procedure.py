@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 
 from app.cases.models import Case, CaseAction, CaseState
-from app.cases.operations import accept_petition, perform
+from app.cases.operations import accept_petition, perform, record_court_filing, record_judgment
 from app.cases.procedure import NOT_YET_EFFECTIVE
 from app.core.errors import TransitionRefused
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, utcnow
 from app.deadlines.jobs import mark_legally_effective
-from app.deadlines.models import Clock, Stage
+from app.deadlines.models import Clock, ClockStatus, Stage
 from app.petitions.models import PetitionKind
 from tests.cases.helpers import action_forms, case_state, follow, text
 from tests.cases.test_transitions import snapshot
@@ -27,6 +27,9 @@ TODAY = local_today()
 ART_44 = "(Law on Complaints 2011, art. 44)"
 NOT_EFFECTIVE_MESSAGE = "The complaint decision has not taken legal effect yet"
 APPEALED_MESSAGE = "The first-instance decision was appealed"
+IN_COURT_MESSAGE = "The complainant took the decision to an administrative court"
+ART_33 = "(Law on Complaints 2011, art. 33)"
+COURT = "Tòa án nhân dân tỉnh Đồng Nai"
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +63,12 @@ def _situation(world, name: str, enforcement: str | None) -> Case:
         first = create_case(world, S.RESOLVED, enforcement_required=enforcement)
         _appealed(world, first)
         return first
+    if name == "complaint in court":
+        case = create_case(world, S.RESOLVED, enforcement_required=enforcement)
+        record_court_filing(
+            case, world.users["handler"], court=COURT, filed_on=TODAY, expected_version=UNCHECKED, today=TODAY
+        )
+        return case
     if name == "denunciation concluded today":
         return create_case(world, S.RESOLVED, kind=K.DENUNCIATION, enforcement_required=enforcement)
     if name == "recommendation answered today":
@@ -81,6 +90,8 @@ GATES = [
     ("complaint appealed", "Trả lại đất", A.ENFORCE, APPEALED_MESSAGE),
     ("complaint appealed", "Trả lại đất", A.CLOSE, None),  # the outcome lies in the second-instance case
     ("complaint appealed", None, A.CLOSE, None),
+    ("complaint in court", "Trả lại đất", A.ENFORCE, IN_COURT_MESSAGE),
+    ("complaint in court", "Trả lại đất", A.CLOSE, None),  # the judgment decides; the case may close
     ("denunciation concluded today", "Kiểm điểm cán bộ", A.ENFORCE, None),
     ("denunciation concluded today", None, A.CLOSE, None),
     ("recommendation answered today", None, A.CLOSE, None),
@@ -102,7 +113,8 @@ def test_the_appeal_window_gates_enforcement_and_closing(world, db, situation, e
     with pytest.raises(TransitionRefused) as err:
         perform(case, action, user, expected_version=UNCHECKED, **FIELDS[action])
     message = str(err.value.message)
-    assert message.startswith(refusal) and message.endswith(ART_44), message
+    assert message.startswith(refusal), message
+    assert message.endswith(ART_33 if refusal is IN_COURT_MESSAGE else ART_44), message
     assert snapshot(db, case.id) == before
 
 
@@ -210,3 +222,98 @@ def test_the_conclusion_is_named_in_vietnamese_on_the_case_page(world, db, login
     page = text(login_as("head").get(f"/cases/{case.id}"))
     assert "Kết luận nội dung tố cáo" in page and "Số kết luận" in page and "Ghi nhận kết luận" in page
     assert "Số quyết định" not in page
+
+
+# --- An administrative lawsuit against a complaint decision (Law on Complaints 2011 art. 33) -------------
+
+
+def _clock_status(case, stage):
+    from app.extensions import db
+
+    clock = db.session.query(Clock).filter_by(case_id=case.id, stage=stage).one()
+    return clock.status
+
+
+def test_a_lawsuit_stops_the_administrative_route(world, db):
+    case = create_case(world, S.RESOLVED)
+    record_court_filing(
+        case,
+        world.users["handler"],
+        court=COURT,
+        court_case_no="12/2026/TLST-HC",
+        filed_on=TODAY,
+        expected_version=case.version,
+        today=TODAY,
+    )
+    assert (case.court_name, case.court_case_no, case.court_filed_on) == (COURT, "12/2026/TLST-HC", TODAY)
+    assert _clock_status(case, Stage.LEGAL_EFFECT) is ClockStatus.CANCELLED
+    assert _clock_status(case, Stage.APPEAL) is ClockStatus.CANCELLED
+    legal = db.session.query(Clock).filter_by(case_id=case.id, stage=Stage.LEGAL_EFFECT).one()
+    mark_legally_effective(utcnow() + (legal.due_on - TODAY) + timedelta(days=1))  # long after the period
+    assert case.legally_effective_on is None  # the court decides, not the period
+    assert not case.can_record_judgment(world.users["handler2"])
+    record_judgment(
+        case,
+        world.users["head"],
+        judgment_on=TODAY,
+        judgment="Bác yêu cầu khởi kiện",
+        expected_version=case.version,
+        today=TODAY,
+    )
+    assert [e.action for e in case.events][-2:] == ["court", "judgment"]
+    perform(case, A.CLOSE, world.users["head"], expected_version=UNCHECKED)
+    assert case.state is S.CLOSED
+
+
+@pytest.mark.parametrize(
+    "situation, filed, message",
+    [
+        ("denunciation", 0, "A lawsuit is recorded on a complaint decision"),
+        ("assigned", 0, "A lawsuit is recorded on a complaint decision"),
+        ("effective", 0, "A lawsuit is recorded on a complaint decision"),
+        ("other officer", 0, "A lawsuit is recorded on a complaint decision"),
+        ("resolved", -1, "between the decision and today"),
+        ("resolved", 1, "between the decision and today"),
+        ("no court", 0, "Say which court"),
+    ],
+)
+def test_a_lawsuit_that_cannot_be_is_refused_and_changes_nothing(world, db, situation, filed, message):
+    kind = K.DENUNCIATION if situation == "denunciation" else K.COMPLAINT
+    state = S.ASSIGNED if situation == "assigned" else S.RESOLVED
+    case = create_case(world, state, kind=kind, effective=situation == "effective")
+    db.session.commit()
+    before = snapshot(db, case.id)
+    case = db.session.get(Case, case.id)
+    actor = world.users["handler2" if situation == "other officer" else "handler"]
+    decided = case.decision_on or TODAY
+    court = "" if situation == "no court" else COURT
+    with pytest.raises(TransitionRefused, match=message):
+        record_court_filing(
+            case,
+            actor,
+            court=court,
+            filed_on=decided + timedelta(days=filed),
+            expected_version=UNCHECKED,
+            today=TODAY,
+        )
+    assert snapshot(db, case.id) == before
+
+
+def test_the_case_page_records_the_lawsuit_and_the_judgment(world, db, login_en):
+    case = create_case(world, S.RESOLVED)
+    db.session.commit()
+    client = login_en("handler")
+    url = f"/cases/{case.id}"
+    assert 'data-court-step="court"' in client.get(url).get_data(as_text=True)
+    data = {"version": case.version, "court": COURT, "court_case_no": "", "filed_on": TODAY.isoformat()}
+    page = text(follow(client, client.post(f"{url}/court/court", data, token_from=url)))
+    assert "The lawsuit against the decision of case" in page and COURT in page and "Taken to court" in page
+    assert IN_COURT_MESSAGE in page and ART_33 in page  # why enforcement is not offered
+    version = db.session.get(Case, case.id).version
+    data = {"version": version, "judgment_on": "", "judgment": ""}
+    resp = client.post(f"{url}/court/judgment", data, token_from=url)
+    assert resp.status_code == 422 and "Enter the day of the judgment." in text(resp)
+    data = {"version": version, "judgment_on": TODAY.isoformat(), "judgment": "Hủy quyết định giải quyết khiếu nại"}
+    page = text(follow(client, client.post(f"{url}/court/judgment", data, token_from=url)))
+    assert "Hủy quyết định giải quyết khiếu nại" in page and "Court judgment recorded" in page
+    assert client.post(f"{url}/court/verdict", {"version": version}, token_from=url).status_code == 404

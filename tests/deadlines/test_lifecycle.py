@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cases.models import CaseAction, CaseState, Outcome
-from app.cases.operations import accept_petition, perform
+from app.cases.operations import accept_petition, perform, record_court_filing
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.clocks import record_notice
@@ -65,6 +65,11 @@ SCENARIOS = {
             E.DECISION_EFFECTIVE,
             E.CASE_CLOSED,
         ],
+    ),
+    # A lawsuit stops the administrative route: the appeal and legal-effect periods end, the case closes.
+    "complaint taken to court": (
+        C,
+        [E.PETITION_REGISTERED, E.PETITION_ACCEPTED, E.CASE_ASSIGNED, E.CASE_RESOLVED, E.COURT_FILED, E.CASE_CLOSED],
     ),
     "complaint appealed": (
         C,
@@ -191,6 +196,15 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
         legal.due_on = today - timedelta(days=1)  # the appeal period has passed
         db.session.flush()
         mark_legally_effective(datetime.combine(today, time(12)))
+    elif event is E.COURT_FILED:
+        record_court_filing(
+            state["case"],
+            head,
+            court="Tòa án nhân dân tỉnh Đồng Nai",
+            filed_on=today,
+            expected_version=UNCHECKED,
+            today=today,
+        )
     elif event is E.CASE_APPEALED:
         appeal = create_petition(world, kind=C)
         accept_petition(

@@ -39,6 +39,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "cases.case_action": {"case_id": "case", "action": "=resolve"},
     "cases.extend_resolution": {"case_id": "case"},
     "cases.record_notice": {"case_id": "case"},
+    "cases.court_step": {"case_id": "case", "step": "=court"},
     # notifications
     "notifications.list_notifications": {},
     "notifications.read": {"notification_id": "notification"},
