@@ -429,8 +429,14 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                 CaseState.WITHDRAWN: (CaseAction.WITHDRAW, "Người khiếu nại có đơn rút toàn bộ nội dung khiếu nại."),
                 CaseState.TERMINATED: (CaseAction.TERMINATE, "Người khiếu nại chết, không có người thừa kế quyền."),
             }[final]
-            with _story_time(_at(step + timedelta(days=10), 9)):
-                perform(case, action, head, note=note, expected_version=UNCHECKED)
+            on = step + timedelta(days=10)
+            decision = (
+                dict(suspension_decision_no=f"{case.seq:02d}/QĐ-UBND", suspended_on=on)
+                if action is CaseAction.SUSPEND
+                else {}
+            )
+            with _story_time(_at(on, 9)):
+                perform(case, action, head, note=note, expected_version=UNCHECKED, **decision)
             continue
         if final is CaseState.ASSIGNED:
             continue

@@ -21,6 +21,9 @@ PASSWORD = "correct-horse-77"
 #: The day a test's complainant learned of the decision complained of: within the lodging period of a
 #: complaint received in the last days (the decision form asks for it on a first-instance acceptance).
 LEARNED_ON = (local_today() - timedelta(days=20)).isoformat()
+#: A suspension decision of today, as an operation takes it and as the suspend form posts it.
+SUSPENSION = {"suspension_decision_no": "07/QĐ-UBND", "suspended_on": local_today()}
+SUSPEND_FORM = {"suspension_decision_no": "07/QĐ-UBND", "suspended_on": local_today().isoformat()}
 
 
 @dataclass
@@ -136,7 +139,12 @@ def create_case(
             CaseState.WITHDRAWN: CaseAction.WITHDRAW,
             CaseState.TERMINATED: CaseAction.TERMINATE,
         }[state]
-        perform(case, action, world.users[head], note="Lý do", expected_version=UNCHECKED)
+        decision = (
+            dict(suspension_decision_no="07/QĐ-UBND", suspended_on=local_today())
+            if action is CaseAction.SUSPEND
+            else {}
+        )
+        perform(case, action, world.users[head], note="Lý do", expected_version=UNCHECKED, **decision)
         return case
     outcome = {PetitionKind.COMPLAINT: Outcome.PARTLY_UPHELD, PetitionKind.DENUNCIATION: Outcome.UNTRUE}.get(
         kind, Outcome.ANSWERED

@@ -68,6 +68,31 @@ class ReasonForm(CaseActionForm):
     note = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Write the reason.")), Length(max=NOTE_MAX)])
 
 
+class SuspendForm(ReasonForm):
+    """Suspend: the reason and the suspension decision, whose date may lie in the past (from the last step)."""
+
+    suspension_decision_no = StringField(
+        _l("Number of the suspension decision"),
+        validators=[DataRequired(_l("Enter the number of the suspension decision.")), Length(max=60)],
+    )
+    suspended_on = DateField(
+        _l("Date of the suspension decision"),
+        validators=[DataRequired(_l("Enter the date of the suspension decision."))],
+        description=_l("The deadlines stop from this day."),
+    )
+
+    def setup(self, bound: bool) -> None:
+        if not bound:
+            self.suspended_on.data = local_today()
+
+    def validate_suspended_on(self, field: Field) -> None:
+        if field.data > local_today():
+            raise ValidationError(_l("The suspension cannot be dated in the future."))
+
+    def operation_fields(self) -> dict[str, Any]:
+        return {"suspension_decision_no": self.suspension_decision_no.data, "suspended_on": self.suspended_on.data}
+
+
 class NoteForm(CaseActionForm):
     """Resume, close: an optional note."""
 
@@ -140,7 +165,7 @@ class EnforceForm(CaseActionForm):
 
 FORMS: dict[CaseAction, type[CaseActionForm]] = {
     CaseAction.ASSIGN: AssignForm,
-    CaseAction.SUSPEND: ReasonForm,
+    CaseAction.SUSPEND: SuspendForm,
     CaseAction.RESUME: NoteForm,
     CaseAction.RESOLVE: ResolveForm,
     CaseAction.ENFORCE: EnforceForm,

@@ -193,7 +193,12 @@ CASE_TRANSITIONS: dict[CaseAction, Transition] = {
     CaseAction.ASSIGN: Transition(
         frozenset({S.ACCEPTED, S.ASSIGNED}), S.ASSIGNED, frozenset({Role.HEAD}), ("handler_id",)
     ),
-    CaseAction.SUSPEND: Transition(frozenset({S.ASSIGNED}), S.SUSPENDED, frozenset({Role.HEAD}), ("note",)),
+    CaseAction.SUSPEND: Transition(
+        frozenset({S.ASSIGNED}),
+        S.SUSPENDED,
+        frozenset({Role.HEAD}),
+        ("note", "suspension_decision_no", "suspended_on"),
+    ),
     CaseAction.RESUME: Transition(frozenset({S.SUSPENDED}), S.ASSIGNED, frozenset({Role.HEAD})),
     CaseAction.RESOLVE: Transition(
         frozenset({S.ASSIGNED}),
@@ -286,6 +291,10 @@ class Case(TimestampMixin, Model):
     enforcement_due_on: Mapped[date | None] = mapped_column(Date)
     enforced_on: Mapped[date | None] = mapped_column(Date)
     enforcement_result: Mapped[str | None] = mapped_column(Text)
+    #: The decision suspending the case (tạm đình chỉ): its number and the day it took effect, which may
+    #: lie before the day it is recorded (not before the case's last step); the clocks pause from that day.
+    suspension_decision_no: Mapped[str | None] = mapped_column(String(60))
+    suspended_on: Mapped[date | None] = mapped_column(Date)
     #: The day the decision took legal effect (no appeal within the period), set by the scheduler.
     legally_effective_on: Mapped[date | None] = mapped_column(Date)
     #: An administrative lawsuit (khởi kiện vụ án hành chính) against a complaint decision: the court, the

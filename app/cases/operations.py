@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.enums import parse_enum
@@ -13,7 +14,7 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
-from ..core.timeutil import local_today, utcnow
+from ..core.timeutil import local_today, to_local, utcnow
 from ..core.validation import parse_id
 from ..extensions import db
 from ..petitions.models import Petition, PetitionKind, PetitionState
@@ -35,6 +36,8 @@ STAMPS = {
 }
 
 REQUIRED_MESSAGES = {
+    "suspension_decision_no": _l("Enter the number of the suspension decision."),
+    "suspended_on": _l("Enter the date of the suspension decision."),
     "handler_id": _l("Choose the handling officer."),
     "note": _l("Write the reason."),
     "outcome": _l("Choose the outcome."),
@@ -219,7 +222,7 @@ def perform(
     case.state = t.target
     setattr(case, STAMPS[t.target], utcnow())
     _flush(case)  # another request may have saved the case between our version check and this write
-    log_case_event(case, actor, action.value, before, t.target, given["note"] or _describe(action, case))
+    log_case_event(case, actor, action.value, before, t.target, _history_note(action, case, given["note"]))
     case_transitioned.send(case, action=action, on=today)
     return case
 
@@ -298,6 +301,31 @@ def _resolve(
     case.enforcement_due_on = enforcement_due_on
 
 
+def _suspend(
+    case: Case, actor: User, *, suspension_decision_no: str, suspended_on: date, today: date, **rest: object
+) -> None:
+    if suspended_on > today:
+        raise TransitionRefused(_l("The suspension cannot be dated in the future."))
+    since = suspendable_from(case)
+    if suspended_on < since:
+        raise TransitionRefused(
+            _(
+                "The suspension cannot be dated before %(date)s (the case's acceptance or its last resumption).",
+                date=f"{since:%d/%m/%Y}",
+            )
+        )
+    case.suspension_decision_no = suspension_decision_no.strip()
+    case.suspended_on = suspended_on
+
+
+def suspendable_from(case: Case) -> date:
+    """The earliest day a suspension may be dated: the acceptance, or the day the last suspension ended."""
+    resumed = db.session.scalar(
+        select(func.max(CaseEvent.at)).where(CaseEvent.case_id == case.id, CaseEvent.action == CaseAction.RESUME.value)
+    )
+    return max(case.accepted_on, to_local(resumed).date()) if resumed else case.accepted_on
+
+
 def _enforce(case: Case, actor: User, *, enforced_on: date, enforcement_result: str, today: date, **_: object) -> None:
     assert case.decision_on is not None, "a case is enforced after its decision (CASE_TRANSITIONS)"
     if enforced_on < case.decision_on:
@@ -312,6 +340,7 @@ def _enforce(case: Case, actor: User, *, enforced_on: date, enforcement_result: 
 
 _APPLY: dict[CaseAction, Callable[..., None]] = {
     CaseAction.ASSIGN: _assign,
+    CaseAction.SUSPEND: _suspend,
     CaseAction.RESOLVE: _resolve,
     CaseAction.ENFORCE: _enforce,
 }
@@ -323,6 +352,13 @@ def _describe(action: CaseAction, case: Case) -> str | None:
     if action is CaseAction.RESOLVE:
         return f"{case.decision_no} ({case.decision_on:%d/%m/%Y})"
     return None
+
+
+def _history_note(action: CaseAction, case: Case, note: str | None) -> str | None:
+    """The history row's note: the reason given, with the suspension decision when there is one."""
+    if action is CaseAction.SUSPEND and case.suspended_on is not None:
+        return f"{case.suspension_decision_no} ({case.suspended_on:%d/%m/%Y}): {note}"
+    return note or _describe(action, case)
 
 
 def record_court_filing(

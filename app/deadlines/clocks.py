@@ -168,7 +168,7 @@ def refresh_rules(case: Case) -> None:
 def on_case_transition(case: Case, action: CaseAction, on: date) -> None:
     """Move the case's clocks for a workflow action performed on ``on`` (the lifecycle table's event).
 
-    The decision and the enforcement end their clocks on the dates they record, not on ``on``.
+    The decision, the enforcement and the suspension move their clocks on the dates they record, not on ``on``.
     """
     event = ACTION_EVENTS[CaseAction(action)]
     if event in RERULE_EVENTS:
@@ -177,7 +177,11 @@ def on_case_transition(case: Case, action: CaseAction, on: date) -> None:
     if event not in MOVING_EVENTS and not started:
         return
     cal = load_calendar()
-    ended_on = {ClockEvent.CASE_RESOLVED: case.decision_on, ClockEvent.CASE_ENFORCED: case.enforced_on}.get(event, on)
+    ended_on = {
+        ClockEvent.CASE_RESOLVED: case.decision_on,
+        ClockEvent.CASE_ENFORCED: case.enforced_on,
+        ClockEvent.CASE_SUSPENDED: case.suspended_on or on,
+    }.get(event, on)
     # The case was flushed in its new state: a resolved case has its decision date, an enforced one its
     # enforcement date (the checks resolved_has_decision, enforced_has_date).
     assert ended_on is not None, "the case's decision or enforcement date is recorded"

@@ -317,3 +317,47 @@ def test_the_case_page_records_the_lawsuit_and_the_judgment(world, db, login_en)
     page = text(follow(client, client.post(f"{url}/court/judgment", data, token_from=url)))
     assert "Hủy quyết định giải quyết khiếu nại" in page and "Court judgment recorded" in page
     assert client.post(f"{url}/court/verdict", {"version": version}, token_from=url).status_code == 404
+
+
+# --- Suspension with its decision, which may be dated back -----------------------------------------------
+
+
+def test_a_suspension_records_its_decision_and_pauses_the_clocks_from_its_day(world, db, login_en):
+    case = create_case(world, S.ASSIGNED, received_on=TODAY - timedelta(days=20))
+    db.session.commit()
+    client = login_en("head")
+    url = f"/cases/{case.id}"
+    back = TODAY - timedelta(days=5)
+    data = {"version": case.version, "note": "Chờ giám định", "suspension_decision_no": "09/QĐ-UBND"}
+    resp = client.post(f"{url}/suspend", dict(data, suspended_on=""), token_from=url)
+    assert resp.status_code == 422 and "Enter the date of the suspension decision." in text(resp)
+    page = text(
+        follow(client, client.post(f"{url}/suspend", dict(data, suspended_on=back.isoformat()), token_from=url))
+    )
+    assert f"By decision 09/QĐ-UBND of {back:%d/%m/%Y}" in page
+    from app.extensions import db as session
+
+    clock = session.session.query(Clock).filter_by(case_id=case.id, stage=Stage.RESOLUTION).one()
+    assert (clock.status, clock.paused_on) == (ClockStatus.PAUSED, back)
+
+
+@pytest.mark.parametrize(
+    "days, message",
+    [(1, "cannot be dated in the future"), (-30, "cannot be dated before")],
+)
+def test_a_suspension_dated_outside_the_case_is_refused(world, db, days, message):
+    case = create_case(world, S.ASSIGNED, received_on=TODAY - timedelta(days=20))
+    db.session.commit()
+    before = snapshot(db, case.id)
+    case = db.session.get(Case, case.id)
+    with pytest.raises(TransitionRefused, match=message):
+        perform(
+            case,
+            A.SUSPEND,
+            world.users["head"],
+            note="Chờ giám định",
+            suspension_decision_no="09/QĐ-UBND",
+            suspended_on=TODAY + timedelta(days=days),
+            expected_version=UNCHECKED,
+        )
+    assert snapshot(db, case.id) == before

@@ -11,7 +11,7 @@ from app.core.errors import PermissionRefused, StaleObject, TransitionRefused
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, utcnow
 from app.petitions.models import PetitionKind
-from tests.factories import create_case
+from tests.factories import SUSPENSION, create_case
 
 A, S = CaseAction, CaseState
 
@@ -67,7 +67,7 @@ def fields_for(action: CaseAction, world) -> dict:
     today = local_today()
     return {
         A.ASSIGN: {"handler_id": world.users["handler2"].id, "complexity": "complex"},
-        A.SUSPEND: {"note": "Chờ kết quả giám định"},
+        A.SUSPEND: {"note": "Chờ kết quả giám định", "suspension_decision_no": "07/QĐ-UBND", "suspended_on": today},
         A.RESUME: {},
         A.RESOLVE: {
             "decision_no": "45/QĐ-UBND",
@@ -421,7 +421,7 @@ def test_a_stale_version_is_refused(world, db):
     case = create_case(world, S.ASSIGNED)
     db.session.commit()
     stale = case.version
-    perform(case, A.SUSPEND, world.users["head"], expected_version=stale, note="Tạm đình chỉ")
+    perform(case, A.SUSPEND, world.users["head"], expected_version=stale, note="Tạm đình chỉ", **SUSPENSION)
     db.session.commit()
     before = snapshot(db, case.id)
     case = db.session.get(Case, case.id)
@@ -435,7 +435,7 @@ def test_a_garbled_version_is_refused(world, db, version):
     case = create_case(world, S.ASSIGNED)
     db.session.commit()
     with pytest.raises(StaleObject):
-        perform(case, A.SUSPEND, world.users["head"], expected_version=version, note="x")
+        perform(case, A.SUSPEND, world.users["head"], expected_version=version, note="x", **SUSPENSION)
 
 
 def test_a_concurrent_save_between_check_and_write_is_refused(world, db):
@@ -446,5 +446,5 @@ def test_a_concurrent_save_between_check_and_write_is_refused(world, db):
         update(Case.__table__).where(Case.__table__.c.id == case.id).values(version=Case.__table__.c.version + 1)
     )
     with pytest.raises(StaleObject):
-        perform(case, A.SUSPEND, world.users["head"], expected_version=case.version, note="x")
+        perform(case, A.SUSPEND, world.users["head"], expected_version=case.version, note="x", **SUSPENSION)
     db.session.rollback()

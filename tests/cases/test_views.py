@@ -17,7 +17,7 @@ from app.users.models import User
 from app.users.operations import create_user
 from tests.cases.helpers import action_forms, case_state, follow, listed, text, timeline
 from tests.conftest import count_queries
-from tests.factories import create_case, create_petition, person
+from tests.factories import SUSPEND_FORM, create_case, create_petition, person
 
 TODAY = local_today()
 A, S = CaseAction, CaseState
@@ -514,7 +514,7 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
     url = f"/cases/{case.id}"
     steps = [
         (head, "assign", {"handler_id": world.users["handler"].id, "complexity": "normal"}),
-        (head, "suspend", {"note": "Chờ giám định"}),
+        (head, "suspend", {"note": "Chờ giám định", **SUSPEND_FORM}),
         (head, "resume", {}),
         (
             handler,
@@ -563,8 +563,11 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
             "suspend",
             S.ASSIGNED,
             "head",
-            {"note": "Chờ kết quả giám định"},
-            lambda c, w: c.state is S.SUSPENDED and c.events[-1].note == "Chờ kết quả giám định",
+            {"note": "Chờ kết quả giám định", "suspension_decision_no": "07/QĐ-UBND", "suspended_on": "@today"},
+            lambda c, w: (
+                (c.state, c.suspension_decision_no, c.suspended_on, c.events[-1].note)
+                == (S.SUSPENDED, "07/QĐ-UBND", TODAY, f"07/QĐ-UBND ({TODAY:%d/%m/%Y}): Chờ kết quả giám định")
+            ),
         ),
         ("resume", S.SUSPENDED, "phead", {}, lambda c, w: c.state is S.ASSIGNED),
         (

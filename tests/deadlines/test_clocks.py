@@ -101,7 +101,15 @@ def test_suspension_stops_the_clock_and_resumption_moves_the_due_date(world):
 def test_suspend_and_resume_through_the_workflow_keep_the_clock_consistent(world):
     case = create_case(world, CaseState.ASSIGNED)
     due = clock_of(case, Stage.RESOLUTION).due_on
-    perform(case, CaseAction.SUSPEND, world.users["head"], note="Chờ giám định", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.SUSPEND,
+        world.users["head"],
+        note="Chờ giám định",
+        suspension_decision_no="07/QĐ-UBND",
+        suspended_on=local_today(),
+        expected_version=UNCHECKED,
+    )
     assert clock_of(case, Stage.RESOLUTION).status is ClockStatus.PAUSED
     perform(case, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     clock = clock_of(case, Stage.RESOLUTION)

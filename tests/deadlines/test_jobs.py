@@ -116,7 +116,15 @@ def test_a_paused_clock_is_not_overdue(world):
     late = at(resolution.due_on + timedelta(days=2))
     flag_deadlines(late)
     assert kinds_on(resolution) == ["overdue"]
-    perform(case, CaseAction.SUSPEND, world.users["head"], note="Chờ kết quả giám định", expected_version=UNCHECKED)
+    perform(
+        case,
+        CaseAction.SUSPEND,
+        world.users["head"],
+        note="Chờ kết quả giám định",
+        suspension_decision_no="07/QĐ-UBND",
+        suspended_on=local_today(),
+        expected_version=UNCHECKED,
+    )
     assert resolution.status is ClockStatus.PAUSED
     flag_deadlines(late)
     assert active_flags() == []

@@ -220,7 +220,7 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
         action = next(a for a, e in ACTION_EVENTS.items() if e is event)
         fields = {
             CaseAction.ASSIGN: dict(handler_id=handler.id),
-            CaseAction.SUSPEND: dict(note="Chờ giám định"),
+            CaseAction.SUSPEND: dict(note="Chờ giám định", suspension_decision_no="07/QĐ-UBND", suspended_on=today),
             CaseAction.WITHDRAW: dict(note="Rút đơn"),
             CaseAction.TERMINATE: dict(note="Đình chỉ"),
             CaseAction.RESOLVE: dict(

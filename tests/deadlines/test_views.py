@@ -227,6 +227,8 @@ def test_suspension_shows_on_the_panel_and_resuming_moves_the_due_date(world, db
         A.SUSPEND,
         world.users["head"],
         note="Chờ kết quả giám định",
+        suspension_decision_no="07/QĐ-UBND",
+        suspended_on=suspended_on,
         today=suspended_on,
         expected_version=UNCHECKED,
     )
@@ -660,7 +662,15 @@ def test_the_caseload_says_when_nothing_needs_attention(world, db, login_en):
 
 def test_a_finished_or_suspended_clock_needs_no_attention(urgent, world, db, login_en):
     head = world.users["head"]
-    perform(urgent["old"], A.SUSPEND, head, note="Chờ giám định", expected_version=UNCHECKED)
+    perform(
+        urgent["old"],
+        A.SUSPEND,
+        head,
+        note="Chờ giám định",
+        suspension_decision_no="07/QĐ-UBND",
+        suspended_on=local_today(),
+        expected_version=UNCHECKED,
+    )
     perform(
         urgent["late"],
         A.RESOLVE,

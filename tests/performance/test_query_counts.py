@@ -109,7 +109,15 @@ def test_a_case_page_runs_as_many_queries_for_many_petitions_and_events(world, d
         accept_petition(
             again, world.users["reception"], join_case=big, accepted_on=local_today(), expected_version=UNCHECKED
         )
-        perform(big, CaseAction.SUSPEND, world.users["head"], note=f"Chờ giám định {i}", expected_version=UNCHECKED)
+        perform(
+            big,
+            CaseAction.SUSPEND,
+            world.users["head"],
+            note=f"Chờ giám định {i}",
+            suspension_decision_no=f"{i}/QĐ-UBND",
+            suspended_on=local_today(),
+            expected_version=UNCHECKED,
+        )
         perform(big, CaseAction.RESUME, world.users["head"], expected_version=UNCHECKED)
     db.session.commit()
     urls = [f"/cases/{small.id}", f"/cases/{big.id}"]

@@ -10,7 +10,7 @@ from app.cases.models import Case, CaseEvent, CaseState, Complexity
 from app.deadlines.models import DeadlineRule, DeadlineRuleChange
 from app.extensions import db
 from app.petitions.models import Petition, PetitionState
-from tests.factories import create_case, create_petition
+from tests.factories import SUSPEND_FORM, create_case, create_petition
 
 STALE = "Someone else changed this record after you opened it."
 RELOAD = re.compile(r'<a class="alert-link" href="([^"]+)" data-testid="reload-latest">Reload the latest version</a>')
@@ -135,7 +135,7 @@ def test_a_concurrent_write_between_check_and_flush_is_refused(world, login_en, 
 
     monkeypatch.setattr(case_ops, "check_transition", concurrent_save)
     before = stored_case(case.id)
-    resp = client.post(f"{url}/suspend", {"note": "Chờ giám định", "version": version}, token_from=url)
+    resp = client.post(f"{url}/suspend", {"note": "Chờ giám định", "version": version, **SUSPEND_FORM}, token_from=url)
     assert resp.status_code == 302
     page = page_text(client.get(resp.headers["Location"]))
     assert STALE in page and RELOAD.search(page)

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.petitions.models import Petition, PetitionEvent, PetitionKind, PetitionState
 from app.units.models import Unit
 from app.users.models import User
-from tests.factories import create_case, create_petition
+from tests.factories import SUSPEND_FORM, SUSPENSION, create_case, create_petition
 
 MISSING = "This form was sent without the version of the record it was opened at"
 MISSING_VI = "Biểu mẫu được gửi đi mà không kèm phiên bản của hồ sơ tại thời điểm mở"
@@ -156,7 +156,7 @@ def _case_scene(world, form: str) -> Scene:
 
     if form == "suspend":
         case = create_case(world, CaseState.ASSIGNED)
-        data, username = {"note": "Chờ kết quả giám định"}, "head"
+        data, username = {"note": "Chờ kết quả giám định", **SUSPEND_FORM}, "head"
     elif form == "extend":
         case = denunciation(world, complexity="complex")
         data, username = {"decision_no": "05/QĐ-UBND", "decided_on": "2024-06-15", "days": "30"}, "head"
@@ -262,7 +262,10 @@ def _operations(world):
             petition,
         ),
         "link_duplicate": (lambda v: link_duplicate(petition, earlier, reception, expected_version=v), petition),
-        "perform": (lambda v: perform(case, CaseAction.SUSPEND, head, note="x", expected_version=v), case),
+        "perform": (
+            lambda v: perform(case, CaseAction.SUSPEND, head, note="x", expected_version=v, **SUSPENSION),
+            case,
+        ),
         "extend_resolution": (
             lambda v: extend_resolution(
                 complex_case,
