@@ -430,13 +430,13 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                 CaseState.TERMINATED: (CaseAction.TERMINATE, "Người khiếu nại chết, không có người thừa kế quyền."),
             }[final]
             on = step + timedelta(days=10)
-            decision = (
+            suspension: dict[str, Any] = (
                 dict(suspension_decision_no=f"{case.seq:02d}/QĐ-UBND", suspended_on=on)
                 if action is CaseAction.SUSPEND
                 else {}
             )
             with _story_time(_at(on, 9)):
-                perform(case, action, head, note=note, expected_version=UNCHECKED, **decision)
+                perform(case, action, head, note=note, expected_version=UNCHECKED, **suspension)
             continue
         if final is CaseState.ASSIGNED:
             continue
