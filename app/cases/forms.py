@@ -9,8 +9,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..core.fields import VersionField, optional_int
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
+from ..petitions.models import PetitionKind
 from ..users.queries import handlers_for
-from .models import Case, CaseAction, Complexity
+from .models import Case, CaseAction, Complexity, StepKind
 
 NOTE_MAX = 2000
 
@@ -228,8 +229,94 @@ class JudgmentForm(CaseActionForm):
         return {"judgment_on": self.judgment_on.data, "judgment": self.judgment.data}
 
 
-#: The court forms of the case page, by the name of their step (not workflow actions: the state stays).
+class VerificationForm(CaseActionForm):
+    """The verification: the decision assigning it, the verifiers, the report."""
+
+    decision_no = StringField(_l("Number of the decision assigning the verification"), validators=[Length(max=60)])
+    held_on = DateField(_l("Date of the verification report"), validators=[DataRequired(_l("Enter the date."))])
+    people = TextAreaField(
+        _l("Verifiers"), validators=[DataRequired(_l("Name the officers who verified.")), Length(max=NOTE_MAX)]
+    )
+    summary = TextAreaField(
+        _l("Findings of the report"),
+        validators=[DataRequired(_l("Summarise the verification report.")), Length(max=NOTE_MAX)],
+    )
+    differs_from_claim = SelectField(
+        _l("Compared with the complainant's claim"),
+        choices=lambda: [
+            ("", "—"),
+            ("0", _l("The findings agree with the claim")),
+            ("1", _l("The findings differ from the claim (a dialogue is required)")),
+        ],
+    )
+
+    def setup(self, bound: bool) -> None:
+        if self.case.kind is not PetitionKind.COMPLAINT:
+            del self.differs_from_claim
+        if not bound:
+            self.held_on.data = local_today()
+
+    def validate_differs_from_claim(self, field: Field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Say whether the verification found what the complainant claims."))
+
+    def operation_fields(self) -> dict[str, Any]:
+        differs = getattr(self, "differs_from_claim", None)
+        return {
+            "decision_no": self.decision_no.data,
+            "held_on": self.held_on.data,
+            "people": self.people.data,
+            "summary": self.summary.data,
+            "differs_from_claim": differs.data == "1" if differs is not None else None,
+        }
+
+
+class DialogueForm(CaseActionForm):
+    """The dialogue with the complainant and the parties, and its minutes."""
+
+    held_on = DateField(_l("Date of the dialogue"), validators=[DataRequired(_l("Enter the date."))])
+    people = TextAreaField(
+        _l("Participants"),
+        validators=[DataRequired(_l("Name the participants of the dialogue.")), Length(max=NOTE_MAX)],
+    )
+    summary = TextAreaField(
+        _l("Minutes (biên bản): what was said"),
+        validators=[DataRequired(_l("Summarise the minutes of the dialogue.")), Length(max=NOTE_MAX)],
+    )
+    result = TextAreaField(_l("Result of the dialogue"), validators=[Optional(), Length(max=NOTE_MAX)])
+
+    def setup(self, bound: bool) -> None:
+        if not bound:
+            self.held_on.data = local_today()
+
+    def operation_fields(self) -> dict[str, Any]:
+        return {
+            "held_on": self.held_on.data,
+            "people": self.people.data,
+            "summary": self.summary.data,
+            "result": self.result.data,
+        }
+
+
+#: The step forms of the case page, by the name of their step (not workflow actions: the state stays).
 COURT_FORMS: dict[str, type[CaseActionForm]] = {"court": CourtFilingForm, "judgment": JudgmentForm}
+STEP_FORMS: dict[StepKind, type[CaseActionForm]] = {
+    StepKind.VERIFICATION: VerificationForm,
+    StepKind.DIALOGUE: DialogueForm,
+}
+
+
+def step_form(kind: StepKind, case: Case, *, bound: bool = False) -> CaseActionForm:
+    """Build the form of a verification or dialogue, as ``action_form`` does for the workflow actions."""
+    kwargs: dict[str, None] = {} if bound else {"formdata": None}
+    form = STEP_FORMS[kind](case, **kwargs)
+    form.setup(bound)
+    if not bound:
+        form.version.data = case.version
+    for f in form:
+        f.id = f"{kind.value}-{f.name}"
+        f.label.field_id = f.id
+    return form
 
 
 def court_form(step: str, case: Case, *, bound: bool = False) -> CaseActionForm:

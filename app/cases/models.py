@@ -27,13 +27,14 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.mixins import TimestampMixin
 from ..core.procedure import LegalRule
 from ..core.roles import Role
+from ..core.timeutil import utcnow
 from ..extensions import Model
 from ..petitions.models import Petition, PetitionKind
 from ..search.sync import track
 from ..search.text import case_document
 from ..units.models import Unit
 from ..users.models import User
-from .procedure import APPEALED, IN_COURT, NOT_YET_EFFECTIVE
+from .procedure import APPEALED, DIALOGUE_REQUIRED, IN_COURT, NOT_YET_EFFECTIVE
 
 
 class CaseState(LabeledEnum):
@@ -322,6 +323,7 @@ class Case(TimestampMixin, Model):
         back_populates="case", foreign_keys=[Petition.case_id], order_by=Petition.id
     )
     events: Mapped[list["CaseEvent"]] = relationship(order_by="CaseEvent.id", back_populates="case")
+    steps: Mapped[list["CaseStep"]] = relationship(order_by="[CaseStep.held_on, CaseStep.id]")
 
     def __repr__(self) -> str:
         return f"<Case {self.number}>"
@@ -362,6 +364,25 @@ class Case(TimestampMixin, Model):
         """A first-instance complaint case appealed to the second instance (its decision never takes effect)."""
         return self.kind is PetitionKind.COMPLAINT and self.instance == 1 and bool(self.appeals)
 
+    def steps_of(self, kind: "StepKind") -> list["CaseStep"]:
+        return [s for s in self.steps if s.kind is kind]
+
+    @property
+    def needs_dialogue(self) -> bool:
+        """A complaint decided only after a dialogue (Law on Complaints 2011 art. 30, 39): always at second
+        instance; at first instance when a verification found other than the complainant claims."""
+        if self.kind is not PetitionKind.COMPLAINT or self.steps_of(StepKind.DIALOGUE):
+            return False
+        if self.instance == 2:
+            return True
+        return any(s.differs_from_claim for s in self.steps_of(StepKind.VERIFICATION))
+
+    def can_record_step(self, kind: "StepKind", user: User) -> bool:
+        """``user`` may record a verification (any case) or a dialogue (a complaint) while it is being verified."""
+        if kind is StepKind.DIALOGUE and self.kind is not PetitionKind.COMPLAINT:
+            return False
+        return self.state is CaseState.ASSIGNED and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
+
     @property
     def in_court(self) -> bool:
         """The complainant took the decision to an administrative court (the administrative route stops)."""
@@ -397,6 +418,8 @@ class Case(TimestampMixin, Model):
         """The legal rule (cases.procedure) that forbids ``action`` now, whatever the actor, or None."""
         if self.kind is not PetitionKind.COMPLAINT or self.legally_effective_on is not None:
             return None
+        if action is CaseAction.RESOLVE:
+            return DIALOGUE_REQUIRED if self.needs_dialogue else None
         if action not in (CaseAction.ENFORCE, CaseAction.CLOSE):
             return None
         if self.in_court:
@@ -455,3 +478,41 @@ class CaseEvent(EventMixin, Model):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     case: Mapped[Case] = relationship(back_populates="events")
+
+
+class StepKind(LabeledEnum):
+    """A recorded step of the handling of a case (beyond its workflow actions)."""
+
+    #: Xác minh: the verification, by the officers the assignment decision named, ending in a report.
+    VERIFICATION = "verification"
+    #: Đối thoại: the dialogue with the complainant and the parties, recorded in minutes (biên bản).
+    DIALOGUE = "dialogue"
+
+    __labels__ = {"verification": _l("Verification"), "dialogue": _l("Dialogue")}
+
+
+class CaseStep(Model):
+    """A verification or a dialogue of a case, as recorded (rows are never changed)."""
+
+    __tablename__ = "case_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[StepKind] = mapped_column(EnumStr(StepKind))
+    #: The day of the verification report, or of the dialogue.
+    held_on: Mapped[date] = mapped_column(Date)
+    #: The decision assigning the verification (number), for a verification.
+    decision_no: Mapped[str | None] = mapped_column(String(60))
+    #: The verifiers, or the participants of the dialogue.
+    people: Mapped[str] = mapped_column(Text)
+    #: The verification report's findings, or the minutes of the dialogue.
+    summary: Mapped[str] = mapped_column(Text)
+    #: What the dialogue agreed (or did not).
+    result: Mapped[str | None] = mapped_column(Text)
+    #: A complaint's verification: its result differs from the complainant's claim (a dialogue is then
+    #: required before the first-instance decision, Law on Complaints 2011 art. 30).
+    differs_from_claim: Mapped[bool | None] = mapped_column(Boolean)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    created_by: Mapped[User] = relationship()

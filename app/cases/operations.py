@@ -21,7 +21,17 @@ from ..petitions.models import Petition, PetitionKind, PetitionState
 from ..petitions.operations import check_decision, record_decision
 from ..petitions.procedure import Lodging
 from ..users.models import User
-from .models import CASE_TRANSITIONS, Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
+from .models import (
+    CASE_TRANSITIONS,
+    Case,
+    CaseAction,
+    CaseEvent,
+    CaseState,
+    CaseStep,
+    Complexity,
+    Outcome,
+    StepKind,
+)
 from .signals import case_opened, case_taken_to_court, case_transitioned
 
 #: Which timestamp each target state stamps.
@@ -409,6 +419,70 @@ def record_judgment(
     _flush(case)
     log_case_event(case, actor, "judgment", case.state, case.state, case.court_judgment)
     return case
+
+
+def record_step(
+    case: Case,
+    actor: User,
+    kind: StepKind,
+    *,
+    held_on: date,
+    people: str,
+    summary: str,
+    result: str | None = None,
+    decision_no: str | None = None,
+    differs_from_claim: bool | None = None,
+    expected_version: object,
+    today: date,
+) -> CaseStep:
+    """Record a verification (its assignment decision, verifiers and report) or a dialogue (participants,
+    minutes, result) of a case being verified. The case's version moves: a stale form is refused."""
+    kind = StepKind(kind)
+    check_version(case, expected_version)
+    if not case.can_record_step(kind, actor):
+        raise TransitionRefused(
+            _l(
+                "Verification and dialogue are recorded on a case being verified, by its officer or head;"
+                " a dialogue on a complaint."
+            )
+        )
+    if not (people or "").strip():
+        raise TransitionRefused(STEP_MESSAGES[kind]["people"])
+    if not (summary or "").strip():
+        raise TransitionRefused(STEP_MESSAGES[kind]["summary"])
+    if not case.accepted_on <= held_on <= today:
+        raise TransitionRefused(_l("The step must be dated between the case's acceptance and today."))
+    if kind is StepKind.VERIFICATION and case.kind is PetitionKind.COMPLAINT and differs_from_claim is None:
+        raise TransitionRefused(_l("Say whether the verification found what the complainant claims."))
+    step = CaseStep(
+        case_id=case.id,
+        kind=kind,
+        held_on=held_on,
+        decision_no=(decision_no or "").strip() or None if kind is StepKind.VERIFICATION else None,
+        people=people.strip(),
+        summary=summary.strip(),
+        result=(result or "").strip() or None if kind is StepKind.DIALOGUE else None,
+        differs_from_claim=differs_from_claim if kind is StepKind.VERIFICATION else None,
+        created_by_id=actor.id,
+    )
+    db.session.add(step)
+    case.steps.append(step)
+    case.updated_at = utcnow()  # the case changed: its version moves
+    _flush(case)
+    log_case_event(case, actor, kind.value, case.state, case.state, f"{held_on:%d/%m/%Y}: {step.summary}")
+    return step
+
+
+STEP_MESSAGES = {
+    StepKind.VERIFICATION: {
+        "people": _l("Name the officers who verified."),
+        "summary": _l("Summarise the verification report."),
+    },
+    StepKind.DIALOGUE: {
+        "people": _l("Name the participants of the dialogue."),
+        "summary": _l("Summarise the minutes of the dialogue."),
+    },
+}
 
 
 def _flush(case: Case) -> None:

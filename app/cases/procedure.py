@@ -41,3 +41,14 @@ IN_COURT = LegalRule(
         "the decision is not enforced. Record the judgment when it comes; the case may be closed."
     ),
 )
+
+#: A complaint is decided after a dialogue where the law requires one: always at second instance (art. 39),
+#: at first instance when the verification found other than the complainant claims (art. 30).
+DIALOGUE_REQUIRED = LegalRule(
+    "complaint.dialogue_required",
+    _l("Law on Complaints 2011, art. 30 and 39"),
+    _l(
+        "Hold and record the dialogue with the complainant before the decision: it is required at second "
+        "instance, and at first instance when the verification found other than the complainant claims."
+    ),
+)

@@ -22,9 +22,9 @@ from ..petitions.models import PetitionKind
 from ..units.queries import units_in_scope
 from ..users.queries import handlers_for
 from . import queries
-from .forms import COURT_FORMS, action_form, court_form
-from .models import OPEN_STATES, Case, CaseAction, CaseState, Complexity
-from .operations import check_transition, perform, record_court_filing, record_judgment
+from .forms import COURT_FORMS, action_form, court_form, step_form
+from .models import OPEN_STATES, Case, CaseAction, CaseState, Complexity, StepKind
+from .operations import check_transition, perform, record_court_filing, record_judgment, record_step
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -36,6 +36,8 @@ EVENT_LABELS = {
     "notice": _l("Notice recorded"),
     "court": _l("Taken to court"),
     "judgment": _l("Court judgment recorded"),
+    "verification": _l("Verification recorded"),
+    "dialogue": _l("Dialogue recorded"),
 }
 #: Rows of the caseload's "needs attention" list.
 ATTENTION_LIMIT = 50
@@ -130,6 +132,11 @@ def _deadline_forms(case: Case) -> dict[str, Any]:
     return forms
 
 
+def _step_forms(case: Case) -> dict[str, Any]:
+    user = current_user._get_current_object()
+    return {kind.value: step_form(kind, case) for kind in StepKind if case.can_record_step(kind, user)}
+
+
 def _court_forms(case: Case) -> dict[str, Any]:
     user = current_user._get_current_object()
     forms: dict[str, Any] = {}
@@ -145,10 +152,17 @@ def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
     forms: dict[str, Any] = {action: action_form(action, case) for action in case.available_actions(current_user)}
     deadline_forms = _deadline_forms(case)
     court_forms = _court_forms(case)
+    step_forms = _step_forms(case)
     if failed is not None:
         step = failed[0]
-        target = deadline_forms if step in ("extend", "notice") else court_forms if step in COURT_FORMS else forms
-        target[step] = failed[1]
+        if step in ("extend", "notice"):
+            deadline_forms[step] = failed[1]
+        elif step in COURT_FORMS:
+            court_forms[step] = failed[1]
+        elif step in StepKind._value2member_map_:
+            step_forms[step] = failed[1]
+        else:
+            forms[step] = failed[1]
     return render_template(
         "cases/detail.html",
         case=case,
@@ -156,6 +170,8 @@ def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
         failed_action=failed[0] if failed else None,
         deadline_forms=deadline_forms,
         court_forms=court_forms,
+        step_forms=step_forms,
+        step_labels={k.value: k.label for k in StepKind},
         deadlines=deadline_queries.deadlines_of_case(case),
         children=queries.child_cases(case, current_user),
         parent_visible=queries.is_visible(case.parent_case_id, current_user),
@@ -207,6 +223,31 @@ def record_notice(case_id: int) -> ResponseReturnValue:
     flash(
         _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number), "success"
     )
+    return redirect(back)
+
+
+@bp.post("/<int:case_id>/step/<kind>")
+@login_required
+def record_case_step(case_id: int, kind: str) -> ResponseReturnValue:
+    """Record a verification or a dialogue of the case."""
+    if kind not in StepKind._value2member_map_:
+        abort(404)
+    step_kind = StepKind(kind)
+    case = queries.get_case(case_id, current_user)
+    back = url_for("cases.case_detail", case_id=case.id)
+    on_refusal(back)
+    form = step_form(step_kind, case, bound=True)
+    if not form.validate_on_submit():
+        return _render_detail(case, failed=(kind, form)), 422
+    record_step(
+        case,
+        current_user._get_current_object(),
+        step_kind,
+        expected_version=form.version.data,
+        today=local_today(),
+        **form.operation_fields(),
+    )
+    flash(_("“%(step)s” was recorded on case %(number)s.", step=step_kind.label, number=case.number), "success")
     return redirect(back)
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.cases.models import Case, CaseAction, CaseState
-from app.cases.operations import accept_petition, perform, record_court_filing, record_judgment
+from app.cases.models import Case, CaseAction, CaseState, StepKind
+from app.cases.operations import accept_petition, perform, record_court_filing, record_judgment, record_step
 from app.cases.procedure import NOT_YET_EFFECTIVE
 from app.core.errors import TransitionRefused
 from app.core.locking import UNCHECKED
@@ -118,8 +118,22 @@ def test_the_appeal_window_gates_enforcement_and_closing(world, db, situation, e
     assert snapshot(db, case.id) == before
 
 
+def _dialogue(case, user):
+    record_step(
+        case,
+        user,
+        StepKind.DIALOGUE,
+        held_on=TODAY,
+        people="Ông Bốn (người khiếu nại); bà Hoa (công chức địa chính)",
+        summary="Người khiếu nại giữ nguyên yêu cầu",
+        expected_version=UNCHECKED,
+        today=TODAY,
+    )
+
+
 def test_a_second_instance_decision_waits_for_its_legal_effect_too(world, db):
     second = _second_instance(world)
+    _dialogue(second, world.users["handler"])
     perform(
         second,
         A.RESOLVE,
@@ -361,3 +375,124 @@ def test_a_suspension_dated_outside_the_case_is_refused(world, db, days, message
             expected_version=UNCHECKED,
         )
     assert snapshot(db, case.id) == before
+
+
+# --- Verification and dialogue (Law on Complaints 2011 art. 30, 39) ----------------------------------------
+
+RESOLVE = dict(decision_no="3/QĐ-UBND", decision_on=TODAY, outcome="rejected")
+DIALOGUE_MESSAGE = "Hold and record the dialogue with the complainant before the decision"
+ART_30_39 = "(Law on Complaints 2011, art. 30 and 39)"
+
+
+def _verification(case, user, differs):
+    record_step(
+        case,
+        user,
+        StepKind.VERIFICATION,
+        held_on=TODAY,
+        decision_no="15/QĐ-UBND",
+        people="Bà Hoa, ông Tuấn",
+        summary="Diện tích thu hồi đúng hồ sơ địa chính",
+        differs_from_claim=differs,
+        expected_version=UNCHECKED,
+        today=TODAY,
+    )
+
+
+@pytest.mark.parametrize(
+    "situation, dialogue, refused",
+    [
+        ("second instance", False, True),
+        ("second instance", True, False),
+        ("first instance, findings differ", False, True),
+        ("first instance, findings differ", True, False),
+        ("first instance, findings agree", False, False),
+        ("first instance, not verified yet", False, False),
+    ],
+)
+def test_a_complaint_is_decided_after_the_dialogue_the_law_requires(world, db, situation, dialogue, refused):
+    case = _second_instance(world) if situation == "second instance" else create_case(world, S.ASSIGNED)
+    handler = world.users["handler"]
+    if "differ" in situation or "agree" in situation:
+        _verification(case, handler, differs="differ" in situation)
+    if dialogue:
+        _dialogue(case, handler)
+    db.session.commit()
+    assert case.can_perform(A.RESOLVE, handler) is not refused
+    before = snapshot(db, case.id)
+    case = db.session.get(Case, case.id)
+    if not refused:
+        perform(case, A.RESOLVE, handler, expected_version=UNCHECKED, **RESOLVE)
+        assert case.state is S.RESOLVED
+        return
+    with pytest.raises(TransitionRefused) as err:
+        perform(case, A.RESOLVE, handler, expected_version=UNCHECKED, **RESOLVE)
+    message = str(err.value.message)
+    assert message.startswith(DIALOGUE_MESSAGE) and message.endswith(ART_30_39), message
+    assert snapshot(db, case.id) == before
+
+
+@pytest.mark.parametrize(
+    "situation, message",
+    [
+        ("denunciation dialogue", "a dialogue on a complaint"),
+        ("not assigned", "recorded on a case being verified"),
+        ("other officer", "recorded on a case being verified"),
+        ("future", "between the case's acceptance and today"),
+        ("no participants", "Name the participants of the dialogue."),
+    ],
+)
+def test_a_step_that_cannot_be_is_refused_and_changes_nothing(world, db, situation, message):
+    kind = K.DENUNCIATION if situation.startswith("denunciation") else K.COMPLAINT
+    case = create_case(world, S.RESOLVED if situation == "not assigned" else S.ASSIGNED, kind=kind)
+    db.session.commit()
+    before = snapshot(db, case.id)
+    case = db.session.get(Case, case.id)
+    with pytest.raises(TransitionRefused, match=message):
+        record_step(
+            case,
+            world.users["handler2" if situation == "other officer" else "handler"],
+            StepKind.DIALOGUE,
+            held_on=TODAY + timedelta(days=1 if situation == "future" else 0),
+            people="" if situation == "no participants" else "Ông Bốn",
+            summary="Biên bản đối thoại",
+            expected_version=UNCHECKED,
+            today=TODAY,
+        )
+    assert snapshot(db, case.id) == before
+
+
+def test_the_case_page_records_verification_then_dialogue(world, db, login_en):
+    case = create_case(world, S.ASSIGNED)
+    db.session.commit()
+    client = login_en("handler")
+    url = f"/cases/{case.id}"
+    data = {
+        "version": case.version,
+        "decision_no": "15/QĐ-UBND",
+        "held_on": TODAY.isoformat(),
+        "people": "Bà Hoa, ông Tuấn",
+        "summary": "Diện tích thu hồi đúng hồ sơ",
+        "differs_from_claim": "",
+    }
+    resp = client.post(f"{url}/step/verification", data, token_from=url)
+    assert resp.status_code == 422 and "Say whether the verification found what the complainant claims." in text(resp)
+    page = text(
+        follow(client, client.post(f"{url}/step/verification", dict(data, differs_from_claim="1"), token_from=url))
+    )
+    assert "Verification recorded" in page and "Diện tích thu hồi đúng hồ sơ" in page
+    assert DIALOGUE_MESSAGE in page and ART_30_39 in page  # why the decision is not offered yet
+    assert 'data-action="resolve"' not in page
+    version = db.session.get(Case, case.id).version
+    dialogue = {"version": version, "held_on": TODAY.isoformat(), "people": "Ông Bốn", "summary": "Hai bên trình bày"}
+    page = text(follow(client, client.post(f"{url}/step/dialogue", dialogue, token_from=url)))
+    assert "Dialogue recorded" in page and 'data-action="resolve"' in page
+    assert client.post(f"{url}/step/hearing", dialogue, token_from=url).status_code == 404
+
+
+def test_a_denunciation_is_verified_without_a_dialogue(world, db, login_en):
+    case = create_case(world, S.ASSIGNED, kind=K.DENUNCIATION)
+    db.session.commit()
+    page = login_en("handler").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-case-step="verification"' in page and 'data-case-step="dialogue"' not in page
+    assert 'name="differs_from_claim"' not in page
