@@ -193,6 +193,41 @@ def action_form(action: CaseAction, case: Case, *, bound: bool = False) -> CaseA
     return form
 
 
+class DeliveryForm(CaseActionForm):
+    """The decision sent to the complainant and the parties."""
+
+    delivered_on = DateField(
+        _l("Day the decision was sent"), validators=[DataRequired(_l("Enter the day it was sent."))]
+    )
+    recipients = TextAreaField(
+        _l("Sent to"),
+        validators=[DataRequired(_l("Say to whom the decision was sent.")), Length(max=NOTE_MAX)],
+        description=_l("The complainant, the person complained of, the bodies concerned."),
+    )
+
+    def setup(self, bound: bool) -> None:
+        if not bound:
+            self.delivered_on.data = local_today()
+        for f in self:
+            f.id = f"delivery-{f.name}"
+            f.label.field_id = f.id
+
+    def validate_delivered_on(self, field: Field) -> None:
+        if self.case.decision_on and not self.case.decision_on <= field.data <= local_today():
+            raise ValidationError(_l("The decision must be sent between its date and today."))
+
+    def operation_fields(self) -> dict[str, Any]:
+        return {"delivered_on": self.delivered_on.data, "recipients": self.recipients.data}
+
+
+def delivery_form(case: Case, *, bound: bool = False) -> DeliveryForm:
+    form = DeliveryForm(case, **({} if bound else {"formdata": None}))
+    form.setup(bound)
+    if not bound:
+        form.version.data = case.version
+    return form
+
+
 class CourtFilingForm(CaseActionForm):
     """The complainant took the decision to an administrative court."""
 

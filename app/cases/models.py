@@ -292,6 +292,10 @@ class Case(TimestampMixin, Model):
     enforcement_due_on: Mapped[date | None] = mapped_column(Date)
     enforced_on: Mapped[date | None] = mapped_column(Date)
     enforcement_result: Mapped[str | None] = mapped_column(Text)
+    #: The decision sent to the complainant and the parties (the day sent, to whom): for a first-instance
+    #: complaint decision, the appeal period counts from it (Law on Complaints 2011 art. 33).
+    decision_delivered_on: Mapped[date | None] = mapped_column(Date)
+    decision_delivered_to: Mapped[str | None] = mapped_column(Text)
     #: The decision suspending the case (tạm đình chỉ): its number and the day it took effect, which may
     #: lie before the day it is recorded (not before the case's last step); the clocks pause from that day.
     suspension_decision_no: Mapped[str | None] = mapped_column(String(60))
@@ -362,7 +366,12 @@ class Case(TimestampMixin, Model):
     @property
     def is_appealed(self) -> bool:
         """A first-instance complaint case appealed to the second instance (its decision never takes effect)."""
-        return self.kind is PetitionKind.COMPLAINT and self.instance == 1 and bool(self.appeals)
+        ended = (CaseState.WITHDRAWN, CaseState.TERMINATED)
+        return (
+            self.kind is PetitionKind.COMPLAINT
+            and self.instance == 1
+            and any(a.state not in ended for a in self.appeals)
+        )
 
     def steps_of(self, kind: "StepKind") -> list["CaseStep"]:
         return [s for s in self.steps if s.kind is kind]
@@ -407,6 +416,15 @@ class Case(TimestampMixin, Model):
             and not self.in_court
             and not self.is_appealed
             and self.legally_effective_on is None
+            and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
+        )
+
+    def can_record_delivery(self, user: User) -> bool:
+        """``user`` may record that the decision was sent to the parties (once, after the decision)."""
+        return (
+            self.decision_on is not None
+            and self.decision_delivered_on is None
+            and self.state in (CaseState.RESOLVED, CaseState.ENFORCED, CaseState.CLOSED)
             and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
         )
 

@@ -32,7 +32,8 @@ from .models import (
     Outcome,
     StepKind,
 )
-from .signals import case_opened, case_taken_to_court, case_transitioned
+from .procedure import ALREADY_APPEALED, APPEAL_AFTER_EFFECT, APPEAL_IN_COURT
+from .signals import case_decision_delivered, case_opened, case_taken_to_court, case_transitioned
 
 #: Which timestamp each target state stamps.
 STAMPS = {
@@ -161,6 +162,12 @@ def _check_appeal(parent: Case, instance: int) -> None:
         raise TransitionRefused(_l("The appealed case must be a first-instance complaint."))
     if parent.decision_no is None:
         raise TransitionRefused(_l("The appealed case has no first-instance decision yet."))
+    if parent.legally_effective_on is not None:
+        APPEAL_AFTER_EFFECT.refuse()
+    if parent.in_court:
+        APPEAL_IN_COURT.refuse()
+    if parent.is_appealed:
+        ALREADY_APPEALED.refuse()
 
 
 def _same_confidentiality(case: Case, petition: Petition) -> bool:
@@ -399,6 +406,27 @@ def record_court_filing(
     _flush(case)
     log_case_event(case, actor, "court", case.state, case.state, case.court_name)
     case_taken_to_court.send(case, on=filed_on)
+    return case
+
+
+def record_delivery(
+    case: Case, actor: User, *, delivered_on: date, recipients: str, expected_version: object, today: date
+) -> Case:
+    """Record the day the decision was sent to the complainant and the parties (for a first-instance complaint,
+    the appeal period counts from it: Law on Complaints 2011 art. 33)."""
+    check_version(case, expected_version)
+    if not case.can_record_delivery(actor):
+        raise TransitionRefused(_l("The sending of the decision is recorded once, after it, by its officer or head."))
+    if not (recipients or "").strip():
+        raise TransitionRefused(_l("Say to whom the decision was sent."))
+    assert case.decision_on is not None, "can_record_delivery: the case has its decision"
+    if not case.decision_on <= delivered_on <= today:
+        raise TransitionRefused(_l("The decision must be sent between its date and today."))
+    case.decision_delivered_on = delivered_on
+    case.decision_delivered_to = recipients.strip()
+    _flush(case)
+    log_case_event(case, actor, "delivery", case.state, case.state, f"{delivered_on:%d/%m/%Y}: {recipients.strip()}")
+    case_decision_delivered.send(case, on=delivered_on)
     return case
 
 

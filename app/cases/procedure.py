@@ -52,3 +52,23 @@ DIALOGUE_REQUIRED = LegalRule(
         "instance, and at first instance when the verification found other than the complainant claims."
     ),
 )
+
+COMPLAINTS_ART_11 = _l("Law on Complaints 2011, art. 11")
+
+#: A second complaint is not accepted against a first-instance decision that has taken legal effect, that the
+#: complainant took to court, or that another open second-instance case already handles.
+APPEAL_AFTER_EFFECT = LegalRule(
+    "complaint.appeal_after_effect",
+    COMPLAINTS_ART_11,
+    _l("The first-instance decision has taken legal effect: a second complaint against it is not accepted."),
+)
+APPEAL_IN_COURT = LegalRule(
+    "complaint.appeal_in_court",
+    COMPLAINTS_ART_11,
+    _l("The complainant took the first-instance decision to court: a second complaint is not accepted."),
+)
+ALREADY_APPEALED = LegalRule(
+    "complaint.already_appealed",
+    COMPLAINTS_ART_11,
+    _l("This first-instance decision is already handled at second instance: join the petition to that case."),
+)

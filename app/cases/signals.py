@@ -14,6 +14,9 @@ case_opened = _events.signal("case-opened")
 #: A workflow transition was performed. Sender: the Case; ``action``: the CaseAction; ``on``: its date.
 case_transitioned = _events.signal("case-transitioned")
 
+#: The decision (conclusion, answer) was sent to the parties. Sender: the Case; ``on``: the day it was sent.
+case_decision_delivered = _events.signal("case-decision-delivered")
+
 #: The complainant filed an administrative lawsuit against the case's decision. Sender: the Case; ``on``:
 #: the day it was filed.
 case_taken_to_court = _events.signal("case-taken-to-court")

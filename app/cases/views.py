@@ -22,9 +22,16 @@ from ..petitions.models import PetitionKind
 from ..units.queries import units_in_scope
 from ..users.queries import handlers_for
 from . import queries
-from .forms import COURT_FORMS, action_form, court_form, step_form
+from .forms import COURT_FORMS, action_form, court_form, delivery_form, step_form
 from .models import OPEN_STATES, Case, CaseAction, CaseState, Complexity, StepKind
-from .operations import check_transition, perform, record_court_filing, record_judgment, record_step
+from .operations import (
+    check_transition,
+    perform,
+    record_court_filing,
+    record_delivery,
+    record_judgment,
+    record_step,
+)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -37,6 +44,7 @@ EVENT_LABELS = {
     "court": _l("Taken to court"),
     "judgment": _l("Court judgment recorded"),
     "verification": _l("Verification recorded"),
+    "delivery": _l("Decision sent to the parties"),
     "dialogue": _l("Dialogue recorded"),
 }
 #: Rows of the caseload's "needs attention" list.
@@ -153,9 +161,13 @@ def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
     deadline_forms = _deadline_forms(case)
     court_forms = _court_forms(case)
     step_forms = _step_forms(case)
+    user = current_user._get_current_object()
+    delivery = delivery_form(case) if case.can_record_delivery(user) else None
     if failed is not None:
         step = failed[0]
-        if step in ("extend", "notice"):
+        if step == "delivery":
+            delivery = failed[1]
+        elif step in ("extend", "notice"):
             deadline_forms[step] = failed[1]
         elif step in COURT_FORMS:
             court_forms[step] = failed[1]
@@ -171,6 +183,7 @@ def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
         deadline_forms=deadline_forms,
         court_forms=court_forms,
         step_forms=step_forms,
+        delivery_form=delivery,
         step_labels={k.value: k.label for k in StepKind},
         deadlines=deadline_queries.deadlines_of_case(case),
         children=queries.child_cases(case, current_user),
@@ -248,6 +261,27 @@ def record_case_step(case_id: int, kind: str) -> ResponseReturnValue:
         **form.operation_fields(),
     )
     flash(_("“%(step)s” was recorded on case %(number)s.", step=step_kind.label, number=case.number), "success")
+    return redirect(back)
+
+
+@bp.post("/<int:case_id>/delivery")
+@login_required
+def record_decision_delivery(case_id: int) -> ResponseReturnValue:
+    """Record the day the decision was sent to the parties."""
+    case = queries.get_case(case_id, current_user)
+    back = url_for("cases.case_detail", case_id=case.id)
+    on_refusal(back)
+    form = delivery_form(case, bound=True)
+    if not form.validate_on_submit():
+        return _render_detail(case, failed=("delivery", form)), 422
+    record_delivery(
+        case,
+        current_user._get_current_object(),
+        expected_version=form.version.data,
+        today=local_today(),
+        **form.operation_fields(),
+    )
+    flash(_("The sending of the decision of case %(number)s was recorded.", number=case.number), "success")
     return redirect(back)
 
 

@@ -115,8 +115,10 @@ def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
     if petition.state is PetitionState.TRANSFERRED:
         events.append(ClockEvent.PETITION_TRANSFERRED)
     cal, facts = load_calendar(), petition_facts(petition)
+    # An accepted complaint's instance is its case's (a second complaint has no lodging period of art. 9).
+    instance = petition.case.instance if accepted and petition.case is not None else facts.instance
     for raised in events:
-        for life in started_by(raised, petition.kind, facts.instance):
+        for life in started_by(raised, petition.kind, instance):
             # Periods that the decision both starts and ends, kept as done on time or late: the lodging
             # period (from the day learned to the day lodged), the transfer (from receipt to the decision).
             assert raised in life.finishes
@@ -146,6 +148,15 @@ def on_case_opened(case: Case) -> None:
         _start(life.stage, facts, case.accepted_on, cal, case=case)
     if case.parent_case_id:
         _move(_clocks(case_id=case.parent_case_id), ClockEvent.CASE_APPEALED, case.accepted_on, cal)
+
+
+def on_decision_delivered(case: Case, on: date) -> None:
+    """The decision was sent to the parties: the periods counted from its receipt start (the appeal)."""
+    cal, facts = load_calendar(), case_facts(case)
+    for life in started_by(ClockEvent.DECISION_DELIVERED, case.kind, case.instance):
+        assert life.starts_from is StartsFrom.DELIVERY
+        if clock_of(case, life.stage) is None:
+            _start(life.stage, facts, on, cal, case=case)
 
 
 def on_court_filing(case: Case, on: date) -> None:

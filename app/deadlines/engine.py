@@ -248,6 +248,7 @@ def explain(
         StartsFrom.RECEIPT: (_("receipt"), received),
         StartsFrom.ACCEPTANCE: (_("acceptance"), accepted),
         StartsFrom.DECISION: (_("decision"), decided),
+        StartsFrom.DELIVERY: (_("decision (as if sent the same day)"), decided),
     }
     rows = []
     for life in LIFECYCLE.values():  # the order in which a petition and its case meet the stages

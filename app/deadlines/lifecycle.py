@@ -45,6 +45,8 @@ class ClockEvent(enum.StrEnum):
     NOTICE_SENT = "notice_sent"
     #: The scheduler (jobs.mark_legally_effective): the appeal period passed, the decision takes effect.
     DECISION_EFFECTIVE = "decision_effective"
+    #: record_delivery: the decision was sent to the parties.
+    DECISION_DELIVERED = "decision_delivered"
     #: record_court_filing: the complainant took the decision to an administrative court.
     COURT_FILED = "court_filed"
 
@@ -76,6 +78,8 @@ class StartsFrom(enum.StrEnum):
     LEGAL_EFFECT = "legal_effect"
     #: The day the complainant received or learned of the decision or act complained of.
     LEARNED = "learned"
+    #: The day the decision was sent to the parties.
+    DELIVERY = "delivery"
 
 
 E = ClockEvent
@@ -198,12 +202,12 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             cancels=_CASE_ENDS,
             **_SUSPENSION,
         ),
-        # The citizen's period to appeal a first-instance decision (Law on Complaints art. 33): it ends when
-        # the appeal is accepted, or when the decision takes legal effect, the period having passed unused.
+        # The citizen's period to appeal a first-instance decision (Law on Complaints art. 33), from the day it
+        # was sent to them: it ends when the appeal is accepted, or when the decision takes legal effect.
         Lifecycle(
             Stage.APPEAL,
-            E.CASE_RESOLVED,
-            StartsFrom.DECISION,
+            E.DECISION_DELIVERED,
+            StartsFrom.DELIVERY,
             kinds=frozenset({K.COMPLAINT}),
             instance=1,
             finishes=frozenset({E.CASE_APPEALED, E.DECISION_EFFECTIVE}),

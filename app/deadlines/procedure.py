@@ -14,6 +14,14 @@ from .calendar import load_calendar
 from .engine import compute_due, find_rule, petition_facts
 from .models import Stage
 
+APPEAL_PASSED = LegalRule(
+    "complaint.appeal_passed",
+    _l("Law on Complaints 2011, art. 33 and 11"),
+    _l(
+        "The second complaint was lodged after its period, counted from the day the complainant received the "
+        "first-instance decision, without the time an objective obstacle took: it is not accepted."
+    ),
+)
 LODGING_PASSED = LegalRule(
     "complaint.lodging_passed",
     _l("Law on Complaints 2011, art. 9 and 11"),
@@ -25,11 +33,13 @@ LODGING_PASSED = LegalRule(
 
 
 def lodging_gate(petition: Petition, decision: PetitionState, lodging: Lodging | None) -> Gate | None:
-    """LODGING_PASSED if ``petition``, a complaint being accepted, was received after its lodging period."""
+    """LODGING_PASSED if ``petition``, a complaint being accepted, was received after its lodging period
+    (APPEAL_PASSED for a second complaint, after the period to appeal the first-instance decision)."""
     if decision is not PetitionState.ACCEPTED or lodging is None or petition.kind is not PetitionKind.COMPLAINT:
         return None
-    facts = petition_facts(petition)
-    rule = find_rule(Stage.LODGING, facts, lodging.learned_on)
+    facts = petition_facts(petition)  # a complaint petition's facts: first instance, the decision appealed
+    second = lodging.instance == 2
+    rule = find_rule(Stage.APPEAL if second else Stage.LODGING, facts, lodging.learned_on)
     if rule is None:
         return None
     last_day = compute_due(
@@ -37,7 +47,10 @@ def lodging_gate(petition: Petition, decision: PetitionState, lodging: Lodging |
     )
     if petition.received_on <= last_day:
         return None
-    return Gate(LODGING_PASSED, detail=_("The period ended on %(date)s.", date=last_day.strftime("%d/%m/%Y")))
+    return Gate(
+        APPEAL_PASSED if second else LODGING_PASSED,
+        detail=_("The period ended on %(date)s.", date=last_day.strftime("%d/%m/%Y")),
+    )
 
 
 def connect() -> None:

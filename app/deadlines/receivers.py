@@ -6,7 +6,7 @@ Connected once by the app factory (``connect``); each runs inside the sender's t
 from datetime import date
 
 from ..cases.models import Case, CaseAction
-from ..cases.signals import case_opened, case_taken_to_court, case_transitioned
+from ..cases.signals import case_decision_delivered, case_opened, case_taken_to_court, case_transitioned
 from ..petitions.models import Petition, PetitionState
 from ..petitions.signals import petition_decided, petition_registered
 from . import clocks, procedure
@@ -28,6 +28,10 @@ def _case_transitioned(case: Case, *, action: CaseAction, on: date, **_: object)
     clocks.on_case_transition(case, action, on)
 
 
+def _case_decision_delivered(case: Case, *, on: date, **_: object) -> None:
+    clocks.on_decision_delivered(case, on)
+
+
 def _case_taken_to_court(case: Case, *, on: date, **_: object) -> None:
     clocks.on_court_filing(case, on)
 
@@ -41,3 +45,4 @@ def connect() -> None:
     case_opened.connect(_case_opened)
     case_transitioned.connect(_case_transitioned)
     case_taken_to_court.connect(_case_taken_to_court)
+    case_decision_delivered.connect(_case_decision_delivered)

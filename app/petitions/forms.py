@@ -229,7 +229,10 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         _l("Day the complainant received or learned of the decision or act"),
         format=DATE_FORMATS,
         invalid_value_message=_l("Enter the date as day, month and year."),
-        description=_l("The lodging period counts from this day (Law on Complaints 2011, art. 9)."),
+        description=_l(
+            "The lodging period counts from this day (Law on Complaints 2011, art. 9); for a second complaint, "
+            "the day the first-instance decision was received (art. 33)."
+        ),
     )
     obstacle_days = WholeNumberField(
         _l("Days lost to an objective obstacle"),
@@ -301,11 +304,13 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
 
     @property
     def needs_lodging(self) -> bool:
-        """Accepting a first-instance complaint: its lodging period is checked (Law on Complaints art. 9)."""
+        """Accepting a complaint as a case of its own: its period is checked (Law on Complaints 2011 art. 9;
+        a second complaint's, art. 33). A complaint joined to an open case of the same content is not."""
         return (
             self.chosen is PetitionState.ACCEPTED
             and self.petition.kind is PetitionKind.COMPLAINT
-            and self.instance.data == 1
+            and self.instance.data in (1, 2)
+            and not self.join_case_no.data
         )
 
     def validate_learned_on(self, field: Field) -> None:
@@ -357,7 +362,12 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         if state is PetitionState.ACCEPTED:
             is_complaint = self.petition.kind is PetitionKind.COMPLAINT
             lodging = (
-                Lodging(self.learned_on.data, self.obstacle_days.data or 0, self.obstacle_reason.data or None)
+                Lodging(
+                    self.learned_on.data,
+                    self.obstacle_days.data or 0,
+                    self.obstacle_reason.data or None,
+                    instance=self.instance.data,
+                )
                 if self.needs_lodging
                 else None
             )

@@ -8,7 +8,7 @@ from ..deadlines.queries import deadlines_of_petition
 from ..privacy import policy
 from ..privacy.forms import RevealForm
 from .forms import DECISIONS, DecisionForm, DuplicateForm
-from .models import Petition
+from .models import Petition, PetitionKind
 from .procedure import Gate, gates_of
 
 
@@ -37,6 +37,7 @@ def render_detail(
     if reveal_form is None and policy.can_reveal_identity(user, petition):
         reveal_form = RevealForm(formdata=None)
         reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
+    gate_notes = _gate_notes(petition) if decision_form is not None else {}
     return render_template(
         "petitions/detail.html",
         petition=petition,
@@ -45,7 +46,9 @@ def render_detail(
         duplicate_form=duplicate_form,
         reveal_form=reveal_form,
         deadlines=deadlines_of_petition(petition),
-        gate_notes=_gate_notes(petition) if decision_form is not None else {},
+        gate_notes=gate_notes,
+        # A head may set a rule aside: a decision a rule forbids, and a complaint's acceptance (its period).
+        override_for=sorted(set(gate_notes) | ({"accept"} if petition.kind is PetitionKind.COMPLAINT else set())),
     )
 
 

@@ -40,6 +40,9 @@ class Lodging:
     learned_on: date
     obstacle_days: int = 0
     obstacle_reason: str | None = None
+    #: 2 for a second complaint: the day learned is the day the first-instance decision was received, and
+    #: the period is the appeal's (Law on Complaints 2011 art. 33).
+    instance: int = 1
 
 
 @dataclass(frozen=True)

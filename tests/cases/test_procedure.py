@@ -10,7 +10,14 @@ from datetime import timedelta
 import pytest
 
 from app.cases.models import Case, CaseAction, CaseState, StepKind
-from app.cases.operations import accept_petition, perform, record_court_filing, record_judgment, record_step
+from app.cases.operations import (
+    accept_petition,
+    perform,
+    record_court_filing,
+    record_delivery,
+    record_judgment,
+    record_step,
+)
 from app.cases.procedure import NOT_YET_EFFECTIVE
 from app.core.errors import TransitionRefused
 from app.core.locking import UNCHECKED
@@ -250,6 +257,10 @@ def _clock_status(case, stage):
 
 def test_a_lawsuit_stops_the_administrative_route(world, db):
     case = create_case(world, S.RESOLVED)
+    record_delivery(
+        case, world.users["handler"], delivered_on=TODAY, recipients="Ông Bốn", expected_version=UNCHECKED, today=TODAY
+    )
+    assert _clock_status(case, Stage.APPEAL) is ClockStatus.RUNNING  # the appeal period runs from the sending
     record_court_filing(
         case,
         world.users["handler"],
@@ -496,3 +507,28 @@ def test_a_denunciation_is_verified_without_a_dialogue(world, db, login_en):
     page = login_en("handler").get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'data-case-step="verification"' in page and 'data-case-step="dialogue"' not in page
     assert 'name="differs_from_claim"' not in page
+
+
+@pytest.mark.parametrize(
+    "situation, message",
+    [
+        ("effective", "has taken legal effect"),
+        ("in court", "took the first-instance decision to court"),
+        ("appealed", "already handled at second instance"),
+    ],
+)
+def test_an_appeal_the_law_does_not_accept_is_refused(world, db, situation, message):
+    first = create_case(world, S.RESOLVED, effective=situation == "effective")
+    if situation == "in court":
+        record_court_filing(
+            first, world.users["handler"], court=COURT, filed_on=TODAY, expected_version=UNCHECKED, today=TODAY
+        )
+    if situation == "appealed":
+        _appealed(world, first)
+    appeal = create_petition(world, unit="DN", actor="phead", received_on=TODAY)
+    db.session.commit()
+    with pytest.raises(TransitionRefused) as err:
+        accept_petition(appeal, world.users["phead"], accepted_on=TODAY, appeal_of=first, expected_version=UNCHECKED)
+    assert message in str(err.value.message) and "(Law on Complaints 2011, art. 11)" in str(err.value.message)
+    db.session.rollback()
+    assert db.session.get(type(appeal), appeal.id).state.value == "received"

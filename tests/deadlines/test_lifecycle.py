@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cases.models import CaseAction, CaseState, Outcome
-from app.cases.operations import accept_petition, perform, record_court_filing
+from app.cases.operations import accept_petition, perform, record_court_filing, record_delivery
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.clocks import record_notice
@@ -44,6 +44,7 @@ SCENARIOS = {
             E.CASE_SUSPENDED,
             E.CASE_RESUMED,
             E.CASE_RESOLVED,
+            E.DECISION_DELIVERED,
             E.DECISION_EFFECTIVE,
             E.CASE_ENFORCED,
             E.CASE_CLOSED,
@@ -53,7 +54,15 @@ SCENARIOS = {
     # something to enforce: the second-instance decision is the one carried out.
     "complaint appealed, then closed": (
         C,
-        [E.PETITION_REGISTERED, E.PETITION_ACCEPTED, E.CASE_ASSIGNED, E.CASE_RESOLVED, E.CASE_APPEALED, E.CASE_CLOSED],
+        [
+            E.PETITION_REGISTERED,
+            E.PETITION_ACCEPTED,
+            E.CASE_ASSIGNED,
+            E.CASE_RESOLVED,
+            E.DECISION_DELIVERED,
+            E.CASE_APPEALED,
+            E.CASE_CLOSED,
+        ],
     ),
     "complaint effective, closed unenforced": (
         C,
@@ -69,7 +78,15 @@ SCENARIOS = {
     # A lawsuit stops the administrative route: the appeal and legal-effect periods end, the case closes.
     "complaint taken to court": (
         C,
-        [E.PETITION_REGISTERED, E.PETITION_ACCEPTED, E.CASE_ASSIGNED, E.CASE_RESOLVED, E.COURT_FILED, E.CASE_CLOSED],
+        [
+            E.PETITION_REGISTERED,
+            E.PETITION_ACCEPTED,
+            E.CASE_ASSIGNED,
+            E.CASE_RESOLVED,
+            E.DECISION_DELIVERED,
+            E.COURT_FILED,
+            E.CASE_CLOSED,
+        ],
     ),
     "complaint appealed": (
         C,
@@ -196,6 +213,10 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
         legal.due_on = today - timedelta(days=1)  # the appeal period has passed
         db.session.flush()
         mark_legally_effective(datetime.combine(today, time(12)))
+    elif event is E.DECISION_DELIVERED:
+        record_delivery(
+            state["case"], head, delivered_on=today, recipients="Ông Bốn", expected_version=UNCHECKED, today=today
+        )
     elif event is E.COURT_FILED:
         record_court_filing(
             state["case"],

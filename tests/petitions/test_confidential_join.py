@@ -106,6 +106,7 @@ def test_an_appeal_across_confidentiality_is_refused(login_en, world, first_conf
             "decision": "accept",
             "accepted_on": local_today().isoformat(),
             "instance": "2",
+            "learned_on": LEARNED_ON,
             "appeal_of_case_no": first.number,
         },
         APPEAL_REFUSED,

@@ -106,7 +106,13 @@ def test_second_instance_complaint(login_en, petition):
     client = login_en("head")
     resp = client.post(
         url(petition),
-        {"decision": "accept", "version": petition.version, "instance": "2", "accepted_on": local_today().isoformat()},
+        {
+            "decision": "accept",
+            "version": petition.version,
+            "instance": "2",
+            "learned_on": LEARNED_ON,
+            "accepted_on": local_today().isoformat(),
+        },
         token_from=page_of(petition),
     )
     assert resp.status_code == 302
@@ -124,6 +130,7 @@ def test_second_instance_links_the_appealed_case(login_en, world, petition):
             "decision": "accept",
             "version": petition.version,
             "instance": "2",
+            "learned_on": LEARNED_ON,
             "accepted_on": local_today().isoformat(),
             "appeal_of_case_no": first.number,
         },
@@ -171,6 +178,7 @@ def test_appeal_of_a_case_outside_scope_is_refused(login_en, world, petition):
             "decision": "accept",
             "accepted_on": local_today().isoformat(),
             "instance": "2",
+            "learned_on": LEARNED_ON,
             "appeal_of_case_no": first.number,
         },
         "No case with this number in your units.",

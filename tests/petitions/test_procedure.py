@@ -232,10 +232,55 @@ def test_the_decision_form_asks_for_the_day_learned_and_refuses_a_late_complaint
     assert db.session.get(type(p), p.id).state is PetitionState.ACCEPTED
 
 
-def test_a_second_instance_complaint_needs_no_lodging_day(world, login_en):
+def test_a_second_complaint_is_accepted_within_its_appeal_period(world, login_en):
+    """A second complaint with no first-instance case in TiepDan: its period counts from the day the first
+    decision was received (Law on Complaints art. 33), not the 90 days of art. 9."""
     p = _complaint(world, TODAY - timedelta(days=3))
     client = login_en("head")
     page = f"/petitions/{p.id}"
+    before = stored(p.id)
     data = dict(decision="accept", version=p.version, accepted_on=TODAY.isoformat(), instance="2")
     resp = client.post(f"{page}/decide", data, token_from=page)
+    assert "Enter the day the complainant received or learned of the decision or act." in text(resp)
+    late = (p.received_on - timedelta(days=80)).isoformat()  # within 90 days, beyond 30 working days
+    resp = client.post(f"{page}/decide", dict(data, learned_on=late), token_from=page)
+    shown = text(client.get(resp.headers["Location"])) if resp.status_code == 302 else text(resp)
+    assert "The second complaint was lodged after its period" in shown
+    assert "(Law on Complaints 2011, art. 33 and 11)" in shown
+    assert stored(p.id) == before
+    resp = client.post(
+        f"{page}/decide", dict(data, learned_on=(TODAY - timedelta(days=10)).isoformat()), token_from=page
+    )
     assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(p), p.id).case.instance == 2
+
+
+def test_the_head_sets_the_lodging_period_aside_through_the_form(world, login_en):
+    p = _complaint(world, TODAY - timedelta(days=3))
+    page = f"/petitions/{p.id}"
+    assert 'name="override_reason"' not in text(login_en("reception").get(page))
+    client = login_en("head")
+    assert 'name="override_reason"' in text(client.get(page))
+    late = (p.received_on - timedelta(days=200)).isoformat()
+    data = dict(decision="accept", version=p.version, accepted_on=TODAY.isoformat(), instance="1", learned_on=late)
+    data["override_reason"] = "Công dân đi lao động ở nước ngoài, có xác nhận"
+    assert client.post(f"{page}/decide", data, token_from=page).status_code == 302
+    db.session.expire_all()
+    petition = db.session.get(type(p), p.id)
+    assert petition.state is PetitionState.ACCEPTED
+    assert [e.action for e in petition.events] == ["register", "override", "decide"]
+
+
+def test_a_complaint_joined_to_an_open_case_is_not_asked_for_its_period(world, login_en):
+    from tests.factories import create_case
+
+    case = create_case(world)
+    p = _complaint(world, TODAY - timedelta(days=3))
+    client = login_en("reception")
+    page = f"/petitions/{p.id}"
+    data = dict(decision="accept", version=p.version, accepted_on=TODAY.isoformat(), instance="1")
+    resp = client.post(f"{page}/decide", dict(data, join_case_no=case.number), token_from=page)
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(p), p.id).case_id == case.id

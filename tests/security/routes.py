@@ -40,6 +40,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "cases.extend_resolution": {"case_id": "case"},
     "cases.record_notice": {"case_id": "case"},
     "cases.court_step": {"case_id": "case", "step": "=court"},
+    "cases.record_decision_delivery": {"case_id": "case"},
     "cases.record_case_step": {"case_id": "case", "kind": "=verification"},
     # notifications
     "notifications.list_notifications": {},
