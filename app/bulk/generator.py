@@ -821,6 +821,8 @@ class Generator:
         details, duplicate_of, anonymous = {}, None, False
         confidential = kind == "denunciation" or r.random() < CONFIDENTIAL_SHARE
         channel = self._pick(CHANNEL_TABLE)
+        if state == "transferred" and kind == "denunciation" and channel == "transferred":
+            channel = "post"  # a denunciation is transferred once only (petitions.procedure.TRANSFERRED_ONCE)
         summary = content = None
         people = None
         signatories, named = self._signatories()
