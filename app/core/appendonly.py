@@ -26,7 +26,9 @@ from sqlalchemy.sql.dml import Delete, Insert, Update
 from ..extensions import db
 
 #: History tables: rows are only ever inserted.
-APPEND_ONLY_TABLES = frozenset({"case_events", "petition_events", "audit_events", "deadline_rule_changes"})
+APPEND_ONLY_TABLES = frozenset(
+    {"case_events", "petition_events", "audit_events", "deadline_rule_changes", "case_steps"}
+)
 
 #: Link and lease rows that are legitimately replaced; every other table keeps its rows forever
 #: (a mistaken or withdrawn record is marked, e.g. Unit/User deactivated, Attachment removed_at).

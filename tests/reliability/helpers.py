@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from app.attachments import storage
 from app.attachments.models import Attachment
 from app.audit import operations as audit
-from app.cases.models import CaseState
+from app.cases.models import CaseAction, CaseState, Outcome, StepKind
+from app.cases.operations import perform, record_step
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
+from app.core.timeutil import local_today
 from app.deadlines.models import DeadlineRule
 from app.deadlines.overrides import add_calendar_override
 from app.deadlines.rules import update_rule
@@ -38,10 +40,33 @@ class Populated:
 
 
 def populate(world) -> Populated:
-    """A resolved case (events, clocks), a desk visit with its petition, an audit event, a rule change,
-    a calendar override, a notification, a stored attachment, a login session and a permission grant."""
+    """A resolved case (events, clocks, a verification), a desk visit with its petition, an audit event, a
+    rule change, a calendar override, a notification, a stored attachment, a login session and a permission
+    grant."""
     admin = world.users["admin"]
-    case = create_case(world, CaseState.RESOLVED)
+    case = create_case(world, CaseState.ASSIGNED)
+    handler = world.users["handler"]
+    record_step(
+        case,
+        handler,
+        StepKind.VERIFICATION,
+        held_on=case.accepted_on,
+        people="Bà Hoa",
+        summary="Báo cáo xác minh",
+        differs_from_claim=False,
+        expected_version=UNCHECKED,
+        today=local_today(),
+    )
+    perform(
+        case,
+        CaseAction.RESOLVE,
+        handler,
+        decision_no="12/QĐ-UBND",
+        decision_on=local_today(),
+        outcome=Outcome.PARTLY_UPHELD,
+        enforcement_required="Bồi thường bổ sung",
+        expected_version=UNCHECKED,
+    )
     _session, desk_petition = record_visit(
         unit=world.units["TK"],
         actor=world.users["reception"],
