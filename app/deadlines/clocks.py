@@ -159,6 +159,15 @@ def on_decision_delivered(case: Case, on: date) -> None:
             _start(life.stage, facts, on, cal, case=case)
 
 
+def start_lapsed_appeal(case: Case, lapsed_on: date) -> Clock | None:
+    """The resolution period ran out on ``lapsed_on`` with no decision: the appeal period starts from it."""
+    lives = started_by(ClockEvent.RESOLUTION_LAPSED, case.kind, case.instance)
+    if not lives or clock_of(case, Stage.APPEAL) is not None:
+        return None
+    (life,) = lives
+    return _start(life.stage, case_facts(case), lapsed_on, load_calendar(), case=case)
+
+
 def on_court_filing(case: Case, on: date) -> None:
     """A lawsuit against the decision stops the administrative route: the appeal and legal-effect periods end."""
     _move(_clocks(case_id=case.id), ClockEvent.COURT_FILED, on)

@@ -95,6 +95,31 @@ def flag_deadlines(now: datetime) -> dict[str, int]:
     return {"raised": raised, "cleared": cleared}
 
 
+def open_appeals_of_lapsed_complaints(now: datetime) -> dict[str, int]:
+    """A first-instance complaint whose resolution period ran out with no decision may be appealed (Law on
+    Complaints 2011 art. 33): its appeal period starts on the day after the last day of resolution."""
+    from .clocks import start_lapsed_appeal
+
+    today = local_date(now)
+    appeal = db.aliased(Clock)
+    has_appeal = select(appeal.id).where(appeal.case_id == Clock.case_id, appeal.stage == Stage.APPEAL)
+    lapsed = db.session.execute(
+        select(Case, Clock)
+        .join(Clock, and_(Clock.case_id == Case.id, Clock.stage == Stage.RESOLUTION))
+        .where(
+            Clock.status == ClockStatus.RUNNING,
+            Clock.due_on < today,
+            Case.kind == PetitionKind.COMPLAINT,
+            Case.instance == 1,
+            ~has_appeal.exists(),
+        )
+        .order_by(Case.id)
+    ).all()
+    opened = sum(start_lapsed_appeal(case_, clock.due_on) is not None for case_, clock in lapsed)
+    db.session.flush()
+    return {"appeal_clocks": opened}
+
+
 def mark_legally_effective(now: datetime) -> dict[str, int]:
     """Complaint decisions whose appeal period has passed take legal effect; open their enforcement clock.
 

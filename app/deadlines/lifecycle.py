@@ -47,6 +47,9 @@ class ClockEvent(enum.StrEnum):
     DECISION_EFFECTIVE = "decision_effective"
     #: record_delivery: the decision was sent to the parties.
     DECISION_DELIVERED = "decision_delivered"
+    #: The scheduler (jobs.open_appeals_of_lapsed_complaints): a first-instance complaint's resolution period
+    #: passed with no decision.
+    RESOLUTION_LAPSED = "resolution_lapsed"
     #: record_court_filing: the complainant took the decision to an administrative court.
     COURT_FILED = "court_filed"
 
@@ -102,11 +105,12 @@ _CASE_ENDS = frozenset({E.CASE_CLOSED, E.CASE_WITHDRAWN, E.CASE_TERMINATED})
 class Lifecycle:
     """How the clock of one stage lives.
 
-    ``starts``: the event that starts it, for petitions/cases of ``kinds`` (and of ``instance``, and only
-    when the decision requires enforcement if ``needs_enforcement``); None: no event starts a clock of
-    this stage (its rules are kept for reference), and ``explained`` says whether ``explain`` still shows
-    its due date as information. An open clock is finished (done) by ``finishes``, cancelled (no longer
-    applies) by ``cancels``, paused by ``pauses`` and running again by ``resumes``.
+    ``starts``: the event that starts it (``also_starts``: others that do too), for petitions/cases of
+    ``kinds`` (and of ``instance``, and only when the decision requires enforcement if
+    ``needs_enforcement``); None: no event starts a clock of this stage (its rules are kept for reference),
+    and ``explained`` says whether ``explain`` still shows its due date as information. An open clock is
+    finished (done) by ``finishes``, cancelled (no longer applies) by ``cancels``, paused by ``pauses`` and
+    running again by ``resumes``.
     """
 
     stage: Stage
@@ -120,6 +124,7 @@ class Lifecycle:
     pauses: frozenset[ClockEvent] = frozenset()
     resumes: frozenset[ClockEvent] = frozenset()
     explained: bool = True
+    also_starts: frozenset[ClockEvent] = frozenset()
 
     @property
     def has_clock(self) -> bool:
@@ -203,11 +208,13 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             **_SUSPENSION,
         ),
         # The citizen's period to appeal a first-instance decision (Law on Complaints art. 33), from the day it
-        # was sent to them: it ends when the appeal is accepted, or when the decision takes legal effect.
+        # was sent to them, or from the day the first-instance period ran out with no decision (the scheduler):
+        # it ends when the appeal is accepted, or when the decision takes legal effect.
         Lifecycle(
             Stage.APPEAL,
             E.DECISION_DELIVERED,
             StartsFrom.DELIVERY,
+            also_starts=frozenset({E.RESOLUTION_LAPSED}),
             kinds=frozenset({K.COMPLAINT}),
             instance=1,
             finishes=frozenset({E.CASE_APPEALED, E.DECISION_EFFECTIVE}),
@@ -267,7 +274,7 @@ def started_by(
     return tuple(
         life
         for life in LIFECYCLE.values()
-        if life.starts is event and life.applies_to(kind, instance, enforcement_required)
+        if (life.starts is event or event in life.also_starts) and life.applies_to(kind, instance, enforcement_required)
     )
 
 

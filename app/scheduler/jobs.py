@@ -17,6 +17,7 @@ def job_list():
 
     Looked up on their modules at each run (a test can replace one)."""
     return [
+        ("open_appeals_of_lapsed_complaints", deadline_jobs.open_appeals_of_lapsed_complaints),
         ("mark_legally_effective", deadline_jobs.mark_legally_effective),
         ("flag_deadlines", deadline_jobs.flag_deadlines),
         ("flag_complex_cases", case_jobs.flag_complex_cases),

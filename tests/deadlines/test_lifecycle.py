@@ -16,7 +16,7 @@ from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today
 from app.deadlines.clocks import record_notice
 from app.deadlines.defaults import DEFAULT_RULES
-from app.deadlines.jobs import mark_legally_effective
+from app.deadlines.jobs import mark_legally_effective, open_appeals_of_lapsed_complaints
 from app.deadlines.lifecycle import ACTION_EVENTS, LIFECYCLE, ClockEvent, started_by
 from app.deadlines.models import Clock, ClockStatus, Stage
 from app.extensions import db
@@ -87,6 +87,11 @@ SCENARIOS = {
             E.COURT_FILED,
             E.CASE_CLOSED,
         ],
+    ),
+    # Not decided in time: the complainant may appeal from the day the period ran out (art. 33).
+    "complaint not decided in time, withdrawn": (
+        C,
+        [E.PETITION_REGISTERED, E.PETITION_ACCEPTED, E.CASE_ASSIGNED, E.RESOLUTION_LAPSED, E.CASE_WITHDRAWN],
     ),
     "complaint appealed": (
         C,
@@ -213,6 +218,12 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
         legal.due_on = today - timedelta(days=1)  # the appeal period has passed
         db.session.flush()
         mark_legally_effective(datetime.combine(today, time(12)))
+    elif event is E.RESOLUTION_LAPSED:
+        case = state["case"]
+        resolution = db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == Stage.RESOLUTION))
+        resolution.due_on = today - timedelta(days=1)  # the first-instance period ran out
+        db.session.flush()
+        open_appeals_of_lapsed_complaints(datetime.combine(today, time(12)))
     elif event is E.DECISION_DELIVERED:
         record_delivery(
             state["case"], head, delivered_on=today, recipients="Ông Bốn", expected_version=UNCHECKED, today=today

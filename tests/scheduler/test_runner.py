@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.cases.models import CaseState
 from app.core.timeutil import VN_TZ, local_today
 from app.deadlines.jobs import flag_deadlines
+from app.deadlines.models import Clock, Stage
 from app.extensions import db
 from app.flags.models import Flag
 from app.notifications.jobs import create_reminders
@@ -42,7 +43,20 @@ def overdue_cases(world, n: int):
 def test_run_all_runs_every_job_in_order(world):
     (case,) = overdue_cases(world, 1)
     result = run_all(at(clock(case).due_on + timedelta(days=1)))
-    assert list(result) == ["mark_legally_effective", "flag_deadlines", "flag_complex_cases", "send_reminders"]
+    assert list(result) == [
+        "open_appeals_of_lapsed_complaints",
+        "mark_legally_effective",
+        "flag_deadlines",
+        "flag_complex_cases",
+        "send_reminders",
+    ]
+    # The first-instance complaint was not decided in time: its appeal period opens (art. 33), once.
+    assert result["open_appeals_of_lapsed_complaints"] == {"appeal_clocks": 1}
+    appeal = db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == Stage.APPEAL))
+    assert appeal.started_on == clock(case).due_on
+    assert run_all(at(clock(case).due_on + timedelta(days=2)))["open_appeals_of_lapsed_complaints"] == {
+        "appeal_clocks": 0
+    }
     assert result["flag_deadlines"] == {"raised": 1, "cleared": 0}
     assert result["send_reminders"] == {"created": 3, "sent": 0, "failed": 0}
 
