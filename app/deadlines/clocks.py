@@ -116,7 +116,9 @@ def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
         events.append(ClockEvent.PETITION_TRANSFERRED)
     cal, facts = load_calendar(), petition_facts(petition)
     # An accepted complaint's instance is its case's (a second complaint has no lodging period of art. 9).
-    instance = petition.case.instance if accepted and petition.case is not None else facts.instance
+    # (Read by id: acceptance sets the petition's case_id, which a loaded ``petition.case`` may not reflect.)
+    case = db.session.get(Case, petition.case_id) if accepted and petition.case_id else None
+    instance = case.instance if case is not None else facts.instance
     for raised in events:
         for life in started_by(raised, petition.kind, instance):
             # Periods that the decision both starts and ends, kept as done on time or late: the lodging

@@ -254,6 +254,8 @@ def test_a_second_complaint_is_accepted_within_its_appeal_period(world, login_en
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(p), p.id).case.instance == 2
+    # No lodging clock of art. 9 for a second complaint (its period is the appeal's).
+    assert not db.session.scalars(select(Clock).where(Clock.petition_id == p.id, Clock.stage == Stage.LODGING)).all()
 
 
 def test_the_head_sets_the_lodging_period_aside_through_the_form(world, login_en):
