@@ -275,6 +275,37 @@ def case(case_id: int):
             "enforced_on": _iso(c.enforced_on),
             "enforcement_result": c.enforcement_result,
             "legally_effective_on": _iso(c.legally_effective_on),
+            "decision_delivered": (
+                {"on": _iso(c.decision_delivered_on), "to": c.decision_delivered_to}
+                if c.decision_delivered_on
+                else None
+            ),
+            "suspension": (
+                {"decision_no": c.suspension_decision_no, "since": _iso(c.suspended_on)} if c.suspended_on else None
+            ),
+            "court": (
+                {
+                    "court": c.court_name,
+                    "case_no": c.court_case_no,
+                    "filed_on": _iso(c.court_filed_on),
+                    "judgment_on": _iso(c.court_judgment_on),
+                    "judgment": c.court_judgment,
+                }
+                if c.court_filed_on
+                else None
+            ),
+            "steps": [
+                {
+                    "kind": _enum(s.kind),
+                    "held_on": _iso(s.held_on),
+                    "decision_no": s.decision_no,
+                    "people": s.people,
+                    "summary": s.summary,
+                    "result": s.result,
+                    "differs_from_claim": s.differs_from_claim,
+                }
+                for s in c.steps
+            ],
             "parent_case": _case_ref(c.parent_case_id, user),
             "available_actions": [a.value for a in c.available_actions(user)],
             "petitions": [

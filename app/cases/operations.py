@@ -490,7 +490,10 @@ def record_step(
         people=people.strip(),
         summary=summary.strip(),
         result=(result or "").strip() or None if kind is StepKind.DIALOGUE else None,
-        differs_from_claim=differs_from_claim if kind is StepKind.VERIFICATION else None,
+        # Only a complaint has a claim to compare the findings with.
+        differs_from_claim=differs_from_claim
+        if kind is StepKind.VERIFICATION and case.kind is PetitionKind.COMPLAINT
+        else None,
         created_by_id=actor.id,
     )
     db.session.add(step)

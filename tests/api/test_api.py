@@ -3,6 +3,10 @@
 import pytest
 
 from app.audit.operations import record
+from app.cases.models import Case, StepKind
+from app.cases.operations import record_step
+from app.core.locking import UNCHECKED
+from app.core.timeutil import local_today
 from app.extensions import db
 from app.privacy.policy import REVEAL_ACTION
 from tests.factories import create_case, create_petition, person
@@ -151,6 +155,32 @@ def test_case_list_and_detail(app, world, scene, client_of):
     assert "resolve" in data["available_actions"]
     assert any(d["stage"] for d in data["deadlines"])
     assert data["petitions"][0]["petitioners"] == {"masked": True, "count": 1}
+    assert (data["decision_delivered"], data["suspension"], data["court"], data["steps"]) == (None, None, None, [])
+
+
+def test_a_cases_steps_are_in_its_answer(app, world, scene, client_of):
+    case = db.session.get(Case, scene.id("case"))
+    record_step(
+        case,
+        world.users["handler"],
+        StepKind.VERIFICATION,
+        held_on=case.accepted_on,
+        decision_no="15/QĐ-UBND",
+        people="Bà Hoa",
+        summary="Báo cáo xác minh",
+        differs_from_claim=True,
+        expected_version=UNCHECKED,
+        today=local_today(),
+    )
+    db.session.commit()
+    data = client_of("handler").get(f"{API}/cases/{case.id}").get_json()
+    (step,) = data["steps"]
+    assert (step["kind"]["value"], step["decision_no"], step["summary"]) == (
+        "verification",
+        "15/QĐ-UBND",
+        "Báo cáo xác minh",
+    )
+    assert step["differs_from_claim"] is None  # the scene's case is a denunciation: no claim to compare with
 
 
 def test_notifications_are_the_users_own(app, scene, client_of):
