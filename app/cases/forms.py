@@ -1,6 +1,6 @@
 """Forms of the case workflow: one per action, each carrying the case's version for optimistic locking."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, SelectField, StringField, TextAreaField
@@ -182,13 +182,21 @@ def action_form(action: CaseAction, case: Case, *, bound: bool = False) -> CaseA
     Field names stay plain (``note``, ``version``); ids get the action as prefix so that the several
     forms on the detail page do not share element ids.
     """
-    kwargs: dict[str, None] = {} if bound else {"formdata": None}
-    form = FORMS[action](case, **kwargs)
+    return build_form(FORMS[action], case, action.value, bound=bound)
+
+
+F = TypeVar("F", bound=CaseActionForm)
+
+
+def build_form(form_class: type[F], case: Case, prefix: str, *, bound: bool = False) -> F:
+    """A case form bound to the posted data, or fresh at the case's version; its element ids get ``prefix``
+    (the case page shows several forms). Used for the workflow actions and every recorded step."""
+    form = form_class(case, **({} if bound else {"formdata": None}))
     form.setup(bound)
     if not bound:
         form.version.data = case.version
     for f in form:
-        f.id = f"{action.value}-{f.name}"
+        f.id = f"{prefix}-{f.name}"
         f.label.field_id = f.id
     return form
 
@@ -208,9 +216,6 @@ class DeliveryForm(CaseActionForm):
     def setup(self, bound: bool) -> None:
         if not bound:
             self.delivered_on.data = local_today()
-        for f in self:
-            f.id = f"delivery-{f.name}"
-            f.label.field_id = f.id
 
     def validate_delivered_on(self, field: Field) -> None:
         if self.case.decision_on and not self.case.decision_on <= field.data <= local_today():
@@ -221,11 +226,7 @@ class DeliveryForm(CaseActionForm):
 
 
 def delivery_form(case: Case, *, bound: bool = False) -> DeliveryForm:
-    form = DeliveryForm(case, **({} if bound else {"formdata": None}))
-    form.setup(bound)
-    if not bound:
-        form.version.data = case.version
-    return form
+    return build_form(DeliveryForm, case, "delivery", bound=bound)
 
 
 class CourtFilingForm(CaseActionForm):
@@ -238,6 +239,10 @@ class CourtFilingForm(CaseActionForm):
     )
     court_case_no = StringField(_l("The court's case number"), validators=[Optional(), Length(max=60)])
     filed_on = DateField(_l("Day the lawsuit was filed"), validators=[DataRequired(_l("Enter the day it was filed."))])
+
+    def setup(self, bound: bool) -> None:
+        if not bound:
+            self.filed_on.data = local_today()
 
     def validate_filed_on(self, field: Field) -> None:
         if self.case.decision_on and not self.case.decision_on <= field.data <= local_today():
@@ -343,26 +348,9 @@ STEP_FORMS: dict[StepKind, type[CaseActionForm]] = {
 
 def step_form(kind: StepKind, case: Case, *, bound: bool = False) -> CaseActionForm:
     """Build the form of a verification or dialogue, as ``action_form`` does for the workflow actions."""
-    kwargs: dict[str, None] = {} if bound else {"formdata": None}
-    form = STEP_FORMS[kind](case, **kwargs)
-    form.setup(bound)
-    if not bound:
-        form.version.data = case.version
-    for f in form:
-        f.id = f"{kind.value}-{f.name}"
-        f.label.field_id = f.id
-    return form
+    return build_form(STEP_FORMS[kind], case, kind.value, bound=bound)
 
 
 def court_form(step: str, case: Case, *, bound: bool = False) -> CaseActionForm:
     """Build the form of a court step, as ``action_form`` does for the workflow actions."""
-    kwargs: dict[str, None] = {} if bound else {"formdata": None}
-    form = COURT_FORMS[step](case, **kwargs)
-    if not bound:
-        form.version.data = case.version
-        if isinstance(form, CourtFilingForm):
-            form.filed_on.data = local_today()
-    for f in form:
-        f.id = f"{step}-{f.name}"
-        f.label.field_id = f.id
-    return form
+    return build_form(COURT_FORMS[step], case, step, bound=bound)
