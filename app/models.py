@@ -12,6 +12,7 @@ from .petitions.models import Petition, PetitionEvent, PetitionParty
 from .privacy.models import RolePermission
 from .reception.models import ReceptionSession, ReceptionVisitor
 from .scheduler.models import SchedulerLease
+from .subjects.models import SubjectArea
 from .units.models import Unit
 from .users.models import User, UserRole, UserSession
 
@@ -37,6 +38,7 @@ __all__ = [
     "RolePermission",
     "SchedulerLease",
     "SequenceCounter",
+    "SubjectArea",
     "Unit",
     "User",
     "UserRole",

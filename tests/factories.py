@@ -13,6 +13,8 @@ from app.extensions import db
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind
 from app.petitions.operations import register_petition
+from app.subjects.models import SubjectArea
+from app.subjects.queries import subject_by_code
 from app.units.models import UnitKind
 from app.units.operations import create_unit
 from app.users.operations import create_user
@@ -72,6 +74,18 @@ def person(name="Nguyễn Văn An", citizen_id="079123456789", **kw) -> PersonDa
     return PersonData(full_name=name, citizen_id=citizen_id, **kw)
 
 
+def subject(code: str = "admin.land") -> SubjectArea:
+    """A shipped subject area (the app fixture loads them with the rule table)."""
+    area = subject_by_code(code)
+    assert area is not None, f"no shipped subject area {code}"
+    return area
+
+
+def subject_id(code: str = "admin.land") -> str:
+    """A shipped subject area's id as a form posts it."""
+    return str(subject(code).id)
+
+
 def create_petition(
     world: World,
     *,
@@ -89,6 +103,7 @@ def create_petition(
         received_on=received_on or local_today() - timedelta(3),
         channel=kw.pop("channel", Channel.DESK),
         kind=kind,
+        subject_area=kw.pop("subject_area", None) or subject(),
         summary=summary,
         content=kw.pop("content", "Nội dung đơn"),
         petitioners=petitioners or [person()],

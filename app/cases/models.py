@@ -32,6 +32,7 @@ from ..extensions import Model
 from ..petitions.models import Petition, PetitionKind
 from ..search.sync import track
 from ..search.text import case_document
+from ..subjects.models import SubjectArea
 from ..units.models import Unit
 from ..users.models import User
 from .procedure import APPEALED, DIALOGUE_REQUIRED, IN_COURT, NOT_YET_EFFECTIVE
@@ -264,6 +265,8 @@ class Case(TimestampMixin, Model):
     #: For a second-instance complaint, the first-instance case it appeals.
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     title: Mapped[str] = mapped_column(String(500))
+    #: The subject area (lĩnh vực), from the petition that opened the case (the reports count by it).
+    subject_area_id: Mapped[int | None] = mapped_column(ForeignKey("subject_areas.id"), index=True)
     state: Mapped[CaseState] = mapped_column(EnumStr(CaseState), default=CaseState.ACCEPTED)
     #: Date of receipt of the (first) petition, and of the acceptance decision (starts the clock).
     received_on: Mapped[date] = mapped_column(Date)
@@ -317,6 +320,7 @@ class Case(TimestampMixin, Model):
     __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
+    subject_area: Mapped[SubjectArea | None] = relationship(lazy="joined")
     handling_unit: Mapped[Unit | None] = relationship(foreign_keys=[handling_unit_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     accepted_by: Mapped[User] = relationship(foreign_keys=[accepted_by_id])

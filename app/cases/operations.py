@@ -139,6 +139,7 @@ def open_case(
         instance=instance,
         parent_case=parent_case,
         title=petition.summary,
+        subject_area_id=petition.subject_area_id,
         state=CaseState.ACCEPTED,
         received_on=petition.received_on,
         accepted_on=accepted_on,

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
-from ..core.roles import Role
 from ..extensions import db
 from ..users.models import User
 from . import engine
@@ -19,7 +18,7 @@ from .models import CalendarOverride, Clock
 
 def manages_national_data(actor: User) -> bool:
     """Administrators of a top unit keep the national data: the statutory rules and the calendar."""
-    return actor.has_role(Role.ADMIN) and actor.unit.parent_id is None
+    return actor.keeps_national_data
 
 
 def can_manage_calendar(actor: User) -> bool:

@@ -22,6 +22,7 @@ from ..core.locking import check_version
 from ..core.roles import Role
 from ..extensions import db
 from ..petitions.models import Petition
+from ..subjects.operations import sync_default_subjects
 from ..units.models import Unit
 from ..users.models import User
 from .calendar import FIRST_YEAR, LAST_YEAR, OPEN_CLOCK_STATUSES, WorkCalendar, in_years, load_calendar
@@ -36,9 +37,13 @@ def _jsonable(value: object) -> object:
 
 
 def sync_default_rules(actor: User | None = None) -> int:
-    """Insert the shipped rules and calendar overrides that are missing; never overwrite. Returns inserts."""
+    """Insert the shipped rules, calendar overrides and subject areas that are missing; never overwrite.
+
+    Returns the number inserted. The subject areas are national data kept beside the rules, so one command
+    (`flask deadlines load-rules`) loads both.
+    """
+    added = sync_default_subjects()
     have = set(db.session.scalars(select(DeadlineRule.code).where(DeadlineRule.code.is_not(None))))
-    added = 0
     for data in DEFAULT_RULES:
         if data["code"] in have:
             continue

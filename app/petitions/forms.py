@@ -20,6 +20,7 @@ from ..persons.forms import (
     strip,
 )
 from ..persons.operations import PersonData
+from ..subjects.forms import SubjectFieldMixin
 from ..units.models import Unit
 from .models import Channel, FiledReason, Petition, PetitionKind, PetitionState
 from .procedure import OVERRIDE_HINT, Lodging
@@ -82,7 +83,7 @@ class ReceivingUnitMixin:
         return self.units.get(self.unit_id.data)
 
 
-class PetitionForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """A petition received by post, online or from another body (desk petitions come with the visit)."""
 
     channel = SelectField(
@@ -132,6 +133,7 @@ class PetitionForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):  # type: i
     def __init__(self, units: Sequence[Unit], default_unit: Unit | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup_units(units, default_unit)
+        self.setup_subjects()
         if not self.is_submitted() and self.received_on.data is None:
             self.received_on.data = local_today()
         self.setup_address_choices()
@@ -176,6 +178,7 @@ class PetitionForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):  # type: i
             received_on=self.received_on.data,
             channel=channel,
             kind=PetitionKind(self.kind.data),
+            subject_area=self.subject_area,
             summary=self.summary.data,
             content=self.content.data or "",
             petitioners=[] if self.is_anonymous.data else self.petitioners(),

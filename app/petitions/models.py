@@ -34,6 +34,7 @@ from ..extensions import Model
 from ..persons.models import Person, hides_identity
 from ..search.sync import track
 from ..search.text import petition_documents
+from ..subjects.models import SubjectArea
 from ..units.models import Unit
 from ..users.models import User
 
@@ -167,6 +168,9 @@ class Petition(TimestampMixin, Model):
     source_agency: Mapped[str | None] = mapped_column(String(300))
     source_dispatch_no: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind))
+    #: The subject area (lĩnh vực) it is classified under at the desk (Decree 55/2022 art. 6); empty only
+    #: on petitions registered before the areas were kept.
+    subject_area_id: Mapped[int | None] = mapped_column(ForeignKey("subject_areas.id"), index=True)
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The petitioners' identity is confidential: always for a denunciation (Law on Denunciations 2018
     #: art. 8, 9, 47, 56), for a complaint or other petition when the petitioner asked for it.
@@ -206,6 +210,7 @@ class Petition(TimestampMixin, Model):
     __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+    subject_area: Mapped[SubjectArea | None] = relationship(lazy="joined")
     parties: Mapped[list[PetitionParty]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

@@ -21,6 +21,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
+from ..subjects.models import SubjectArea
 from ..units.models import Unit
 from ..users.models import User
 from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
@@ -48,6 +49,7 @@ def register_petition(
     reception_session: "ReceptionSession | None" = None,
     duplicate_of: Petition | None = None,
     is_identity_confidential: bool = False,
+    subject_area: SubjectArea | None = None,
 ) -> Petition:
     """Enter a petition in the unit's register and give it a receipt number.
 
@@ -56,6 +58,8 @@ def register_petition(
     """
     if not is_anonymous and not petitioners:
         raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))
+    if subject_area is not None and not subject_area.is_active:
+        raise TransitionRefused(_l("This subject area is no longer used: choose another."))
     year = received_on.year
     seq = next_number(unit.id, "petition", year)
     petition = Petition(
@@ -66,6 +70,7 @@ def register_petition(
         received_on=received_on,
         channel=Channel(channel),
         kind=PetitionKind(kind),
+        subject_area=subject_area,
         summary=summary.strip(),
         content=content or "",
         signatory_count=max(signatory_count, len(petitioners), 1),

@@ -20,6 +20,7 @@ from ..persons.forms import (
 )
 from ..petitions.forms import ReceivingUnitMixin
 from ..petitions.models import PetitionKind
+from ..subjects.forms import SubjectFieldMixin
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
 
 #: A visit recorded a little ahead of the server clock is a clock skew, not a future visit.
@@ -32,7 +33,7 @@ def local_now() -> datetime:
     return datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
 
 
-class VisitForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):
+class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskForm):
     received_at = BlankableDateTimeField(
         _l("Date and time"),
         format=DATETIME_FORMATS,
@@ -98,6 +99,7 @@ class VisitForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):
     def __init__(self, units, default_unit=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_units(units, default_unit)
+        self.setup_subjects()
         if not self.is_submitted() and self.received_at.data is None:
             self.received_at.data = local_now()
         self.setup_address_choices()
@@ -113,6 +115,9 @@ class VisitForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):
     def validate_outcome_note(self, field):
         if self.outcome.data in (ReceptionOutcome.GUIDED, ReceptionOutcome.REFERRED) and not field.data:
             raise ValidationError(_l("Write the guidance given or the body the citizens were referred to."))
+
+    def subject_required(self) -> bool:
+        return bool(self.outcome.data == ReceptionOutcome.PETITION_RECEIVED)
 
     def validate_petition_kind(self, field):
         if self.outcome.data == ReceptionOutcome.PETITION_RECEIVED and not field.data:
@@ -143,6 +148,7 @@ class VisitForm(ReceivingUnitMixin, PersonFieldsMixin, FlaskForm):
             refusal_reason=RefusalReason(self.refusal_reason.data) if self.refusal_reason.data else None,
             outcome_note=self.outcome_note.data or None,
             petition_kind=PetitionKind(self.petition_kind.data) if received else None,
+            petition_subject_area=self.subject_area if received else None,
             petition_summary=(self.petition_summary.data or None) if received else None,
             identity_confidential=bool(self.is_identity_confidential.data) if received else False,
         )

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..persons.operations import PersonData, find_or_create_person
 from ..petitions.models import Channel, PetitionKind
 from ..petitions.operations import register_petition
+from ..subjects.models import SubjectArea
 from .models import ReceptionKind, ReceptionOutcome, ReceptionSession, ReceptionVisitor, RefusalReason
 
 
@@ -27,6 +28,7 @@ def record_visit(
     refusal_reason: RefusalReason | None = None,
     outcome_note: str | None = None,
     petition_kind: PetitionKind | None = None,
+    petition_subject_area: SubjectArea | None = None,
     petition_summary: str | None = None,
     identity_confidential: bool = False,
 ):
@@ -82,6 +84,7 @@ def record_visit(
             received_on=to_local(received_at).date(),
             channel=Channel.DESK,
             kind=received_kind,
+            subject_area=petition_subject_area,
             summary=(petition_summary or content)[:500],
             content=content,
             petitioners=[v.person for v in session.visitors],

@@ -84,6 +84,12 @@ class User(UserMixin, TimestampMixin, Model):
         return unit is not None and unit.is_within(self.unit)
 
     @property
+    def keeps_national_data(self) -> bool:
+        """Administrators of a top unit keep the national data: the statutory rules, the calendar, the
+        subject areas."""
+        return self.has_role(Role.ADMIN) and self.unit.parent_id is None
+
+    @property
     def role_labels(self) -> str:
         return ", ".join(r.label for r in sorted(self.roles))
 

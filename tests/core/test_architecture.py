@@ -20,6 +20,8 @@ LAYERS: list[set[str]] = [
     {"units"},
     {"audit"},
     {"users"},
+    # The national list of subject areas (kept by administrators of a top unit).
+    {"subjects"},
     {"flags"},
     {"search"},
     # One layer: the identity rule (privacy) reads petitions, and the petition search and export apply it.

@@ -56,6 +56,7 @@ def test_reception_to_enforcement_walkthrough(effective_id, live_server, browser
     page.fill("#content", "Khiếu nại quyết định thu hồi đất của UBND xã, đề nghị bồi thường theo giá thị trường.")
     page.select_option("#outcome", "petition_received")
     page.select_option("#petition_kind", "complaint")
+    page.select_option("#subject_area_id", index=1)  # the first area of the list: land
     page.fill("#petition_summary", "Khiếu nại quyết định thu hồi đất")
     page.click("form[action='/reception/visits'] button[type=submit]")
 

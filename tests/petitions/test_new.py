@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.core.timeutil import local_today
 from app.petitions.models import Channel, Petition, PetitionKind, PetitionState
+from tests.factories import subject_id
 from tests.petitions.helpers import field_errors, row_counts, text
 
 NEW = "/petitions/new"
@@ -20,6 +21,7 @@ def petition_form(world, **changes) -> dict:
         "received_on": (local_today() - timedelta(days=2)).isoformat(),
         "unit_id": str(world.units["TK"].id),
         "kind": "denunciation",
+        "subject_area_id": subject_id(),
         "full_name": "Phạm Thị Dung",
         "citizen_id": "075200001234",
         "phone": "",

@@ -14,7 +14,7 @@ from app.core.timeutil import local_today, to_local, utcnow
 from app.extensions import db
 from app.petitions.models import Channel, PetitionKind
 from app.petitions.operations import register_petition
-from tests.factories import person
+from tests.factories import person, subject_id
 from tests.privacy.helpers import CCCD, leaked
 
 
@@ -24,6 +24,7 @@ def probe_data(world, unit):
         "channel": "post",
         "received_on": local_today().isoformat(),
         "kind": "complaint",
+        "subject_area_id": subject_id(),
         "full_name": "Ai Đó",
         "citizen_id": CCCD,
         "summary": "Hỏi thử",

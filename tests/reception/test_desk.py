@@ -9,6 +9,7 @@ from app.core.timeutil import local_today, to_local
 from app.persons.models import Person
 from app.petitions.models import Channel, Petition, PetitionKind, PetitionState
 from app.reception.models import ReceptionOutcome, ReceptionSession, RefusalReason
+from tests.factories import subject_id
 from tests.petitions.helpers import field_errors, local_now_input, row_counts, text
 
 DESK = "/reception/"
@@ -39,6 +40,7 @@ def visit(world, **changes) -> dict:
         "refusal_reason": "",
         "outcome_note": "",
         "petition_kind": "complaint",
+        "subject_area_id": subject_id(),
         "petition_summary": "Khiếu nại quyết định thu hồi đất",
     }
     data.update(changes)

@@ -44,6 +44,7 @@ def test_desk_in_the_browser(live_server, browser):
     page.fill("#citizen_id", "079123456789")
     page.fill("#content", "Khiếu nại việc thu hồi đất.")
     page.select_option("#petition_kind", "complaint")
+    page.select_option("#subject_area_id", index=1)  # the first area of the list: land
     page.click("#visit-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/petitions/\d+/receipt$"))
     number = page.text_content("[data-testid=receipt-no]")

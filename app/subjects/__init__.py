@@ -1,0 +1,1 @@
+"""Subject areas (lĩnh vực): the national list every petition and case is classified by."""
