@@ -150,8 +150,9 @@ def register_blueprints(app: Flask) -> None:
     from .attachments.views import bp as attachments_bp
     from .auditlog.views import bp as audit_bp
     from .privacy.views import bp as privacy_bp
+    from .subjects.views import bp as subjects_bp
 
-    for bp in (privacy_bp, attachments_bp, audit_bp, api_bp):
+    for bp in (privacy_bp, attachments_bp, audit_bp, api_bp, subjects_bp):
         app.register_blueprint(bp)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from .bulk.texts import subject_code_for
 from .cases.models import Case, CaseAction, CaseEvent, CaseState, Complexity, Outcome
 from .cases.operations import accept_petition, perform
 from .core.locking import UNCHECKED  # the seed's writes come from no form: no version to check
@@ -25,6 +26,8 @@ from .petitions.operations import decide_petition, register_petition
 from .petitions.procedure import Lodging
 from .reception.models import ReceptionKind, ReceptionOutcome, RefusalReason
 from .reception.operations import record_visit
+from .subjects.models import SubjectArea
+from .subjects.queries import subject_by_code
 from .units.models import Unit, UnitKind
 from .units.operations import create_unit
 from .users.models import User
@@ -141,8 +144,14 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return local_to_utc(datetime.combine(day, time(hour, minute)))
 
 
+def _demo_subject(summary: str) -> SubjectArea | None:
+    return subject_by_code(subject_code_for(summary))
+
+
 def _visit(**kwargs) -> None:
     """Record a demo visit; the petition it brings is registered at the time of the visit."""
+    if kwargs.get("petition_kind"):
+        kwargs["petition_subject_area"] = _demo_subject(kwargs["petition_summary"])
     with _story_time(kwargs["received_at"]):
         record_visit(**kwargs)
 
@@ -379,6 +388,7 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                 received_on=received,
                 channel=Channel.POST if ago % 2 else Channel.ONLINE,
                 kind=kind,
+                subject_area=_demo_subject(summary),
                 summary=summary,
                 content=summary + ".",
                 petitioners=[_person(who)],
@@ -398,6 +408,7 @@ def _seed_petitions_and_cases(units, users, today: date) -> None:
                 received_on=received,
                 channel=Channel.DESK,
                 kind=kind,
+                subject_area=_demo_subject(summary),
                 summary=summary,
                 content=summary + ". Đề nghị cơ quan có thẩm quyền xem xét, giải quyết.",
                 petitioners=[_person(who)],

@@ -57,3 +57,16 @@ def test_demo_histories_follow_the_story_dates(app, db):
         times = [e.at for e in case.events]
         assert times == sorted(times), case.number
         assert to_local(case.events[0].at).date() == case.accepted_on, case.number
+
+
+def test_demo_petitions_and_cases_are_classified_by_subject_area(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    db.session.rollback()
+    petitions = db.session.scalars(select(Petition)).unique().all()
+    assert petitions and all(p.subject_area is not None for p in petitions)
+    cases = db.session.scalars(select(Case)).unique().all()
+    assert all(c.subject_area_id == c.petitions[0].subject_area_id for c in cases)
+    by_summary = {p.summary: p.subject_area.code for p in petitions}
+    assert by_summary["Tố cáo cán bộ địa chính nhận tiền khi làm hồ sơ tách thửa"] == "anti_corruption"
+    assert by_summary["Khiếu nại mức hỗ trợ tái định cư dự án khu công nghiệp"] == "admin.compensation"
+    assert by_summary["Khiếu nại việc từ chối chứng thực hợp đồng chuyển nhượng"] == "justice"

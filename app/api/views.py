@@ -96,6 +96,13 @@ def _unit(unit):
     return None if unit is None else {"id": unit.id, "code": unit.code, "name": unit.name}
 
 
+def _subject(area):
+    """A subject area by its stable code (what integrators match on), its group and its name."""
+    if area is None:
+        return None
+    return {"id": area.id, "code": area.code, "group": area.group.value, "name": area.name, "label": area.label}
+
+
 def _user(user):
     return None if user is None else {"id": user.id, "full_name": user.full_name}
 
@@ -120,6 +127,7 @@ def petition_summary(petition, user, visible_cases: set[int] | None = None) -> d
         "unit": _unit(petition.unit),
         "received_on": _iso(petition.received_on),
         "kind": _enum(petition.kind),
+        "subject_area": _subject(petition.subject_area),
         "channel": _enum(petition.channel),
         "state": _enum(petition.state),
         "summary": petition.summary,
@@ -173,6 +181,7 @@ def case_summary(case) -> dict:
         "title": case.title,
         "kind": _enum(case.kind),
         "instance": case.instance,
+        "subject_area": _subject(case.subject_area),
         "state": _enum(case.state),
         "complexity": _enum(case.complexity),
         "unit": _unit(case.unit),
@@ -214,7 +223,7 @@ def _page_json(page, items: list, warnings) -> Response:
 
 @bp.get("/petitions")
 def petitions():
-    """The petition register, with the HTML list's filters (kind, state, channel, unit, dates, q, page)."""
+    """The petition register, with the HTML list's filters (kind, state, channel, subject, unit, dates, q, page)."""
     user = current_user._get_current_object()
     filters = parse_petition_filters(request.args, user)
     page = page_of_petitions(

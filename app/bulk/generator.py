@@ -34,6 +34,7 @@ from ..demo import DEMO_PASSWORD
 from ..extensions import db
 from ..persons.divisions import wards_of
 from ..search.text import fold, join_folded
+from ..subjects.models import SubjectArea
 from ..units.models import Unit, UnitKind
 from ..units.operations import create_unit
 from ..users.models import User, UserRole
@@ -41,6 +42,7 @@ from ..users.passwords import check_password_rules
 from . import names as N
 from . import texts as T
 from .rows import TABLES
+from .texts import subject_code_for
 
 PROVINCE = 75
 PROVINCE_UNIT = "DN"
@@ -466,6 +468,7 @@ class Generator:
         self._rules_of_stage = {s: [r for r in self._rule_rows if r.stage is s] for s in Stage}
         self._unit_specific = any(r.unit_id for r in self._rule_rows)
         self._unit_paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
+        self._subject_ids = dict(db.session.execute(select(SubjectArea.code, SubjectArea.id)).all())
         self.notice_label = str(Stage.NOTIFY_ACCEPTANCE.label)
         self.cases_done = self.petitions_done = self.persons_done = self.events_done = self.clocks_done = 0
         self.batch_cases = 0
@@ -711,6 +714,7 @@ class Generator:
         details: dict | None = None,
         duplicate_of=None,
         accepted_on: date | None = None,
+        subject_id: int | None = None,
     ) -> tuple[int, str, datetime]:
         """Append a petition, its parties, its history (register, decide) and its clocks; return its id."""
         rows = self.rows
@@ -744,6 +748,7 @@ class Generator:
                 agency,
                 dispatch,
                 kind,
+                self._subject(summary) if subject_id is None else subject_id,
                 anonymous,
                 confidential,
                 max(signatories, len(people), 1),
@@ -889,9 +894,14 @@ class Generator:
         signatories: int,
         channel: str,
         parent=None,
+        subject_of: str | None = None,
     ) -> tuple[int, date]:
-        """One case with its first petition, its workflow up to today, its history and its clocks."""
+        """One case with its first petition, its workflow up to today, its history and its clocks.
+
+        ``subject_of``: the text its subject area is read from (the summary unless given).
+        """
         r, rows, today, add = self.rng, self.rows, self.today, self._add
+        subject_id = self._subject(subject_of or summary)
         received = day
         accepted = min(received + timedelta(days=r.choice(ACCEPT_LAGS)), today)
         year = accepted.year
@@ -913,6 +923,7 @@ class Generator:
             decided=accepted,
             case_id=case_id,
             accepted_on=accepted,
+            subject_id=subject_id,
         )
         reception, head = unit.reception_id, unit.head_id
         handler_id, handling_unit_id, handler_name = r.choice(unit.handlers)
@@ -1200,6 +1211,7 @@ class Generator:
                 seq,
                 number,
                 kind,
+                subject_id,
                 instance,
                 parent,
                 summary,
@@ -1236,6 +1248,9 @@ class Generator:
             if len(unit.recent) > 30:
                 del unit.recent[0]
         return case_id, accepted
+
+    def _subject(self, summary: str) -> int | None:
+        return self._subject_ids.get(subject_code_for(summary))
 
     def _next_tick(self) -> int:
         self._tick += 1
@@ -1293,6 +1308,7 @@ class Generator:
             signatories=len(people) or 1,
             channel=r.choice(("desk", "post")),
             parent=parent["case_id"],
+            subject_of=parent["title"],
         )
         # Accepting the appeal cancelled the first decision's legal-effect clock.
         cancelled = LIFECYCLE[Stage.LEGAL_EFFECT].outcome(ClockEvent.CASE_APPEALED)

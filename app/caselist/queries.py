@@ -23,6 +23,8 @@ from ..core.validation import parse_id
 from ..deadlines import queries as deadlines
 from ..flags.models import FlagKind
 from ..petitions.models import PetitionKind
+from ..subjects.models import SubjectGroup
+from ..subjects.queries import SUBJECT_FILTERS, subject_conditions
 from ..units.models import Unit
 from ..users.models import User
 
@@ -45,6 +47,9 @@ class CaseFilters:
     complexity: Complexity | None = None
     unit_id: int | None = None
     unit_match: str = "any"
+    #: Cases of this subject area, or of an area in this group.
+    subject_id: int | None = None
+    subject_group: SubjectGroup | None = None
     #: Only cases assigned to this officer (``mine=1`` sets it to the current user).
     handler_id: int | None = None
     mine: bool = False
@@ -68,6 +73,8 @@ class CaseFilters:
                 self.kind,
                 self.instance,
                 self.complexity,
+                self.subject_id,
+                self.subject_group,
                 self.unit_id,
                 self.handler_id,
                 self.mine,
@@ -115,6 +122,7 @@ CASE_FILTERS = (
         enum_cls=Complexity,
         message=N_("Unknown complexity “%(value)s”: that filter was ignored."),
     ),
+    *SUBJECT_FILTERS,
     Filter("unit", FilterType.UNIT, attr="unit_id"),
     Filter("mine", FilterType.FLAG),
     Filter(
@@ -173,6 +181,7 @@ def search_cases(user: User, filters: CaseFilters) -> Select[Case]:
         stmt = stmt.where(Case.instance == filters.instance)
     if filters.complexity:
         stmt = stmt.where(Case.complexity == filters.complexity)
+    stmt = stmt.where(*subject_conditions(Case.subject_area_id, filters.subject_id, filters.subject_group))
     if filters.unit_id:
         if filters.unit_match == "case":
             stmt = stmt.where(Case.unit_id == filters.unit_id)

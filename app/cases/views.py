@@ -19,6 +19,8 @@ from ..deadlines.forms import ExtendResolutionForm, NoticeForm
 from ..deadlines.models import Stage
 from ..flags.models import FlagKind
 from ..petitions.models import PetitionKind
+from ..subjects.models import SubjectGroup
+from ..subjects.queries import all_subjects
 from ..units.queries import units_in_scope
 from ..users.queries import handlers_for
 from . import queries
@@ -80,6 +82,8 @@ def list_cases() -> ResponseReturnValue:
         open_value=case_list.OPEN,
         kinds=list(PetitionKind),
         complexities=list(Complexity),
+        subjects=all_subjects(),
+        subject_groups=list(SubjectGroup),
         units=units_in_scope(current_user),
         officers=handlers_for(current_user.unit),
         flag_kinds=list(FlagKind),

@@ -17,6 +17,8 @@ from ..extensions import db
 from ..privacy.policy import shown_petition_ids
 from ..search.match import found, matches
 from ..search.text import query_terms
+from ..subjects.models import SubjectGroup
+from ..subjects.queries import SUBJECT_FILTERS, subject_conditions
 from ..units.models import Unit
 from ..users.models import User
 from .models import Channel, Petition, PetitionKind, PetitionState, handled_case_ids
@@ -85,6 +87,9 @@ class PetitionFilters:
     received_to: date | None = None
     #: Petitions of this unit and the units below it.
     unit_id: int | None = None
+    #: Petitions of this subject area, or of an area in this group.
+    subject_id: int | None = None
+    subject_group: SubjectGroup | None = None
     #: Words of the receipt number, summary, content, petitioner names or citizen IDs (see app.search).
     q: str = ""
     #: Why a given value was ignored (shown to the user).
@@ -93,7 +98,17 @@ class PetitionFilters:
     @property
     def is_empty(self) -> bool:
         return not any(
-            (self.kind, self.state, self.channel, self.received_from, self.received_to, self.unit_id, self.q)
+            (
+                self.kind,
+                self.state,
+                self.channel,
+                self.subject_id,
+                self.subject_group,
+                self.received_from,
+                self.received_to,
+                self.unit_id,
+                self.q,
+            )
         )
 
 
@@ -117,6 +132,7 @@ PETITION_FILTERS = (
         enum_cls=Channel,
         message=N_("Unknown channel “%(value)s”: that filter was ignored."),
     ),
+    *SUBJECT_FILTERS,
     Filter("unit", FilterType.UNIT, attr="unit_id"),
     Filter("received_from", FilterType.DATE, label=_l("Received from")),
     Filter("received_to", FilterType.DATE, label=_l("Received until")),
@@ -141,6 +157,7 @@ def filtered_petitions(user: User, filters: PetitionFilters) -> Select[Petition]
         stmt = stmt.where(Petition.state == filters.state)
     if filters.channel:
         stmt = stmt.where(Petition.channel == filters.channel)
+    stmt = stmt.where(*subject_conditions(Petition.subject_area_id, filters.subject_id, filters.subject_group))
     if filters.received_from:
         stmt = stmt.where(Petition.received_on >= filters.received_from)
     if filters.received_to:

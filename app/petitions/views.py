@@ -15,6 +15,8 @@ from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
+from ..subjects.models import SubjectGroup
+from ..subjects.queries import all_subjects
 from ..units.queries import units_in_scope
 from . import operations
 from .export import export_petitions
@@ -48,6 +50,8 @@ def list_petitions() -> ResponseReturnValue:
         kinds=PetitionKind,
         states=PetitionState,
         channels=Channel,
+        subjects=all_subjects(),
+        subject_groups=list(SubjectGroup),
         export_url=export_url,
     )
 

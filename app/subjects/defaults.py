@@ -26,6 +26,6 @@ DEFAULT_SUBJECTS: list[tuple[str, SubjectGroup, str, str]] = [
     ("admin.other", A, "Lĩnh vực hành chính khác", "Other administrative matters"),
     ("justice", J, "Tư pháp", "Justice"),
     ("party", P, "Đảng, đoàn thể", "Party and mass organisations"),
-    ("anti_corruption", C, "Tham nhũng", "Corruption"),
+    ("anti_corruption", C, "Tham nhũng", "Anti-corruption"),
     ("other", OTHER, "Khác", "Other"),
 ]

@@ -21,6 +21,7 @@ class SubjectFieldMixin:
         _l("Subject area"),
         coerce=optional_int,
         validate_choice=False,
+        invalid_value_message=_l("Choose a subject area from the list."),
         description=_l("The area of the matter, as counted in the reports (Decree 55/2022 art. 6)."),
     )
 
@@ -35,6 +36,8 @@ class SubjectFieldMixin:
         return True
 
     def validate_subject_area_id(self, field: Field) -> None:
+        if field.process_errors:  # not an id: its own message says so
+            return
         if field.data is None:
             if self.subject_required():
                 raise ValidationError(_l("Choose the subject area."))

@@ -1,8 +1,10 @@
 """Read-only lookups of the subject areas (a short national list: read whole, ordered in Python)."""
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import QueryableAttribute
 
+from ..core.filters import N_, Filter, FilterType
 from ..extensions import db
 from .models import SubjectArea, SubjectGroup
 
@@ -39,3 +41,33 @@ def get_subject(subject_id: int) -> SubjectArea:
 
 def subject_by_code(code: str) -> SubjectArea | None:
     return db.session.execute(select(SubjectArea).where(SubjectArea.code == code)).scalar_one_or_none()
+
+
+#: The list filters by subject area (``?subject=<id>``) and by group (``?subject_group=administrative``),
+#: shared by the petition and case lists.
+SUBJECT_FILTERS = (
+    Filter(
+        "subject",
+        FilterType.ID,
+        attr="subject_id",
+        message=N_("Unknown subject area: that filter was ignored."),
+    ),
+    Filter(
+        "subject_group",
+        FilterType.ENUM,
+        enum_cls=SubjectGroup,
+        message=N_("Unknown group of subject areas “%(value)s”: that filter was ignored."),
+    ),
+)
+
+
+def subject_conditions(
+    column: QueryableAttribute[int | None], subject_id: int | None, subject_group: SubjectGroup | None
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of the subject filters on ``column`` (a ``subject_area_id``)."""
+    conditions: list[ColumnElement[bool]] = []
+    if subject_id:
+        conditions.append(column == subject_id)
+    if subject_group:
+        conditions.append(column.in_(select(SubjectArea.id).where(SubjectArea.group == subject_group)))
+    return conditions

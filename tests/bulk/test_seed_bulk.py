@@ -70,6 +70,11 @@ def test_seed_bulk_writes_cases_with_everything_that_belongs_to_them(app, db):
     assert appeals and all(
         c.parent_case.instance == 1 and c.parent_case.decision_on < c.accepted_on for c in appeals if c.parent_case_id
     )
+    # Every petition and case has a subject area; a case has its first petition's, an appeal its parent's.
+    assert all(p.subject_area_id for p in petitions) and all(c.subject_area_id for c in cases)
+    assert all(c.subject_area_id == min(c.petitions, key=lambda p: p.id).subject_area_id for c in cases)
+    assert all(c.subject_area_id == c.parent_case.subject_area_id for c in appeals if c.parent_case_id)
+    assert len({c.subject_area.code for c in cases}) >= 6
 
     # Receipt and case numbers in the app's format; the counters are at least the highest number used.
     for c in cases:

@@ -22,7 +22,7 @@ from app.petitions.queries import PETITION_FILTERS, parse_petition_filters
 HOSTILE = ["<b>x</b>", "<script>alert(1)</script>"]
 RAW = ("<b>x</b>", "<script>")
 #: Filters whose warning does not quote the value (it might be anything: a unit id, an officer id...).
-NOT_QUOTED = {"unit", "handler", "instance", "mine", "q"}
+NOT_QUOTED = {"unit", "handler", "subject", "instance", "mine", "q"}
 LISTS = {"/petitions/": PETITION_FILTERS, "/cases/": CASE_FILTERS}
 
 

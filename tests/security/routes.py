@@ -75,6 +75,9 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "deadlines.calendar": {},
     "deadlines.add_override": {},
     "deadlines.edit_override": {"override_id": "override"},
+    "subjects.subjects": {},
+    "subjects.create_subject": {},
+    "subjects.edit_subject": {"subject_id": "subject"},
     # JSON API
     "api.not_found": {"rest": "=no/such/thing"},
     "api.petitions": {},
@@ -86,7 +89,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
 
 #: Scene objects that are national data, not in any unit's subtree (every administrator may read them;
 #: only a top unit's administrators may change them).
-GLOBAL_OBJECTS = {"override"}
+GLOBAL_OBJECTS = {"override", "subject"}
 
 #: Query strings worth sending to a GET page besides none (the list filters).
 QUERY_EXAMPLES: dict[str, dict] = {

@@ -35,6 +35,7 @@ from app.petitions.models import Channel, PetitionKind
 from app.petitions.operations import register_petition
 from app.reception.models import ReceptionKind, ReceptionOutcome
 from app.reception.operations import record_visit
+from app.subjects.queries import subject_by_code
 from app.users.models import UserSession
 from app.users.operations import create_user
 from tests.factories import PASSWORD
@@ -188,6 +189,7 @@ def build_scene(world, text: str | None = None) -> Scene:
         day=date(2026, 9, 3), is_working_day=False, document=t("Quyết định nghỉ bù"), created_by_id=u["admin"].id
     )
     db.session.add(s.objects["override"])
+    s.objects["subject"] = subject_by_code("admin.land")
     s.objects["unit"] = units["TK"]
     s.objects["user"] = u["handler"]
     s.objects["audit"] = record(
