@@ -77,8 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     privacy_logs.init_app(app)  # no query strings (a searched name) in access logs
+    from .cases import gates as case_gates
     from .deadlines import receivers as deadline_receivers
 
+    case_gates.connect()  # the petition gates that read cases (a matter already resolved)
     deadline_receivers.connect()  # the clocks follow the petition and case events
     register_blueprints(app)
     register_error_handlers(app)

@@ -83,6 +83,9 @@ def accept_petition(
     ``expected_version``: the petition's version in the form (core.locking.check_version; UNCHECKED without one).
     ``accepted_on``: the date of the acceptance decision, given by the caller (the form's date; a test's day).
     """
+    if appeal_of is not None and petition.kind is PetitionKind.COMPLAINT:
+        # The appeal's own refusals first: they say more than "a matter already resolved" (art. 11 both).
+        _check_appeal(appeal_of, instance or 2)
     check_decision(
         petition,
         actor,

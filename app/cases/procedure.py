@@ -72,3 +72,16 @@ ALREADY_APPEALED = LegalRule(
     COMPLAINTS_ART_11,
     _l("This first-instance decision is already handled at second instance: join the petition to that case."),
 )
+
+#: A matter already resolved by a decision in force (a first-instance decision that took legal effect, or a
+#: second-instance decision), raised again without new facts, is not accepted; new facts are the head's to
+#: weigh (the override's reason says what they are).
+ALREADY_RESOLVED = LegalRule(
+    "complaint.already_resolved",
+    _l("Law on Complaints 2011, art. 11; Law on Citizen Reception 2013, art. 9"),
+    _l(
+        "The same complainant's complaint of the same subject area was already resolved by a decision in "
+        "force: raised again without new facts, it is not accepted. File it as already resolved; if it "
+        "brings new facts, the head of the unit can accept it, naming them."
+    ),
+)

@@ -96,6 +96,7 @@ class FiledReason(LabeledEnum):
     DUPLICATE = "duplicate"
     ANONYMOUS = "anonymous"
     ALREADY_RESOLVED = "already_resolved"
+    ALREADY_GUIDED = "already_guided"
     NOT_ELIGIBLE = "not_eligible"
     ILLEGIBLE = "illegible"
 
@@ -103,6 +104,7 @@ class FiledReason(LabeledEnum):
         "duplicate": _l("Duplicate of a petition already being handled"),
         "anonymous": _l("Anonymous or false name"),
         "already_resolved": _l("Already finally resolved, no new facts"),
+        "already_guided": _l("Same content, the citizen already guided once"),
         "not_eligible": _l("Does not meet the conditions for handling"),
         "illegible": _l("Illegible or unclear content"),
     }

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, select
 
 from ..core.i18n import lazy_gettext as _l
 from ..core.procedure import LegalRule
-from .models import Channel, Petition, PetitionKind, PetitionState
+from ..extensions import db
+from ..persons.models import Person
+from ..units.models import Unit
+from .models import Channel, Petition, PetitionKind, PetitionParty, PetitionState
 
 CIRCULAR_05_2021 = _l("Circular 05/2021/TT-TTCP")
 
@@ -25,6 +29,17 @@ TRANSFERRED_ONCE = LegalRule(
         "This denunciation reached the unit by transfer, and a denunciation is transferred once only: "
         "do not transfer it again. If it is not within the unit's competence, return it to the agency "
         "that sent it, with the reason."
+    ),
+)
+
+#: A citizen is guided to the competent body once for the same content: a later petition of the same
+#: content is not guided again (it is filed, the citizen told it was answered before).
+GUIDED_ONCE = LegalRule(
+    "petition.guided_once",
+    CIRCULAR_05_2021,
+    _l(
+        "This citizen was already guided on a petition of the same kind and subject area, and a petition "
+        "of the same content is guided once only: file it as already guided."
     ),
 )
 
@@ -77,6 +92,40 @@ def register_gate(check: GateCheck) -> GateCheck:
     return check
 
 
+def same_matter(petition: Petition) -> list[ColumnElement[bool]]:
+    """The conditions that select the earlier petitions of the same matter as ``petition``: one of its
+    petitioners by CCCD, the same kind and subject area, received no later, in the register of its unit or
+    of a unit below it; never a petition whose petitioners are confidential (their CCCD links nothing).
+    Empty if the petition has no petitioner with a CCCD or no subject area: then nothing is the same matter."""
+    cccds = sorted({p.person.citizen_id for p in petition.parties if p.person.citizen_id})
+    if not cccds or petition.subject_area_id is None or petition.id is None:
+        return []
+    people = select(PetitionParty.petition_id).join(Person).where(Person.citizen_id.in_(cccds))
+    subtree = select(Unit.id).where(Unit.path.startswith(petition.unit.path))
+    return [
+        Petition.id != petition.id,
+        Petition.id.in_(people),
+        Petition.kind == petition.kind,
+        Petition.subject_area_id == petition.subject_area_id,
+        Petition.received_on <= petition.received_on,
+        Petition.is_identity_confidential.is_(False),
+        Petition.unit_id.in_(subtree),
+    ]
+
+
+def earlier_guided(petition: Petition) -> Petition | None:
+    """The first earlier petition of the same matter on which the citizen was guided, or None."""
+    conditions = same_matter(petition)
+    if not conditions:
+        return None
+    return db.session.scalars(
+        select(Petition)
+        .where(*conditions, Petition.state == PetitionState.GUIDED)
+        .order_by(Petition.received_on, Petition.id)
+        .limit(1)
+    ).first()
+
+
 def decision_gate(petition: Petition, decision: PetitionState, lodging: Lodging | None = None) -> Gate | None:
     """The rule that forbids ``decision`` on ``petition`` (with ``lodging``, for an acceptance), or None."""
     if (
@@ -85,6 +134,8 @@ def decision_gate(petition: Petition, decision: PetitionState, lodging: Lodging 
         and petition.channel is Channel.TRANSFERRED
     ):
         return Gate(TRANSFERRED_ONCE)
+    if decision is PetitionState.GUIDED and (earlier := earlier_guided(petition)) is not None:
+        return Gate(GUIDED_ONCE, earlier=earlier)
     for check in _REGISTERED:
         gate = check(petition, decision, lodging)
         if gate is not None:

@@ -8,7 +8,7 @@ from app.cases.operations import perform
 from app.core.locking import UNCHECKED
 from app.extensions import db
 from app.petitions.models import PetitionKind
-from tests.factories import create_case
+from tests.factories import create_case, person
 
 
 def _counted():
@@ -32,15 +32,17 @@ def _tallied():
 
 def test_tallies_follow_every_transition(world, db):
     cases = [
-        create_case(world, state, kind=kind)
-        for state, kind in [
-            (S.ACCEPTED, PetitionKind.COMPLAINT),
-            (S.ASSIGNED, PetitionKind.DENUNCIATION),
-            (S.RESOLVED, PetitionKind.FEEDBACK),
-            (S.CLOSED, PetitionKind.COMPLAINT),
-            (S.SUSPENDED, PetitionKind.COMPLAINT),
-            (S.WITHDRAWN, PetitionKind.RECOMMENDATION),
-        ]
+        create_case(world, state, kind=kind, petitioners=[person(citizen_id=f"0791000000{n:02d}")])
+        for n, (state, kind) in enumerate(
+            [
+                (S.ACCEPTED, PetitionKind.COMPLAINT),
+                (S.ASSIGNED, PetitionKind.DENUNCIATION),
+                (S.RESOLVED, PetitionKind.FEEDBACK),
+                (S.CLOSED, PetitionKind.COMPLAINT),
+                (S.SUSPENDED, PetitionKind.COMPLAINT),
+                (S.WITHDRAWN, PetitionKind.RECOMMENDATION),
+            ]
+        )
     ] + [create_case(world, S.ASSIGNED, unit="TL")]
     db.session.commit()
     assert _tallied() == _counted() and sum(_tallied().values()) == 7
