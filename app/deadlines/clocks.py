@@ -177,8 +177,17 @@ def on_court_filing(case: Case, on: date) -> None:
 
 def refresh_rules(case: Case) -> None:
     """Re-select the rule of each open clock after the case's facts changed (e.g. its complexity)."""
-    cal, facts = load_calendar(), case_facts(case)
-    for clock in _clocks(case_id=case.id):
+    _refresh(_clocks(case_id=case.id), case_facts(case))
+
+
+def refresh_petition_rules(petition: Petition) -> None:
+    """Re-select the rule of each open clock of a petition after its facts changed (a denunciation's sites)."""
+    _refresh(_clocks(petition_id=petition.id), petition_facts(petition))
+
+
+def _refresh(clocks: Iterable[Clock], facts: Facts) -> None:
+    cal = load_calendar()
+    for clock in clocks:
         if not clock.is_open or clock.fixed_due_on is not None:
             continue
         rule = find_rule(clock.stage, facts, clock.started_on)

@@ -40,6 +40,7 @@ def petition_facts(petition: Petition) -> Facts:
         kind=petition.kind.value,
         instance=1 if petition.kind.value == "complaint" else None,
         is_remote=petition.unit.is_remote,
+        sites=petition.sites,
         unit_path=petition.unit.path,
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 from ..cases.models import Case, CaseAction
 from ..cases.signals import case_decision_delivered, case_opened, case_taken_to_court, case_transitioned
 from ..petitions.models import Petition, PetitionState
-from ..petitions.signals import petition_decided, petition_registered
+from ..petitions.signals import petition_decided, petition_reclassified, petition_registered
 from . import clocks, procedure
 
 
@@ -18,6 +18,10 @@ def _petition_registered(petition: Petition, **_: object) -> None:
 
 def _petition_decided(petition: Petition, *, on: date, **_: object) -> None:
     clocks.on_petition_decided(petition, accepted=petition.state is PetitionState.ACCEPTED, on=on)
+
+
+def _petition_reclassified(petition: Petition, **_: object) -> None:
+    clocks.refresh_petition_rules(petition)
 
 
 def _case_opened(case: Case, **_: object) -> None:
@@ -42,6 +46,7 @@ def connect() -> None:
     procedure.connect()
     petition_registered.connect(_petition_registered)
     petition_decided.connect(_petition_decided)
+    petition_reclassified.connect(_petition_reclassified)
     case_opened.connect(_case_opened)
     case_transitioned.connect(_case_transitioned)
     case_taken_to_court.connect(_case_taken_to_court)

@@ -110,6 +110,33 @@ class FiledReason(LabeledEnum):
     }
 
 
+class CompetentBody(LabeledEnum):
+    """The kind of body a petition outside the unit's competence is transferred or the citizen guided to:
+    the categories of the national database on citizen reception and petitions (Decree 55/2022 art. 6)."""
+
+    ELECTED = "elected"
+    ADMINISTRATION = "administration"
+    JUDICIARY = "judiciary"
+    STATE_AUDIT = "state_audit"
+    ORGANISATIONS = "organisations"
+    PUBLIC_SERVICE = "public_service"
+
+    __labels__ = {
+        "elected": _l("National Assembly, People's Councils and their bodies"),
+        "administration": _l("State administrative bodies"),
+        "judiciary": _l("Courts, procuracies and civil judgment enforcement bodies"),
+        "state_audit": _l("State Audit"),
+        "organisations": _l("Political and socio-political organisations"),
+        "public_service": _l("Public service units and state enterprises"),
+    }
+
+
+#: A denunciation's acceptance decision is due 7 working days after receipt, 10 when the information has to
+#: be verified at several sites (Law on Denunciations 2018 art. 24, 29: the rule table's
+#: ``denunciation.acceptance.sites``). The number of sites is recorded with the petition.
+MAX_SITES = 1000
+
+
 class PetitionParty(Model):
     __tablename__ = "petition_parties"
     #: A person's petitions (repeated petitions, reuse of a person row): the key leads with the petition.
@@ -149,6 +176,7 @@ class Petition(TimestampMixin, Model):
         CheckConstraint("state <> 'transferred' OR transferred_to IS NOT NULL", name="transfer_has_target"),
         CheckConstraint("state <> 'accepted' OR case_id IS NOT NULL", name="accepted_has_case"),
         CheckConstraint("obstacle_days IS NULL OR obstacle_days >= 0", name="obstacle_days_not_negative"),
+        CheckConstraint("sites_to_verify IS NULL OR sites_to_verify >= 1", name="sites_to_verify_positive"),
         # The register is sorted newest received first and paged by (received_on, id): see cases.models.
         Index("ix_petitions_received_on_id", "received_on", "id"),
         Index("ix_petitions_unit_sort", "unit_id", "received_on", "id"),
@@ -188,6 +216,10 @@ class Petition(TimestampMixin, Model):
     transferred_to: Mapped[str | None] = mapped_column(String(300))
     transfer_dispatch_no: Mapped[str | None] = mapped_column(String(60))
     guidance: Mapped[str | None] = mapped_column(Text)
+    #: Outside the unit's competence (transferred or guided): the kind of body that is competent.
+    competent_body: Mapped[CompetentBody | None] = mapped_column(EnumStr(CompetentBody))
+    #: A denunciation: the number of sites its information has to be verified at (None: one).
+    sites_to_verify: Mapped[int | None] = mapped_column(Integer)
     filed_reason: Mapped[FiledReason | None] = mapped_column(EnumStr(FiledReason))
     decision_note: Mapped[str | None] = mapped_column(Text)
     #: A complaint's lodging period (Law on Complaints 2011 art. 9), recorded at acceptance: the day the
@@ -235,6 +267,33 @@ class Petition(TimestampMixin, Model):
     @property
     def is_many_people(self) -> bool:
         return self.signatory_count >= 5
+
+    @property
+    def is_in_competence(self) -> bool | None:
+        """Within the unit's competence: accepted (True); transferred or guided (False); else not decided."""
+        if self.state is PetitionState.ACCEPTED:
+            return True
+        if self.state in (PetitionState.TRANSFERRED, PetitionState.GUIDED):
+            return False
+        return None
+
+    @property
+    def is_eligible(self) -> bool | None:
+        """Meets the conditions for handling: False once filed (the reason says which), None undecided."""
+        if self.state is PetitionState.FILED:
+            return False
+        if self.state in (PetitionState.RECEIVED, PetitionState.WITHDRAWN):
+            return None
+        return True
+
+    @property
+    def sites(self) -> int:
+        """The sites a denunciation's information is verified at (one unless recorded)."""
+        return self.sites_to_verify or 1
+
+    def can_record_sites(self, user: User) -> bool:
+        """``user`` may record how many sites a received denunciation's information is verified at."""
+        return self.kind is PetitionKind.DENUNCIATION and self.can_decide(user)
 
     def allowed_next(self) -> set[PetitionState]:
         return PETITION_TRANSITIONS[self.state]

@@ -24,9 +24,19 @@ from ..persons.operations import PersonData, find_or_create_person
 from ..subjects.models import SubjectArea
 from ..units.models import Unit
 from ..users.models import User
-from .models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
+from .models import (
+    MAX_SITES,
+    Channel,
+    CompetentBody,
+    FiledReason,
+    Petition,
+    PetitionEvent,
+    PetitionKind,
+    PetitionParty,
+    PetitionState,
+)
 from .procedure import OVERRIDE_HINT, Lodging, decision_gate
-from .signals import petition_decided, petition_registered
+from .signals import petition_decided, petition_reclassified, petition_registered
 
 if TYPE_CHECKING:
     from ..reception.models import ReceptionSession
@@ -50,6 +60,7 @@ def register_petition(
     duplicate_of: Petition | None = None,
     is_identity_confidential: bool = False,
     subject_area: SubjectArea | None = None,
+    sites_to_verify: int | None = None,
 ) -> Petition:
     """Enter a petition in the unit's register and give it a receipt number.
 
@@ -58,6 +69,8 @@ def register_petition(
     """
     if not is_anonymous and not petitioners:
         raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))
+    if sites_to_verify is not None and not 1 <= sites_to_verify <= MAX_SITES:
+        raise TransitionRefused(_("Enter a number of sites from 1 to %(max)d.", max=MAX_SITES))
     if subject_area is not None and not subject_area.is_active:
         raise TransitionRefused(_l("This subject area is no longer used: choose another."))
     year = received_on.year
@@ -71,6 +84,9 @@ def register_petition(
         channel=Channel(channel),
         kind=PetitionKind(kind),
         subject_area=subject_area,
+        sites_to_verify=sites_to_verify
+        if PetitionKind(kind) is PetitionKind.DENUNCIATION and sites_to_verify
+        else None,
         summary=summary.strip(),
         content=content or "",
         signatory_count=max(signatory_count, len(petitioners), 1),
@@ -107,6 +123,7 @@ def decide_petition(
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
+    competent_body: CompetentBody | None = None,
     override_reason: str | None = None,
     on: date,
 ) -> Petition:
@@ -139,6 +156,7 @@ def decide_petition(
         transfer_dispatch_no=transfer_dispatch_no,
         guidance=guidance,
         filed_reason=filed_reason,
+        competent_body=competent_body,
         override_reason=override_reason,
     )
 
@@ -183,6 +201,32 @@ def check_decision(
     return decision
 
 
+def record_sites(petition: Petition, actor: User, sites: int, *, expected_version: object) -> bool:
+    """Record how many sites a received denunciation's information has to be verified at: from two, its
+    acceptance is due in 10 working days instead of 7 (Law on Denunciations 2018 art. 24, 29). Returns
+    whether anything changed; the petition's history keeps the change and its clocks follow it."""
+    check_version(petition, expected_version)
+    if not petition.can_record_sites(actor):
+        raise PermissionRefused(_l("You cannot record the sites of this petition."))
+    if not 1 <= sites <= MAX_SITES:
+        raise TransitionRefused(_("Enter a number of sites from 1 to %(max)d.", max=MAX_SITES))
+    if sites == petition.sites:
+        return False
+    before = petition.sites
+    petition.sites_to_verify = sites
+    db.session.flush()
+    _log(
+        petition,
+        actor,
+        "sites",
+        petition.state,
+        petition.state,
+        _("Sites to verify: %(before)d → %(after)d.", before=before, after=sites),
+    )
+    petition_reclassified.send(petition)
+    return True
+
+
 def _check_lodging(petition: Petition, lodging: Lodging) -> None:
     if lodging.learned_on > petition.received_on:
         raise TransitionRefused(
@@ -207,6 +251,7 @@ def record_decision(
     transfer_dispatch_no: str | None = None,
     guidance: str | None = None,
     filed_reason: FiledReason | None = None,
+    competent_body: CompetentBody | None = None,
     override_reason: str | None = None,
     lodging: Lodging | None = None,
 ) -> Petition:
@@ -234,6 +279,8 @@ def record_decision(
     petition.transferred_to = (transferred_to or "").strip() or None
     petition.transfer_dispatch_no = (transfer_dispatch_no or "").strip() or None
     petition.guidance = (guidance or "").strip() or None
+    outside = decision in (PetitionState.TRANSFERRED, PetitionState.GUIDED)
+    petition.competent_body = CompetentBody(competent_body) if outside and competent_body else None
     petition.filed_reason = FiledReason(filed_reason) if decision is PetitionState.FILED and filed_reason else None
     petition.decision_note = (note or "").strip() or None
     if lodging is not None and decision is PetitionState.ACCEPTED:

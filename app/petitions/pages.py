@@ -7,7 +7,7 @@ from werkzeug.routing import BuildError
 from ..deadlines.queries import deadlines_of_petition
 from ..privacy import policy
 from ..privacy.forms import RevealForm
-from .forms import DECISIONS, DecisionForm, DuplicateForm
+from .forms import DECISIONS, DecisionForm, DuplicateForm, SitesForm
 from .models import Petition, PetitionKind
 from .procedure import Gate, gates_of
 
@@ -27,6 +27,7 @@ def render_detail(
     decision_form: DecisionForm | None = None,
     duplicate_form: DuplicateForm | None = None,
     reveal_form: RevealForm | None = None,
+    sites_form: SitesForm | None = None,
 ) -> str:
     """The petition page; a form given (after a failed submission) is shown with its errors."""
     user = current_user._get_current_object()
@@ -34,6 +35,8 @@ def render_detail(
         decision_form = DecisionForm(petition, formdata=None)
     if duplicate_form is None and petition.can_mark_duplicate(user):
         duplicate_form = DuplicateForm(petition, formdata=None)
+    if sites_form is None and petition.can_record_sites(user):
+        sites_form = SitesForm(petition, formdata=None)
     if reveal_form is None and policy.can_reveal_identity(user, petition):
         reveal_form = RevealForm(formdata=None)
         reveal_form.next.data = request.args.get("next", "")[:300]  # e.g. back to the case (checked on use)
@@ -45,6 +48,7 @@ def render_detail(
         decision_form=decision_form,
         duplicate_form=duplicate_form,
         reveal_form=reveal_form,
+        sites_form=sites_form,
         deadlines=deadlines_of_petition(petition),
         gate_notes=gate_notes,
         # A head may set a rule aside: a decision a rule forbids, and a complaint's acceptance (its period).

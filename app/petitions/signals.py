@@ -14,3 +14,6 @@ petition_registered = _events.signal("petition-registered")
 #: A received petition was decided (accepted, transferred, guided, filed, withdrawn). Sender: the Petition;
 #: ``on``: the date of the decision (for an acceptance, the acceptance date).
 petition_decided = _events.signal("petition-decided")
+
+#: A fact a petition's deadlines depend on changed (a denunciation's sites to verify). Sender: the Petition.
+petition_reclassified = _events.signal("petition-reclassified")

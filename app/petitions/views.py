@@ -20,7 +20,7 @@ from ..subjects.queries import all_subjects
 from ..units.queries import units_in_scope
 from . import operations
 from .export import export_petitions
-from .forms import DecisionForm, DuplicateForm, PetitionForm
+from .forms import DecisionForm, DuplicateForm, PetitionForm, SitesForm
 from .models import Channel, PetitionKind, PetitionState
 from .pages import render_detail
 from .queries import get_petition, page_of_petitions, parse_petition_filters, petition_by_receipt_no
@@ -150,6 +150,26 @@ def decide(petition_id: int) -> ResponseReturnValue:
         assert chosen is not None, "a validated decision is one of DECISIONS"
         operations.decide_petition(petition, user, chosen, on=local_today(), **data)
     flash(_("Decision recorded: %(state)s.", state=petition.state.label), "success")
+    return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+
+
+@bp.post("/<int:petition_id>/sites")
+@roles_required(Role.RECEPTION, Role.HEAD)
+def record_sites(petition_id: int) -> ResponseReturnValue:
+    petition = get_petition(petition_id, current_user)
+    user = current_user._get_current_object()
+    if not petition.can_record_sites(user):
+        abort(403)
+    form = SitesForm(petition)
+    if not form.validate_on_submit():
+        return render_detail(petition, sites_form=form)
+    _show_refusal(petition_id, sites_form=form)
+    sites = form.sites.data
+    assert sites is not None, "InputRequired keeps the number of sites"
+    if operations.record_sites(petition, user, sites, expected_version=form.version.data):
+        flash(_("Sites to verify recorded: %(n)d. The deadlines follow.", n=petition.sites), "success")
+    else:
+        flash(_("Nothing was changed."), "info")
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.cases.models import Case, CaseState
 from app.core.timeutil import local_today
 from app.extensions import db
-from app.petitions.models import FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
+from app.petitions.models import CompetentBody, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
 from tests.factories import LEARNED_ON, create_case, create_petition, subject
 from tests.petitions.helpers import field_errors, text
 
@@ -55,10 +55,18 @@ DECISIONS = [
     ("accept", {"accepted_on": "TODAY", "instance": "1", "learned_on": LEARNED_ON}, PetitionState.ACCEPTED),
     (
         "transfer",
-        {"transferred_to": "Thanh tra tỉnh Đồng Nai", "transfer_dispatch_no": "45/PC-UBND"},
+        {
+            "transferred_to": "Thanh tra tỉnh Đồng Nai",
+            "transfer_dispatch_no": "45/PC-UBND",
+            "competent_body": "administration",
+        },
         PetitionState.TRANSFERRED,
     ),
-    ("guide", {"guidance": "Hướng dẫn khởi kiện tại Tòa án nhân dân khu vực 1"}, PetitionState.GUIDED),
+    (
+        "guide",
+        {"guidance": "Hướng dẫn khởi kiện tại Tòa án nhân dân khu vực 1", "competent_body": "judiciary"},
+        PetitionState.GUIDED,
+    ),
     ("file", {"filed_reason": "already_resolved"}, PetitionState.FILED),
     ("withdraw", {"note": "Công dân có đơn rút ngày hôm nay"}, PetitionState.WITHDRAWN),
 ]
@@ -89,8 +97,9 @@ def test_each_decision_through_the_view(login_en, world, petition, username, dec
         assert p.case.accepted_on == local_today()
     if state is PetitionState.TRANSFERRED:
         assert (p.transferred_to, p.transfer_dispatch_no) == ("Thanh tra tỉnh Đồng Nai", "45/PC-UBND")
+        assert p.competent_body is CompetentBody.ADMINISTRATION
     if state is PetitionState.GUIDED:
-        assert p.guidance.startswith("Hướng dẫn khởi kiện")
+        assert p.guidance.startswith("Hướng dẫn khởi kiện") and p.competent_body is CompetentBody.JUDICIARY
     if state is PetitionState.FILED:
         assert p.filed_reason is FiledReason.ALREADY_RESOLVED
     if state is PetitionState.WITHDRAWN:
@@ -283,7 +292,21 @@ REFUSALS = [
         {"decision": "transfer", "transferred_to": "Thanh tra tỉnh"},
         "Enter the number of the transfer dispatch.",
     ),
-    ("guide without guidance", {"decision": "guide", "guidance": "   "}, "Write the guidance given to the citizen."),
+    (
+        "guide without guidance",
+        {"decision": "guide", "competent_body": "judiciary", "guidance": "   "},
+        "Write the guidance given to the citizen.",
+    ),
+    (
+        "transfer without body",
+        {"decision": "transfer", "transferred_to": "Thanh tra tỉnh", "transfer_dispatch_no": "1/PC"},
+        "Choose the kind of body that is competent.",
+    ),
+    (
+        "guide with unknown body",
+        {"decision": "guide", "competent_body": "army", "guidance": "x"},
+        "Choose a kind of body from the list.",
+    ),
     ("file without reason", {"decision": "file"}, "Choose the reason for filing the petition."),
     ("file with unknown reason", {"decision": "file", "filed_reason": "boring"}, "Choose a reason from the list."),
     ("withdraw without note", {"decision": "withdraw"}, "Record how the petitioner withdrew the petition."),
@@ -353,7 +376,7 @@ def test_joining_a_case_outside_scope_is_refused(login_en, world, petition):
 
 def test_second_decision_is_refused(login_en, petition):
     client = login_en("head")
-    first = {"decision": "guide", "guidance": "Hướng dẫn", "version": petition.version}
+    first = {"decision": "guide", "competent_body": "judiciary", "guidance": "Hướng dẫn", "version": petition.version}
     assert client.post(url(petition), first, token_from=page_of(petition)).status_code == 302
     db.session.expire_all()
     fresh = db.session.get(Petition, petition.id)
@@ -386,7 +409,9 @@ def test_stale_version_is_refused(login_en, world, petition):
     )
     before = stored(petition.id)
     resp = client.post(
-        url(petition), {"decision": "guide", "guidance": "Hướng dẫn", "version": old_version}, token_from=token_page
+        url(petition),
+        {"decision": "guide", "competent_body": "judiciary", "guidance": "Hướng dẫn", "version": old_version},
+        token_from=token_page,
     )
     assert resp.status_code == 200
     assert "Someone else changed this record after you opened it." in text(resp)
@@ -403,7 +428,9 @@ def test_roles_that_cannot_decide(login_as, petition, username):
     token_page = "/petitions/"
     before = stored(petition.id)
     resp = client.post(
-        url(petition), {"decision": "guide", "guidance": "x", "version": petition.version}, token_from=token_page
+        url(petition),
+        {"decision": "guide", "competent_body": "judiciary", "guidance": "x", "version": petition.version},
+        token_from=token_page,
     )
     assert resp.status_code in (403, 404)
     resp = client.post(
@@ -419,7 +446,9 @@ def test_roles_that_cannot_decide(login_as, petition, username):
 def test_other_units_cannot_decide(login_as, petition, username):
     before = stored(petition.id)
     resp = login_as(username).post(
-        url(petition), {"decision": "guide", "guidance": "x", "version": petition.version}, token_from="/petitions/"
+        url(petition),
+        {"decision": "guide", "competent_body": "judiciary", "guidance": "x", "version": petition.version},
+        token_from="/petitions/",
     )
     assert resp.status_code == 404
     assert stored(petition.id) == before
@@ -434,7 +463,10 @@ def test_deciders_see_the_form(login_as, petition, username):
 def test_decision_without_csrf_is_refused(login_as, petition):
     client = login_as("head")
     before = stored(petition.id)
-    resp = client.client.post(url(petition), data={"decision": "guide", "guidance": "x", "version": petition.version})
+    resp = client.client.post(
+        url(petition),
+        data={"decision": "guide", "competent_body": "judiciary", "guidance": "x", "version": petition.version},
+    )
     assert resp.status_code == 400
     assert stored(petition.id) == before
 

@@ -25,7 +25,9 @@ TODAY = local_today()
 BASIS = "(Circular 05/2021/TT-TTCP)"
 REFUSED = "This denunciation reached the unit by transfer, and a denunciation is transferred once only"
 HINT = "Only the head of the unit can decide otherwise, giving the reason."
-TRANSFER = dict(transferred_to="Thanh tra tỉnh Đồng Nai", transfer_dispatch_no="45/PC-UBND")
+TRANSFER = dict(
+    transferred_to="Thanh tra tỉnh Đồng Nai", transfer_dispatch_no="45/PC-UBND", competent_body="administration"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,7 @@ def test_a_stale_petition_decision_links_back_to_the_petition(world, login_en):
         f"{page}/decide",
         {
             "decision": "transfer",
+            "competent_body": "administration",
             "transferred_to": "Thanh tra tỉnh",
             "transfer_dispatch_no": "45/PC-UBND",
             "version": version,

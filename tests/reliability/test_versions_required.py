@@ -68,7 +68,12 @@ def _petition_scene(world, form: str) -> Scene:
 
     page = f"/petitions/{pid}"
     if form == "decide":
-        data = {"decision": "transfer", "transferred_to": "Thanh tra tỉnh Đồng Nai", "transfer_dispatch_no": "45/PC"}
+        data = {
+            "decision": "transfer",
+            "competent_body": "administration",
+            "transferred_to": "Thanh tra tỉnh Đồng Nai",
+            "transfer_dispatch_no": "45/PC",
+        }
     else:
         data = {"original_receipt_no": earlier.receipt_no}
     return Scene("reception", page, f"{page}/{form}", data, stored)

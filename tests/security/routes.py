@@ -28,6 +28,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "petitions.list_petitions": {},
     "petitions.new_petition": {},
     "petitions.petition_detail": {"petition_id": "petition"},
+    "petitions.record_sites": {"petition_id": "petition"},
     "petitions.receipt": {"petition_id": "petition"},
     "petitions.decide": {"petition_id": "walk_in"},
     "petitions.mark_duplicate": {"petition_id": "walk_in"},
