@@ -100,6 +100,7 @@ def accept_petition(
         case = join_case
     else:
         case = open_case(petition, actor, accepted_on=accepted_on, instance=instance, parent_case=appeal_of)
+        petition.instance = case.instance  # a complaint registered as one instance and accepted as the other
     record_decision(
         petition,
         actor,

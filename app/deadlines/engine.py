@@ -35,10 +35,10 @@ class Facts:
 
 
 def petition_facts(petition: Petition) -> Facts:
-    """The facts of a petition's clocks (a complaint petition is a first-instance complaint)."""
+    """The facts of a petition's clocks (a complaint is first instance unless registered as a second one)."""
     return Facts(
         kind=petition.kind.value,
-        instance=1 if petition.kind.value == "complaint" else None,
+        instance=petition.complaint_instance,
         is_remote=petition.unit.is_remote,
         sites=petition.sites,
         unit_path=petition.unit.path,

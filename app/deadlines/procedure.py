@@ -4,6 +4,8 @@ The lodging period (thời hiệu, Law on Complaints 2011 art. 9) is a rule of t
 a complaint lodged after it is not accepted (art. 11), unless the head of the unit decides otherwise.
 """
 
+from dataclasses import replace
+
 from flask_babel import gettext as _
 
 from ..core.i18n import lazy_gettext as _l
@@ -37,7 +39,9 @@ def lodging_gate(petition: Petition, decision: PetitionState, lodging: Lodging |
     (APPEAL_PASSED for a second complaint, after the period to appeal the first-instance decision)."""
     if decision is not PetitionState.ACCEPTED or lodging is None or petition.kind is not PetitionKind.COMPLAINT:
         return None
-    facts = petition_facts(petition)  # a complaint petition's facts: first instance, the decision appealed
+    # The periods are the first-instance decision's (the appeal) or the decision complained of (lodging):
+    # their rules are first instance's, whatever instance the petition was registered as.
+    facts = replace(petition_facts(petition), instance=1)
     second = lodging.instance == 2
     rule = find_rule(Stage.APPEAL if second else Stage.LODGING, facts, lodging.learned_on)
     if rule is None:

@@ -107,6 +107,14 @@ class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, Fla
         validators=[DataRequired(_l("Choose the kind of petition."))],
         invalid_choice_message=_l("Choose a kind from the list."),
     )
+    instance = SelectField(
+        _l("Complaint instance"),
+        coerce=optional_int,
+        validate_choice=False,
+        default=1,
+        choices=lambda: [(1, _l("First complaint")), (2, _l("Second complaint (against a first-instance decision)"))],
+        invalid_value_message=_l("A complaint is first or second instance."),
+    )
     sites_to_verify = WholeNumberField(
         _l("Sites to verify"),
         default=1,
@@ -150,6 +158,10 @@ class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, Fla
             self.received_on.data = local_today()
         self.setup_address_choices()
 
+    def validate_instance(self, field: Field) -> None:
+        if self.kind.data == PetitionKind.COMPLAINT and field.data not in (1, 2) and not field.process_errors:
+            raise ValidationError(_l("A complaint is first or second instance."))
+
     def validate_received_on(self, field: Field) -> None:
         if field.data and field.data > local_today():
             raise ValidationError(_l("The date received cannot be in the future."))
@@ -192,6 +204,7 @@ class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, Fla
             kind=PetitionKind(self.kind.data),
             subject_area=self.subject_area,
             sites_to_verify=self.sites_to_verify.data if self.kind.data == PetitionKind.DENUNCIATION else None,
+            instance=self.instance.data if self.kind.data == PetitionKind.COMPLAINT else None,
             summary=self.summary.data,
             content=self.content.data or "",
             petitioners=[] if self.is_anonymous.data else self.petitioners(),
@@ -300,7 +313,7 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         if is_fresh(self, kwargs):
             self.version.data = petition.version
             self.accepted_on.data = local_today()
-            self.instance.data = 1
+            self.instance.data = petition.complaint_instance or 1
 
     @property
     def chosen(self) -> PetitionState | None:

@@ -177,6 +177,7 @@ class Petition(TimestampMixin, Model):
         CheckConstraint("state <> 'accepted' OR case_id IS NOT NULL", name="accepted_has_case"),
         CheckConstraint("obstacle_days IS NULL OR obstacle_days >= 0", name="obstacle_days_not_negative"),
         CheckConstraint("sites_to_verify IS NULL OR sites_to_verify >= 1", name="sites_to_verify_positive"),
+        CheckConstraint("instance IS NULL OR instance IN (1, 2)", name="instance_first_or_second"),
         # The register is sorted newest received first and paged by (received_on, id): see cases.models.
         Index("ix_petitions_received_on_id", "received_on", "id"),
         Index("ix_petitions_unit_sort", "unit_id", "received_on", "id"),
@@ -198,6 +199,9 @@ class Petition(TimestampMixin, Model):
     source_agency: Mapped[str | None] = mapped_column(String(300))
     source_dispatch_no: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[PetitionKind] = mapped_column(EnumStr(PetitionKind))
+    #: A complaint: first (1) or second (2) complaint, as registered (None: first); its acceptance period
+    #: is the instance's (Law on Complaints 2011 art. 27, 36), and the acceptance decision starts from it.
+    instance: Mapped[int | None] = mapped_column(Integer)
     #: The subject area (lĩnh vực) it is classified under at the desk (Decree 55/2022 art. 6); empty only
     #: on petitions registered before the areas were kept.
     subject_area_id: Mapped[int | None] = mapped_column(ForeignKey("subject_areas.id"), index=True)
@@ -285,6 +289,11 @@ class Petition(TimestampMixin, Model):
         if self.state in (PetitionState.RECEIVED, PetitionState.WITHDRAWN):
             return None
         return True
+
+    @property
+    def complaint_instance(self) -> int | None:
+        """1 or 2 for a complaint (first unless registered as a second complaint), None for other kinds."""
+        return (self.instance or 1) if self.kind is PetitionKind.COMPLAINT else None
 
     @property
     def sites(self) -> int:

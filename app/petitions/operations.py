@@ -61,6 +61,7 @@ def register_petition(
     is_identity_confidential: bool = False,
     subject_area: SubjectArea | None = None,
     sites_to_verify: int | None = None,
+    instance: int | None = None,
 ) -> Petition:
     """Enter a petition in the unit's register and give it a receipt number.
 
@@ -69,6 +70,8 @@ def register_petition(
     """
     if not is_anonymous and not petitioners:
         raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))
+    if instance not in (None, 1, 2):
+        raise TransitionRefused(_l("A complaint is first or second instance."))
     if sites_to_verify is not None and not 1 <= sites_to_verify <= MAX_SITES:
         raise TransitionRefused(_("Enter a number of sites from 1 to %(max)d.", max=MAX_SITES))
     if subject_area is not None and not subject_area.is_active:
@@ -84,6 +87,7 @@ def register_petition(
         channel=Channel(channel),
         kind=PetitionKind(kind),
         subject_area=subject_area,
+        instance=instance if PetitionKind(kind) is PetitionKind.COMPLAINT else None,
         sites_to_verify=sites_to_verify
         if PetitionKind(kind) is PetitionKind.DENUNCIATION and sites_to_verify
         else None,

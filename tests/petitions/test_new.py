@@ -173,3 +173,21 @@ def test_new_petition_without_csrf_is_refused(officer, world):
     before = row_counts()
     assert officer.client.post(NEW, data=petition_form(world)).status_code == 400
     assert row_counts() == before
+
+
+def test_a_second_complaint_is_registered_as_such(officer, world, db):
+    from app.deadlines.models import Clock, Stage
+
+    resp = officer.post(NEW, petition_form(world, kind="complaint", instance="2"))
+    assert resp.status_code == 302
+    petition = db.session.execute(select(Petition)).scalar_one()
+    assert petition.instance == 2
+    clock = db.session.scalars(
+        select(Clock).where(Clock.petition_id == petition.id, Clock.stage == Stage.ACCEPTANCE)
+    ).one()
+    assert clock.rule.code == "complaint.acceptance.2.2026"  # the second instance's period (art. 36)
+    page = text(officer.get(f"/petitions/{petition.id}"))
+    assert "Complaint · second complaint" in page
+    assert '<option selected value="2">Second instance</option>' in page  # the decision form starts from it
+    resp = officer.post(NEW, petition_form(world, kind="complaint", instance="3"))
+    assert "A complaint is first or second instance." in text(resp)
