@@ -469,7 +469,7 @@ class Generator:
         self._unit_specific = any(r.unit_id for r in self._rule_rows)
         self._unit_paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
         self._subject_ids = dict(db.session.execute(select(SubjectArea.code, SubjectArea.id)).all())
-        self.notice_label = str(Stage.NOTIFY_ACCEPTANCE.label)
+        self.notice_labels = {stage: str(stage.label) for stage in (Stage.NOTIFY_ACCEPTANCE, Stage.NOTIFY_CONCLUSION)}
         self.cases_done = self.petitions_done = self.persons_done = self.events_done = self.clocks_done = 0
         self.batch_cases = 0
         self._pending_appeals: list = []
@@ -1067,33 +1067,16 @@ class Generator:
         facts = self._facts(unit, kind, instance, final_complexity)
         for life in started_by(ClockEvent.CASE_ACCEPTED, kind, instance):
             rule = self._rule(life.stage, facts, accepted)
-            lived = steps
+            lived, notice_on = steps, None
             if life.stage is Stage.NOTIFY_ACCEPTANCE:
                 if rule is None:
                     continue
-                notice_on = add(accepted, r.randint(1, 6), "wd")
-                if resolved and notice_on > decision_on:
-                    notice_on = decision_on
-                if notice_on <= today:
-                    k = next((i for i, (on, _e) in enumerate(steps) if on >= notice_on), len(steps))
-                    lived = [*steps[:k], (notice_on, ClockEvent.NOTICE_SENT), *steps[k:]]
-            status, completed, paused_on, suspended_days, ended_by = self._lived(life.stage, lived, rule)
-            if ended_by is ClockEvent.NOTICE_SENT:
-                at = self._at(notice_on, 7, 50)  # first thing that day: before the day's other steps
-                then = _state_on(plan, notice_on, done_on, before=True)
-                case_events.append(
-                    (
-                        new_event("case_events"),
-                        case_id,
-                        at,
-                        "notice",
-                        then,
-                        then,
-                        f"{self.notice_label} ({notice_on:%d/%m/%Y})",
-                        handler_id if then != "accepted" else head,
-                    )
+                lived, notice_on = self._with_notice(
+                    steps, accepted, ClockEvent.NOTICE_SENT, until=decision_on if resolved else None
                 )
-                n_events += 1
+            status, completed, paused_on, suspended_days, ended_by = self._lived(life.stage, lived, rule)
+            if ended_by is ClockEvent.NOTICE_SENT and notice_on is not None:
+                n_events += self._notice_event(case_id, life.stage, notice_on, plan, done_on, handler_id, head)
             self._clock(
                 case_id=case_id,
                 stage=life.stage,
@@ -1110,7 +1093,7 @@ class Generator:
         if resolved:
             k = next(i for i, (_on, event) in enumerate(steps) if event is ClockEvent.CASE_RESOLVED)
             after = steps[k + 1 :]
-            for life in started_by(ClockEvent.CASE_RESOLVED, kind, instance):
+            for life in started_by(ClockEvent.CASE_RESOLVED, kind, instance, bool(enforcement)):
                 rule = self._rule(life.stage, facts, decision_on)
                 if life.stage is Stage.LEGAL_EFFECT and appeal_on is not None:
                     # Written when the appeal is accepted (its acceptance cancels this clock).
@@ -1133,7 +1116,9 @@ class Generator:
                         ),
                     )
                     continue
-                lived = after
+                lived, notice_on = after, None
+                if life.stage is Stage.NOTIFY_CONCLUSION and rule is not None:
+                    lived, notice_on = self._with_notice(after, decision_on, ClockEvent.CONCLUSION_NOTIFIED)
                 if appeal_on is not None:
                     # The appeal's acceptance (written later, from the pending appeals) ends the appeal period.
                     lived = sorted([*after, (appeal_on, ClockEvent.CASE_APPEALED)], key=lambda step: step[0])
@@ -1141,6 +1126,8 @@ class Generator:
                     # What the scheduler's mark_legally_effective has done by now.
                     lived = sorted([*after, (effective_on, ClockEvent.DECISION_EFFECTIVE)], key=lambda step: step[0])
                 status, completed, paused_on, suspended_days, ended_by = self._lived(life.stage, lived, rule)
+                if ended_by is ClockEvent.CONCLUSION_NOTIFIED and notice_on is not None:
+                    n_events += self._notice_event(case_id, life.stage, notice_on, plan, done_on, handler_id, head)
                 self._clock(
                     case_id=case_id,
                     stage=life.stage,
@@ -1248,6 +1235,37 @@ class Generator:
             if len(unit.recent) > 30:
                 del unit.recent[0]
         return case_id, accepted
+
+    def _with_notice(
+        self, steps: list, start: date, event: ClockEvent, until: date | None = None
+    ) -> tuple[list, date | None]:
+        """``steps`` with a notice (``event``) sent 1 to 6 working days after ``start``, not after ``until``,
+        among them in date order, and the day it was sent; unchanged (None) if that day is after today."""
+        notice_on = self._add(start, self.rng.randint(1, 6), "wd")
+        if until is not None and notice_on > until:
+            notice_on = until
+        if notice_on > self.today:
+            return steps, None
+        k = next((i for i, (on, _e) in enumerate(steps) if on >= notice_on), len(steps))
+        return [*steps[:k], (notice_on, event), *steps[k:]], notice_on
+
+    def _notice_event(self, case_id: int, stage: Stage, on: date, plan, done_on, handler_id, head) -> int:
+        """Append the history event of a notice sent ``on`` (as clocks.record_notice logs it); returns 1."""
+        at = self._at(on, 7, 50)  # first thing that day: before the day's other steps
+        then = _state_on(plan, on, done_on, before=True)
+        self.rows["case_events"].append(
+            (
+                self._id("case_events"),
+                case_id,
+                at,
+                "notice",
+                then,
+                then,
+                f"{self.notice_labels[stage]} ({on:%d/%m/%Y})",
+                handler_id if then != "accepted" else head,
+            )
+        )
+        return 1
 
     def _subject(self, summary: str) -> int | None:
         return self._subject_ids.get(subject_code_for(summary))

@@ -3,10 +3,10 @@
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.fields import VersionField, optional_int
+from ..core.fields import VersionField, WholeNumberField, optional_int
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..petitions.models import PetitionKind
@@ -107,10 +107,24 @@ class ResolveForm(CaseActionForm):
     decision_on = DateField(_l("Decision date"), validators=[DataRequired(_l("Enter the decision date."))])
     outcome = SelectField(_l("Outcome"), validators=[DataRequired(_l("Choose the outcome."))])
     decision_summary = TextAreaField(_l("Summary of the decision"), validators=[Optional(), Length(max=NOTE_MAX)])
+    #: A denunciation's conclusion: how the violations are handled (removed from the other kinds' forms).
+    violation_handling = TextAreaField(
+        _l("Handling of the violations"),
+        description=_l("Sanctions recommended, measures taken, referral to the investigating body."),
+        validators=[Optional(), Length(max=NOTE_MAX)],
+    )
+    people_to_sanction = WholeNumberField(
+        _l("People recommended for handling"), min=0, max=100000, validators=[Optional()]
+    )
+    referred_to_investigation = BooleanField(_l("Referred to the investigating body"))
+    enforcement = SelectField(
+        _l("Carrying it out"),
+        validators=[DataRequired(_l("Say whether something must be carried out."))],
+        invalid_choice_message=_l("Choose from the list."),
+    )
     enforcement_required = TextAreaField(
         _l("What must be enforced"),
-        description=_l("Leave empty if the decision needs no enforcement."),
-        validators=[Optional(), Length(max=NOTE_MAX)],
+        validators=[Length(max=NOTE_MAX)],  # not Optional(): that would skip the check below when empty
     )
     enforcement_due_on = DateField(_l("Enforcement due date"), validators=[Optional()])
 
@@ -123,12 +137,22 @@ class ResolveForm(CaseActionForm):
         self.decision_on.label.text = words.date
         self.decision_on.validators = [DataRequired(words.enter_date)]
         self.decision_summary.label.text = words.summary
+        self.enforcement.choices = [("", "—"), ("required", words.requires), ("none", words.nothing)]
+        self.enforcement_required.label.text = words.requires
+        if self.case.kind is not PetitionKind.DENUNCIATION:
+            del self.violation_handling, self.people_to_sanction, self.referred_to_investigation
 
     def validate_decision_on(self, field: Field) -> None:
         if field.data < self.case.accepted_on:
             raise ValidationError(_l("The decision date cannot be before the case was accepted."))
         if field.data > local_today():
             raise ValidationError(_l("The decision date cannot be in the future."))
+
+    def validate_enforcement_required(self, field: Field) -> None:
+        if self.enforcement.data == "required" and not (field.data or "").strip():
+            raise ValidationError(_l("Say what must be carried out."))
+        if self.enforcement.data == "none" and (field.data or "").strip():
+            raise ValidationError(_l("Nothing is to be carried out: leave this empty, or choose what must be."))
 
     def validate_enforcement_due_on(self, field: Field) -> None:
         if field.data and self.decision_on.data and field.data < self.decision_on.data:
@@ -140,8 +164,17 @@ class ResolveForm(CaseActionForm):
             "decision_on": self.decision_on.data,
             "outcome": self.outcome.data,
             "decision_summary": self.decision_summary.data,
-            "enforcement_required": self.enforcement_required.data,
-            "enforcement_due_on": self.enforcement_due_on.data,
+            "enforcement_required": self.enforcement_required.data if self.enforcement.data == "required" else None,
+            "enforcement_due_on": self.enforcement_due_on.data if self.enforcement.data == "required" else None,
+            **(
+                {
+                    "violation_handling": self.violation_handling.data,
+                    "people_to_sanction": self.people_to_sanction.data,
+                    "referred_to_investigation": bool(self.referred_to_investigation.data),
+                }
+                if self.case.kind is PetitionKind.DENUNCIATION
+                else {}
+            ),
         }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -117,6 +118,11 @@ class DecisionWords:
     enter_number: LazyText
     enter_date: LazyText
     none_yet: LazyText
+    #: What carrying it out is called: the section, what it requires, that it requires nothing, the action.
+    carrying_out: LazyText
+    requires: LazyText
+    nothing: LazyText
+    carried_out: LazyText
 
 
 DECISION = DecisionWords(
@@ -128,6 +134,10 @@ DECISION = DecisionWords(
     enter_number=_l("Enter the decision number."),
     enter_date=_l("Enter the decision date."),
     none_yet=_l("No decision has been recorded yet."),
+    carrying_out=_l("Enforcement"),
+    requires=_l("What must be enforced"),
+    nothing=_l("Nothing to enforce"),
+    carried_out=_l("Record enforcement"),
 )
 CONCLUSION = DecisionWords(
     title=_l("Conclusion on the denunciation"),
@@ -138,6 +148,10 @@ CONCLUSION = DecisionWords(
     enter_number=_l("Enter the conclusion number."),
     enter_date=_l("Enter the conclusion date."),
     none_yet=_l("No conclusion has been recorded yet."),
+    carrying_out=_l("Acting on the conclusion"),
+    requires=_l("What the conclusion requires to be done"),
+    nothing=_l("Nothing to act on"),
+    carried_out=_l("Record that the conclusion was acted on"),
 )
 ANSWER = DecisionWords(
     title=_l("Answer"),
@@ -148,6 +162,10 @@ ANSWER = DecisionWords(
     enter_number=_l("Enter the number of the answer."),
     enter_date=_l("Enter the date of the answer."),
     none_yet=_l("No answer has been recorded yet."),
+    carrying_out=_l("Follow-up of the answer"),
+    requires=_l("What the answer requires to be done"),
+    nothing=_l("Nothing to follow up"),
+    carried_out=_l("Record the follow-up"),
 )
 DECISION_WORDS: dict[PetitionKind, DecisionWords] = {
     PetitionKind.COMPLAINT: DECISION,
@@ -230,6 +248,9 @@ class Case(TimestampMixin, Model):
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "seq", name="uq_cases_unit_year_seq"),
         CheckConstraint("instance IS NULL OR instance IN (1, 2)", name="instance_1_or_2"),
+        CheckConstraint(
+            "people_to_sanction IS NULL OR people_to_sanction >= 0", name="people_to_sanction_not_negative"
+        ),
         CheckConstraint("kind <> 'complaint' OR instance IS NOT NULL", name="complaint_has_instance"),
         CheckConstraint(
             "state NOT IN ('assigned', 'suspended') OR handler_id IS NOT NULL", name="assigned_has_handler"
@@ -292,6 +313,12 @@ class Case(TimestampMixin, Model):
     decision_summary: Mapped[str | None] = mapped_column(Text)
     # Enforcement of the legally effective decision.
     enforcement_required: Mapped[str | None] = mapped_column(Text)
+    #: A denunciation's conclusion: how the violations are handled (sanctions recommended, measures, referral),
+    #: the number of people recommended for handling, and whether the matter is referred to the investigating
+    #: body (the reports count both).
+    violation_handling: Mapped[str | None] = mapped_column(Text)
+    people_to_sanction: Mapped[int | None] = mapped_column(Integer)
+    referred_to_investigation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     enforcement_due_on: Mapped[date | None] = mapped_column(Date)
     enforced_on: Mapped[date | None] = mapped_column(Date)
     enforcement_result: Mapped[str | None] = mapped_column(Text)
@@ -350,7 +377,11 @@ class Case(TimestampMixin, Model):
 
     def action_label(self, action: CaseAction) -> str:
         """The action's name for this case: "Record conclusion" on a denunciation, not "Record decision"."""
-        return str(self.words.record) if action is CaseAction.RESOLVE else str(action.label)
+        if action is CaseAction.RESOLVE:
+            return str(self.words.record)
+        if action is CaseAction.ENFORCE:
+            return str(self.words.carried_out)
+        return str(action.label)
 
     def can_perform(self, action: CaseAction, user: User) -> bool:
         """True if ``user`` may perform ``action`` on this case now (state, role and scope).

@@ -303,6 +303,9 @@ def _resolve(
     decision_summary: str | None = None,
     enforcement_required: str | None = None,
     enforcement_due_on: date | None = None,
+    violation_handling: str | None = None,
+    people_to_sanction: int | None = None,
+    referred_to_investigation: bool = False,
     today: date,
     **_: object,
 ) -> None:
@@ -315,12 +318,18 @@ def _resolve(
         raise TransitionRefused(_l("The decision date cannot be in the future."))
     if enforcement_due_on and enforcement_due_on < decision_on:
         raise TransitionRefused(_l("The enforcement deadline cannot be before the decision date."))
+    if people_to_sanction is not None and people_to_sanction < 0:
+        raise TransitionRefused(_l("The number of people cannot be negative."))
     case.decision_no = decision_no.strip()
     case.decision_on = decision_on
     case.outcome = chosen
     case.decision_summary = (decision_summary or "").strip() or None
     case.enforcement_required = (enforcement_required or "").strip() or None
     case.enforcement_due_on = enforcement_due_on
+    if case.kind is PetitionKind.DENUNCIATION:
+        case.violation_handling = (violation_handling or "").strip() or None
+        case.people_to_sanction = people_to_sanction
+        case.referred_to_investigation = bool(referred_to_investigation)
 
 
 def _suspend(

@@ -137,11 +137,16 @@ def _deadline_forms(case: Case) -> dict[str, Any]:
         clock = deadline_clocks.clock_of(case, Stage.RESOLUTION)
         assert clock is not None, "can_extend needs an open resolution clock"
         forms["extend"] = ExtendResolutionForm(case, clock, formdata=None)
-    if deadline_clocks.can_record_notice(case, user, Stage.NOTIFY_ACCEPTANCE):
-        clock = deadline_clocks.clock_of(case, Stage.NOTIFY_ACCEPTANCE)
-        assert clock is not None, "can_record_notice needs an open notice clock"
-        forms["notice"] = NoticeForm(case, clock, formdata=None)
+    for key, stage in NOTICES.items():
+        if deadline_clocks.can_record_notice(case, user, stage):
+            clock = deadline_clocks.clock_of(case, stage)
+            assert clock is not None, "can_record_notice needs an open notice clock"
+            forms[key] = NoticeForm(case, clock, formdata=None)
     return forms
+
+
+#: The notices with a clock of their own that the case page records: {form key (and URL part): stage}.
+NOTICES = {"notice": Stage.NOTIFY_ACCEPTANCE, "conclusion": Stage.NOTIFY_CONCLUSION}
 
 
 def _step_forms(case: Case) -> dict[str, Any]:
@@ -171,7 +176,7 @@ def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
         step = failed[0]
         if step == "delivery":
             delivery = failed[1]
-        elif step in ("extend", "notice"):
+        elif step == "extend" or step in NOTICES:
             deadline_forms[step] = failed[1]
         elif step in COURT_FORMS:
             court_forms[step] = failed[1]
@@ -223,23 +228,32 @@ def extend_resolution(case_id: int) -> ResponseReturnValue:
     return redirect(back)
 
 
-@bp.post("/<int:case_id>/notice")
+@bp.post("/<int:case_id>/notice", defaults={"notice": "notice"})
+@bp.post("/<int:case_id>/notice/<notice>")
 @login_required
-def record_notice(case_id: int) -> ResponseReturnValue:
+def record_notice(case_id: int, notice: str) -> ResponseReturnValue:
+    """Record a notice to the denunciator: of the acceptance (``/notice``) or of the conclusion."""
+    if notice not in NOTICES:
+        abort(404)
+    stage = NOTICES[notice]
     case = queries.get_case(case_id, current_user)
     user = current_user._get_current_object()
     back = url_for("cases.case_detail", case_id=case.id)
     on_refusal(back)
-    clock = deadline_clocks.check_notice(case, user, Stage.NOTIFY_ACCEPTANCE)
+    clock = deadline_clocks.check_notice(case, user, stage)
     form = NoticeForm(case, clock)
     if not form.validate_on_submit():
-        return _render_detail(case, failed=("notice", form)), 422
+        return _render_detail(case, failed=(notice, form)), 422
     deadline_clocks.record_notice(
-        case, user, Stage.NOTIFY_ACCEPTANCE, form.sent_on.data, expected_version=form.version.data, today=local_today()
+        case, user, stage, form.sent_on.data, expected_version=form.version.data, today=local_today()
     )
-    flash(
-        _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number), "success"
-    )
+    if stage is Stage.NOTIFY_CONCLUSION:
+        message = _(
+            "The notice of the conclusion to the denunciator was recorded on case %(number)s.", number=case.number
+        )
+    else:
+        message = _("The notice of acceptance to the denunciator was recorded on case %(number)s.", number=case.number)
+    flash(message, "success")
     return redirect(back)
 
 

@@ -24,7 +24,16 @@ from ..petitions.models import Petition, PetitionState
 from ..users.models import User
 from .calendar import WorkCalendar, load_calendar
 from .engine import Facts, case_facts, find_rule, petition_facts, recompute
-from .lifecycle import ACTION_EVENTS, LIFECYCLE, MOVING_EVENTS, RERULE_EVENTS, ClockEvent, StartsFrom, started_by
+from .lifecycle import (
+    ACTION_EVENTS,
+    LIFECYCLE,
+    MOVING_EVENTS,
+    NOTICE_EVENTS,
+    RERULE_EVENTS,
+    ClockEvent,
+    StartsFrom,
+    started_by,
+)
 from .models import Clock, ClockStatus, Extension, Stage
 
 
@@ -333,7 +342,7 @@ def _notice(case: Case, actor: User, stage: Stage) -> tuple[Clock | None, Domain
     if not case.actor_role_ok({Role.HEAD, Role.HANDLER}, actor):
         return None, PermissionRefused(_l("You cannot record notices on this case."))
     clock = clock_of(case, stage)
-    if clock is None or not clock.is_open or ClockEvent.NOTICE_SENT not in LIFECYCLE[stage].finishes:
+    if clock is None or not clock.is_open or stage not in NOTICE_EVENTS:
         return clock, TransitionRefused(_l("There is no open notice period to record."))
     return clock, None
 
@@ -361,6 +370,6 @@ def record_notice(case: Case, actor: User, stage: Stage, on: date, *, expected_v
     clock = check_notice(case, actor, stage)
     if on is None or on > today or on < clock.started_on:
         raise TransitionRefused(_l("The notice date must lie between the start of the period and today."))
-    _move([clock], ClockEvent.NOTICE_SENT, on)
+    _move([clock], NOTICE_EVENTS[stage], on)
     log_case_event(case, actor, "notice", case.state, case.state, f"{stage.label} ({on:%d/%m/%Y})")
     return clock

@@ -317,6 +317,17 @@ DEFAULT_RULES: list[dict[str, object]] = [
         LAW_DENUNCIATIONS,
     ),
     _r(
+        "denunciation.notify_conclusion",
+        "denunciation",
+        "notify_conclusion",
+        5,
+        "wd",
+        f"{TC}, Điều 35",
+        LAW_DENUNCIATIONS,
+        is_verified=False,
+        note="Gửi kết luận nội dung tố cáo cho người bị tố cáo và thông báo cho người tố cáo.",
+    ),
+    _r(
         "denunciation.resolution",
         "denunciation",
         "resolution",

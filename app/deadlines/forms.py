@@ -44,10 +44,12 @@ class _ClockForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type in
     def __init__(self, case: Case, clock: Clock, *args: Any, **kwargs: Any) -> None:
         self.case, self.clock = case, clock
         super().__init__(*args, **kwargs)
+        # Two notice forms may be on the page at once (acceptance and conclusion): ids by the clock's stage.
+        prefix = self.id_prefix if self.id_prefix != "notice" else f"notice-{clock.stage.value}"
         if kwargs.get("formdata", True) is None:  # a fresh form, at the case's current version
             self.version.data = case.version
         for f in self:
-            f.id = f"{self.id_prefix}-{f.name}"
+            f.id = f"{prefix}-{f.name}"
             f.label.field_id = f.id
 
     def _check_day(self, field: Field, message: str | LazyText) -> None:

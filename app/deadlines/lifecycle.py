@@ -43,6 +43,8 @@ class ClockEvent(enum.StrEnum):
     CASE_TERMINATED = "case_terminated"
     #: record_notice: the acceptance notice was sent to the denunciator.
     NOTICE_SENT = "notice_sent"
+    #: record_notice: the denunciator was notified of the conclusion.
+    CONCLUSION_NOTIFIED = "conclusion_notified"
     #: The scheduler (jobs.mark_legally_effective): the appeal period passed, the decision takes effect.
     DECISION_EFFECTIVE = "decision_effective"
     #: record_delivery: the decision was sent to the parties.
@@ -198,11 +200,25 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             cancels=_CASE_ENDS,
             **_SUSPENSION,
         ),
+        # The conclusion is sent to the denounced and notified to the denunciator within its limit from the
+        # conclusion (Law on Denunciations 2018 art. 35), whatever else the case still waits for.
+        Lifecycle(
+            Stage.NOTIFY_CONCLUSION,
+            E.CASE_RESOLVED,
+            StartsFrom.DECISION,
+            kinds=frozenset({K.DENUNCIATION}),
+            finishes=frozenset({E.CONCLUSION_NOTIFIED}),
+            cancels=_CASE_ENDS,
+            **_SUSPENSION,
+        ),
+        # Only a conclusion that requires something to be done has it ("nothing to act on" is recorded
+        # explicitly with the conclusion): carrying it out (the enforce action) finishes it.
         Lifecycle(
             Stage.ACT_ON_CONCLUSION,
             E.CASE_RESOLVED,
             StartsFrom.DECISION,
             kinds=frozenset({K.DENUNCIATION}),
+            needs_enforcement=True,
             finishes=frozenset({E.CASE_ENFORCED}),
             cancels=_CASE_ENDS,
             **_SUSPENSION,
@@ -259,6 +275,12 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
     )
 }
 del E, K
+
+#: The notices with a clock of their own, and the event that recording each raises (clocks.record_notice).
+NOTICE_EVENTS: dict[Stage, ClockEvent] = {
+    Stage.NOTIFY_ACCEPTANCE: ClockEvent.NOTICE_SENT,
+    Stage.NOTIFY_CONCLUSION: ClockEvent.CONCLUSION_NOTIFIED,
+}
 
 #: The events that finish, cancel, pause or resume some clock.
 MOVING_EVENTS = frozenset(

@@ -34,6 +34,7 @@ class Stage(LabeledEnum):
     TRANSFER = "transfer"
     NOTIFY_ACCEPTANCE = "notify_acceptance"
     RESOLUTION = "resolution"
+    NOTIFY_CONCLUSION = "notify_conclusion"
     ACT_ON_CONCLUSION = "act_on_conclusion"
     APPEAL = "appeal"
     LEGAL_EFFECT = "legal_effect"
@@ -47,6 +48,7 @@ class Stage(LabeledEnum):
         "acceptance": _l("Acceptance decision"),
         "transfer": _l("Transfer when outside competence"),
         "notify_acceptance": _l("Notice of acceptance to the denunciator"),
+        "notify_conclusion": _l("Notice of the conclusion to the denunciator"),
         "resolution": _l("Resolution"),
         "act_on_conclusion": _l("Acting on the conclusion"),
         "appeal": _l("Appeal period"),

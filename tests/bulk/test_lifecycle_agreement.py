@@ -27,7 +27,10 @@ def _events(case: Case, history: list, appealed_on) -> list:
         if row.action == "open":
             steps.append((day, E.CASE_ACCEPTED))
         elif row.action == "notice":
-            steps.append((day, E.NOTICE_SENT))
+            # The acceptance notice comes before the conclusion (at the latest on its day, first thing), the
+            # notice of the conclusion after it.
+            concluded = any(event is E.CASE_RESOLVED for _on, event in steps)
+            steps.append((day, E.CONCLUSION_NOTIFIED if concluded else E.NOTICE_SENT))
         elif row.action in CaseAction._value2member_map_:
             steps.append((day, ACTION_EVENTS[CaseAction(row.action)]))
     for day, event in ((case.legally_effective_on, E.DECISION_EFFECTIVE), (appealed_on, E.CASE_APPEALED)):

@@ -176,8 +176,9 @@ def _check_history(db, cases, petitions):
         if c.handler_id:
             assert c.handler.unit.is_within(c.unit)
         if c.kind is PetitionKind.COMPLAINT and c.state in (CaseState.ENFORCED, CaseState.CLOSED):
-            # Law on Complaints art. 44: enforced or closed once effective; appealed: closed, never enforced.
-            if c.is_appealed:
+            # Law on Complaints art. 44: enforced or closed once effective; appealed: closed, never enforced
+            # (closed while the appeal was open, which may have been withdrawn since).
+            if c.appeals:
                 assert c.state is CaseState.CLOSED and c.enforced_on is None, c.number
             else:
                 assert c.legally_effective_on is not None, c.number

@@ -105,6 +105,7 @@ SCENARIOS = {
             E.NOTICE_SENT,
             E.CASE_ASSIGNED,
             E.CASE_RESOLVED,
+            E.CONCLUSION_NOTIFIED,
             E.CASE_ENFORCED,
             E.CASE_CLOSED,
         ],
@@ -208,10 +209,9 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
             lodging=Lodging(petition.received_on - timedelta(days=20)) if kind is C else None,
         )
         state["case"] = petition.case
-    elif event is E.NOTICE_SENT:
-        record_notice(
-            state["case"], head, Stage.NOTIFY_ACCEPTANCE, today, today=local_today(), expected_version=UNCHECKED
-        )
+    elif event in (E.NOTICE_SENT, E.CONCLUSION_NOTIFIED):
+        stage = Stage.NOTIFY_ACCEPTANCE if event is E.NOTICE_SENT else Stage.NOTIFY_CONCLUSION
+        record_notice(state["case"], head, stage, today, today=local_today(), expected_version=UNCHECKED)
     elif event is E.DECISION_EFFECTIVE:
         case = state["case"]
         legal = db.session.scalar(select(Clock).where(Clock.case_id == case.id, Clock.stage == Stage.LEGAL_EFFECT))

@@ -104,6 +104,7 @@ def test_reception_to_enforcement_walkthrough(effective_id, live_server, browser
     page.fill(f"{form} [name=decision_no]", "25/QĐ-UBND")
     page.fill(f"{form} [name=decision_on]", today)
     page.select_option(f"{form} [name=outcome]", "partly_upheld")
+    page.select_option(f"{form} [name=enforcement]", "required")
     page.fill(f"{form} [name=enforcement_required]", "Bồi thường bổ sung theo giá thị trường")
     page.click(f"{form} button[type=submit]")
     page.wait_for_url(case_url)

@@ -88,6 +88,7 @@ def test_resolving_a_case_is_all_or_nothing(world, login_en, monkeypatch, errors
             "decision_on": local_today().isoformat(),
             "outcome": "rejected",
             "decision_summary": "Bác đơn",
+            "enforcement": "none",
             "version": case.version,
         },
         token_from=url,

@@ -39,7 +39,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "cases.case_detail": {"case_id": "case"},
     "cases.case_action": {"case_id": "case", "action": "=resolve"},
     "cases.extend_resolution": {"case_id": "case"},
-    "cases.record_notice": {"case_id": "case"},
+    "cases.record_notice": {"case_id": "case", "notice": "=conclusion"},
     "cases.court_step": {"case_id": "case", "step": "=court"},
     "cases.record_decision_delivery": {"case_id": "case"},
     "cases.record_case_step": {"case_id": "case", "kind": "=verification"},
