@@ -73,6 +73,9 @@ class DefaultConfig:
     REPEAT_WINDOW_DAYS = 365
     #: An open case accepted more than this many days ago is prolonged.
     PROLONGED_DAYS = 180
+    #: A decision being carried out with no enforcement step recorded for this many days is flagged for a
+    #: re-check (the resolver monitors its enforcement until done).
+    ENFORCEMENT_RECHECK_DAYS = 30
 
     # The scheduler process (`flask scheduler run`).
     #: Minutes between two runs of all jobs (the first run is at start, so a scheduler that was down

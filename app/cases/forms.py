@@ -11,7 +11,7 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..petitions.models import PetitionKind
 from ..users.queries import handlers_for
-from .models import Case, CaseAction, Complexity, StepKind
+from .models import AMOUNTS, LAND_MAX, MONEY_MAX, Case, CaseAction, Complexity, StepKind
 
 NOTE_MAX = 2000
 
@@ -100,6 +100,40 @@ class NoteForm(CaseActionForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
 
+class MoneyField(StringField):  # type: ignore[misc]  # WTForms ships no type information
+    """An amount in đồng, typed with or without thousands separators ("15.000.000", "15 000 000"); blank: None."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw:
+            digits = raw.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+            if not digits.isascii() or not digits.isdigit() or int(digits) > MONEY_MAX:
+                raise ValueError(str(_l("Enter the amount in whole đồng, e.g. 15.000.000.")))
+            self.data = int(digits)
+
+    def _value(self) -> str:
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else (self.raw_data or [""])[0]
+
+
+class AreaField(StringField):  # type: ignore[misc]  # WTForms ships no type information
+    """An area in m², with at most one decimal ("125,5" or "125.5"); blank: None."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = (valuelist[0] if valuelist else "").strip().replace(",", ".")
+        self.data = None
+        if raw:
+            whole, _, tenth = raw.partition(".")
+            if not (whole.isascii() and whole.isdigit() and (tenth == "" or (tenth.isdigit() and len(tenth) == 1))):
+                raise ValueError(str(_l("Enter the area in m², with at most one decimal, e.g. 125,5.")))
+            self.data = round(float(raw), 1)
+            if self.data > LAND_MAX:
+                raise ValueError(str(_l("Enter the area in m², with at most one decimal, e.g. 125,5.")))
+
+    def _value(self) -> str:
+        return f"{self.data:g}".replace(".", ",") if isinstance(self.data, float) else (self.raw_data or [""])[0]
+
+
 class ResolveForm(CaseActionForm):
     decision_no = StringField(
         _l("Decision number"), validators=[DataRequired(_l("Enter the decision number.")), Length(max=60)]
@@ -127,8 +161,16 @@ class ResolveForm(CaseActionForm):
         validators=[Length(max=NOTE_MAX)],  # not Optional(): that would skip the check below when empty
     )
     enforcement_due_on = DateField(_l("Enforcement due date"), validators=[Optional()])
+    #: What it orders recovered or returned (AMOUNTS; complaints and denunciations only).
+    money_to_state = MoneyField(_l("Money to recover for the State (đồng)"), validators=[Optional()])
+    money_to_citizens = MoneyField(_l("Money to return to citizens (đồng)"), validators=[Optional()])
+    land_to_state = AreaField(_l("Land to recover for the State (m²)"), validators=[Optional()])
+    land_to_citizens = AreaField(_l("Land to return to citizens (m²)"), validators=[Optional()])
 
     def setup(self, bound: bool) -> None:
+        if self.case.kind not in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION):
+            for name in AMOUNTS:
+                delattr(self, name)
         self.outcome.choices = [("", "—")] + [(o.value, o.label) for o in self.case.allowed_outcomes()]
         # A denunciation is resolved by a conclusion, a recommendation by an answer: say so on the form.
         words = self.case.words
@@ -166,6 +208,7 @@ class ResolveForm(CaseActionForm):
             "decision_summary": self.decision_summary.data,
             "enforcement_required": self.enforcement_required.data if self.enforcement.data == "required" else None,
             "enforcement_due_on": self.enforcement_due_on.data if self.enforcement.data == "required" else None,
+            **{name: self[name].data for name in AMOUNTS if name in self and self.enforcement.data == "required"},
             **(
                 {
                     "violation_handling": self.violation_handling.data,
@@ -371,11 +414,38 @@ class DialogueForm(CaseActionForm):
         }
 
 
+class EnforcementStepForm(CaseActionForm):
+    """A step of carrying out the decision: what was done, by whom, what it recovered or returned."""
+
+    held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
+    summary = TextAreaField(
+        _l("What was done"), validators=[DataRequired(_l("Say what was done.")), Length(max=NOTE_MAX)]
+    )
+    people = TextAreaField(_l("Carried out by"), validators=[Optional(), Length(max=NOTE_MAX)])
+    money_to_state = MoneyField(_l("Money recovered for the State (đồng)"), validators=[Optional()])
+    money_to_citizens = MoneyField(_l("Money returned to citizens (đồng)"), validators=[Optional()])
+    land_to_state = AreaField(_l("Land recovered for the State (m²)"), validators=[Optional()])
+    land_to_citizens = AreaField(_l("Land returned to citizens (m²)"), validators=[Optional()])
+
+    def setup(self, bound: bool) -> None:
+        if not bound:
+            self.held_on.data = local_today()
+
+    def operation_fields(self) -> dict[str, Any]:
+        return {
+            "held_on": self.held_on.data,
+            "summary": self.summary.data,
+            "people": self.people.data,
+            **{name: self[name].data for name in AMOUNTS},
+        }
+
+
 #: The step forms of the case page, by the name of their step (not workflow actions: the state stays).
 COURT_FORMS: dict[str, type[CaseActionForm]] = {"court": CourtFilingForm, "judgment": JudgmentForm}
 STEP_FORMS: dict[StepKind, type[CaseActionForm]] = {
     StepKind.VERIFICATION: VerificationForm,
     StepKind.DIALOGUE: DialogueForm,
+    StepKind.ENFORCEMENT: EnforcementStepForm,
 }
 
 

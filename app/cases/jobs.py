@@ -40,10 +40,10 @@ from ..core.timeutil import to_local
 from ..flags.models import Flag, FlagKind, FlagSubject
 from ..flags.operations import sync_flags
 from ..persons.models import Person
-from ..petitions.models import Petition, PetitionParty, PetitionState
+from ..petitions.models import Petition, PetitionKind, PetitionParty, PetitionState
 from ..reception.models import ReceptionSession
 from ..units.models import Unit, UnitKind
-from .models import OPEN_STATES, Case, CaseState
+from .models import OPEN_STATES, Case, CaseState, CaseStep, StepKind
 
 #: Cases whose complex flags stay up: everything not yet closed, withdrawn or terminated.
 LIVE_STATES = tuple(OPEN_STATES | {CaseState.RESOLVED, CaseState.ENFORCED})
@@ -252,6 +252,44 @@ def hot_spot_reasons() -> Select[Any]:
     return select(_subject(FlagSubject.CASE), Case.id.label("subject_id"), Case.unit_id, detail.label("detail")).where(
         Case.state.in_(LIVE_STATES), has(FlagKind.MANY_PEOPLE), or_(repeated, prolonged)
     )
+
+
+def enforcement_recheck_reasons(now: datetime) -> Select[*tuple[Any, ...]]:
+    """Cases whose decision is being carried out (Case.is_being_carried_out, in SQL) with nothing recorded
+    for more than ENFORCEMENT_RECHECK_DAYS: since it took effect (or was issued), or since the last
+    enforcement step."""
+    days = current_app.config["ENFORCEMENT_RECHECK_DAYS"]
+    before = to_local(now).date() - timedelta(days=days)
+    last_step = (
+        select(func.max(CaseStep.held_on))
+        .where(CaseStep.case_id == Case.id, CaseStep.kind == StepKind.ENFORCEMENT)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    started = func.coalesce(Case.legally_effective_on, Case.decision_on)
+    since = case((last_step.is_not(None) & (last_step > started), last_step), else_=started)
+    appeal = aliased(Case)
+    open_appeal = exists().where(
+        appeal.parent_case_id == Case.id, appeal.state.not_in((CaseState.WITHDRAWN, CaseState.TERMINATED))
+    )
+    return select(
+        _subject(FlagSubject.CASE),
+        Case.id.label("subject_id"),
+        Case.unit_id,
+        json_sql({"reason": "no_progress", "since": since, "days": days}).label("detail"),
+    ).where(
+        Case.state == CaseState.RESOLVED,
+        Case.enforcement_required.is_not(None),
+        Case.court_filed_on.is_(None),
+        ~open_appeal,
+        or_(Case.kind != PetitionKind.COMPLAINT, Case.legally_effective_on.is_not(None)),
+        since < before,
+    )
+
+
+def flag_enforcement_rechecks(now: datetime) -> dict[str, int]:
+    """Synchronise the enforcement re-check flags (raised on a stalled enforcement, cleared by progress)."""
+    return sync_flags(FlagKind.ENFORCEMENT_RECHECK, enforcement_recheck_reasons(now), now)
 
 
 def flag_complex_cases(now: datetime) -> dict[str, dict[str, int]]:

@@ -6,10 +6,12 @@ from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -317,6 +319,12 @@ class Case(TimestampMixin, Model):
     #: the number of people recommended for handling, and whether the matter is referred to the investigating
     #: body (the reports count both).
     violation_handling: Mapped[str | None] = mapped_column(Text)
+    #: What the decision or conclusion orders recovered for the State or returned to citizens: money (đồng)
+    #: and land (m²); its enforcement steps record what was (see AMOUNTS).
+    money_to_state: Mapped[int | None] = mapped_column(BigInteger)
+    money_to_citizens: Mapped[int | None] = mapped_column(BigInteger)
+    land_to_state: Mapped[float | None] = mapped_column(Float)
+    land_to_citizens: Mapped[float | None] = mapped_column(Float)
     people_to_sanction: Mapped[int | None] = mapped_column(Integer)
     referred_to_investigation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     enforcement_due_on: Mapped[date | None] = mapped_column(Date)
@@ -422,10 +430,34 @@ class Case(TimestampMixin, Model):
         return any(s.differs_from_claim for s in self.steps_of(StepKind.VERIFICATION))
 
     def can_record_step(self, kind: "StepKind", user: User) -> bool:
-        """``user`` may record a verification (any case) or a dialogue (a complaint) while it is being verified."""
+        """``user`` may record a verification (any case) or a dialogue (a complaint) while it is being verified,
+        or a step of the enforcement of a decision being carried out (see ``is_being_carried_out``)."""
         if kind is StepKind.DIALOGUE and self.kind is not PetitionKind.COMPLAINT:
             return False
+        if kind is StepKind.ENFORCEMENT:
+            return self.is_being_carried_out and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
         return self.state is CaseState.ASSIGNED and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
+
+    @property
+    def is_being_carried_out(self) -> bool:
+        """Resolved with something to carry out, and carried out now: a complaint decision once legally
+        effective (Law on Complaints 2011 art. 44), a conclusion or an answer at once."""
+        return self.awaits_enforcement and (
+            self.kind is not PetitionKind.COMPLAINT or self.legally_effective_on is not None
+        )
+
+    def amounts_done(self) -> dict[str, int | float]:
+        """The money and land its enforcement steps recovered or returned so far, by AMOUNTS column."""
+        return {
+            name: sum((getattr(s, name) or 0 for s in self.steps if s.kind is StepKind.ENFORCEMENT), start=0)
+            for name in AMOUNTS
+        }
+
+    @property
+    def has_amounts(self) -> bool:
+        return any(getattr(self, name) for name in AMOUNTS) or any(
+            getattr(s, name) for s in self.steps if s.kind is StepKind.ENFORCEMENT for name in AMOUNTS
+        )
 
     @property
     def in_court(self) -> bool:
@@ -540,8 +572,24 @@ class StepKind(LabeledEnum):
     VERIFICATION = "verification"
     #: Đối thoại: the dialogue with the complainant and the parties, recorded in minutes (biên bản).
     DIALOGUE = "dialogue"
+    #: Tiến độ tổ chức thực hiện: a step of carrying out an effective decision (or a conclusion), with the
+    #: money and land recovered for the State or returned to citizens by it.
+    ENFORCEMENT = "enforcement"
 
-    __labels__ = {"verification": _l("Verification"), "dialogue": _l("Dialogue")}
+    __labels__ = {
+        "verification": _l("Verification"),
+        "dialogue": _l("Dialogue"),
+        "enforcement": _l("Enforcement progress"),
+    }
+
+
+#: Money (đồng) and land (m²) a decision or conclusion orders recovered for the State or returned to
+#: citizens, and that a step of its enforcement recovered or returned (the reports sum them): the column
+#: names, the same on cases (ordered) and on case steps (done).
+AMOUNTS = ("money_to_state", "money_to_citizens", "land_to_state", "land_to_citizens")
+#: Money in đồng fits a BIGINT; land in m² (a float: areas are summed, never compared to the cent).
+MONEY_MAX = 10**15
+LAND_MAX = 10**11
 
 
 class CaseStep(Model):
@@ -565,6 +613,11 @@ class CaseStep(Model):
     #: A complaint's verification: its result differs from the complainant's claim (a dialogue is then
     #: required before the first-instance decision, Law on Complaints 2011 art. 30).
     differs_from_claim: Mapped[bool | None] = mapped_column(Boolean)
+    #: An enforcement step: the money (đồng) and land (m²) it recovered for the State or returned to citizens.
+    money_to_state: Mapped[int | None] = mapped_column(BigInteger)
+    money_to_citizens: Mapped[int | None] = mapped_column(BigInteger)
+    land_to_state: Mapped[float | None] = mapped_column(Float)
+    land_to_citizens: Mapped[float | None] = mapped_column(Float)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -1,6 +1,6 @@
 """Writes on cases: opening one on acceptance, and the single function that performs a transition."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,10 @@ from ..petitions.operations import check_decision, record_decision
 from ..petitions.procedure import Lodging
 from ..users.models import User
 from .models import (
+    AMOUNTS,
     CASE_TRANSITIONS,
+    LAND_MAX,
+    MONEY_MAX,
     Case,
     CaseAction,
     CaseEvent,
@@ -307,7 +310,7 @@ def _resolve(
     people_to_sanction: int | None = None,
     referred_to_investigation: bool = False,
     today: date,
-    **_: object,
+    **rest: object,
 ) -> None:
     chosen = parse_enum(Outcome, outcome)
     if chosen is None or chosen not in case.allowed_outcomes():
@@ -320,12 +323,16 @@ def _resolve(
         raise TransitionRefused(_l("The enforcement deadline cannot be before the decision date."))
     if people_to_sanction is not None and people_to_sanction < 0:
         raise TransitionRefused(_l("The number of people cannot be negative."))
+    # What it orders recovered or returned, only with something to carry out.
+    amounts = check_amounts({k: rest.get(k) for k in AMOUNTS}) if (enforcement_required or "").strip() else {}
     case.decision_no = decision_no.strip()
     case.decision_on = decision_on
     case.outcome = chosen
     case.decision_summary = (decision_summary or "").strip() or None
     case.enforcement_required = (enforcement_required or "").strip() or None
     case.enforcement_due_on = enforcement_due_on
+    for name in AMOUNTS:
+        setattr(case, name, amounts.get(name))
     if case.kind is PetitionKind.DENUNCIATION:
         case.violation_handling = (violation_handling or "").strip() or None
         case.people_to_sanction = people_to_sanction
@@ -469,31 +476,48 @@ def record_step(
     kind: StepKind,
     *,
     held_on: date,
-    people: str,
+    people: str | None = None,
     summary: str,
     result: str | None = None,
     decision_no: str | None = None,
     differs_from_claim: bool | None = None,
     expected_version: object,
     today: date,
+    **amounts: int | float | None,
 ) -> CaseStep:
     """Record a verification (its assignment decision, verifiers and report) or a dialogue (participants,
-    minutes, result) of a case being verified. The case's version moves: a stale form is refused."""
+    minutes, result) of a case being verified, or a step of the enforcement of its decision (what was done,
+    by whom, the money and land it recovered or returned: ``amounts`` by AMOUNTS column). The case's version
+    moves: a stale form is refused."""
     kind = StepKind(kind)
     check_version(case, expected_version)
     if not case.can_record_step(kind, actor):
+        if kind is StepKind.ENFORCEMENT:
+            raise TransitionRefused(
+                _l(
+                    "Enforcement progress is recorded while the decision is carried out (a complaint decision "
+                    "once legally effective), by its officer or head."
+                )
+            )
         raise TransitionRefused(
             _l(
                 "Verification and dialogue are recorded on a case being verified, by its officer or head;"
                 " a dialogue on a complaint."
             )
         )
-    if not (people or "").strip():
+    enforcing = kind is StepKind.ENFORCEMENT
+    if not enforcing and not (people or "").strip():
         raise TransitionRefused(STEP_MESSAGES[kind]["people"])
     if not (summary or "").strip():
         raise TransitionRefused(STEP_MESSAGES[kind]["summary"])
-    if not case.accepted_on <= held_on <= today:
+    earliest = (case.legally_effective_on or case.decision_on or case.accepted_on) if enforcing else case.accepted_on
+    if not earliest <= held_on <= today:
+        if enforcing:
+            raise TransitionRefused(
+                _l("The enforcement step must be dated between the decision's taking effect (or its date) and today.")
+            )
         raise TransitionRefused(_l("The step must be dated between the case's acceptance and today."))
+    amounts = check_amounts(amounts) if enforcing else {}
     if kind is StepKind.VERIFICATION and case.kind is PetitionKind.COMPLAINT and differs_from_claim is None:
         raise TransitionRefused(_l("Say whether the verification found what the complainant claims."))
     step = CaseStep(
@@ -501,7 +525,7 @@ def record_step(
         kind=kind,
         held_on=held_on,
         decision_no=(decision_no or "").strip() or None if kind is StepKind.VERIFICATION else None,
-        people=people.strip(),
+        people=(people or "").strip(),
         summary=summary.strip(),
         result=(result or "").strip() or None if kind is StepKind.DIALOGUE else None,
         # Only a complaint has a claim to compare the findings with.
@@ -509,6 +533,7 @@ def record_step(
         if kind is StepKind.VERIFICATION and case.kind is PetitionKind.COMPLAINT
         else None,
         created_by_id=actor.id,
+        **amounts,
     )
     db.session.add(step)
     case.steps.append(step)
@@ -516,6 +541,27 @@ def record_step(
     _flush(case)
     log_case_event(case, actor, kind.value, case.state, case.state, f"{held_on:%d/%m/%Y}: {step.summary}")
     return step
+
+
+def check_amounts(amounts: Mapping[str, object]) -> dict[str, int | float | None]:
+    """The AMOUNTS given (money in whole đồng, land in m² to a tenth), each None or from 0 to its maximum;
+    anything else is refused."""
+    checked: dict[str, int | float | None] = {}
+    for name in AMOUNTS:
+        value = amounts.get(name)
+        if value is None or value == "":
+            checked[name] = None
+            continue
+        money = name.startswith("money")
+        try:
+            number = float(str(value))
+        except ValueError:
+            number = -1.0
+        top = MONEY_MAX if money else LAND_MAX
+        if not 0 <= number <= top or (money and number != int(number)):
+            raise TransitionRefused(_l("Enter the money in whole đồng and the land in m², neither negative."))
+        checked[name] = int(number) if money else round(number, 1)
+    return checked
 
 
 STEP_MESSAGES = {
@@ -527,6 +573,7 @@ STEP_MESSAGES = {
         "people": _l("Name the participants of the dialogue."),
         "summary": _l("Summarise the minutes of the dialogue."),
     },
+    StepKind.ENFORCEMENT: {"summary": _l("Say what was done.")},
 }
 
 

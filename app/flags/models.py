@@ -21,6 +21,7 @@ class FlagKind(LabeledEnum):
     PROLONGED = "prolonged"
     OVER_LEVEL = "over_level"
     HOT_SPOT = "hot_spot"
+    ENFORCEMENT_RECHECK = "enforcement_recheck"
 
     __labels__ = {
         "overdue": _l("Overdue"),
@@ -30,6 +31,7 @@ class FlagKind(LabeledEnum):
         "prolonged": _l("Prolonged"),
         "over_level": _l("Over-level"),
         "hot_spot": _l("Hot spot"),
+        "enforcement_recheck": _l("Enforcement to re-check"),
     }
 
 

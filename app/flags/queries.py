@@ -41,6 +41,12 @@ def describe(flag: Flag) -> str:
         return _("Appeal against the decision of case %(number)s", number=d.get("of"))
     if reason == "appealed":
         return _("The decision was appealed: case %(number)s", number=d.get("by"))
+    if reason == "no_progress":
+        return _(
+            "Being carried out, no progress recorded since %(since)s (more than %(days)s days)",
+            since=_date(d.get("since")),
+            days=d.get("days"),
+        )
     if reason == "several_units":
         return _("The same person petitioned %(n)s different units", n=d.get("units"))
     if reason == "skipped_level":

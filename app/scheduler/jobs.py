@@ -21,6 +21,7 @@ def job_list():
         ("mark_legally_effective", deadline_jobs.mark_legally_effective),
         ("flag_deadlines", deadline_jobs.flag_deadlines),
         ("flag_complex_cases", case_jobs.flag_complex_cases),
+        ("flag_enforcement_rechecks", case_jobs.flag_enforcement_rechecks),
         ("send_reminders", notification_jobs.send_reminders),
     ]
 

@@ -48,6 +48,7 @@ def test_run_all_runs_every_job_in_order(world):
         "mark_legally_effective",
         "flag_deadlines",
         "flag_complex_cases",
+        "flag_enforcement_rechecks",
         "send_reminders",
     ]
     # The first-instance complaint was not decided in time: its appeal period opens (art. 33), once.
