@@ -340,6 +340,9 @@ class Case(TimestampMixin, Model):
     suspended_on: Mapped[date | None] = mapped_column(Date)
     #: The day the decision took legal effect (no appeal within the period), set by the scheduler.
     legally_effective_on: Mapped[date | None] = mapped_column(Date)
+    #: A first-instance complaint not decided in time: the last day of its resolution period (set by the
+    #: scheduler). From it the complainant may appeal without a decision (Law on Complaints 2011 art. 33).
+    resolution_lapsed_on: Mapped[date | None] = mapped_column(Date)
     #: An administrative lawsuit (khởi kiện vụ án hành chính) against a complaint decision: the court, the
     #: day the complainant filed it, the court's case number; then the judgment (its day and what it says).
     court_name: Mapped[str | None] = mapped_column(String(300))

@@ -168,8 +168,14 @@ def _check_appeal(parent: Case, instance: int) -> None:
         raise TransitionRefused(_l("A case that appeals a first-instance decision is second instance."))
     if parent.kind is not PetitionKind.COMPLAINT or parent.instance != 1:
         raise TransitionRefused(_l("The appealed case must be a first-instance complaint."))
-    if parent.decision_no is None:
-        raise TransitionRefused(_l("The appealed case has no first-instance decision yet."))
+    if parent.decision_no is None and parent.resolution_lapsed_on is None:
+        raise TransitionRefused(
+            _l(
+                "The appealed case has no first-instance decision yet, and its resolution period has not run "
+                "out: a second complaint is lodged against a decision, or once the period passed without one "
+                "(Law on Complaints 2011, art. 33)."
+            )
+        )
     if parent.legally_effective_on is not None:
         APPEAL_AFTER_EFFECT.refuse()
     if parent.in_court:

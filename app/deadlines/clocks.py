@@ -176,6 +176,7 @@ def start_lapsed_appeal(case: Case, lapsed_on: date) -> Clock | None:
     if not lives or clock_of(case, Stage.APPEAL) is not None:
         return None
     (life,) = lives
+    case.resolution_lapsed_on = lapsed_on  # cases.operations links an appeal to it, decision or not
     return _start(life.stage, case_facts(case), lapsed_on, load_calendar(), case=case)
 
 

@@ -5,9 +5,10 @@ complaint (first instance) or a lawsuit has passed unused; until then it is neit
 closed. An appealed first-instance decision never takes effect: its case may be closed, not enforced.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.cases.models import Case, CaseAction, CaseState, StepKind
 from app.cases.operations import (
@@ -22,7 +23,7 @@ from app.cases.procedure import NOT_YET_EFFECTIVE
 from app.core.errors import TransitionRefused
 from app.core.locking import UNCHECKED
 from app.core.timeutil import local_today, utcnow
-from app.deadlines.jobs import mark_legally_effective
+from app.deadlines.jobs import mark_legally_effective, open_appeals_of_lapsed_complaints
 from app.deadlines.models import Clock, ClockStatus, Stage
 from app.petitions.models import PetitionKind
 from tests.cases.helpers import action_forms, case_state, follow, text
@@ -532,3 +533,25 @@ def test_an_appeal_the_law_does_not_accept_is_refused(world, db, situation, mess
     assert message in str(err.value.message) and "(Law on Complaints 2011, art. 11)" in str(err.value.message)
     db.session.rollback()
     assert db.session.get(type(appeal), appeal.id).state.value == "received"
+
+
+def test_an_appeal_links_to_a_first_instance_case_whose_period_lapsed(world, db):
+    """Law on Complaints art. 33: not decided in time, the complaint may go to the second instance; the
+    appeal links to the first-instance case although it has no decision."""
+    first = create_case(world, S.ASSIGNED)
+    appeal = create_petition(world, unit="DN", actor="phead", received_on=TODAY)
+    db.session.commit()
+    with pytest.raises(TransitionRefused, match="its resolution period has not run out"):
+        accept_petition(appeal, world.users["phead"], accepted_on=TODAY, appeal_of=first, expected_version=UNCHECKED)
+    db.session.rollback()
+    first, appeal = db.session.get(type(first), first.id), db.session.get(type(appeal), appeal.id)
+    resolution = db.session.scalar(select(Clock).where(Clock.case_id == first.id, Clock.stage == Stage.RESOLUTION))
+    resolution.due_on = TODAY - timedelta(days=2)  # the first-instance period ran out
+    db.session.flush()
+    open_appeals_of_lapsed_complaints(datetime.combine(TODAY, time(12)))
+    assert first.resolution_lapsed_on == TODAY - timedelta(days=2)
+    case = accept_petition(appeal, world.users["phead"], accepted_on=TODAY, appeal_of=first, expected_version=UNCHECKED)
+    db.session.commit()
+    assert (case.instance, case.parent_case_id) == (2, first.id)
+    appeal_clock = db.session.scalar(select(Clock).where(Clock.case_id == first.id, Clock.stage == Stage.APPEAL))
+    assert appeal_clock.status.value == "done"  # the appeal was lodged within it
