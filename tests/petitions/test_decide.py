@@ -156,7 +156,11 @@ def test_second_instance_links_the_appealed_case(login_en, world, petition):
 @pytest.mark.parametrize(
     "first_state, instance, message",
     [
-        (CaseState.ASSIGNED, "2", "The appealed case has no first-instance decision yet, and its resolution period has not run out"),
+        (
+            CaseState.ASSIGNED,
+            "2",
+            "The appealed case has no first-instance decision yet, and its resolution period has not run out",
+        ),
         (CaseState.RESOLVED, "1", "A case that appeals a first-instance decision is second instance."),
     ],
 )
