@@ -114,6 +114,11 @@ def on_petition_registered(petition: Petition) -> None:
         _start(life.stage, facts, petition.received_on, cal, petition=petition)
 
 
+def on_petition_split(petition: Petition, on: date) -> None:
+    """A petition of several contents was split ``on``: its parts carry its clocks, its own end."""
+    _move(_clocks(petition_id=petition.id), ClockEvent.PETITION_SPLIT, on)
+
+
 def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
     """The processing decision answers the citizen; the acceptance clock lapses unless accepted. An accepted
     complaint whose lodging period was recorded gets that period's clock, ended on the day it was lodged; a

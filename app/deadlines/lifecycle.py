@@ -28,6 +28,8 @@ class ClockEvent(enum.StrEnum):
     PETITION_NOT_ACCEPTED = "petition_not_accepted"
     #: decide_petition, transferred (raised after PETITION_NOT_ACCEPTED).
     PETITION_TRANSFERRED = "petition_transferred"
+    #: split_petition: a petition of several contents became one petition per content (each with its clocks).
+    PETITION_SPLIT = "petition_split"
     #: open_case: the case is accepted (thụ lý).
     CASE_ACCEPTED = "case_accepted"
     #: open_case of a second-instance case: the appealed (first-instance) case's clocks.
@@ -153,17 +155,20 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
     life.stage: life
     for life in (
         # The petition's clocks: the processing decision answers the citizen.
+        # A split petition's parts carry its answer and acceptance (from the same day of receipt): its own
+        # clocks end with the split, the classification done.
         Lifecycle(
             Stage.FIRST_ANSWER,
             E.PETITION_REGISTERED,
             StartsFrom.RECEIPT,
             finishes=frozenset({E.PETITION_ACCEPTED, E.PETITION_NOT_ACCEPTED}),
+            cancels=frozenset({E.PETITION_SPLIT}),
         ),
         Lifecycle(
             Stage.CLASSIFICATION,
             E.PETITION_REGISTERED,
             StartsFrom.RECEIPT,
-            finishes=frozenset({E.PETITION_ACCEPTED, E.PETITION_NOT_ACCEPTED}),
+            finishes=frozenset({E.PETITION_ACCEPTED, E.PETITION_NOT_ACCEPTED, E.PETITION_SPLIT}),
         ),
         Lifecycle(
             Stage.ACCEPTANCE,
@@ -171,7 +176,7 @@ LIFECYCLE: dict[Stage, Lifecycle] = {
             StartsFrom.RECEIPT,
             kinds=frozenset({K.COMPLAINT, K.DENUNCIATION}),
             finishes=frozenset({E.PETITION_ACCEPTED}),
-            cancels=frozenset({E.PETITION_NOT_ACCEPTED}),
+            cancels=frozenset({E.PETITION_NOT_ACCEPTED, E.PETITION_SPLIT}),
         ),
         # A denunciation outside the unit's competence is transferred within its limit from receipt (Law on
         # Denunciations art. 24): the transfer decision starts and ends the clock, kept as done on time or late.

@@ -17,6 +17,9 @@ def _petition_registered(petition: Petition, **_: object) -> None:
 
 
 def _petition_decided(petition: Petition, *, on: date, **_: object) -> None:
+    if petition.state is PetitionState.SPLIT:
+        clocks.on_petition_split(petition, on)
+        return
     clocks.on_petition_decided(petition, accepted=petition.state is PetitionState.ACCEPTED, on=on)
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField
@@ -21,8 +21,10 @@ from ..persons.forms import (
 )
 from ..persons.operations import PersonData
 from ..subjects.forms import SubjectFieldMixin
+from ..subjects.queries import active_subjects
 from ..units.models import Unit
 from .models import MAX_SITES, Channel, CompetentBody, FiledReason, Petition, PetitionKind, PetitionState
+from .operations import Part
 from .procedure import OVERRIDE_HINT, Lodging
 
 if TYPE_CHECKING:
@@ -429,6 +431,67 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type 
         elif state is PetitionState.FILED:
             data.update(filed_reason=FiledReason(self.filed_reason.data))
         return data
+
+
+class PartForm(Form):  # type: ignore[misc]  # WTForms ships no type information
+    """One content of a petition of several contents (a row of the split form; no CSRF of its own)."""
+
+    kind = SelectField(
+        _l("Kind"), default="", choices=lambda: [blank_choice()] + PetitionKind.choices(), validate_choice=False
+    )
+    subject_area_id = SelectField(_l("Subject area"), coerce=optional_int, validate_choice=False)
+    summary = StringField(_l("Summary of this content"), validators=[Length(max=500)], filters=[strip])
+    is_identity_confidential = BooleanField(_l("Identity kept confidential for this content"))
+
+
+class SplitForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+    """Split a petition of several contents: up to four parts, each with its kind, area and summary."""
+
+    version = VersionField()
+    parts = FieldList(FormField(PartForm), min_entries=4, max_entries=4)
+
+    def __init__(self, petition: Petition, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = {a.id: a for a in active_subjects()}
+        for entry in self.parts:
+            entry.form.subject_area_id.choices = [blank_choice()] + [(a.id, a.label) for a in self.areas.values()]
+        if is_fresh(self, kwargs):
+            self.version.data = petition.version
+            if petition.subject_area_id in self.areas:
+                for entry in self.parts:
+                    entry.form.subject_area_id.data = petition.subject_area_id
+
+    def used(self) -> list[Any]:
+        """The rows the officer filled in (a kind or a summary)."""
+        return [e.form for e in self.parts if e.form.kind.data or e.form.summary.data]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok: bool = super().validate(extra_validators)
+        for row in self.used():
+            if row.kind.data not in PetitionKind._value2member_map_:
+                row.kind.errors.append(_l("Choose the kind of this content."))
+                ok = False
+            if row.subject_area_id.data not in self.areas:
+                row.subject_area_id.errors.append(_l("Choose the subject area."))
+                ok = False
+            if not row.summary.data:
+                row.summary.errors.append(_l("Write a short summary of this content."))
+                ok = False
+        if len(self.used()) < 2:
+            self.form_errors.append(str(_l("Split a petition of several contents into at least two parts.")))
+            ok = False
+        return ok
+
+    def parts_data(self) -> list[Part]:
+        return [
+            Part(
+                kind=PetitionKind(row.kind.data),
+                summary=row.summary.data,
+                subject_area=self.areas[row.subject_area_id.data],
+                is_identity_confidential=bool(row.is_identity_confidential.data),
+            )
+            for row in self.used()
+        ]
 
 
 class SitesForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information

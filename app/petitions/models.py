@@ -81,6 +81,9 @@ class PetitionState(LabeledEnum):
     GUIDED = "guided"
     FILED = "filed"
     WITHDRAWN = "withdrawn"
+    #: A petition of several contents (đơn có nhiều nội dung), split into one petition per content: each
+    #: part is decided, timed and kept confidential on its own.
+    SPLIT = "split"
 
     __labels__ = {
         "received": _l("Received, awaiting processing"),
@@ -89,6 +92,7 @@ class PetitionState(LabeledEnum):
         "guided": _l("Citizen guided"),
         "filed": _l("Filed without action"),
         "withdrawn": _l("Withdrawn"),
+        "split": _l("Split into its contents"),
     }
 
 
@@ -158,12 +162,14 @@ PETITION_TRANSITIONS: dict[PetitionState, set[PetitionState]] = {
         PetitionState.GUIDED,
         PetitionState.FILED,
         PetitionState.WITHDRAWN,
+        PetitionState.SPLIT,
     },
     PetitionState.ACCEPTED: set(),
     PetitionState.TRANSFERRED: set(),
     PetitionState.GUIDED: set(),
     PetitionState.FILED: set(),
     PetitionState.WITHDRAWN: set(),
+    PetitionState.SPLIT: set(),
 }
 
 
@@ -232,6 +238,8 @@ class Petition(TimestampMixin, Model):
     learned_on: Mapped[date | None] = mapped_column(Date)
     obstacle_days: Mapped[int | None] = mapped_column(Integer)
     obstacle_reason: Mapped[str | None] = mapped_column(Text)
+    #: A part of a petition of several contents: the petition it was split from.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
     #: An earlier petition with the same petitioner(s) and content.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -252,7 +260,13 @@ class Petition(TimestampMixin, Model):
     parties: Mapped[list[PetitionParty]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
-    duplicate_of: Mapped[Optional["Petition"]] = relationship(remote_side="Petition.id")
+    duplicate_of: Mapped[Optional["Petition"]] = relationship(remote_side="Petition.id", foreign_keys=[duplicate_of_id])
+    parent: Mapped[Optional["Petition"]] = relationship(
+        remote_side="Petition.id", foreign_keys=[parent_id], back_populates="parts"
+    )
+    parts: Mapped[list["Petition"]] = relationship(
+        foreign_keys=[parent_id], back_populates="parent", order_by="Petition.id"
+    )
     case = relationship("Case", back_populates="petitions", foreign_keys=[case_id])
     reception_session: Mapped[Optional["ReceptionSession"]] = relationship(back_populates="petitions")
     events: Mapped[list["PetitionEvent"]] = relationship(order_by="PetitionEvent.id", back_populates="petition")

@@ -6,6 +6,7 @@ in ``petitions.signals``; this module imports none of them.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -306,6 +307,94 @@ def mark_duplicate(petition: Petition, original: Petition, actor: User) -> None:
         raise TransitionRefused(_l("A petition cannot duplicate itself."))
     petition.duplicate_of = original
     _log(petition, actor, "mark_duplicate", petition.state, petition.state, original.receipt_no)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One content of a petition of several contents, as it is split off: its kind, summary and area."""
+
+    kind: PetitionKind
+    summary: str
+    subject_area: SubjectArea | None
+    #: The petitioner asked that their identity be kept confidential for this part (a denunciation always is).
+    is_identity_confidential: bool = False
+
+
+def split_petition(
+    petition: Petition, actor: User, parts: Sequence[Part], *, expected_version: object, on: date
+) -> list[Petition]:
+    """Split a received petition of several contents into one petition per content (Decree 55/2022 art. 6:
+    a petition of one content or several). Each part is registered with its own receipt number, kind, area
+    and clocks (from the same day of receipt), and is decided, timed and kept confidential on its own: a
+    denunciation part's petitioners get person rows of their own, and the split petition itself is masked
+    as soon as one part is confidential (it names the same people beside all the contents).
+    """
+    check_version(petition, expected_version)
+    if not petition.can_decide(actor):
+        raise PermissionRefused(_l("You cannot process this petition."))
+    if len(parts) < 2:
+        raise TransitionRefused(_l("Split a petition of several contents into at least two parts."))
+    for part in parts:
+        if not (part.summary or "").strip():
+            raise TransitionRefused(_l("Write a short summary of each part."))
+        if part.subject_area is None or not part.subject_area.is_active:
+            raise TransitionRefused(_l("Choose the subject area of each part."))
+    children = []
+    for part in parts:
+        kind = PetitionKind(part.kind)
+        confidential = kind is PetitionKind.DENUNCIATION or part.is_identity_confidential
+        people: list[PersonData | Person] = (
+            [_person_data(p) for p in petition.petitioners] if confidential else list(petition.petitioners)
+        )
+        child = register_petition(
+            unit=petition.unit,
+            actor=actor,
+            received_on=petition.received_on,
+            channel=petition.channel,
+            kind=kind,
+            summary=part.summary,
+            content=petition.content,
+            petitioners=people,
+            signatory_count=petition.signatory_count,
+            is_anonymous=petition.is_anonymous,
+            source_agency=petition.source_agency,
+            source_dispatch_no=petition.source_dispatch_no,
+            reception_session=petition.reception_session,
+            is_identity_confidential=part.is_identity_confidential,
+            subject_area=part.subject_area,
+        )
+        child.parent_id = petition.id
+        children.append(child)
+    before = petition.state
+    petition.state = PetitionState.SPLIT
+    petition.decided_at, petition.decided_by_id = utcnow(), actor.id
+    if any(c.is_identity_confidential for c in children):
+        petition.is_identity_confidential = True
+    db.session.flush()
+    _log(
+        petition,
+        actor,
+        "split",
+        before,
+        PetitionState.SPLIT,
+        _("Split into: %(parts)s.", parts=", ".join(f"{c.receipt_no} ({c.kind.label})" for c in children)),
+    )
+    for child in children:
+        _log(child, actor, "split_from", None, child.state, _("Part of petition %(no)s.", no=petition.receipt_no))
+    petition_decided.send(petition, on=on)
+    return children
+
+
+def _person_data(person: Person) -> PersonData:
+    """What a confidential part's new person row copies from the split petition's petitioner."""
+    return PersonData(
+        full_name=person.full_name,
+        citizen_id=person.citizen_id,
+        phone=person.phone,
+        province_code=person.province_code,
+        ward_code=person.ward_code,
+        address_line=person.address_line,
+    )
 
 
 def link_duplicate(petition: Petition, original: Petition, actor: User, *, expected_version: object) -> None:

@@ -7,7 +7,7 @@ from werkzeug.routing import BuildError
 from ..deadlines.queries import deadlines_of_petition
 from ..privacy import policy
 from ..privacy.forms import RevealForm
-from .forms import DECISIONS, DecisionForm, DuplicateForm, SitesForm
+from .forms import DECISIONS, DecisionForm, DuplicateForm, SitesForm, SplitForm
 from .models import Petition, PetitionKind
 from .procedure import Gate, gates_of
 
@@ -28,6 +28,7 @@ def render_detail(
     duplicate_form: DuplicateForm | None = None,
     reveal_form: RevealForm | None = None,
     sites_form: SitesForm | None = None,
+    split_form: SplitForm | None = None,
 ) -> str:
     """The petition page; a form given (after a failed submission) is shown with its errors."""
     user = current_user._get_current_object()
@@ -35,6 +36,8 @@ def render_detail(
         decision_form = DecisionForm(petition, formdata=None)
     if duplicate_form is None and petition.can_mark_duplicate(user):
         duplicate_form = DuplicateForm(petition, formdata=None)
+    if split_form is None and petition.can_decide(user):
+        split_form = SplitForm(petition, formdata=None)
     if sites_form is None and petition.can_record_sites(user):
         sites_form = SitesForm(petition, formdata=None)
     if reveal_form is None and policy.can_reveal_identity(user, petition):
@@ -49,11 +52,24 @@ def render_detail(
         duplicate_form=duplicate_form,
         reveal_form=reveal_form,
         sites_form=sites_form,
+        split_form=split_form,
+        parts=_parts(petition, user),
         deadlines=deadlines_of_petition(petition),
         gate_notes=gate_notes,
         # A head may set a rule aside: a decision a rule forbids, and a complaint's acceptance (its period).
         override_for=sorted(set(gate_notes) | ({"accept"} if petition.kind is PetitionKind.COMPLAINT else set())),
     )
+
+
+def _parts(petition: Petition, user: object) -> dict[str, object]:
+    """The petition it was split from and its sibling parts, or its own parts; a confidential part is listed
+    only to those who see the identity of the petition split (the parts name the same people)."""
+    whole = petition.parent or (petition if petition.parts else None)
+    if whole is None:
+        return {}
+    shown = policy.shows_identity(user, whole)
+    parts = [p for p in whole.parts if shown or not p.is_identity_confidential]
+    return {"whole": whole if (petition.parent is None or shown) else None, "parts": parts}
 
 
 def _gate_notes(petition: Petition) -> dict[str, Gate]:

@@ -20,7 +20,7 @@ from ..subjects.queries import all_subjects
 from ..units.queries import units_in_scope
 from . import operations
 from .export import export_petitions
-from .forms import DecisionForm, DuplicateForm, PetitionForm, SitesForm
+from .forms import DecisionForm, DuplicateForm, PetitionForm, SitesForm, SplitForm
 from .models import Channel, PetitionKind, PetitionState
 from .pages import render_detail
 from .queries import get_petition, page_of_petitions, parse_petition_filters, petition_by_receipt_no
@@ -150,6 +150,28 @@ def decide(petition_id: int) -> ResponseReturnValue:
         assert chosen is not None, "a validated decision is one of DECISIONS"
         operations.decide_petition(petition, user, chosen, on=local_today(), **data)
     flash(_("Decision recorded: %(state)s.", state=petition.state.label), "success")
+    return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+
+
+@bp.post("/<int:petition_id>/split")
+@roles_required(Role.RECEPTION, Role.HEAD)
+def split(petition_id: int) -> ResponseReturnValue:
+    """Split a petition of several contents into one petition per content."""
+    petition = get_petition(petition_id, current_user)
+    user = current_user._get_current_object()
+    if not petition.can_decide(user):
+        return _refuse(petition_id, _("This petition has already been processed."))
+    form = SplitForm(petition)
+    if not form.validate_on_submit():
+        return render_detail(petition, split_form=form)
+    _show_refusal(petition_id, split_form=form)
+    parts = operations.split_petition(
+        petition, user, form.parts_data(), expected_version=form.version.data, on=local_today()
+    )
+    flash(
+        _("Split into %(parts)s.", parts=", ".join(p.receipt_no for p in parts)),
+        "success",
+    )
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
 
 

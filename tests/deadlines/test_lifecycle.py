@@ -21,9 +21,9 @@ from app.deadlines.lifecycle import ACTION_EVENTS, LIFECYCLE, ClockEvent, starte
 from app.deadlines.models import Clock, ClockStatus, Stage
 from app.extensions import db
 from app.petitions.models import PetitionKind, PetitionState
-from app.petitions.operations import decide_petition
+from app.petitions.operations import Part, decide_petition, split_petition
 from app.petitions.procedure import Lodging
-from tests.factories import create_case, create_petition
+from tests.factories import create_case, create_petition, subject
 
 E = ClockEvent
 C, D, R, F = PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION, PetitionKind.RECOMMENDATION, PetitionKind.FEEDBACK
@@ -35,6 +35,8 @@ SCENARIOS = {
     "complaint transferred": (C, [E.PETITION_REGISTERED, E.PETITION_NOT_ACCEPTED]),
     "denunciation filed": (D, [E.PETITION_REGISTERED, E.PETITION_NOT_ACCEPTED]),
     "recommendation guided": (R, [E.PETITION_REGISTERED, E.PETITION_NOT_ACCEPTED]),
+    # Split into a complaint and a denunciation: the parts carry the clocks (their own, not checked here).
+    "complaint of several contents split": (C, [E.PETITION_REGISTERED, E.PETITION_SPLIT]),
     "complaint to enforcement": (
         C,
         [
@@ -160,6 +162,8 @@ class Model:
             self.move("petition", event)
             self.start("petition", E.PETITION_TRANSFERRED, kind)
             self.move("petition", E.PETITION_TRANSFERRED)
+        elif event is E.PETITION_SPLIT:  # the parts are petitions of their own
+            self.move("petition", event)
         elif event is E.PETITION_ACCEPTED:  # the acceptance decision opens the case
             self.move("petition", event)
             # A complaint's lodging period (recorded at acceptance) starts and ends with it.
@@ -190,6 +194,15 @@ def _drive(world, kind, event, state: dict, enforce: bool) -> None:
     head, handler = world.users["head"], world.users["handler"]
     if event is E.PETITION_REGISTERED:
         state["petition"] = create_petition(world, kind=kind, received_on=today - timedelta(days=10))
+    elif event is E.PETITION_SPLIT:
+        land = subject("admin.land")
+        split_petition(
+            state["petition"],
+            world.users["reception"],
+            [Part(C, "Khiếu nại thu hồi đất", land), Part(D, "Tố cáo cán bộ địa chính", land)],
+            on=today,
+            expected_version=UNCHECKED,
+        )
     elif event is E.PETITION_NOT_ACCEPTED:
         decide_petition(
             state["petition"],

@@ -29,6 +29,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "petitions.new_petition": {},
     "petitions.petition_detail": {"petition_id": "petition"},
     "petitions.record_sites": {"petition_id": "petition"},
+    "petitions.split": {"petition_id": "petition"},
     "petitions.receipt": {"petition_id": "petition"},
     "petitions.decide": {"petition_id": "walk_in"},
     "petitions.mark_duplicate": {"petition_id": "walk_in"},
