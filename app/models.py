@@ -6,6 +6,7 @@ from .cases.models import Case, CaseEvent, CaseTally
 from .core.sequences import SequenceCounter
 from .deadlines.models import CalendarOverride, Clock, DeadlineRule, DeadlineRuleChange, Extension
 from .flags.models import Flag
+from .mediation.models import MediationRecord
 from .notifications.models import Notification
 from .persons.models import Person
 from .petitions.models import Petition, PetitionEvent, PetitionParty
@@ -28,6 +29,7 @@ __all__ = [
     "DeadlineRuleChange",
     "Extension",
     "Flag",
+    "MediationRecord",
     "Notification",
     "Person",
     "Petition",

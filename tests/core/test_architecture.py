@@ -27,6 +27,8 @@ LAYERS: list[set[str]] = [
     # One layer: the identity rule (privacy) reads petitions, and the petition search and export apply it.
     {"petitions", "privacy"},
     {"reception"},
+    # Grassroots mediation records, linked to a later petition.
+    {"mediation"},
     {"cases"},
     {"deadlines"},
     # The case list filters and orders cases by their clocks.

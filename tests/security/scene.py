@@ -29,6 +29,7 @@ from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
+from app.mediation.models import MediationRecord, MediationResult
 from app.notifications.models import Notification
 from app.persons.operations import PersonData
 from app.petitions.models import Channel, PetitionKind
@@ -190,6 +191,16 @@ def build_scene(world, text: str | None = None) -> Scene:
     )
     db.session.add(s.objects["override"])
     s.objects["subject"] = subject_by_code("admin.land")
+    s.objects["mediation"] = MediationRecord(
+        unit_id=units["TK"].id,
+        held_on=date(2026, 9, 1),
+        mediators=t("Tổ hòa giải ấp 1"),
+        parties=t("Hai hộ liền kề"),
+        matter=t("Tranh chấp ranh giới"),
+        result=MediationResult.FAILED,
+        created_by_id=u["reception"].id,
+    )
+    db.session.add(s.objects["mediation"])
     s.objects["unit"] = units["TK"]
     s.objects["user"] = u["handler"]
     s.objects["audit"] = record(
