@@ -19,10 +19,12 @@ from .core.roles import Role
 from .core.timeutil import local_to_utc, local_today, utcnow
 from .deadlines.jobs import mark_legally_effective
 from .extensions import db
+from .mediation.models import MediationResult
+from .mediation.operations import link_petition, record_mediation
 from .persons.divisions import province_name, ward_name
 from .persons.operations import PersonData
 from .petitions.models import Channel, FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
-from .petitions.operations import decide_petition, register_petition
+from .petitions.operations import Part, decide_petition, register_petition, split_petition
 from .petitions.procedure import Lodging
 from .reception.models import ReceptionKind, ReceptionOutcome, RefusalReason
 from .reception.operations import record_visit
@@ -136,8 +138,68 @@ def seed_demo() -> bool:
     today = local_today()
     _seed_sessions(units, users, today)
     _seed_petitions_and_cases(units, users, today)
+    _seed_mixed_and_mediated(units, users, today)
     db.session.flush()
     return True
+
+
+def _seed_mixed_and_mediated(units, users, today: date) -> None:
+    """A petition of several contents, split into a complaint and a denunciation; a grassroots mediation
+    that failed, and the later complaint of the same matter linked to it."""
+    tk, rec = units["TK"], users["tiepdan.tk"]
+    received = today - timedelta(days=4)
+    with _story_time(_at(received, 9, 15)):
+        mixed = register_petition(
+            unit=tk,
+            actor=rec,
+            received_on=received,
+            channel=Channel.POST,
+            kind=PetitionKind.COMPLAINT,
+            subject_area=subject_by_code("admin.land"),
+            summary="Đơn khiếu nại việc thu hồi đất và tố cáo cán bộ địa chính nhận tiền",
+            content="Khiếu nại quyết định thu hồi đất thửa 87; đồng thời tố cáo cán bộ địa chính nhận tiền của hộ dân.",
+            petitioners=[_person(6)],
+        )
+    with _story_time(_at(received, 14)):
+        split_petition(
+            mixed,
+            rec,
+            [
+                Part(PetitionKind.COMPLAINT, "Khiếu nại quyết định thu hồi đất thửa 87", subject_by_code("admin.land")),
+                Part(
+                    PetitionKind.DENUNCIATION, "Tố cáo cán bộ địa chính nhận tiền", subject_by_code("anti_corruption")
+                ),
+            ],
+            on=received,
+            expected_version=UNCHECKED,
+        )
+    held = today - timedelta(days=40)
+    with _story_time(_at(held, 15)):
+        mediation = record_mediation(
+            rec,
+            unit=tk,
+            held_on=held,
+            mediators="Tổ hòa giải ấp Tân Lợi (ông Phạm Văn Hòa, bà Lê Thị Thu)",
+            parties="Hộ ông Nguyễn Văn An và hộ bà Trần Thị Bích Ngọc",
+            matter="Tranh chấp ranh giới thửa đất số 112 và 113, tờ bản đồ số 9",
+            result=MediationResult.FAILED,
+            subject_area=subject_by_code("admin.land"),
+            today=today,
+        )
+    later = today - timedelta(days=12)
+    with _story_time(_at(later, 10)):
+        petition = register_petition(
+            unit=tk,
+            actor=rec,
+            received_on=later,
+            channel=Channel.POST,
+            kind=PetitionKind.RECOMMENDATION,
+            subject_area=subject_by_code("admin.land"),
+            summary="Kiến nghị giải quyết tranh chấp ranh giới thửa đất số 112 sau hòa giải không thành",
+            content="Đề nghị UBND xã giải quyết tranh chấp ranh giới sau khi hòa giải ở cơ sở không thành.",
+            petitioners=[_person(0)],
+        )
+        link_petition(mediation, petition, rec, expected_version=UNCHECKED)
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:

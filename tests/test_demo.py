@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from app.cases.models import Case, CaseEvent, CaseState
+from app.mediation.models import MediationRecord
 from app.petitions.models import Petition, PetitionState
 from app.reception.models import ReceptionSession
 from app.users.models import User
@@ -31,7 +32,11 @@ def test_seed_demo_covers_every_state_and_is_idempotent(app, db):
         PetitionState.TRANSFERRED,
         PetitionState.GUIDED,
         PetitionState.FILED,
+        PetitionState.SPLIT,
     }
+    # A mediation that failed, linked to the later petition of the same matter.
+    mediation = db.session.scalars(select(MediationRecord)).one()
+    assert mediation.petition is not None and mediation.petition.received_on > mediation.held_on
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0

@@ -74,7 +74,9 @@ def test_the_bulk_clocks_are_the_tables(app, db):
         assert {s for (cid, s) in by_case if cid == case.id} <= set(expected), case.number
 
     for petition in db.session.scalars(select(Petition)).unique():
-        decision = E.PETITION_ACCEPTED if petition.state is PetitionState.ACCEPTED else E.PETITION_NOT_ACCEPTED
+        decision = {PetitionState.ACCEPTED: E.PETITION_ACCEPTED, PetitionState.SPLIT: E.PETITION_SPLIT}.get(
+            petition.state, E.PETITION_NOT_ACCEPTED
+        )
         instance = 1 if petition.kind is PetitionKind.COMPLAINT else None
         for life in started_by(E.PETITION_REGISTERED, petition.kind, instance):
             clock = by_petition.get((petition.id, life.stage))
