@@ -1,5 +1,6 @@
 """Forms of the case workflow: one per action, each carrying the case's version for optimistic locking."""
 
+import re
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
@@ -101,14 +102,18 @@ class NoteForm(CaseActionForm):
 
 
 class MoneyField(StringField):  # type: ignore[misc]  # WTForms ships no type information
-    """An amount in đồng, typed with or without thousands separators ("15.000.000", "15 000 000"); blank: None."""
+    """An amount in whole đồng, typed plain or with thousands separators ("15.000.000", "15 000 000",
+    "15,000,000"); anything else (a decimal part, letters) is refused; blank: None."""
+
+    GROUPED = re.compile(r"^\d{1,3}([., \u00a0]\d{3})+$")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
         if raw:
-            digits = raw.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
-            if not digits.isascii() or not digits.isdigit() or int(digits) > MONEY_MAX:
+            ok = raw.isascii() and (raw.isdigit() or bool(self.GROUPED.match(raw))) and len(raw) <= 24
+            digits = "".join(c for c in raw if c.isdigit())
+            if not ok or int(digits) > MONEY_MAX:
                 raise ValueError(str(_l("Enter the amount in whole đồng, e.g. 15.000.000.")))
             self.data = int(digits)
 
@@ -124,14 +129,21 @@ class AreaField(StringField):  # type: ignore[misc]  # WTForms ships no type inf
         self.data = None
         if raw:
             whole, _, tenth = raw.partition(".")
-            if not (whole.isascii() and whole.isdigit() and (tenth == "" or (tenth.isdigit() and len(tenth) == 1))):
+            if not (
+                whole.isascii()
+                and whole.isdigit()
+                and len(whole) <= 12
+                and (tenth == "" or (tenth.isdigit() and len(tenth) == 1))
+            ):
                 raise ValueError(str(_l("Enter the area in m², with at most one decimal, e.g. 125,5.")))
             self.data = round(float(raw), 1)
             if self.data > LAND_MAX:
                 raise ValueError(str(_l("Enter the area in m², with at most one decimal, e.g. 125,5.")))
 
     def _value(self) -> str:
-        return f"{self.data:g}".replace(".", ",") if isinstance(self.data, float) else (self.raw_data or [""])[0]
+        if isinstance(self.data, float):
+            return f"{self.data:.1f}".removesuffix(".0").replace(".", ",")  # never an exponent
+        return str((self.raw_data or [""])[0])
 
 
 class ResolveForm(CaseActionForm):

@@ -10,14 +10,15 @@ from .models import Case
 from .procedure import ALREADY_RESOLVED
 
 
-def finally_resolved_case(petition: Petition) -> Case | None:
+def finally_resolved_case(petition: Petition) -> tuple[Case, Petition] | None:
     """The earliest complaint case of the same matter as ``petition`` (petitions.procedure.same_matter) whose
-    decision is in force: a first-instance decision that took legal effect, or a second-instance decision."""
+    decision is in force (a first-instance decision that took legal effect, or a second-instance decision),
+    and its petition that matched (not another petitioner's joined to it)."""
     conditions = same_matter(petition)
     if not conditions:
         return None
     matter = select(Petition.case_id).where(*conditions, Petition.case_id.is_not(None))
-    return db.session.scalars(
+    case = db.session.scalars(
         select(Case)
         .where(
             Case.id.in_(matter),
@@ -27,16 +28,22 @@ def finally_resolved_case(petition: Petition) -> Case | None:
         .order_by(Case.decision_on, Case.id)
         .limit(1)
     ).first()
+    if case is None:
+        return None
+    matched = db.session.scalars(
+        select(Petition).where(*conditions, Petition.case_id == case.id).order_by(Petition.id).limit(1)
+    ).one()
+    return case, matched
 
 
 def already_resolved_gate(petition: Petition, decision: PetitionState, lodging: Lodging | None) -> Gate | None:
     """ALREADY_RESOLVED if ``petition``, a complaint being accepted, raises a matter already finally resolved."""
     if decision is not PetitionState.ACCEPTED or petition.kind is not PetitionKind.COMPLAINT:
         return None
-    case = finally_resolved_case(petition)
-    if case is None:
+    found = finally_resolved_case(petition)
+    if found is None:
         return None
-    earlier = min(case.petitions, key=lambda p: p.id)
+    case, earlier = found
     return Gate(ALREADY_RESOLVED, earlier=earlier, detail=case_detail(case))
 
 

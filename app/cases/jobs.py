@@ -148,13 +148,16 @@ def _petitions_of_people_with_several(counted: InstrumentedAttribute[int], since
     """(petition_id, value): the petitions since ``since`` of each person with 2 or more distinct ``counted``
     (petitions, or receiving units) since then; ``value`` is that count."""
     key = _person_key()
-    n = func.count(func.distinct(counted))
+    # The parts of a petition of several contents are one petition (their split whole is not counted).
+    counted_expr = func.coalesce(Petition.parent_id, Petition.id) if counted is Petition.id else counted
+    n = func.count(func.distinct(counted_expr))
+    not_split = Petition.state != PetitionState.SPLIT
     per_person = (
         select(key.label("person_key"), n.label("n"))
         .select_from(PetitionParty)
         .join(Petition, Petition.id == PetitionParty.petition_id)
         .join(Person, Person.id == PetitionParty.person_id)
-        .where(Petition.received_on >= since, _not_confidential())
+        .where(Petition.received_on >= since, _not_confidential(), not_split)
         .group_by(key)
         .having(n >= 2)
         .subquery("per_person")
@@ -164,7 +167,7 @@ def _petitions_of_people_with_several(counted: InstrumentedAttribute[int], since
         .join(PetitionParty, PetitionParty.petition_id == Petition.id)
         .join(Person, Person.id == PetitionParty.person_id)
         .join(per_person, per_person.c.person_key == key)
-        .where(Petition.received_on >= since, _not_confidential())
+        .where(Petition.received_on >= since, _not_confidential(), not_split)
     )
 
 

@@ -9,6 +9,7 @@ from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import show_again
 from ..petitions.queries import petition_by_receipt_no
+from ..privacy.policy import shows_identity
 from ..units.queries import units_in_scope
 from . import operations, queries
 from .forms import LinkForm, MediationForm
@@ -22,11 +23,19 @@ def inject_mediations():
     """Give templates ``mediations_of(petition)``: the petition page shows the mediations linked to it."""
 
     def mediations_of(petition) -> list[MediationRecord]:
-        if not current_user or not current_user.is_authenticated:
+        # A masked petition shows no mediation: the record names the parties.
+        if not current_user or not current_user.is_authenticated or not shows_identity(current_user, petition):
             return []
         return queries.mediations_of(petition.id, current_user)
 
     return {"mediations_of": mediations_of}
+
+
+def petition_shown(item: MediationRecord) -> bool:
+    """The record's petition is linked on its pages: in the user's units, and its petitioners shown (a
+    petition split later, with a confidential part, is masked: the record names the parties)."""
+    petition = item.petition
+    return petition is not None and current_user.oversees(petition.unit) and shows_identity(current_user, petition)
 
 
 @bp.get("/")
@@ -38,7 +47,9 @@ def list_mediations() -> ResponseReturnValue:
         int(current_app.config["PAGE_SIZE"]),
         current_app.config["LIST_COUNT_CAP"],
     )
-    return render_template("mediation/list.html", page=page, can_record=operations.can_record(current_user))
+    return render_template(
+        "mediation/list.html", page=page, can_record=operations.can_record(current_user), petition_shown=petition_shown
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -61,7 +72,7 @@ def _detail(item: MediationRecord, form: LinkForm | None = None, status: int = 2
     if form is None and item.can_edit(current_user) and item.petition_id is None:
         form = LinkForm(formdata=None)
         form.version.data = item.version
-    return render_template("mediation/detail.html", item=item, form=form), status
+    return render_template("mediation/detail.html", item=item, form=form, petition_shown=petition_shown), status
 
 
 @bp.get("/<int:item_id>")

@@ -457,8 +457,9 @@ class SplitForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type inf
             entry.form.subject_area_id.choices = [blank_choice()] + [(a.id, a.label) for a in self.areas.values()]
         if is_fresh(self, kwargs):
             self.version.data = petition.version
-            if petition.subject_area_id in self.areas:
-                for entry in self.parts:
+            for entry in self.parts:
+                entry.form.is_identity_confidential.data = petition.is_identity_confidential
+                if petition.subject_area_id in self.areas:
                     entry.form.subject_area_id.data = petition.subject_area_id
 
     def used(self) -> list[Any]:

@@ -342,7 +342,10 @@ def split_petition(
     children = []
     for part in parts:
         kind = PetitionKind(part.kind)
-        confidential = kind is PetitionKind.DENUNCIATION or part.is_identity_confidential
+        # A part is as confidential as the whole (the petitioner asked for it), and a denunciation always is.
+        confidential = (
+            kind is PetitionKind.DENUNCIATION or part.is_identity_confidential or petition.is_identity_confidential
+        )
         people: list[PersonData | Person] = (
             [_person_data(p) for p in petition.petitioners] if confidential else list(petition.petitioners)
         )
@@ -353,14 +356,15 @@ def split_petition(
             channel=petition.channel,
             kind=kind,
             summary=part.summary,
-            content=petition.content,
+            # Its own content only: the whole's text names every content, a denunciation's too.
+            content=part.summary.strip(),
             petitioners=people,
             signatory_count=petition.signatory_count,
             is_anonymous=petition.is_anonymous,
             source_agency=petition.source_agency,
             source_dispatch_no=petition.source_dispatch_no,
             reception_session=petition.reception_session,
-            is_identity_confidential=part.is_identity_confidential,
+            is_identity_confidential=confidential,
             subject_area=part.subject_area,
         )
         child.parent_id = petition.id
@@ -371,16 +375,11 @@ def split_petition(
     if any(c.is_identity_confidential for c in children):
         petition.is_identity_confidential = True
     db.session.flush()
-    _log(
-        petition,
-        actor,
-        "split",
-        before,
-        PetitionState.SPLIT,
-        _("Split into: %(parts)s.", parts=", ".join(f"{c.receipt_no} ({c.kind.label})" for c in children)),
-    )
+    # The history names no receipt number: the parts are linked on the pages, which list a confidential part
+    # (and the masked whole) only to whom its identity is shown; a note would list them to everyone.
+    _log(petition, actor, "split", before, PetitionState.SPLIT, _("Split into %(n)d parts.", n=len(children)))
     for child in children:
-        _log(child, actor, "split_from", None, child.state, _("Part of petition %(no)s.", no=petition.receipt_no))
+        _log(child, actor, "split_from", None, child.state, None)
     petition_decided.send(petition, on=on)
     return children
 

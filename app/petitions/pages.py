@@ -67,6 +67,8 @@ def _parts(petition: Petition, user: object) -> dict[str, object]:
     whole = petition.parent or (petition if petition.parts else None)
     if whole is None:
         return {}
+    if not policy.shows_identity(user, petition):
+        return {}  # a masked part lists nothing: its open siblings name the same people
     shown = policy.shows_identity(user, whole)
     parts = [p for p in whole.parts if shown or not p.is_identity_confidential]
     return {"whole": whole if (petition.parent is None or shown) else None, "parts": parts}

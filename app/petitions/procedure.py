@@ -95,8 +95,11 @@ def register_gate(check: GateCheck) -> GateCheck:
 def same_matter(petition: Petition) -> list[ColumnElement[bool]]:
     """The conditions that select the earlier petitions of the same matter as ``petition``: one of its
     petitioners by CCCD, the same kind and subject area, received no later, in the register of its unit or
-    of a unit below it; never a petition whose petitioners are confidential (their CCCD links nothing).
+    of a unit below it; never from or to a petition whose petitioners are confidential (their CCCD links
+    nothing).
     Empty if the petition has no petitioner with a CCCD or no subject area: then nothing is the same matter."""
+    if petition.is_identity_confidential:
+        return []  # a confidential petitioner's CCCD links nothing either: the refusal would name their record
     cccds = sorted({p.person.citizen_id for p in petition.parties if p.person.citizen_id})
     if not cccds or petition.subject_area_id is None or petition.id is None:
         return []

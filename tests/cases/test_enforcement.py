@@ -169,3 +169,42 @@ def test_the_case_list_filters_the_enforcements_to_re_check(world, db, login_en)
     db.session.commit()
     page = text(login_en("head").get("/cases/?flag=enforcement_recheck"))
     assert case.number in page and "Enforcement to re-check" in page
+
+
+@pytest.mark.parametrize(
+    "field, typed, stored",
+    [
+        ("money_to_state", "15.000.000", 15_000_000),
+        ("money_to_state", "15,000,000", 15_000_000),
+        ("money_to_state", "15000000", 15_000_000),
+        ("money_to_state", "15000000,50", "error"),
+        ("money_to_state", "1.5", "error"),
+        ("money_to_state", "9" * 5000, "error"),
+        ("land_to_state", "1234567", 1234567.0),
+        ("land_to_state", "12,5", 12.5),
+    ],
+)
+def test_amounts_are_read_as_an_officer_types_them(world, db, login_en, field, typed, stored):
+    case = create_case(world, CaseState.ASSIGNED)
+    db.session.commit()
+    handler = login_en("handler")
+    url = f"/cases/{case.id}"
+    resp = handler.post(
+        f"{url}/resolve",
+        resolve_form(case, **{field: typed, "land_to_state": "" if field != "land_to_state" else typed}),
+        token_from=url,
+    )
+    if stored == "error":
+        assert resp.status_code == 422 and "Enter the amount in whole đồng" in text(resp)
+        return
+    assert resp.status_code == 302
+    assert getattr(db.session.get(Case, case.id), field) == stored
+
+
+def test_a_large_area_is_shown_again_without_an_exponent(world, db, login_en):
+    case = create_case(world, CaseState.ASSIGNED)
+    db.session.commit()
+    handler = login_en("handler")
+    url = f"/cases/{case.id}"
+    resp = handler.post(f"{url}/resolve", resolve_form(case, land_to_state="1234567,5", outcome=""), token_from=url)
+    assert resp.status_code == 422 and 'value="1234567,5"' in text(resp) and "e+" not in text(resp)

@@ -294,3 +294,26 @@ def test_describe_says_why_in_words(app, detail, text):
     kind = FlagKind.MANY_PEOPLE
     with app.test_request_context(), force_locale("en"):
         assert text in describe(Flag(kind=kind, detail=detail))
+
+
+def test_the_parts_of_a_split_petition_are_one_petition(world):
+    """A petition of several contents split into two open parts is not the same person writing three times."""
+    from app.petitions.operations import Part, split_petition
+    from tests.factories import subject
+
+    whole = create_petition(world, received_on=local_today() - timedelta(days=2))
+    parts = [
+        Part(PetitionKind.COMPLAINT, "Khiếu nại", subject()),
+        Part(PetitionKind.RECOMMENDATION, "Kiến nghị", subject()),
+    ]
+    split_petition(whole, world.users["reception"], parts, on=local_today(), expected_version=UNCHECKED)
+    db.session.commit()
+    run(at(local_today()))
+    assert flagged(FlagKind.REPEATED) == set()
+    # A later petition of the same person is a repeat: two petitions (the split one counts once).
+    later = create_petition(world, received_on=local_today())
+    db.session.commit()
+    run(at(local_today()))
+    assert ("petition", later.id) in flagged(FlagKind.REPEATED)
+    detail = json.loads(next(f for f in active_flags(kind=FlagKind.REPEATED) if f.subject_id == later.id).detail)
+    assert detail["petitions"] == 2

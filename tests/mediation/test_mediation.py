@@ -160,3 +160,18 @@ def test_records_are_read_within_the_unit_subtree(login_en, world, db, mediation
     if username == "handler":  # reads, but neither records nor links
         assert 'data-testid="link-form"' not in text(client.get(f"/mediation/{mediation.id}"))
         assert client.get("/mediation/new").status_code == 403
+
+
+def test_a_petition_masked_after_its_link_hides_the_link(login_en, world, db, mediation):
+    from app.petitions.operations import Part, split_petition
+    from tests.factories import subject
+
+    petition = create_petition(world)
+    link_petition(mediation, petition, world.users["reception"], expected_version=UNCHECKED)
+    parts = [Part(PetitionKind.COMPLAINT, "Khiếu nại", subject()), Part(PetitionKind.DENUNCIATION, "Tố cáo", subject())]
+    split_petition(petition, world.users["reception"], parts, on=TODAY, expected_version=UNCHECKED)
+    db.session.commit()
+    handler = login_en("handler")
+    assert petition.receipt_no not in text(handler.get(f"/mediation/{mediation.id}"))
+    assert petition.receipt_no not in text(handler.get("/mediation/"))
+    assert 'data-testid="petition-mediations"' not in text(handler.get(f"/petitions/{petition.id}"))

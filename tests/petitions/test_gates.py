@@ -262,3 +262,16 @@ def test_the_already_resolved_refusal_names_the_earlier_case_in_vietnamese(world
     assert 'data-rule="complaint.already_resolved"' in page
     assert "Luật Khiếu nại 2011, Điều 11" in page and f"Vụ việc {case.number}" in page
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "procedure.override")) == 0
+
+
+def test_a_confidential_petition_is_matched_with_nothing(world, login_en):
+    """A confidential petitioner's CCCD links nothing: no gate names an earlier petition of theirs."""
+    earlier = _guided(world)
+    p = _later(world, is_identity_confidential=True)
+    db.session.commit()
+    page = text(login_en("reception").get(f"/petitions/{p.id}"))
+    assert 'data-rule="petition.guided_once"' not in page and 'data-testid="earlier-petition"' not in page
+    assert f'href="/petitions/{earlier.id}"' not in page
+    decide_petition(
+        db.session.merge(p), world.users["reception"], S.GUIDED, guidance=GUIDANCE, on=TODAY, expected_version=UNCHECKED
+    )

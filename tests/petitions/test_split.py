@@ -91,7 +91,10 @@ def test_a_mixed_petition_is_split_into_a_complaint_and_a_denunciation(mixed, lo
     # The whole lists its parts and its history says so; each part links back.
     shown = text(officer.get(page))
     assert "Split into its contents" in shown and complaint.receipt_no in shown
-    assert whole.events[-1].action == "split" and denunciation.receipt_no in whole.events[-1].note
+    # The history names no part (the pages list them to whom they may be shown).
+    assert (whole.events[-1].action, whole.events[-1].note) == ("split", "Split into 2 parts.")
+    # Each part holds its own content only, never the whole's text naming the other contents.
+    assert (complaint.content, denunciation.content) == (complaint.summary, denunciation.summary)
 
 
 def test_a_denunciation_part_stays_confidential_and_the_whole_is_masked(mixed, login_en, db):
@@ -108,6 +111,11 @@ def test_a_denunciation_part_stays_confidential_and_the_whole_is_masked(mixed, l
     complaint_page = text(handler.get(f"/petitions/{complaint.id}"))
     assert NAME in complaint_page
     assert denunciation.receipt_no not in complaint_page and 'data-testid="whole-petition"' not in complaint_page
+    # The masked denunciation part lists no sibling: the open one names the same person.
+    denunciation_page = text(handler.get(f"/petitions/{denunciation.id}"))
+    assert complaint.receipt_no not in denunciation_page and 'data-testid="petition-parts"' not in denunciation_page
+    whole_page = text(handler.get(f"/petitions/{whole.id}"))
+    assert denunciation.receipt_no not in whole_page
 
 
 @pytest.mark.parametrize(
@@ -160,3 +168,14 @@ def test_a_petition_is_split_once_and_only_while_received(mixed, world, db, logi
         == 403
     )
     assert db.session.scalar(select(func.count(Person.id))) >= 1
+
+
+def test_a_part_of_a_confidential_petition_is_confidential(world, db):
+    p = create_petition(world, kind=PetitionKind.COMPLAINT, is_identity_confidential=True)
+    parts = [
+        Part(PetitionKind.COMPLAINT, "Khiếu nại", subject()),
+        Part(PetitionKind.RECOMMENDATION, "Kiến nghị", subject()),
+    ]
+    complaint, recommendation = split_petition(p, world.users["reception"], parts, on=TODAY, expected_version=UNCHECKED)
+    assert complaint.is_identity_confidential and recommendation.is_identity_confidential
+    assert {c.petitioners[0].id for c in (complaint, recommendation)}.isdisjoint({p.petitioners[0].id})
