@@ -442,6 +442,14 @@ class Case(TimestampMixin, Model):
         return self.state is CaseState.ASSIGNED and self.actor_role_ok((Role.HEAD, Role.HANDLER), user)
 
     @property
+    def is_finally_resolved(self) -> bool:
+        """A complaint resolved by a decision in force: a first-instance decision that took legal effect, or a
+        second-instance decision (a matter raised again without new facts is not received or accepted)."""
+        return self.kind is PetitionKind.COMPLAINT and (
+            self.legally_effective_on is not None or (self.instance == 2 and self.decision_on is not None)
+        )
+
+    @property
     def is_being_carried_out(self) -> bool:
         """Resolved with something to carry out, and carried out now: a complaint decision once legally
         effective (Law on Complaints 2011 art. 44), a conclusion or an answer at once."""

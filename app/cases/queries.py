@@ -33,6 +33,11 @@ def get_case(case_id: int, user: User) -> Case:
     return get_or_404(visible_cases(user).where(Case.id == case_id))
 
 
+def number_of(case_id: int, user: User) -> str | None:
+    """The number of the case, if the user may see it (else None)."""
+    return db.session.scalar(select(Case.number).where(Case.id == case_id, visible_to(user)))
+
+
 def is_visible(case_id: int | None, user: User) -> bool:
     """Tell whether the case exists and the user may see it."""
     if case_id is None:

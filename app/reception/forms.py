@@ -79,6 +79,14 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
         invalid_choice_message=_l("Choose a reason from the list."),
     )
     outcome_note = TextAreaField(_l("Guidance given / body referred to / details"), filters=[strip])
+    earlier_case_no = StringField(
+        _l("The case already resolved (case number)"),
+        validators=[Length(max=40)],
+        filters=[strip],
+        description=_l(
+            "Refused as already resolved: the case whose decision is in force (Law on Citizen Reception, art. 9)."
+        ),
+    )
     petition_kind = SelectField(
         _l("Kind of petition"),
         default="",
@@ -111,6 +119,16 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
     def validate_refusal_reason(self, field):
         if self.outcome.data == ReceptionOutcome.REFUSED and not field.data:
             raise ValidationError(_l("Choose the legal reason for refusing reception."))
+
+    def validate_earlier_case_no(self, field):
+        if self.refused_as_resolved and not field.data:
+            raise ValidationError(_l("Give the number of the case already resolved."))
+
+    @property
+    def refused_as_resolved(self) -> bool:
+        return bool(
+            self.outcome.data == ReceptionOutcome.REFUSED and self.refusal_reason.data == RefusalReason.ALREADY_RESOLVED
+        )
 
     def validate_outcome_note(self, field):
         if self.outcome.data in (ReceptionOutcome.GUIDED, ReceptionOutcome.REFERRED) and not field.data:

@@ -93,6 +93,8 @@ class ReceptionSession(TimestampMixin, Model):
     content: Mapped[str] = mapped_column(Text)
     outcome: Mapped[ReceptionOutcome] = mapped_column(EnumStr(ReceptionOutcome))
     refusal_reason: Mapped[RefusalReason | None] = mapped_column(EnumStr(RefusalReason))
+    #: Refused as already resolved (Law on Citizen Reception 2013 art. 9): the case whose decision is in force.
+    earlier_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     #: Guidance given, body referred to, or details of the refusal.
     outcome_note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -31,6 +31,7 @@ def record_visit(
     petition_subject_area: SubjectArea | None = None,
     petition_summary: str | None = None,
     identity_confidential: bool = False,
+    earlier_case_id: int | None = None,
 ):
     """Record one visit (one person or one delegation); if they hand in a petition, register it too.
 
@@ -61,6 +62,10 @@ def record_visit(
             RefusalReason(refusal_reason) if outcome is ReceptionOutcome.REFUSED and refusal_reason else None
         ),
         outcome_note=(outcome_note or "").strip() or None,
+        # The case already resolved, for a refusal on that ground (the desk checks it is in force).
+        earlier_case_id=earlier_case_id
+        if outcome is ReceptionOutcome.REFUSED and refusal_reason == RefusalReason.ALREADY_RESOLVED
+        else None,
         created_by_id=actor.id,
     )
     # A confidential petitioner gets a person row of their own (never one shared with other records).

@@ -4,6 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..cases import queries as case_queries
+from ..cases.queries import case_by_number
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import show_again
@@ -17,8 +19,14 @@ bp = Blueprint("reception", __name__, url_prefix="/reception")
 
 def _render_desk(form: VisitForm, status: int = 200):
     today = local_today()
+    sessions = sessions_on(current_user, today)
+    earlier = {
+        s.earlier_case_id: case_queries.number_of(s.earlier_case_id, current_user)
+        for s in sessions
+        if s.earlier_case_id
+    }
     return render_template(
-        "reception/desk.html", form=form, sessions=sessions_on(current_user, today), today=today
+        "reception/desk.html", form=form, sessions=sessions, today=today, earlier_cases=earlier
     ), status
 
 
@@ -39,9 +47,24 @@ def record_visit():
     if not form.validate_on_submit():
         flash(_("The visit was not saved: correct the fields marked below."), "danger")
         return _render_desk(form)
+    earlier = None
+    if form.refused_as_resolved:
+        earlier = case_by_number(form.earlier_case_no.data, current_user)
+        if earlier is None:
+            form.earlier_case_no.errors.append(_("No case with this number in your units."))
+        elif not earlier.is_finally_resolved:
+            form.earlier_case_no.errors.append(
+                _("Case %(number)s has no decision in force: the matter is not resolved yet.", number=earlier.number)
+            )
+        if form.earlier_case_no.errors:
+            flash(_("The visit was not saved: correct the fields marked below."), "danger")
+            return _render_desk(form)
     show_again(lambda: _render_desk(form))
     _session, petition = operations.record_visit(
-        unit=form.unit, actor=current_user._get_current_object(), **form.visit_data()
+        unit=form.unit,
+        actor=current_user._get_current_object(),
+        earlier_case_id=earlier.id if earlier is not None else None,
+        **form.visit_data(),
     )
     if petition is not None:
         flash(_("Visit recorded; petition %(no)s received.", no=petition.receipt_no), "success")

@@ -9,7 +9,7 @@ from app.core.timeutil import local_today, to_local
 from app.persons.models import Person
 from app.petitions.models import Channel, Petition, PetitionKind, PetitionState
 from app.reception.models import ReceptionOutcome, ReceptionSession, RefusalReason
-from tests.factories import subject_id
+from tests.factories import person, subject_id
 from tests.petitions.helpers import field_errors, local_now_input, row_counts, text
 
 DESK = "/reception/"
@@ -326,3 +326,57 @@ def test_desk_lists_only_todays_visits_of_the_subtree(desk, login_en, world):
     assert "Người Năm Ngoái" not in page and "Người Thanh Lương" not in page
     province = text(login_en("phead").get(DESK))
     assert "Người Hôm Nay" in province and "Người Thanh Lương" in province
+
+
+@pytest.fixture
+def resolved_case(world, db):
+    from app.cases.models import CaseState
+    from tests.factories import create_case
+
+    case = create_case(world, CaseState.CLOSED)  # a complaint whose decision took legal effect
+    open_case = create_case(world, CaseState.ASSIGNED, petitioners=[person("Lê Văn Cường", "079000000555")])
+    db.session.commit()
+    return case, open_case
+
+
+@pytest.mark.parametrize(
+    "case_no, message",
+    [
+        ("", "Give the number of the case already resolved."),
+        ("TK-VV-1999-00001", "No case with this number in your units."),
+        ("open", "has no decision in force: the matter is not resolved yet."),
+    ],
+)
+def test_refusing_a_matter_already_resolved_names_a_case_in_force(desk, world, resolved_case, case_no, message):
+    case, open_case = resolved_case
+    before = row_counts()
+    data = visit(
+        world,
+        outcome="refused",
+        refusal_reason="already_resolved",
+        petition_kind="",
+        subject_area_id="",
+        earlier_case_no=open_case.number if case_no == "open" else case_no,
+    )
+    resp = desk.post(POST_URL, data, token_from=DESK)
+    assert any(message in e for e in field_errors(text(resp)))
+    assert row_counts() == before
+
+
+def test_a_reception_refused_as_already_resolved_links_the_case(desk, world, db, resolved_case):
+    case, _open = resolved_case
+    data = visit(
+        world,
+        outcome="refused",
+        refusal_reason="already_resolved",
+        petition_kind="",
+        subject_area_id="",
+        earlier_case_no=case.number.lower(),
+    )
+    assert desk.post(POST_URL, data, token_from=DESK).status_code == 302
+    session = db.session.scalars(
+        select(ReceptionSession).where(ReceptionSession.outcome == ReceptionOutcome.REFUSED)
+    ).one()
+    assert session.earlier_case_id == case.id
+    page = text(desk.get(DESK))
+    assert f'href="/cases/{case.id}">{case.number}</a>' in page
