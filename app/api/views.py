@@ -18,10 +18,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..caselist import queries as case_list
 from ..cases import queries as case_queries
+from ..cases.models import AMOUNTS
 from ..core.validation import parse_id
 from ..deadlines.queries import deadlines_of_case, deadlines_of_petition
 from ..notifications import queries as notification_queries
 from ..notifications.messages import notification_text
+from ..petitions.pages import parts_of
 from ..petitions.queries import get_petition, page_of_petitions, parse_petition_filters
 from ..privacy.policy import shows_identity
 
@@ -101,6 +103,18 @@ def _subject(area):
     if area is None:
         return None
     return {"id": area.id, "code": area.code, "group": area.group.value, "name": area.name, "label": area.label}
+
+
+def _split(petition, user):
+    """A petition of several contents: the whole and the parts this user may see listed (as on the page)."""
+    found = parts_of(petition, user)
+    if not found:
+        return None
+    whole = found["whole"]
+    return {
+        "whole": {"id": whole.id, "receipt_no": whole.receipt_no} if whole is not None else None,
+        "parts": [{"id": p.id, "receipt_no": p.receipt_no, "kind": _enum(p.kind)} for p in found["parts"]],
+    }
 
 
 def _user(user):
@@ -250,6 +264,10 @@ def petition(petition_id: int):
             "guidance": p.guidance,
             "filed_reason": _enum(p.filed_reason),
             "decision_note": p.decision_note,
+            "instance": p.complaint_instance,
+            "sites_to_verify": p.sites if p.kind.value == "denunciation" else None,
+            "competent_body": _enum(p.competent_body),
+            "split": _split(p, user),
             "events": _events(p.events),
             "deadlines": _deadlines(deadlines_of_petition(p)),
         }
@@ -284,6 +302,17 @@ def case(case_id: int):
             "enforced_on": _iso(c.enforced_on),
             "enforcement_result": c.enforcement_result,
             "legally_effective_on": _iso(c.legally_effective_on),
+            "resolution_lapsed_on": _iso(c.resolution_lapsed_on),
+            "amounts": {"ordered": {name: getattr(c, name) for name in AMOUNTS}, "done": c.amounts_done()},
+            "violation_handling": (
+                {
+                    "handling": c.violation_handling,
+                    "people_to_sanction": c.people_to_sanction,
+                    "referred_to_investigation": c.referred_to_investigation,
+                }
+                if c.kind.value == "denunciation"
+                else None
+            ),
             "decision_delivered": (
                 {"on": _iso(c.decision_delivered_on), "to": c.decision_delivered_to}
                 if c.decision_delivered_on
@@ -312,6 +341,7 @@ def case(case_id: int):
                     "summary": s.summary,
                     "result": s.result,
                     "differs_from_claim": s.differs_from_claim,
+                    **({name: getattr(s, name) for name in AMOUNTS} if s.kind.value == "enforcement" else {}),
                 }
                 for s in c.steps
             ],

@@ -1,5 +1,7 @@
 """The petition page, shared by the blueprints whose forms are shown on it (petitions, privacy's reveal)."""
 
+from typing import Any
+
 from flask import render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -53,7 +55,7 @@ def render_detail(
         reveal_form=reveal_form,
         sites_form=sites_form,
         split_form=split_form,
-        parts=_parts(petition, user),
+        parts=parts_of(petition, user),
         deadlines=deadlines_of_petition(petition),
         gate_notes=gate_notes,
         # A head may set a rule aside: a decision a rule forbids, and a complaint's acceptance (its period).
@@ -61,7 +63,7 @@ def render_detail(
     )
 
 
-def _parts(petition: Petition, user: object) -> dict[str, object]:
+def parts_of(petition: Petition, user: object) -> dict[str, Any]:
     """The petition it was split from and its sibling parts, or its own parts; a confidential part is listed
     only to those who see the identity of the petition split (the parts name the same people)."""
     whole = petition.parent or (petition if petition.parts else None)

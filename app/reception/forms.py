@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.fields import WholeNumberField
+from ..core.fields import WholeNumberField, optional_int
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import VN_TZ, local_to_utc
 from ..persons.forms import (
@@ -19,7 +19,7 @@ from ..persons.forms import (
     strip,
 )
 from ..petitions.forms import ReceivingUnitMixin
-from ..petitions.models import PetitionKind
+from ..petitions.models import MAX_SITES, PetitionKind
 from ..subjects.forms import SubjectFieldMixin
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
 
@@ -93,6 +93,23 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
         choices=lambda: [blank_choice()] + PetitionKind.choices(),
         invalid_choice_message=_l("Choose a kind from the list."),
     )
+    petition_instance = SelectField(
+        _l("Complaint instance"),
+        coerce=optional_int,
+        validate_choice=False,
+        default=1,
+        choices=lambda: [(1, _l("First complaint")), (2, _l("Second complaint (against a first-instance decision)"))],
+        invalid_value_message=_l("A complaint is first or second instance."),
+    )
+    petition_sites = WholeNumberField(
+        _l("Sites to verify"),
+        default=1,
+        min=1,
+        max=MAX_SITES,
+        validators=[Optional()],
+        invalid_value_message=_l("Enter the number of sites as a whole number."),
+        description=_l("From two, the acceptance decision is due in 10 working days instead of 7."),
+    )
     petition_summary = StringField(
         _l("Short summary of the petition"),
         validators=[Length(max=500)],
@@ -137,6 +154,12 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
     def subject_required(self) -> bool:
         return bool(self.outcome.data == ReceptionOutcome.PETITION_RECEIVED)
 
+    def validate_petition_instance(self, field):
+        received = self.outcome.data == ReceptionOutcome.PETITION_RECEIVED
+        complaint = received and self.petition_kind.data == PetitionKind.COMPLAINT
+        if complaint and field.data not in (1, 2) and not field.process_errors:
+            raise ValidationError(_l("A complaint is first or second instance."))
+
     def validate_petition_kind(self, field):
         if self.outcome.data == ReceptionOutcome.PETITION_RECEIVED and not field.data:
             raise ValidationError(_l("Choose the kind of petition received."))
@@ -167,6 +190,12 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
             outcome_note=self.outcome_note.data or None,
             petition_kind=PetitionKind(self.petition_kind.data) if received else None,
             petition_subject_area=self.subject_area if received else None,
+            petition_instance=self.petition_instance.data
+            if received and self.petition_kind.data == PetitionKind.COMPLAINT
+            else None,
+            petition_sites=self.petition_sites.data
+            if received and self.petition_kind.data == PetitionKind.DENUNCIATION
+            else None,
             petition_summary=(self.petition_summary.data or None) if received else None,
             identity_confidential=bool(self.is_identity_confidential.data) if received else False,
         )

@@ -32,6 +32,8 @@ def record_visit(
     petition_summary: str | None = None,
     identity_confidential: bool = False,
     earlier_case_id: int | None = None,
+    petition_instance: int | None = None,
+    petition_sites: int | None = None,
 ):
     """Record one visit (one person or one delegation); if they hand in a petition, register it too.
 
@@ -90,6 +92,8 @@ def record_visit(
             channel=Channel.DESK,
             kind=received_kind,
             subject_area=petition_subject_area,
+            instance=petition_instance,
+            sites_to_verify=petition_sites,
             summary=(petition_summary or content)[:500],
             content=content,
             petitioners=[v.person for v in session.visitors],

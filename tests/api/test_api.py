@@ -1,5 +1,7 @@
 """The read-only JSON API: session auth (401 JSON), scope (404 JSON), same filters as the pages, masking."""
 
+import json
+
 import pytest
 
 from app.audit.operations import record
@@ -227,3 +229,44 @@ def test_no_api_route_writes(app, scene, client_of):
             assert resp.is_json and resp.get_json()["error"]["code"] == 405
     db.session.rollback()
     assert versions() == before
+
+
+def test_the_api_carries_the_procedure_details(world, db, login_en):
+    from app.cases.models import CaseState, StepKind
+    from app.cases.operations import record_step
+    from app.core.locking import UNCHECKED
+    from app.core.timeutil import local_today
+    from app.petitions.models import PetitionKind
+    from app.petitions.operations import Part, split_petition
+    from tests.factories import create_case, create_petition, subject
+
+    case = create_case(world, CaseState.RESOLVED, effective=True)
+    case.money_to_state = 5_000_000
+    record_step(
+        case,
+        world.users["handler"],
+        StepKind.ENFORCEMENT,
+        held_on=local_today(),
+        summary="Đợt 1",
+        money_to_state=2_000_000,
+        expected_version=UNCHECKED,
+        today=local_today(),
+    )
+    whole = create_petition(world, petitioners=[person_data()])
+    parts = [
+        Part(PetitionKind.COMPLAINT, "Khiếu nại", subject()),
+        Part(PetitionKind.RECOMMENDATION, "Kiến nghị", subject()),
+    ]
+    split_petition(whole, world.users["reception"], parts, on=local_today(), expected_version=UNCHECKED)
+    db.session.commit()
+    client = login_en("head")
+    data = json.loads(client.get(f"/api/v1/cases/{case.id}").data)
+    assert data["amounts"]["ordered"]["money_to_state"] == 5_000_000
+    assert data["amounts"]["done"]["money_to_state"] == 2_000_000
+    assert data["steps"][-1]["money_to_state"] == 2_000_000
+    data = json.loads(client.get(f"/api/v1/petitions/{whole.id}").data)
+    assert data["state"]["value"] == "split" and len(data["split"]["parts"]) == 2
+
+
+def person_data():
+    return person("Trần Văn Mới", "079000000888")

@@ -380,3 +380,19 @@ def test_a_reception_refused_as_already_resolved_links_the_case(desk, world, db,
     assert session.earlier_case_id == case.id
     page = text(desk.get(DESK))
     assert f'href="/cases/{case.id}">{case.number}</a>' in page
+
+
+def test_the_desk_registers_a_second_complaint_and_a_denunciations_sites(desk, world, db):
+    from app.deadlines.models import Clock, Stage
+    from app.petitions.models import Petition
+
+    assert desk.post(POST_URL, visit(world, petition_instance="2"), token_from=DESK).status_code == 302
+    complaint = db.session.scalars(select(Petition).where(Petition.kind == PetitionKind.COMPLAINT)).one()
+    assert complaint.instance == 2
+    data = visit(world, petition_kind="denunciation", petition_sites="3", citizen_id="079000000444")
+    assert desk.post(POST_URL, data, token_from=DESK).status_code == 302
+    denunciation = db.session.scalars(select(Petition).where(Petition.kind == PetitionKind.DENUNCIATION)).one()
+    clock = db.session.scalars(
+        select(Clock).where(Clock.petition_id == denunciation.id, Clock.stage == Stage.ACCEPTANCE)
+    ).one()
+    assert (denunciation.sites, clock.rule.code) == (3, "denunciation.acceptance.sites")
