@@ -36,6 +36,10 @@ def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else (str(value) if hasattr(value, "value") else value)
 
 
+#: The stored reason of a shipped rule's first history entry: a fixed key, shown in the user's language.
+SHIPPED_REASON = "shipped with TiepDan"
+
+
 def sync_default_rules(actor: User | None = None) -> int:
     """Insert the shipped rules, calendar overrides and subject areas that are missing; never overwrite.
 
@@ -55,7 +59,7 @@ def sync_default_rules(actor: User | None = None) -> int:
                 rule_id=rule.id,
                 actor_id=actor.id if actor else None,
                 changes=json.dumps("created"),
-                reason="shipped with TiepDan",
+                reason=SHIPPED_REASON,
             )
         )
         added += 1

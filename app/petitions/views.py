@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..cases import queries as case_queries
 from ..cases.operations import accept_petition
 from ..cases.queries import case_by_number
 from ..core.db import writes_on_get
@@ -50,6 +51,7 @@ def list_petitions() -> ResponseReturnValue:
         kinds=PetitionKind,
         states=PetitionState,
         channels=Channel,
+        visible_cases=case_queries.visible_ids((p.case_id for p in page.items), current_user),
         subjects=all_subjects(),
         subject_groups=list(SubjectGroup),
         export_url=export_url,

@@ -518,3 +518,10 @@ def test_every_shipped_rule_passes_the_checks_an_administrator_faces(app, db):
         values = {name: getattr(r, name) for name in RULE_FIELDS}
         assert rule_problems(values) == {}, r.code
         assert overlapping_rule(values, exclude_id=r.id) is None, r.code
+
+
+def test_a_shipped_rules_history_says_so_in_the_users_language(login_as, world, db):
+    rule = db.session.scalars(select(DeadlineRule).where(DeadlineRule.code == "any.first_answer")).one()
+    page = login_as("admin").get(f"/admin/rules/{rule.id}").get_data(as_text=True)
+    reason = re.search(r'data-testid="history-reason">([^<]*)<', page).group(1)
+    assert reason == "Có sẵn trong TiepDan"

@@ -207,3 +207,14 @@ def test_list_query_count_does_not_grow_with_rows(login_as, world, db):
         page = text(client.get(LIST))
     assert len(receipt_numbers(page)) == 15
     assert len(many) == len(few)
+
+
+def test_the_list_links_to_the_case_and_shows_its_state(login_en, world, db):
+    from app.cases.models import CaseState
+    from tests.factories import create_case
+
+    case = create_case(world, CaseState.ASSIGNED)
+    db.session.commit()
+    page = login_en("reception").get("/petitions/").get_data(as_text=True)
+    cell = re.search(r'data-testid="petition-case">(.*?)</td>', page, re.S).group(1)
+    assert f'href="/cases/{case.id}">{case.number}</a>' in cell and 'data-state="assigned"' in cell
