@@ -33,9 +33,13 @@ def get_case(case_id: int, user: User) -> Case:
     return get_or_404(visible_cases(user).where(Case.id == case_id))
 
 
-def number_of(case_id: int, user: User) -> str | None:
-    """The number of the case, if the user may see it (else None)."""
-    return db.session.scalar(select(Case.number).where(Case.id == case_id, visible_to(user)))
+def numbers_of(case_ids: Iterable[int | None], user: User) -> dict[int, str]:
+    """{id: number} of the cases among ``case_ids`` that the user may see (one query for a whole list)."""
+    wanted = sorted({i for i in case_ids if i is not None})
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Case.id, Case.number).where(Case.id.in_(wanted), visible_to(user))).all()
+    return {row[0]: row[1] for row in rows}
 
 
 def is_visible(case_id: int | None, user: User) -> bool:

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core.paging import Page, offset_page
 from ..core.scope import get_or_404, in_scope
@@ -23,7 +24,8 @@ def get_mediation(item_id: int, user: User) -> MediationRecord:
 
 def page_of_mediations(user: User, page: int, per_page: int, cap: int) -> Page:
     stmt = visible_mediations(user).order_by(MediationRecord.held_on.desc(), MediationRecord.id.desc())
-    return offset_page(stmt, MediationRecord.id, page, per_page, cap)
+    # The rows show their petition (and whether it may be named): loaded with the page, not a query a row.
+    return offset_page(stmt, MediationRecord.id, page, per_page, cap, options=(selectinload(MediationRecord.petition),))
 
 
 def mediations_of(petition_id: int, user: User) -> list[MediationRecord]:

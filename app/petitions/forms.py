@@ -51,6 +51,34 @@ def non_desk_channels() -> list[tuple[str, str]]:
     return [(c.value, c.label) for c in Channel if c is not Channel.DESK]
 
 
+def complaint_instance_field() -> SelectField:
+    """A complaint registered as a first or second complaint (the post form and the desk)."""
+    return SelectField(
+        _l("Complaint instance"),
+        coerce=optional_int,
+        validate_choice=False,
+        default=1,
+        choices=lambda: [(1, _l("First complaint")), (2, _l("Second complaint (against a first-instance decision)"))],
+        invalid_value_message=_l("A complaint is first or second instance."),
+    )
+
+
+def sites_field() -> WholeNumberField:
+    """A denunciation's sites to verify, at registration (the post form and the desk)."""
+    return WholeNumberField(
+        _l("Sites to verify"),
+        default=1,
+        min=1,
+        max=MAX_SITES,
+        validators=[Optional()],
+        invalid_value_message=_l("Enter the number of sites as a whole number."),
+        description=_l(
+            "For a denunciation: the places its information has to be verified at. From two, the acceptance "
+            "decision is due in 10 working days instead of 7 (Law on Denunciations 2018, art. 24 and 29)."
+        ),
+    )
+
+
 class ReceivingUnitMixin:
     """The unit receiving a petition or a visit: one of the user's units, the user's own on a new form.
 
@@ -109,26 +137,8 @@ class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, Fla
         validators=[DataRequired(_l("Choose the kind of petition."))],
         invalid_choice_message=_l("Choose a kind from the list."),
     )
-    instance = SelectField(
-        _l("Complaint instance"),
-        coerce=optional_int,
-        validate_choice=False,
-        default=1,
-        choices=lambda: [(1, _l("First complaint")), (2, _l("Second complaint (against a first-instance decision)"))],
-        invalid_value_message=_l("A complaint is first or second instance."),
-    )
-    sites_to_verify = WholeNumberField(
-        _l("Sites to verify"),
-        default=1,
-        min=1,
-        max=MAX_SITES,
-        validators=[Optional()],
-        invalid_value_message=_l("Enter the number of sites as a whole number."),
-        description=_l(
-            "For a denunciation: the places its information has to be verified at. From two, the acceptance "
-            "decision is due in 10 working days instead of 7 (Law on Denunciations 2018, art. 24 and 29)."
-        ),
-    )
+    instance = complaint_instance_field()
+    sites_to_verify = sites_field()
     is_anonymous = BooleanField(_l("Anonymous petition (no name or a false name)"))
     is_identity_confidential = BooleanField(
         _l("The petitioner asks that their identity be kept confidential"),

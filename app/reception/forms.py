@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..core.fields import WholeNumberField, optional_int
+from ..core.fields import WholeNumberField
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import VN_TZ, local_to_utc
 from ..persons.forms import (
@@ -18,8 +18,8 @@ from ..persons.forms import (
     full_name_field,
     strip,
 )
-from ..petitions.forms import ReceivingUnitMixin
-from ..petitions.models import MAX_SITES, PetitionKind
+from ..petitions.forms import ReceivingUnitMixin, complaint_instance_field, sites_field
+from ..petitions.models import PetitionKind
 from ..subjects.forms import SubjectFieldMixin
 from .models import ReceptionKind, ReceptionOutcome, RefusalReason
 
@@ -93,23 +93,8 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
         choices=lambda: [blank_choice()] + PetitionKind.choices(),
         invalid_choice_message=_l("Choose a kind from the list."),
     )
-    petition_instance = SelectField(
-        _l("Complaint instance"),
-        coerce=optional_int,
-        validate_choice=False,
-        default=1,
-        choices=lambda: [(1, _l("First complaint")), (2, _l("Second complaint (against a first-instance decision)"))],
-        invalid_value_message=_l("A complaint is first or second instance."),
-    )
-    petition_sites = WholeNumberField(
-        _l("Sites to verify"),
-        default=1,
-        min=1,
-        max=MAX_SITES,
-        validators=[Optional()],
-        invalid_value_message=_l("Enter the number of sites as a whole number."),
-        description=_l("From two, the acceptance decision is due in 10 working days instead of 7."),
-    )
+    petition_instance = complaint_instance_field()
+    petition_sites = sites_field()
     petition_summary = StringField(
         _l("Short summary of the petition"),
         validators=[Length(max=500)],

@@ -20,11 +20,7 @@ bp = Blueprint("reception", __name__, url_prefix="/reception")
 def _render_desk(form: VisitForm, status: int = 200):
     today = local_today()
     sessions = sessions_on(current_user, today)
-    earlier = {
-        s.earlier_case_id: case_queries.number_of(s.earlier_case_id, current_user)
-        for s in sessions
-        if s.earlier_case_id
-    }
+    earlier = case_queries.numbers_of((s.earlier_case_id for s in sessions), current_user)
     return render_template(
         "reception/desk.html", form=form, sessions=sessions, today=today, earlier_cases=earlier
     ), status
