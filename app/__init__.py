@@ -167,6 +167,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
+        from .users.views import lost_post
+
+        kept = lost_post()  # a form post: what was typed comes back (after logging in again if need be)
+        if kept is not None:
+            return kept
         return render_template(
             "errors/error.html",
             code=400,

@@ -1,13 +1,13 @@
 """Forms of the administration screens: units and users."""
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.errors import DomainError
 from ..core.fields import VersionField, int_or_none
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..persons.divisions import provinces, wards_of
@@ -55,7 +55,7 @@ def _raise_domain(check, *args, **kwargs) -> None:
         raise ValidationError(str(err.message)) from err
 
 
-class _UnitForm(FlaskForm):
+class _UnitForm(AppForm):
     """Fields shared by the create and edit forms of a unit.
 
     ``units`` are the units the administrator may choose as parent (their subtree).
@@ -163,7 +163,7 @@ class UnitEditForm(_UnitForm):
             raise ValidationError(_l("You cannot deactivate the unit you belong to."))
 
 
-class _UserForm(FlaskForm):
+class _UserForm(AppForm):
     """Fields shared by the create and edit forms of a user; ``units`` are the units in scope."""
 
     full_name = StringField(
@@ -274,7 +274,7 @@ class UserFilterForm(Form):
         self.unit.choices = [("", _l("All units"))] + [(u.id, unit_label(u)) for u in units]
 
 
-class EndSessionsForm(FlaskForm):
+class EndSessionsForm(AppForm):
     """A button (POST with CSRF) that ends every open login session of a user."""
 
     submit = SubmitField(_l("Log out everywhere"))

@@ -1,10 +1,10 @@
 """Upload and removal forms."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from .filetypes import ACCEPT
 
@@ -16,7 +16,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     file = FileField(
         _l("File"), validators=[FileRequired(_l("Choose a file to upload."))], render_kw={"accept": ACCEPT}
     )
@@ -31,7 +31,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(AppForm):
     reason = TextAreaField(
         _l("Reason for removal"),
         filters=[_strip],

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "attachment.download": _l("File downloaded"),
     "attachment.remove": _l("File removed"),
     "export.petitions": _l("Petitions exported"),
+    "export.reception_register": _l("Reception register exported"),
     "backup.create": _l("Backup created"),
     "backup.restore": _l("Backup restored"),
     "user.create": _l("User created"),

@@ -628,7 +628,7 @@ class Generator:
                 line = f"Tổ {r.randint(1, 15)}, ấp {r.choice(N.HAMLETS)}"
             else:
                 line = f"Ấp {r.choice(N.HAMLETS)}"
-        self.rows["persons"].append((pid, name, cid, phone, PROVINCE, ward, line, at, at))
+        self.rows["persons"].append((pid, name, cid, phone, PROVINCE, ward, line, fold(name), at, at))
         self.persons_done += 1
         return (pid, name, cid, folded, phone, ward, line)
 

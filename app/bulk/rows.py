@@ -8,6 +8,7 @@ PERSON_COLS = (
     "province_code",
     "ward_code",
     "address_line",
+    "name_folded",
     "created_at",
     "updated_at",
 )

@@ -3,11 +3,11 @@
 import re
 from typing import Any, TypeVar
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField, optional_int
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..petitions.models import PetitionKind
@@ -17,7 +17,7 @@ from .models import AMOUNTS, LAND_MAX, MONEY_MAX, Case, CaseAction, Complexity, 
 NOTE_MAX = 2000
 
 
-class CaseActionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class CaseActionForm(AppForm):
     """Base of the action forms: the hidden version the form was opened at."""
 
     version = VersionField()

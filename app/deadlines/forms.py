@@ -5,13 +5,13 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, Form, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..admin.forms import BLANK, strip, unit_label
 from ..cases.models import Case, Complexity
 from ..core.fields import VersionField, WholeNumberField, optional_int
+from ..core.forms import AppForm
 from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
@@ -35,7 +35,7 @@ from .rules import (
 T = TypeVar("T")
 
 
-class _ClockForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class _ClockForm(AppForm):
     """A form about one clock of a case, carrying the case's version; element ids get ``id_prefix``."""
 
     id_prefix = ""
@@ -123,7 +123,7 @@ class RuleFilterForm(Form):  # type: ignore[misc]  # WTForms ships no type infor
     verify = BooleanField(_l("Only rules to verify"))
 
 
-class RuleForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class RuleForm(AppForm):
     """What an administrator may change on a rule; the reason is kept in the rule's history."""
 
     # The bounds and messages of rule_problems (which the operations check too), on the fields themselves.
@@ -308,7 +308,7 @@ class RuleCreateForm(RuleForm):
             raise ValidationError(_l("Choose a unit among the units you manage."))
 
 
-class OverrideForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class OverrideForm(AppForm):
     """A day the government moved: worked or off, and the document that says so."""
 
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])

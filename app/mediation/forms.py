@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.fields import VersionField
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..persons.forms import BlankableDateField, blank_choice, strip
@@ -17,7 +17,7 @@ from .models import MediationResult
 NOTE_MAX = 4000
 
 
-class MediationForm(ReceivingUnitMixin, SubjectFieldMixin, FlaskForm):
+class MediationForm(ReceivingUnitMixin, SubjectFieldMixin, AppForm):
     """A grassroots mediation: who, when, about what, and the result."""
 
     held_on = BlankableDateField(
@@ -79,7 +79,7 @@ class MediationForm(ReceivingUnitMixin, SubjectFieldMixin, FlaskForm):
         )
 
 
-class LinkForm(FlaskForm):
+class LinkForm(AppForm):
     """The receipt number of a later petition of the same matter."""
 
     version = VersionField()

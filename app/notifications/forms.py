@@ -1,7 +1,7 @@
 """Forms of the notifications page (no fields: they carry the CSRF token)."""
 
-from flask_wtf import FlaskForm
+from ..core.forms import AppForm
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(AppForm):
     """Mark one notification, or all of them, as read."""

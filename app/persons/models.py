@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ColumnElement, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..core.mixins import TimestampMixin
+from ..core.text import fold
 from ..extensions import Model
 
 
@@ -24,6 +25,13 @@ class Person(TimestampMixin, Model):
     ward_code: Mapped[int | None] = mapped_column(Integer)
     #: House number, street, hamlet (thôn/ấp) — the part not covered by the codes.
     address_line: Mapped[str | None] = mapped_column(String(300))
+    #: ``full_name`` folded (lower case, no diacritics: "nguyen van an"), set with it: the register's search.
+    name_folded: Mapped[str | None] = mapped_column(String(200))
+
+    @validates("full_name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.name_folded = fold(value)[:200] if value else None
+        return value
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"

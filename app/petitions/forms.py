@@ -3,11 +3,11 @@
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
 from ..persons.forms import (
@@ -41,7 +41,7 @@ def unit_choices(units: Iterable[Unit]) -> list[tuple[int, str]]:
     return [(u.id, "\u2003" * (u.depth - base) + f"{u.name} ({u.code})") for u in units]
 
 
-def is_fresh(form: FlaskForm, kwargs: Mapping[str, object]) -> bool:
+def is_fresh(form: AppForm, kwargs: Mapping[str, object]) -> bool:
     """True if the form shows stored data, not a submission (also on a POST page, given formdata=None)."""
     submitted: bool = form.is_submitted()
     return not submitted or ("formdata" in kwargs and kwargs["formdata"] is None)
@@ -113,7 +113,7 @@ class ReceivingUnitMixin:
         return self.units.get(self.unit_id.data)
 
 
-class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class PetitionForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppForm):
     """A petition received by post, online or from another body (desk petitions come with the visit)."""
 
     channel = SelectField(
@@ -245,7 +245,7 @@ DECISION_LABELS = {
 }
 
 
-class DecisionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class DecisionForm(AppForm):
     """The processing decision on a received petition; which details are required depends on it."""
 
     version = VersionField()
@@ -454,7 +454,7 @@ class PartForm(Form):  # type: ignore[misc]  # WTForms ships no type information
     is_identity_confidential = BooleanField(_l("Identity kept confidential for this content"))
 
 
-class SplitForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class SplitForm(AppForm):
     """Split a petition of several contents: up to four parts, each with its kind, area and summary."""
 
     version = VersionField()
@@ -505,7 +505,7 @@ class SplitForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type inf
         ]
 
 
-class SitesForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class SitesForm(AppForm):
     """How many sites a received denunciation's information has to be verified at."""
 
     version = VersionField()
@@ -524,7 +524,7 @@ class SitesForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type inf
             self.sites.data = petition.sites
 
 
-class DuplicateForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+class DuplicateForm(AppForm):
     """Mark the petition as repeating an earlier one, by that one's receipt number."""
 
     version = VersionField()

@@ -89,7 +89,7 @@ def new_petition() -> ResponseReturnValue:
         )
         flash(_("Petition %(no)s registered.", no=petition.receipt_no), "success")
         return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
-    if form.is_submitted():
+    if form.is_submitted() and not form.restored:
         flash(_("The petition was not saved: correct the fields marked below."), "danger")
     return page()
 
@@ -133,7 +133,8 @@ def decide(petition_id: int) -> ResponseReturnValue:
     if petition.state is not PetitionState.RECEIVED:
         return _refuse(petition_id, _("This petition has already been processed."))
     if not form.validate_on_submit():
-        flash(_("The decision was not saved: correct the fields marked below."), "danger")
+        if not form.restored:
+            flash(_("The decision was not saved: correct the fields marked below."), "danger")
         return render_detail(petition, decision_form=form)
     linked = {}
     if form.chosen is PetitionState.ACCEPTED:

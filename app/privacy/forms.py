@@ -1,9 +1,9 @@
 """Forms of the privacy screens: revealing a confidential identity, granting and revoking permissions."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
 from ..persons.forms import optional_int, strip
@@ -14,7 +14,7 @@ REASON_MIN = 10
 REASON_MAX = 500
 
 
-class RevealForm(FlaskForm):
+class RevealForm(AppForm):
     """Reveal the petitioners of a confidential petition: the reason is required and audited."""
 
     reason = TextAreaField(
@@ -30,7 +30,7 @@ class RevealForm(FlaskForm):
     next = HiddenField()
 
 
-class PermissionForm(FlaskForm):
+class PermissionForm(AppForm):
     """Grant or revoke one permission of one role, within the subtree of one of the administrator's units."""
 
     role = SelectField(

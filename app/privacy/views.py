@@ -60,7 +60,8 @@ def reveal(petition_id: int):
         abort(403)
     form = RevealForm()
     if not form.validate_on_submit():
-        flash(_("The identity was not revealed: correct the fields marked below."), "danger")
+        if not form.restored:
+            flash(_("The identity was not revealed: correct the fields marked below."), "danger")
         return render_detail(petition, reveal_form=form)
     if not session.get("sid"):
         flash(_("Your login session cannot hold a revealed identity: log out and log in again."), "danger")

@@ -2,12 +2,13 @@
 
 from datetime import datetime, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..core.fields import WholeNumberField
+from ..core.fields import WholeNumberField, optional_int
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
+from ..core.roles import Role
 from ..core.timeutil import VN_TZ, local_to_utc
 from ..persons.forms import (
     MAX_PEOPLE,
@@ -33,7 +34,7 @@ def local_now() -> datetime:
     return datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
 
 
-class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskForm):
+class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppForm):
     received_at = BlankableDateTimeField(
         _l("Date and time"),
         format=DATETIME_FORMATS,
@@ -45,6 +46,13 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
         choices=ReceptionKind.lazy_choices(),
         default=ReceptionKind.REGULAR.value,
         invalid_choice_message=_l("Choose the kind of reception."),
+    )
+    host_id = SelectField(
+        _l("Received by"),
+        coerce=optional_int,
+        invalid_value_message=_l("Choose who received the citizens."),
+        invalid_choice_message=_l("Choose who received the citizens."),
+        description=_l("A periodic reception is the head's: choose the head who received the citizens."),
     )
     full_name = full_name_field(_l("Visitor's full name"), DataRequired(_l("Enter the visitor's full name.")))
     people_count = WholeNumberField(
@@ -106,9 +114,14 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
         description=_l("A denunciator's identity is always kept confidential."),
     )
 
-    def __init__(self, units, default_unit=None, *args, **kwargs):
+    def __init__(self, units, default_unit=None, *args, hosts=(), default_host=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_units(units, default_unit)
+        self.hosts = {u.id: u for u in hosts}
+        self.default_host = default_host
+        self.host_id.choices = [(u.id, f"{u.full_name} ({u.unit.code})") for u in hosts]
+        if self.host_id.data is None and default_host is not None:
+            self.host_id.data = default_host.id  # not chosen: the officer recording the visit received it
         self.setup_subjects()
         if not self.is_submitted() and self.received_at.data is None:
             self.received_at.data = local_now()
@@ -117,6 +130,13 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
     def validate_received_at(self, field):
         if field.data and field.data > local_now() + CLOCK_SKEW:
             raise ValidationError(_l("The visit cannot be in the future."))
+
+    def validate_host_id(self, field):
+        host = self.hosts.get(field.data)
+        if host is None:
+            raise ValidationError(_l("Choose who received the citizens."))
+        if self.kind.data == ReceptionKind.PERIODIC and not host.has_role(Role.HEAD):
+            raise ValidationError(_l("A periodic reception is the head's: choose the head who received the citizens."))
 
     def validate_refusal_reason(self, field):
         if self.outcome.data == ReceptionOutcome.REFUSED and not field.data:
@@ -165,6 +185,7 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, FlaskF
         outcome = ReceptionOutcome(self.outcome.data)
         received = outcome is ReceptionOutcome.PETITION_RECEIVED
         return dict(
+            host=self.hosts[self.host_id.data],
             received_at=local_to_utc(self.received_at.data),
             kind=ReceptionKind(self.kind.data),
             visitors=self.visitors(),

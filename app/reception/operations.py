@@ -50,12 +50,17 @@ def record_visit(
         raise TransitionRefused(_l("Choose the legal reason for refusing reception."))
     if outcome is ReceptionOutcome.PETITION_RECEIVED and not (petition_kind and (petition_summary or content)):
         raise TransitionRefused(_l("Choose the kind of petition received."))
+    host = host or actor
+    if not host.is_active or not host.has_any_role(Role.RECEPTION, Role.HEAD) or not actor.oversees(host.unit):
+        raise PermissionRefused(_l("Choose who received the citizens among the officers of your units."))
+    if ReceptionKind(kind) is ReceptionKind.PERIODIC and not host.has_role(Role.HEAD):
+        raise TransitionRefused(_l("A periodic reception is the head's: choose the head who received the citizens."))
     people_count = max(int(people_count or 1), len(visitors))
     session = ReceptionSession(
         unit=unit,
         received_at=received_at,
         kind=ReceptionKind(kind),
-        host_id=(host or actor).id,
+        host_id=host.id,
         is_delegation=people_count >= 5,
         people_count=people_count,
         content=content.strip(),

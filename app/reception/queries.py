@@ -1,14 +1,24 @@
 """Read-only lookups of reception sessions, scoped to what the user may see."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..core.filters import N_, DateRange, Filter, FilterType, parse_filters
+from ..core.i18n import lazy_gettext as _l
+from ..core.paging import Page, offset_page
 from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc
 from ..extensions import db
-from .models import ReceptionSession
+from ..persons.models import Person
+from ..petitions.models import Petition
+from ..privacy.policy import shown_petition_ids
+from ..search.text import query_terms
+from ..units.models import Unit
+from .models import ReceptionKind, ReceptionOutcome, ReceptionSession, ReceptionVisitor
 
 
 def visible_sessions(user):
@@ -25,3 +35,147 @@ def sessions_on(user, day: date) -> list[ReceptionSession]:
         .order_by(ReceptionSession.received_at.desc(), ReceptionSession.id.desc())
     )
     return list(db.session.execute(stmt).unique().scalars())
+
+
+# --- The reception register (sổ tiếp công dân) -----------------------------------------------------------
+
+
+@dataclass
+class RegisterFilters:
+    """The filters of the reception register, already validated (see ``parse_register_filters``)."""
+
+    kind: ReceptionKind | None = None
+    outcome: ReceptionOutcome | None = None
+    host_id: int | None = None
+    #: True: delegations only (5 people or more); False: no delegations.
+    delegation: bool | None = None
+    #: Visits of this unit and the units below it.
+    unit_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    #: Words of a visitor's name, or the beginning of their CCCD.
+    q: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.kind, self.outcome, self.host_id, self.delegation is not None, self.unit_id)
+            + (self.received_from, self.received_to, self.q)
+        )
+
+
+REGISTER_FILTERS = (
+    Filter(
+        "kind",
+        FilterType.ENUM,
+        enum_cls=ReceptionKind,
+        message=N_("Unknown kind of reception “%(value)s”: that filter was ignored."),
+    ),
+    Filter(
+        "outcome",
+        FilterType.ENUM,
+        enum_cls=ReceptionOutcome,
+        message=N_("Unknown outcome “%(value)s”: that filter was ignored."),
+    ),
+    Filter("host", FilterType.ID, attr="host_id", message=N_("Unknown host “%(value)s”: that filter was ignored.")),
+    Filter(
+        "delegation",
+        FilterType.CHOICE,
+        choices=("yes", "no"),
+        convert=lambda v: v == "yes",
+        message=N_("“%(value)s” is not yes or no: the delegation filter was ignored."),
+    ),
+    Filter("unit", FilterType.UNIT, attr="unit_id"),
+    Filter("received_from", FilterType.DATE, label=_l("Received from")),
+    Filter("received_to", FilterType.DATE, label=_l("Received until")),
+    Filter("q", FilterType.TEXT),
+)
+REGISTER_RANGES = (DateRange("received_from", "received_to"),)
+
+
+def parse_register_filters(args: Mapping[str, str], user) -> RegisterFilters:
+    """Read the register's filters from query arguments; a bad value is dropped with a warning."""
+    values, warnings = parse_filters(args, REGISTER_FILTERS, user, REGISTER_RANGES)
+    return RegisterFilters(**values, warnings=warnings)
+
+
+def _visitor_matches(q: str, user) -> ColumnElement[bool]:
+    """The visit has a visitor whose name holds every word of ``q`` (as word beginnings) or whose CCCD
+    begins with it; never a visit whose visitors are masked for ``user`` (a confidential petition not
+    revealed to them): a search must not tell who the denunciator is."""
+    terms = query_terms(q)
+    if not terms:
+        return false()
+    conditions = [
+        or_(
+            Person.name_folded.like(f"{t}%"),
+            Person.name_folded.like(f"% {t}%"),
+            Person.citizen_id.like(f"{t}%") if t.isdigit() else false(),
+        )
+        for t in terms
+    ]
+    matching = (
+        select(ReceptionVisitor.session_id).join(Person, Person.id == ReceptionVisitor.person_id).where(*conditions)
+    )
+    masked: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
+    shown = shown_petition_ids(user)
+    if shown:
+        masked = and_(masked, Petition.id.not_in(sorted(shown)))
+    hidden = exists().where(Petition.reception_session_id == ReceptionSession.id, masked)
+    return and_(ReceptionSession.id.in_(matching), ~hidden)
+
+
+def filtered_sessions(user, filters: RegisterFilters) -> Select:
+    """A select of the visits ``user`` sees that match ``filters`` (no order, no eager loading)."""
+    stmt = visible_sessions(user)
+    if filters.kind:
+        stmt = stmt.where(ReceptionSession.kind == filters.kind)
+    if filters.outcome:
+        stmt = stmt.where(ReceptionSession.outcome == filters.outcome)
+    if filters.host_id:
+        stmt = stmt.where(ReceptionSession.host_id == filters.host_id)
+    if filters.delegation is not None:
+        stmt = stmt.where(ReceptionSession.is_delegation.is_(filters.delegation))
+    if filters.unit_id:
+        root = select(Unit.path).where(Unit.id == filters.unit_id).scalar_subquery()
+        stmt = stmt.where(ReceptionSession.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root))))
+    if filters.received_from:
+        stmt = stmt.where(
+            ReceptionSession.received_at >= local_to_utc(datetime.combine(filters.received_from, time.min))
+        )
+    if filters.received_to:
+        end = local_to_utc(datetime.combine(filters.received_to, time.min)) + timedelta(days=1)
+        stmt = stmt.where(ReceptionSession.received_at < end)
+    if filters.q:
+        stmt = stmt.where(_visitor_matches(filters.q, user))
+    return stmt
+
+
+#: What a register row shows beside the visit: its petitions (with their cases), host and unit.
+REGISTER_LOAD = (selectinload(ReceptionSession.petitions).selectinload(Petition.case),)
+
+
+def page_of_register(user, filters: RegisterFilters, page: int, per_page: int, cap: int) -> Page:
+    """One page of the register on screen, newest visit first."""
+    stmt = filtered_sessions(user, filters).order_by(ReceptionSession.received_at.desc(), ReceptionSession.id.desc())
+    return offset_page(stmt, ReceptionSession.id, page, per_page, cap, options=REGISTER_LOAD)
+
+
+def register_rows(user, filters: RegisterFilters, limit: int) -> tuple[list[ReceptionSession], int]:
+    """The register as printed or exported: oldest visit first (numbered in order), at most ``limit`` rows,
+    and how many matched in all."""
+    stmt = filtered_sessions(user, filters)
+    rows = list(
+        db.session.execute(
+            stmt.options(*REGISTER_LOAD)
+            .order_by(ReceptionSession.received_at.asc(), ReceptionSession.id.asc())
+            .limit(limit + 1)
+        )
+        .unique()
+        .scalars()
+    )
+    total = len(rows)
+    if total > limit:
+        total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    return rows[:limit], total

@@ -1,18 +1,26 @@
 """The reception desk: today's visits and the quick form that records a visit and its petition."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..cases import queries as case_queries
 from ..cases.queries import case_by_number
+from ..core.db import writes_on_get
 from ..core.roles import Role, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import show_again
+from ..core.validation import parse_id
 from ..units.queries import units_in_scope
+from ..users.queries import hosts_for
 from . import operations
+from . import register as register_export
 from .forms import VisitForm
-from .queries import sessions_on
+from .models import ReceptionKind, ReceptionOutcome
+from .queries import page_of_register, parse_register_filters, register_rows, sessions_on
+from .register import MAX_REGISTER_ROWS
 
 bp = Blueprint("reception", __name__, url_prefix="/reception")
 
@@ -27,7 +35,12 @@ def _render_desk(form: VisitForm, status: int = 200):
 
 
 def _visit_form() -> VisitForm:
-    return VisitForm(units_in_scope(current_user), default_unit=current_user.unit)
+    return VisitForm(
+        units_in_scope(current_user),
+        default_unit=current_user.unit,
+        hosts=hosts_for(current_user),
+        default_host=current_user,
+    )
 
 
 @bp.get("/")
@@ -41,7 +54,8 @@ def desk():
 def record_visit():
     form = _visit_form()
     if not form.validate_on_submit():
-        flash(_("The visit was not saved: correct the fields marked below."), "danger")
+        if not form.restored:
+            flash(_("The visit was not saved: correct the fields marked below."), "danger")
         return _render_desk(form)
     earlier = None
     if form.refused_as_resolved:
@@ -67,3 +81,55 @@ def record_visit():
         return redirect(url_for("petitions.receipt", petition_id=petition.id))
     flash(_("Visit recorded."), "success")
     return redirect(url_for("reception.desk"))
+
+
+def _register_context(filters):
+    return dict(
+        filters=filters,
+        units=units_in_scope(current_user),
+        hosts=hosts_for(current_user),
+        kinds=ReceptionKind,
+        outcomes=ReceptionOutcome,
+        export_url=url_for("reception.export_register", **_filter_args()),
+        print_url=url_for("reception.register", print=1, **_filter_args()),
+        back_url=url_for("reception.register", **_filter_args()),
+    )
+
+
+def _filter_args() -> dict[str, Any]:
+    return {k: v for k, v in request.args.items() if k not in ("page", "after", "before", "print")}
+
+
+@bp.get("/register")
+@login_required
+def register():
+    """The reception register (sổ tiếp công dân): every visit of the user's units, filtered and searched;
+    ``?print=1`` gives the whole selection in the register's layout, oldest first and numbered."""
+    filters = parse_register_filters(request.args, current_user)
+    if request.args.get("print") == "1":
+        visits, total = register_rows(current_user, filters, MAX_REGISTER_ROWS)
+        return render_template(
+            "reception/register_print.html", visits=visits, total=total, **_register_context(filters)
+        )
+    page = page_of_register(
+        current_user,
+        filters,
+        parse_id(request.args.get("page"), max_digits=6) or 1,
+        int(current_app.config["PAGE_SIZE"]),
+        current_app.config["LIST_COUNT_CAP"],
+    )
+    return render_template("reception/register.html", page=page, **_register_context(filters))
+
+
+@bp.get("/register.xlsx")
+@writes_on_get
+@login_required
+def export_register():
+    """The register as an Excel workbook, with the page's filters (identities masked as on screen)."""
+    filters = parse_register_filters(request.args, current_user)
+    result = register_export.export_register(current_user._get_current_object(), filters)  # audited
+    resp = send_file(
+        result.content, mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0
+    )
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

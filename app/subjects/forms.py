@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.fields import VersionField, WholeNumberField
+from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..persons.forms import blank_choice, optional_int, strip
 from .models import SubjectArea, SubjectGroup
@@ -49,7 +49,7 @@ class SubjectFieldMixin:
         return self.subject_areas.get(self.subject_area_id.data) if self.subject_area_id.data else None
 
 
-class SubjectCreateForm(FlaskForm):
+class SubjectCreateForm(AppForm):
     """An administrator's new subject area."""
 
     code = StringField(

@@ -21,6 +21,21 @@ def handlers_for(unit: Unit) -> list[User]:
     return list(db.session.execute(stmt).unique().scalars())
 
 
+def hosts_for(actor) -> list[User]:
+    """Active reception officers and heads of ``actor``'s units and below (who may receive citizens)."""
+    stmt = (
+        select(User)
+        .join(Unit, User.unit_id == Unit.id)
+        .where(
+            in_scope(User.unit_id, actor),
+            User.is_active_user.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_((Role.RECEPTION, Role.HEAD)))),
+        )
+        .order_by(Unit.path, User.full_name)
+    )
+    return list(db.session.execute(stmt).unique().scalars())
+
+
 def get_user(user_id: int, actor) -> User:
     """The user with ``user_id`` if their unit lies in the actor's subtree; 404 otherwise."""
     return get_or_404(select(User).where(User.id == user_id, in_scope(User.unit_id, actor)))

@@ -20,7 +20,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import User, UserSession
 
-#: ``seen`` is rewritten (a new cookie) at most this often.
+#: ``seen`` is rewritten (a new cookie) at most this often (or every quarter of the idle limit, if shorter).
 SEEN_REFRESH_SECONDS = 60
 #: Cookie-session keys that survive logging in and out.
 KEPT_KEYS = ("locale",)
@@ -142,7 +142,8 @@ def enforce_idle_timeout() -> None:
     seen = session.get("seen")
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
     if isinstance(seen, int) and now - seen <= minutes * 60:
-        if now - seen >= SEEN_REFRESH_SECONDS:
+        # The keep-alive check of an open page (users.session_alive) renews the session only when asked.
+        if now - seen >= min(SEEN_REFRESH_SECONDS, minutes * 15) and request.endpoint != "users.session_alive":
             session["seen"] = now
         return
     user_id = session.get("_user_id")

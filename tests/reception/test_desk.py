@@ -144,7 +144,11 @@ def test_receipt_numbers_are_consecutive_per_unit_and_year(desk, login_en, world
 
 def test_delegation_of_seven_with_two_more_representatives(desk, world, db):
     data = visit(
-        world, people_count="7", kind="periodic", representatives="Trần Thị Bình; 079987654321\n\n  Lê Văn Cường  \n"
+        world,
+        people_count="7",
+        kind="periodic",
+        host_id=str(world.users["head"].id),  # a periodic reception is the head's
+        representatives="Trần Thị Bình; 079987654321\n\n  Lê Văn Cường  \n",
     )
     resp = desk.post(POST_URL, data, token_from=DESK)
     assert resp.status_code == 302

@@ -21,9 +21,12 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "set_language": {"code": "=en"},
     "users.login": {},
     "users.logout": {},
+    "users.session_alive": {},
     # reception
     "reception.desk": {},
     "reception.record_visit": {},
+    "reception.register": {},
+    "reception.export_register": {},
     # petitions
     "petitions.list_petitions": {},
     "petitions.new_petition": {},
