@@ -1,0 +1,60 @@
+"""The reception register in a real browser: a visit of three weeks ago is found by name and printed."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from app.core.timeutil import local_to_utc, local_today
+from app.extensions import db
+from app.reception.models import ReceptionKind, ReceptionOutcome
+from app.reception.operations import record_visit
+from tests.factories import PASSWORD, person
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def old_visit(world, db):
+    day = local_today() - timedelta(days=21)
+    visit, _ = record_visit(
+        unit=world.units["TK"],
+        actor=world.users["reception"],
+        received_at=local_to_utc(datetime(day.year, day.month, day.day, 8, 30)),
+        kind=ReceptionKind.REGULAR,
+        visitors=[person("Đặng Thị Hoa", "070085007777")],
+        people_count=1,
+        content="Hỏi thủ tục tách thửa đất",
+        outcome=ReceptionOutcome.GUIDED,
+        outcome_note="Hướng dẫn đến Văn phòng đăng ký đất đai",
+    )
+    db.session.commit()
+    return visit
+
+
+def test_a_past_visit_is_found_and_printed(old_visit, live_server, browser):
+    page = browser.new_context(locale="vi-VN").new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "head")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_load_state()
+    page.click("nav >> text=Sổ tiếp công dân")
+    page.wait_for_url(re.compile(r".*/reception/register$"))
+    page.fill("#f-q", "dang thi hoa")  # typed without diacritics
+    page.click("form[role=search] button[type=submit]")
+    rows = page.locator("[data-testid=register] tbody tr")
+    expect(rows).to_have_count(1)
+    assert "Hướng dẫn đến Văn phòng đăng ký đất đai" in rows.first.inner_text()
+    assert "070085007777" in rows.first.inner_text()
+    page.click("[data-testid=register-print]")
+    page.wait_for_url(re.compile(r".*print=1.*"))
+    assert "SỔ TIẾP CÔNG DÂN" in page.inner_text(".register-print").upper()
+    page.click("[data-action=print]")
+    assert page.evaluate("window.__printed") == 1
+    assert not errors, errors
+    db.session.remove()
