@@ -205,5 +205,7 @@ def _make_error_page(code: int):
 
 def register_template_helpers(app: Flask) -> None:
     from .core import templating
+    from .flags.queries import describe
 
     templating.init_app(app)
+    app.jinja_env.globals["describe_flag"] = describe  # why a flag was raised (templates/_flags.html)

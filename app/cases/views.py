@@ -17,7 +17,8 @@ from ..deadlines import clocks as deadline_clocks
 from ..deadlines import queries as deadline_queries
 from ..deadlines.forms import ExtendResolutionForm, NoticeForm
 from ..deadlines.models import Stage
-from ..flags.models import FlagKind
+from ..flags.models import FlagKind, FlagSubject
+from ..flags.queries import active_flags
 from ..petitions.models import PetitionKind
 from ..subjects.models import SubjectGroup
 from ..subjects.queries import all_subjects
@@ -88,6 +89,7 @@ def list_cases() -> ResponseReturnValue:
         officers=handlers_for(current_user.unit),
         flag_kinds=list(FlagKind),
         nearest_due=deadline_queries.nearest_due(c.id for c in pagination.items),
+        flags=active_flags(FlagSubject.CASE, (c.id for c in pagination.items)),
         deadline_status=lambda due: deadline_queries.deadline_status(due, today, until),
         today=today,
     )
@@ -195,6 +197,7 @@ def _render_detail(case: Case, failed: tuple[str, Any] | None = None) -> str:
         delivery_form=delivery,
         step_labels={k.value: k.label for k in StepKind},
         deadlines=deadline_queries.deadlines_of_case(case),
+        flags=active_flags(FlagSubject.CASE, [case.id]).get(case.id, []),
         children=queries.child_cases(case, current_user),
         parent_visible=queries.is_visible(case.parent_case_id, current_user),
         event_label=event_label,
@@ -334,6 +337,9 @@ def caseload() -> ResponseReturnValue:
     open_states = [s for s in CaseState if s in OPEN_STATES and s is not CaseState.ACCEPTED]
     today = local_today()
     until = deadline_queries.due_soon_threshold(today)
+    petition_attention, petition_total = deadline_queries.petition_attention_list(
+        current_user, today, ATTENTION_LIMIT, until
+    )
     return render_template(
         "cases/caseload.html",
         load=load,
@@ -344,5 +350,7 @@ def caseload() -> ResponseReturnValue:
         list_url=url_for("cases.list_cases"),
         deadline_counts=deadline_queries.deadline_counts(current_user, today, until),
         attention=deadline_queries.attention_list(current_user, today, ATTENTION_LIMIT, until),
+        petition_attention=petition_attention,
+        petition_attention_total=petition_total,
         due_soon_days=deadline_queries.due_soon_days(),
     )

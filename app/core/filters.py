@@ -47,6 +47,8 @@ class FilterType(enum.StrEnum):
 
 
 TRUE_VALUES = ("1", "true", "on", "yes")
+#: Values of a list's ``deadline`` filter (cases, petitions): a running clock overdue, due soon, or either.
+DEADLINE_CHOICES = ("overdue", "due_soon", "attention")
 
 UNKNOWN_UNIT = N_("That unit is not one of yours: the unit filter was ignored.")
 NOT_A_DATE = N_("“%(value)s” is not a date (%(field)s): that filter was ignored.")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import QueryableAttribute, selectinload
 
 from ..cases.models import Case, CaseState, Complexity
 from ..cases.scope import visible_to
+from ..core.filters import DEADLINE_CHOICES
 from ..core.scope import get_or_404, in_scope, subtree_ids
 from ..core.timeutil import local_today
 from ..extensions import db
@@ -50,8 +51,7 @@ DUTY_STAGES = tuple(s for s in Stage if s not in CITIZEN_PERIODS)
 STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
 
 #: Values of the case list's ``deadline`` filter; "attention" is either of the other two.
-OVERDUE, DUE_SOON, ATTENTION = "overdue", "due_soon", "attention"
-DEADLINE_FILTERS = (OVERDUE, DUE_SOON, ATTENTION)
+OVERDUE, DUE_SOON, ATTENTION = DEADLINE_FILTERS = DEADLINE_CHOICES
 
 
 def due_soon_days() -> int:
@@ -227,6 +227,96 @@ def nearest_due(case_ids: Iterable[int]) -> dict[int, date]:
     )
     # case_id IN ids: the column is never NULL in these rows, whatever its declared type.
     return cast("dict[int, date]", dict(rows.all()))
+
+
+# --- Deadlines across petitions (before a case is opened: classification, a denunciation's acceptance) ---
+
+
+def running_petition_clock() -> ColumnElement[bool]:
+    """SQL condition: a running clock of a petition at a stage whose due date is a duty of the unit."""
+    return and_(Clock.petition_id.is_not(None), Clock.status == ClockStatus.RUNNING, Clock.stage.in_(DUTY_STAGES))
+
+
+def petitions_with_deadline(kind: str, today: date, until: date) -> Select[int | None]:
+    """A subquery of the ids of the petitions with a running duty clock that is ``kind`` (overdue, ...)."""
+    return select(Clock.petition_id).where(running_petition_clock(), deadline_condition(kind, today, until))
+
+
+def nearest_petition_due(petition_ids: Iterable[int]) -> dict[int, date]:
+    """{petition id: the earliest due date of its running duty clocks}, in one grouped query."""
+    ids = list(petition_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Clock.petition_id, func.min(Clock.due_on))
+        .where(Clock.petition_id.in_(ids), running_petition_clock())
+        .group_by(Clock.petition_id)
+    )
+    return cast("dict[int, date]", dict(rows.all()))
+
+
+@dataclass
+class PetitionAttentionRow:
+    """A petition with an overdue or due-soon clock: its most urgent clock."""
+
+    petition_id: int
+    receipt_no: str
+    summary: str
+    unit_code: str
+    stage: Stage
+    due_on: date
+    status: str | None
+    days: int
+
+
+def petition_attention_list(
+    user: User, today: date, limit: int = 50, until: date | None = None
+) -> tuple[list[PetitionAttentionRow], int]:
+    """The petitions of the user's units with a running duty clock overdue or due soon, most urgent first
+    (the earliest due date), and how many there are in all; one query."""
+    until = until or due_soon_threshold(today)
+    ranked = (
+        select(
+            Clock.petition_id,
+            Clock.stage,
+            Clock.due_on,
+            func.row_number().over(partition_by=Clock.petition_id, order_by=(Clock.due_on, Clock.id)).label("rn"),
+        )
+        .where(running_petition_clock(), Clock.due_on <= until)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Petition.id,
+            Petition.receipt_no,
+            Petition.summary,
+            Unit.code,
+            ranked.c.stage,
+            ranked.c.due_on,
+            func.count().over().label("total"),
+        )
+        .join(ranked, ranked.c.petition_id == Petition.id)
+        .join(Unit, Unit.id == Petition.unit_id)
+        .where(in_scope(Petition.unit_id, user), ranked.c.rn == 1)
+        .order_by(ranked.c.due_on, Petition.id)
+        .limit(limit)
+    )
+    rows, total = [], 0
+    for row in db.session.execute(stmt):
+        pid, receipt_no, summary, unit_code, stage, due_on, total = row  # every row carries the total
+        rows.append(
+            PetitionAttentionRow(
+                pid,
+                receipt_no,
+                summary,
+                unit_code,
+                stage,
+                due_on,
+                deadline_status(due_on, today, until),
+                abs((due_on - today).days),
+            )
+        )
+    return rows, total
 
 
 @dataclass

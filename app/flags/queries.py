@@ -1,13 +1,16 @@
 """Read-only lookups of flags, and the words that say why a flag was raised."""
 
 import json
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..core.enums import parse_enum
 from ..core.templating import fmt_date
-from .models import DETAIL_ENUMS, Flag, FlagKind
+from ..extensions import db
+from .models import DETAIL_ENUMS, Flag, FlagKind, FlagSubject
 
 
 def _date(value) -> str:
@@ -56,3 +59,35 @@ def describe(flag: Flag) -> str:
         labels = [k.label for k in kinds if k is not None]
         return _("Many people, and %(others)s", others=", ".join(str(x).lower() for x in labels))
     return flag.detail or ""
+
+
+#: The flags shown as badges on pages and list rows: the situation of a matter. Overdue and due-soon flags
+#: are not: the deadline badges say the same from the clocks themselves.
+SITUATION_KINDS = (
+    FlagKind.MANY_PEOPLE,
+    FlagKind.REPEATED,
+    FlagKind.PROLONGED,
+    FlagKind.OVER_LEVEL,
+    FlagKind.HOT_SPOT,
+    FlagKind.ENFORCEMENT_RECHECK,
+)
+
+
+def active_flags(subject: FlagSubject, ids: Iterable[int]) -> dict[int, list[Flag]]:
+    """{case or petition id: its active (uncleared) situation flags, in the order of SITUATION_KINDS}."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Flag).where(
+            Flag.subject == subject.value,
+            Flag.subject_id.in_(wanted),
+            Flag.cleared_at.is_(None),
+            Flag.kind.in_(SITUATION_KINDS),
+        )
+    ).scalars()
+    out: dict[int, list[Flag]] = {}
+    order = {k: i for i, k in enumerate(SITUATION_KINDS)}
+    for flag in sorted(rows, key=lambda f: (order[f.kind], f.id)):
+        out.setdefault(flag.subject_id, []).append(flag)
+    return out

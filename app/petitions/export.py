@@ -1,12 +1,13 @@
 """The petition register as an Excel workbook: the list's filters and scope, identities masked as on screen."""
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.operations import record
@@ -60,14 +61,16 @@ def audit_filters(filters: PetitionFilters) -> dict[str, object]:
         "received_from": filters.received_from,
         "received_to": filters.received_to,
         "unit_id": filters.unit_id,
+        "deadline": filters.deadline,
         "search_text_given": bool(filters.q),
     }
 
 
-def export_petitions(user: User, filters: PetitionFilters) -> Export:
-    """Build the workbook of the petitions ``user`` sees that match ``filters`` and audit the export."""
+def export_petitions(user: User, filters: PetitionFilters, extra: Sequence[ColumnElement[bool]] = ()) -> Export:
+    """Build the workbook of the petitions ``user`` sees that match ``filters`` (and ``extra``: the deadline
+    filter) and audit the export."""
     stmt = (
-        filtered_petitions(user, filters)
+        filtered_petitions(user, filters, extra)
         .options(selectinload(Petition.case))
         .order_by(Petition.received_on.desc(), Petition.id.desc())
         .limit(MAX_EXPORT_ROWS + 1)
@@ -78,7 +81,7 @@ def export_petitions(user: User, filters: PetitionFilters) -> Export:
     total = len(petitions)
     if truncated:
         total = db.session.execute(
-            select(func.count()).select_from(filtered_petitions(user, filters).subquery())
+            select(func.count()).select_from(filtered_petitions(user, filters, extra).subquery())
         ).scalar_one()
 
     wb = Workbook(write_only=True)

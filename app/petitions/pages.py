@@ -7,6 +7,8 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from ..deadlines.queries import deadlines_of_petition
+from ..flags.models import FlagSubject
+from ..flags.queries import active_flags
 from ..privacy import policy
 from ..privacy.forms import RevealForm
 from .forms import DECISIONS, DecisionForm, DuplicateForm, SitesForm, SplitForm
@@ -57,6 +59,7 @@ def render_detail(
         split_form=split_form,
         parts=parts_of(petition, user),
         deadlines=deadlines_of_petition(petition),
+        flags=active_flags(FlagSubject.PETITION, [petition.id]).get(petition.id, []),
         gate_notes=gate_notes,
         # A head may set a rule aside: a decision a rule forbids, and a complaint's acceptance (its period).
         override_for=sorted(set(gate_notes) | ({"accept"} if petition.kind is PetitionKind.COMPLAINT else set())),

@@ -1,6 +1,6 @@
 """Read-only lookups of petitions, scoped to what the user may see."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import CTE, ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, selectinload
 
-from ..core.filters import N_, DateRange, Filter, FilterType, parse_filters
+from ..core.filters import DEADLINE_CHOICES, N_, DateRange, Filter, FilterType, parse_filters
 from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, keyset_page
 from ..core.scope import get_or_404, in_scope
@@ -92,6 +92,9 @@ class PetitionFilters:
     subject_group: SubjectGroup | None = None
     #: Words of the receipt number, summary, content, petitioner names or citizen IDs (see app.search).
     q: str = ""
+    #: Petitions with a running clock overdue, due soon or either: applied by the caller, which reads the
+    #: clocks (``extra`` of ``filtered_petitions``; deadlines sit above petitions).
+    deadline: str | None = None
     #: Why a given value was ignored (shown to the user).
     warnings: list[str] = field(default_factory=list)
 
@@ -108,6 +111,7 @@ class PetitionFilters:
                 self.received_to,
                 self.unit_id,
                 self.q,
+                self.deadline,
             )
         )
 
@@ -137,6 +141,12 @@ PETITION_FILTERS = (
     Filter("received_from", FilterType.DATE, label=_l("Received from")),
     Filter("received_to", FilterType.DATE, label=_l("Received until")),
     Filter("q", FilterType.TEXT),  # cut to Filter.max_length (100) characters
+    Filter(
+        "deadline",
+        FilterType.CHOICE,
+        choices=DEADLINE_CHOICES,
+        message=N_("Unknown deadline filter “%(value)s”: that filter was ignored."),
+    ),
 )
 PETITION_RANGES = (DateRange("received_from", "received_to"),)
 
@@ -148,9 +158,12 @@ def parse_petition_filters(args: Mapping[str, str], user: User) -> PetitionFilte
     return PetitionFilters(**values, warnings=warnings)
 
 
-def filtered_petitions(user: User, filters: PetitionFilters) -> Select[Petition]:
-    """A select of the visible petitions matching ``filters`` (no order, no eager loading)."""
-    stmt = visible_petitions(user)
+def filtered_petitions(
+    user: User, filters: PetitionFilters, extra: Sequence[ColumnElement[bool]] = ()
+) -> Select[Petition]:
+    """A select of the visible petitions matching ``filters`` and the ``extra`` conditions (no order, no
+    eager loading)."""
+    stmt = visible_petitions(user).where(*extra)
     if filters.kind:
         stmt = stmt.where(Petition.kind == filters.kind)
     if filters.state:
@@ -172,10 +185,17 @@ def filtered_petitions(user: User, filters: PetitionFilters) -> Select[Petition]
     return stmt
 
 
-def page_of_petitions(user: User, filters: PetitionFilters, args: Mapping[str, str], per_page: int, cap: int) -> Page:
+def page_of_petitions(
+    user: User,
+    filters: PetitionFilters,
+    args: Mapping[str, str],
+    per_page: int,
+    cap: int,
+    extra: Sequence[ColumnElement[bool]] = (),
+) -> Page:
     """One page of the matching petitions, newest received first, paged by position (``after``/``before``)."""
     return keyset_page(
-        filtered_petitions(user, filters),
+        filtered_petitions(user, filters, extra),
         Petition.received_on,
         Petition.id,
         args,

@@ -1,11 +1,13 @@
 """Petitions: the register (list and search), registering one, its detail, receipt slip and decision."""
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import ColumnElement
 
 from ..cases import queries as case_queries
 from ..cases.operations import accept_petition
@@ -16,15 +18,24 @@ from ..core.locking import STALE_MESSAGE
 from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
+from ..deadlines import queries as deadline_queries
+from ..flags.models import FlagSubject
+from ..flags.queries import active_flags
 from ..subjects.models import SubjectGroup
 from ..subjects.queries import all_subjects
 from ..units.queries import units_in_scope
 from . import operations
 from .export import export_petitions
 from .forms import DecisionForm, DuplicateForm, PetitionForm, SitesForm, SplitForm
-from .models import Channel, PetitionKind, PetitionState
+from .models import Channel, Petition, PetitionKind, PetitionState
 from .pages import render_detail
-from .queries import get_petition, page_of_petitions, parse_petition_filters, petition_by_receipt_no
+from .queries import (
+    PetitionFilters,
+    get_petition,
+    page_of_petitions,
+    parse_petition_filters,
+    petition_by_receipt_no,
+)
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
 
@@ -37,8 +48,15 @@ def _stale_message() -> str:
 @login_required
 def list_petitions() -> ResponseReturnValue:
     filters = parse_petition_filters(request.args, current_user)
+    today = local_today()
+    until = deadline_queries.due_soon_threshold(today)
     page = page_of_petitions(
-        current_user, filters, request.args, int(current_app.config["PAGE_SIZE"]), current_app.config["LIST_COUNT_CAP"]
+        current_user,
+        filters,
+        request.args,
+        int(current_app.config["PAGE_SIZE"]),
+        current_app.config["LIST_COUNT_CAP"],
+        extra=_deadline_conditions(filters, today, until),
     )
     filters.warnings.extend(page.warnings)
     export_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
@@ -55,7 +73,19 @@ def list_petitions() -> ResponseReturnValue:
         subjects=all_subjects(),
         subject_groups=list(SubjectGroup),
         export_url=export_url,
+        deadline_filters=deadline_queries.DEADLINE_FILTERS,
+        nearest_due=deadline_queries.nearest_petition_due(p.id for p in page.items),
+        deadline_status=lambda due: deadline_queries.deadline_status(due, today, until),
+        flags=active_flags(FlagSubject.PETITION, (p.id for p in page.items)),
+        today=today,
     )
+
+
+def _deadline_conditions(filters: PetitionFilters, today: date, until: date) -> list[ColumnElement[bool]]:
+    """The deadline filter of the list (and its export), which reads the petitions' clocks."""
+    if not filters.deadline:
+        return []
+    return [Petition.id.in_(deadline_queries.petitions_with_deadline(filters.deadline, today, until))]
 
 
 @bp.get("/export.xlsx")
@@ -64,7 +94,9 @@ def list_petitions() -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     """The register as an Excel workbook, with the list's filters (identities masked as on screen)."""
     filters = parse_petition_filters(request.args, current_user)
-    result = export_petitions(current_user._get_current_object(), filters)  # audited: the request commits it
+    today = local_today()
+    extra = _deadline_conditions(filters, today, deadline_queries.due_soon_threshold(today))
+    result = export_petitions(current_user._get_current_object(), filters, extra)  # audited: the request commits it
     resp = send_file(
         result.content, mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0
     )
