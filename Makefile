@@ -10,8 +10,9 @@ PORT ?= 5000
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing TiepDan's Python packages into $(VENV) (the first run takes a few minutes)..."
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install --progress-bar on -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed

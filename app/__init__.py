@@ -204,8 +204,9 @@ def _make_error_page(code: int):
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .core import templating
+    from .core import assets, templating
     from .flags.queries import describe
 
     templating.init_app(app)
+    assets.init_app(app)  # static files under a versioned URL, cached for a year
     app.jinja_env.globals["describe_flag"] = describe  # why a flag was raised (templates/_flags.html)

@@ -40,8 +40,9 @@ def register_cli(app: Flask) -> None:
     )
     @click.option("--unit", "unit_code", required=True, help="Code of the user's unit.")
     @click.option("--full-name", default=None, help="Defaults to the username.")
+    @click.option("--email", default=None, help="Where deadline reminders are also sent.")
     @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-    def create_user_command(username, roles, unit_code, full_name, password_stdin):
+    def create_user_command(username, roles, unit_code, full_name, email, password_stdin):
         """Create a user with one or more roles in a unit."""
         from .units.queries import unit_by_code
         from .users.operations import create_user
@@ -55,7 +56,12 @@ def register_cli(app: Flask) -> None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
             user = create_user(
-                username=username, full_name=full_name or username, unit=unit, roles=roles, password=password
+                username=username,
+                full_name=full_name or username,
+                unit=unit,
+                roles=roles,
+                password=password,
+                email=email,
             )
             db.session.commit()
         except DomainError as err:

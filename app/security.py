@@ -8,6 +8,7 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DefaultConfig
+from .core.assets import STATIC_ENDPOINTS
 from .users.sessions import enforce_idle_timeout
 
 DEPLOYMENTS = ("production", "development")
@@ -120,6 +121,6 @@ def _too_many_requests(err):
 
 def _no_store(response):
     """Pages for a logged-in user (and the login page) may hold personal data: never cache them."""
-    if request.endpoint != "static" and ("_user_id" in session or request.endpoint == "users.login"):
+    if request.endpoint not in STATIC_ENDPOINTS and ("_user_id" in session or request.endpoint == "users.login"):
         response.headers["Cache-Control"] = "no-store"
     return response

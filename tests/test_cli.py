@@ -20,6 +20,18 @@ def user_count(db) -> int:
     return db.session.scalar(select(func.count(User.id)))
 
 
+def test_create_user_with_an_e_mail(app, world, db):
+    args = ["create-user", "mai.le", "--role", "handler", "--unit", "TK", "--email", "mai.le@tk.gov.vn"]
+    result = run(app, [*args, "--password-stdin"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert db.session.execute(select(User.email).where(User.username == "mai.le")).scalar_one() == "mai.le@tk.gov.vn"
+    result = run(
+        app, ["create-user", "mai.le2", "--role", "handler", "--unit", "TK", "--email", "mai", "--password-stdin"]
+    )
+    assert result.exit_code != 0 and "Enter an e-mail address" in result.output
+
+
 def test_create_user_with_roles_who_can_then_log_in(app, world, db):
     result = run(
         app,

@@ -16,7 +16,7 @@ from ..units.models import Unit, UnitKind
 from ..units.operations import check_division, check_unit_code
 from ..units.queries import unit_by_code
 from ..users.models import User
-from ..users.operations import MIN_PASSWORD_LENGTH, check_self_edit, check_username
+from ..users.operations import EMAIL_MAX, MIN_PASSWORD_LENGTH, check_self_edit, check_username, clean_email
 from ..users.queries import user_by_username
 
 BLANK = ("", "—")
@@ -175,6 +175,12 @@ class _UserForm(AppForm):
         description=_l("Position shown on documents, e.g. Chairman of the commune People's Committee."),
         validators=[Optional(), Length(max=200)],
     )
+    email = StringField(
+        _l("E-mail"),
+        filters=[strip, blank_to_none],
+        description=_l("Deadline reminders are also sent here (leave empty for none)."),
+        validators=[Optional(), Length(max=EMAIL_MAX)],
+    )
     unit_id = SelectField(
         _l("Unit"),
         coerce=int_or_none,
@@ -195,7 +201,16 @@ class _UserForm(AppForm):
 
     def values(self) -> dict:
         """The keyword arguments that creating and editing a user share."""
-        return dict(full_name=self.full_name.data, title=self.title.data, unit=self.unit, roles=self.roles.data)
+        return dict(
+            full_name=self.full_name.data,
+            title=self.title.data,
+            email=self.email.data,
+            unit=self.unit,
+            roles=self.roles.data,
+        )
+
+    def validate_email(self, field) -> None:
+        _raise_domain(clean_email, field.data)
 
     def validate_unit_id(self, field) -> None:
         if field.data is None:

@@ -48,8 +48,31 @@ def password_context(username: str, full_names, units) -> list[str]:
     return words
 
 
+#: An e-mail address as the reminders need it: one "@", a dotted domain, no spaces.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+EMAIL_MAX = 200
+
+
+def clean_email(value: str | None) -> str | None:
+    """The address trimmed and checked (None when empty); TransitionRefused when it is not one."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > EMAIL_MAX or not EMAIL_RE.match(value):
+        raise TransitionRefused(_l("Enter an e-mail address such as name@example.gov.vn, or leave it empty."))
+    return value
+
+
 def create_user(
-    *, username: str, full_name: str, unit, roles, password: str, title: str | None = None, actor: User | None = None
+    *,
+    username: str,
+    full_name: str,
+    unit,
+    roles,
+    password: str,
+    title: str | None = None,
+    email: str | None = None,
+    actor: User | None = None,
 ) -> User:
     """Create an active user with the given roles (an audit event names who created them)."""
     username = username.strip().lower()
@@ -61,7 +84,14 @@ def create_user(
     if not roles:
         raise TransitionRefused(_l("Give the user at least one role."))
     check_password_rules(password, username=username, context=password_context(username, [full_name], [unit]))
-    user = User(username=username, full_name=full_name.strip(), unit=unit, title=title, is_active_user=True)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        unit=unit,
+        title=title,
+        email=clean_email(email),
+        is_active_user=True,
+    )
     user.set_password(password)
     user.set_roles(roles)
     db.session.add(user)
@@ -83,6 +113,7 @@ def update_user(
     roles,
     is_active: bool,
     title: str | None = None,
+    email: str | None = None,
     password: str | None = None,
     actor: User | None = None,
     expected_version,
@@ -106,6 +137,7 @@ def update_user(
     was_active = user.is_active
     before = _account_facts(user)
     user.full_name, user.unit, user.title, user.is_active_user = full_name.strip(), unit, title, is_active
+    user.email = clean_email(email)
     user.set_roles(roles)
     if password:
         user.set_password(password)
@@ -130,6 +162,7 @@ def _account_facts(user: User) -> dict:
     return {
         "full_name": user.full_name,
         "title": user.title,
+        "email": user.email,
         "unit": user.unit.code,
         "roles": sorted(r.value for r in user.roles),
         "is_active": bool(user.is_active_user),

@@ -129,6 +129,9 @@ def test_create_user_who_can_then_log_in(admin, world, db, app):
         ({"roles": ["superuser"]}, "roles-0", "is not a valid choice"),
         ({"unit_id": ""}, "unit_id", "Choose the unit of the user."),
         ({"unit_id": "999999"}, "unit_id", "Choose a unit among the units you manage."),
+        ({"email": "ha.nguyen"}, "email", "Enter an e-mail address such as name@example.gov.vn"),
+        ({"email": "ha @tk.gov.vn"}, "email", "Enter an e-mail address such as name@example.gov.vn"),
+        ({"email": "a@b"}, "email", "Enter an e-mail address such as name@example.gov.vn"),
     ],
 )
 def test_create_user_refuses_bad_input_and_writes_nothing(admin, world, db, changes, field, message):
@@ -138,6 +141,19 @@ def test_create_user_refuses_bad_input_and_writes_nothing(admin, world, db, chan
     html = resp.get_data(as_text=True)
     assert has_error(html, field, message), field_errors(html, field)
     assert user_count(db) == before
+
+
+def test_the_user_form_keeps_an_e_mail_for_the_reminders(admin, world, db):
+    resp = admin.post("/admin/users/new", user_data(world, username="ha.nguyen", email=" ha.nguyen@tk.gov.vn "))
+    assert resp.status_code == 302
+    created = user(db, "ha.nguyen")
+    assert created.email == "ha.nguyen@tk.gov.vn"
+    page = admin.get(f"/admin/users/{created.id}/edit").get_data(as_text=True)
+    assert 'value="ha.nguyen@tk.gov.vn"' in page
+    data = {k: v for k, v in user_data(world, email="").items() if k not in ("username", "password", "confirm")}
+    resp = admin.post(f"/admin/users/{created.id}/edit", {**data, "is_active": "y", "version": created.version})
+    assert resp.status_code == 302
+    assert user(db, "ha.nguyen").email is None
 
 
 def test_edit_user_changes_details_roles_and_unit(admin, world, db):
