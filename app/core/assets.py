@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
     current = asset_version(app.static_folder)
 
     @app.url_defaults
-    def _versioned(endpoint: str | None, values: dict) -> None:
+    def _versioned(endpoint: str | None, values: dict[str, object]) -> None:
         if endpoint in STATIC_ENDPOINTS:
             values.setdefault("v", current)
 
