@@ -21,6 +21,8 @@ from ..core.urls import safe_next
 MAX_FIELDS = 2000
 #: Fields never carried: the token is renewed, the marker is set again.
 DROPPED = {"csrf_token", RESTORED_FIELD, "_files_dropped"}
+#: Posts that are buttons, not typed work (their views have no form to show again): never carried.
+NOT_KEPT = {"users.logout", "users.login", "set_language"}
 
 
 @dataclass
@@ -50,13 +52,17 @@ def from_this_site() -> bool:
 
 def capture() -> Draft | None:
     """The draft of the current request: a form post from and to a page of this site; None for anything else."""
-    if request.method != "POST" or request.path.startswith("/api/") or not request.form or not from_this_site():
+    if request.method != "POST" or request.path.startswith("/api/") or request.endpoint in NOT_KEPT:
+        return None
+    if not request.form or not from_this_site():
         return None
     action = safe_next(request.full_path.rstrip("?"), "")
     if not action:
         return None
     fields = [(name, value) for name, values in request.form.lists() if _carried(name) for value in values]
     dropped = any(f.filename for f in request.files.values())
+    if not fields:
+        return None  # nothing typed to give back
     return Draft(
         action=action, fields=fields[:MAX_FIELDS], files_dropped=dropped or bool(request.form.get("_files_dropped"))
     )

@@ -211,3 +211,35 @@ def test_the_keep_alive_check_and_renewal(app, client, world):
         assert s["seen"] > old
     expire(client)
     assert client.get("/session/alive").status_code == 401
+
+
+def test_buttons_without_typed_work_are_not_carried(login_en, world):
+    head = login_en("head")
+    # A stale logout or language switch is refused as before: no page posts it again on its own.
+    for url, data in (("/logout", {}), ("/language/vi", {"next": "/cases/"})):
+        resp = head.client.post(url, data={**data, "csrf_token": "stale"}, headers=SAME_SITE)
+        assert resp.status_code == 400 and "data-auto-submit" not in resp.get_data(as_text=True)
+    assert head.client.get("/cases/").status_code == 200  # still logged in
+    expire(head.client)
+    resp = head.client.post("/logout", data={"csrf_token": head.token("/login")}, headers=SAME_SITE)
+    assert 'name="draft"' not in resp.get_data(as_text=True)
+
+
+def test_a_case_action_comes_back_open_with_what_was_typed(login_en, world, db):
+    from app.cases.models import CaseState
+    from tests.factories import create_case
+
+    case = create_case(world, CaseState.ACCEPTED)
+    db.session.commit()
+    head = login_en("head")
+    data = {"handler_id": str(world.users["handler"].id), "complexity": "complex", "note": "Xác minh tại thực địa"}
+    resp = head.client.post(
+        f"/cases/{case.id}/assign", data={**data, "version": case.version, "csrf_token": "stale"}, headers=SAME_SITE
+    )
+    fields = restore_fields(resp.get_data(as_text=True))
+    resp = head.client.post(f"/cases/{case.id}/assign", data=dict(fields), headers=SAME_SITE)
+    page = html.unescape(resp.get_data(as_text=True))
+    assert "not yet saved" in page and "Xác minh tại thực địa" in page
+    assert "correct the fields marked below" not in page
+    db.session.rollback()
+    assert db.session.get(type(case), case.id).handler_id is None
