@@ -856,3 +856,21 @@ def test_close_while_awaiting_enforcement_is_not_offered_nor_accepted(world, db,
     resp = client.post(f"{url}/close", {"version": case.version}, token_from=url)
     assert "Record the enforcement of the decision before closing the case." in text(follow(client, resp))
     assert case_state(case.id) == before
+
+
+def test_the_timeline_shows_no_change_of_state_where_there_was_none(world, db, login_en):
+    case = create_case(world, S.ACCEPTED)
+    db.session.commit()
+    head = login_en("head")
+    url = f"/cases/{case.id}"
+    for handler in ("handler", "handler2"):  # assigned, then handed to another officer: still assigned
+        version = db.session.get(Case, case.id).version
+        data = {"handler_id": world.users[handler].id, "complexity": "normal", "version": version}
+        head.post(f"{url}/assign", data, token_from=url)
+        db.session.expire_all()
+    page = text(head.get(url))
+    timeline_html = page[page.index('data-testid="timeline"') :]
+    entries = re.findall(r'<li data-action="assign">.*?</li>', timeline_html, re.S)
+    assert len(entries) == 2
+    # The first assignment changed the state; the reassignment did not: no "Assigned → Assigned".
+    assert sum("→" in e for e in entries) == 1
