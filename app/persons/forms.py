@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 from flask_babel import gettext as _
 from wtforms import DateField, DateTimeLocalField, Field, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..core.fields import optional_int
+from ..core.fields import VersionField, optional_int
+from ..core.forms import AppForm
 from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
 from ..core.validation import is_citizen_id, is_phone
@@ -211,3 +212,23 @@ def check_distinct_citizen_ids(people: list[PersonData]) -> str | None:
                 return _("The citizen ID %(id)s is entered twice.", id=p.citizen_id)
             seen.add(p.citizen_id)
     return None
+
+
+class PersonCorrectionForm(PersonFieldsMixin, AppForm):
+    """Correct a citizen's details (a mistyped name, CCCD, phone or address), at the version shown."""
+
+    full_name = full_name_field(_l("Full name"), DataRequired(_l("Enter the full name.")))
+    version = VersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As recorded: no default province filled in (saving would "correct" it).
+        self.province_code.choices = [blank_choice()] + divisions.provinces()
+        wards = divisions.wards_of(self.province_code.data) if self._province_known() else []
+        self.ward_code.choices = [blank_choice()] + wards
+
+    def values(self) -> dict[str, Any]:
+        """The corrected fields, as ``correct_person`` takes them."""
+        data = self.person_data()
+        assert data is not None, "the full name is required"
+        return {name: getattr(data, name) for name in data.__dataclass_fields__}

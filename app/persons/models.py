@@ -28,6 +28,11 @@ class Person(TimestampMixin, Model):
     #: ``full_name`` folded (lower case, no diacritics: "nguyen van an"), set with it: the register's search.
     name_folded: Mapped[str | None] = mapped_column(String(200))
 
+    #: Optimistic-locking version: a correction from a stale form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
     @validates("full_name")
     def _fold_name(self, _key: str, value: str) -> str:
         self.name_folded = fold(value)[:200] if value else None

@@ -538,3 +538,43 @@ class DuplicateForm(AppForm):
         super().__init__(*args, **kwargs)
         if is_fresh(self, kwargs):
             self.version.data = petition.version
+
+
+class PetitionCorrectionForm(SubjectFieldMixin, AppForm):
+    """Correct a petition's summary, content, sender, number of signatories or subject area (the area is
+    the head's to correct, with a reason, once the petition is decided)."""
+
+    summary = PetitionForm.summary
+    content = PetitionForm.content
+    source_agency = PetitionForm.source_agency
+    source_dispatch_no = PetitionForm.source_dispatch_no
+    signatory_count = PetitionForm.signatory_count
+    reason = TextAreaField(
+        _l("Reason for the correction"),
+        validators=[Length(max=1000)],
+        filters=[strip],
+        description=_l("Required to correct the subject area of a decided petition."),
+    )
+    version = VersionField()
+
+    def __init__(self, petition: Petition, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("obj", petition)
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.setup_subjects(keep=petition.subject_area)
+        if self.is_submitted() and not self.subject_area_id.raw_data:
+            self.subject_area_id.data = petition.subject_area_id  # shown locked (disabled): not sent
+
+    def subject_required(self) -> bool:
+        return self.petition.subject_area_id is not None  # an old petition without an area may stay so
+
+    def values(self) -> dict[str, Any]:
+        return dict(
+            summary=self.summary.data,
+            content=self.content.data or "",
+            source_agency=self.source_agency.data or None,
+            source_dispatch_no=self.source_dispatch_no.data or None,
+            signatory_count=self.signatory_count.data,
+            subject_area=self.subject_area,
+            reason=self.reason.data or None,
+        )

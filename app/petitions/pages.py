@@ -11,6 +11,7 @@ from ..flags.models import FlagSubject
 from ..flags.queries import active_flags
 from ..privacy import policy
 from ..privacy.forms import RevealForm
+from ..reception import corrections
 from .forms import DECISIONS, DecisionForm, DuplicateForm, SitesForm, SplitForm
 from .models import Petition, PetitionKind
 from .procedure import Gate, gates_of
@@ -60,6 +61,7 @@ def render_detail(
         parts=parts_of(petition, user),
         deadlines=deadlines_of_petition(petition),
         flags=active_flags(FlagSubject.PETITION, [petition.id]).get(petition.id, []),
+        can_correct=corrections.can_correct_petition(user, petition),
         gate_notes=gate_notes,
         # A head may set a rule aside: a decision a rule forbids, and a complaint's acceptance (its period).
         override_for=sorted(set(gate_notes) | ({"accept"} if petition.kind is PetitionKind.COMPLAINT else set())),

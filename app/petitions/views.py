@@ -21,12 +21,13 @@ from ..core.transaction import is_stale, on_refusal, show_again
 from ..deadlines import queries as deadline_queries
 from ..flags.models import FlagSubject
 from ..flags.queries import active_flags
+from ..reception import corrections
 from ..subjects.models import SubjectGroup
 from ..subjects.queries import all_subjects
 from ..units.queries import units_in_scope
 from . import operations
 from .export import export_petitions
-from .forms import DecisionForm, DuplicateForm, PetitionForm, SitesForm, SplitForm
+from .forms import DecisionForm, DuplicateForm, PetitionCorrectionForm, PetitionForm, SitesForm, SplitForm
 from .models import Channel, Petition, PetitionKind, PetitionState
 from .pages import render_detail
 from .queries import (
@@ -255,3 +256,26 @@ def mark_duplicate(petition_id: int) -> ResponseReturnValue:
     operations.link_duplicate(petition, original, user, expected_version=form.version.data)
     flash(_("Marked as a duplicate of %(no)s.", no=original.receipt_no), "success")
     return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+
+
+@bp.route("/<int:petition_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.RECEPTION, Role.HEAD)
+def edit_petition(petition_id: int) -> ResponseReturnValue:
+    """Correct a petition's summary, content, sender, signatories or subject area."""
+    petition = get_petition(petition_id, current_user)
+    if not corrections.can_correct_petition(current_user, petition):
+        abort(403)
+    form = PetitionCorrectionForm(petition)
+    locked = corrections.decided_fields_locked(petition)
+
+    def page() -> str:
+        return render_template("petitions/edit.html", petition=petition, form=form, locked=locked)
+
+    if form.validate_on_submit():
+        show_again(page, form)
+        corrections.correct_petition(
+            petition, current_user._get_current_object(), expected_version=form.version.data, **form.values()
+        )
+        flash(_("Petition %(no)s was corrected.", no=petition.receipt_no), "success")
+        return redirect(url_for("petitions.petition_detail", petition_id=petition.id))
+    return page()

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..core.fields import WholeNumberField, optional_int
+from ..core.fields import VersionField, WholeNumberField, optional_int
 from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.roles import Role
@@ -204,4 +204,35 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppFor
             else None,
             petition_summary=(self.petition_summary.data or None) if received else None,
             identity_confidential=bool(self.is_identity_confidential.data) if received else False,
+        )
+
+
+class VisitCorrectionForm(AppForm):
+    """Correct a saved visit: its time, kind, host, number of people, content or note (the visitors are
+    corrected on their own page; the outcome, which a petition may rest on, stays)."""
+
+    received_at = VisitForm.received_at
+    kind = VisitForm.kind
+    host_id = VisitForm.host_id
+    people_count = VisitForm.people_count
+    content = VisitForm.content
+    outcome_note = TextAreaField(_l("Guidance given / body referred to / details"), filters=[strip])
+    version = VersionField()
+
+    def __init__(self, *args, hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hosts = {u.id: u for u in hosts}
+        self.host_id.choices = [(u.id, f"{u.full_name} ({u.unit.code})") for u in hosts]
+
+    validate_received_at = VisitForm.validate_received_at
+    validate_host_id = VisitForm.validate_host_id
+
+    def values(self) -> dict:
+        return dict(
+            received_at=local_to_utc(self.received_at.data),
+            kind=ReceptionKind(self.kind.data),
+            host=self.hosts[self.host_id.data],
+            people_count=self.people_count.data,
+            content=self.content.data,
+            outcome_note=self.outcome_note.data or None,
         )

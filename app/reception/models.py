@@ -98,6 +98,10 @@ class ReceptionSession(TimestampMixin, Model):
     #: Guidance given, body referred to, or details of the refusal.
     outcome_note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Optimistic-locking version: a correction from a stale form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined")

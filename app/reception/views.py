@@ -4,22 +4,24 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..cases import queries as case_queries
 from ..cases.queries import case_by_number
 from ..core.db import writes_on_get
 from ..core.roles import Role, roles_required
-from ..core.timeutil import local_today
+from ..core.scope import get_or_404
+from ..core.timeutil import local_today, to_local
 from ..core.transaction import show_again
 from ..core.validation import parse_id
 from ..units.queries import units_in_scope
 from ..users.queries import hosts_for
-from . import operations
+from . import corrections, operations
 from . import register as register_export
-from .forms import VisitForm
-from .models import ReceptionKind, ReceptionOutcome
-from .queries import page_of_register, parse_register_filters, register_rows, sessions_on
+from .forms import VisitCorrectionForm, VisitForm
+from .models import ReceptionKind, ReceptionOutcome, ReceptionSession
+from .queries import page_of_register, parse_register_filters, register_rows, sessions_on, visible_sessions
 from .register import MAX_REGISTER_ROWS
 
 bp = Blueprint("reception", __name__, url_prefix="/reception")
@@ -93,6 +95,7 @@ def _register_context(filters):
         export_url=url_for("reception.export_register", **_filter_args()),
         print_url=url_for("reception.register", print=1, **_filter_args()),
         back_url=url_for("reception.register", **_filter_args()),
+        can_correct_visit=lambda visit: corrections.can_correct_visit(current_user, visit),
     )
 
 
@@ -133,3 +136,30 @@ def export_register():
     )
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.RECEPTION, Role.HEAD)
+def edit_visit(visit_id: int):
+    """Correct a saved visit (its visitors are corrected on their own page)."""
+    visit = get_or_404(visible_sessions(current_user).where(ReceptionSession.id == visit_id))
+    form = VisitCorrectionForm(obj=visit, hosts=hosts_for(current_user))
+    if not form.is_submitted():
+        form.received_at.data = to_local(visit.received_at).replace(tzinfo=None)
+
+    def page():
+        return render_template("reception/visit_edit.html", visit=visit, form=form)
+
+    if form.validate_on_submit():
+        show_again(page, form)
+        changed = corrections.correct_visit(
+            visit, current_user._get_current_object(), expected_version=form.version.data, **form.values()
+        )
+        flash(
+            ngettext(
+                "The visit was corrected (%(num)d field).", "The visit was corrected (%(num)d fields).", len(changed)
+            ),
+            "success",
+        )
+        return redirect(url_for("reception.register"))
+    return page()

@@ -30,7 +30,7 @@ def old_visit(world, db):
         outcome_note="Hướng dẫn đến Văn phòng đăng ký đất đai",
     )
     db.session.commit()
-    return visit
+    return visit.id
 
 
 def test_a_past_visit_is_found_and_printed(old_visit, live_server, browser):
@@ -56,5 +56,38 @@ def test_a_past_visit_is_found_and_printed(old_visit, live_server, browser):
     assert "SỔ TIẾP CÔNG DÂN" in page.inner_text(".register-print").upper()
     page.click("[data-action=print]")
     assert page.evaluate("window.__printed") == 1
+    assert not errors, errors
+    db.session.remove()
+
+
+def test_a_mistyped_visit_and_name_are_corrected(old_visit, live_server, browser):
+    page = browser.new_context(locale="vi-VN").new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "reception")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/reception/register")
+    page.click(f"tr[data-visit='{old_visit}'] [data-testid=correct-visit]")
+    page.wait_for_url(re.compile(r".*/reception/visits/\d+/edit$"))
+    page.fill("#content", "Hỏi thủ tục tách thửa và hợp thửa đất")
+    page.click("[data-testid=visit-correction] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/reception/register$"))
+    assert "Đã sửa lượt tiếp" in page.inner_text("main")
+    assert "Hỏi thủ tục tách thửa và hợp thửa đất" in page.inner_text("[data-testid=register]")
+
+    # The visitor's name, mistyped, is corrected from the visit's page; the register shows the new one.
+    page.click(f"tr[data-visit='{old_visit}'] [data-testid=correct-visit]")
+    page.click("[data-testid=visit-visitors] a")
+    page.wait_for_url(re.compile(r".*/persons/\d+/edit.*"))
+    page.fill("#full_name", "Đặng Thị Hòa")
+    page.click("[data-testid=person-correction] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/reception/visits/\d+/edit$"))
+    assert "Đã sửa thông tin của Đặng Thị Hòa" in page.inner_text("main")
+    page.goto(f"{live_server}/reception/register?q=dang+thi+hoa")
+    expect(page.locator("[data-testid=register] tbody tr")).to_have_count(1)
+    assert "Đặng Thị Hòa" in page.inner_text("[data-testid=register]")
     assert not errors, errors
     db.session.remove()

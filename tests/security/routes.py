@@ -26,6 +26,9 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "reception.desk": {},
     "reception.record_visit": {},
     "reception.register": {},
+    "reception.edit_visit": {"visit_id": "session"},
+    "persons.edit_person": {"person_id": "visitor"},
+    "petitions.edit_petition": {"petition_id": "petition"},
     "reception.export_register": {},
     # petitions
     "petitions.list_petitions": {},

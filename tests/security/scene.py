@@ -129,6 +129,7 @@ def build_scene(world, text: str | None = None) -> Scene:
     )
     walk_in.is_identity_confidential = True
     s.objects["session"] = session
+    s.objects["visitor"] = session.visitors[0].person
     s.objects["walk_in"] = walk_in  # stays received (the decision form is on its page)
     petition = register_petition(
         unit=units["TK"],
