@@ -113,6 +113,8 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppFor
         _l("The petitioner asks that their identity be kept confidential"),
         description=_l("A denunciator's identity is always kept confidential."),
     )
+    #: The receipt number of an earlier petition of the same matter, chosen in the visitor's history.
+    same_matter_no = StringField(_l("Same matter as petition"), validators=[Length(max=40)], filters=[strip])
 
     def __init__(self, units, default_unit=None, *args, hosts=(), default_host=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from ..core.scope import in_scope
 from ..core.timeutil import local_to_utc
 from ..extensions import db
 from ..persons.models import Person
-from ..petitions.models import Petition
+from ..petitions.models import Petition, PetitionParty
 from ..privacy.policy import shown_petition_ids
 from ..search.text import query_terms
 from ..units.models import Unit
@@ -179,3 +179,58 @@ def register_rows(user, filters: RegisterFilters, limit: int) -> tuple[list[Rece
     if total > limit:
         total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     return rows[:limit], total
+
+
+# --- A person's history at the desk ----------------------------------------------------------------------
+
+
+@dataclass
+class PersonHistory:
+    """What the user's units hold about the citizen with one CCCD: earlier visits and petitions (with
+    their cases), newest first; never a petition, or a visit, whose petitioner is masked for the user."""
+
+    visits: list[ReceptionSession]
+    petitions: list[Petition]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.visits or self.petitions)
+
+
+#: At most this many visits and petitions are listed beside the desk form.
+HISTORY_LIMIT = 10
+
+
+def person_history(user, citizen_id: str) -> PersonHistory:
+    """The history of the citizen with ``citizen_id`` in the user's units (see PersonHistory)."""
+    people = select(Person.id).where(Person.citizen_id == citizen_id)
+    shown = shown_petition_ids(user)
+    masked: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
+    if shown:
+        masked = and_(masked, Petition.id.not_in(sorted(shown)))
+    petitions = list(
+        db.session.execute(
+            select(Petition)
+            .join(PetitionParty, PetitionParty.petition_id == Petition.id)
+            .where(PetitionParty.person_id.in_(people), in_scope(Petition.unit_id, user), ~masked)
+            .options(selectinload(Petition.case))
+            .order_by(Petition.received_on.desc(), Petition.id.desc())
+            .limit(HISTORY_LIMIT)
+        )
+        .unique()
+        .scalars()
+    )
+    hidden = exists().where(Petition.reception_session_id == ReceptionSession.id, masked)
+    visits = list(
+        db.session.execute(
+            visible_sessions(user)
+            .join(ReceptionVisitor, ReceptionVisitor.session_id == ReceptionSession.id)
+            .where(ReceptionVisitor.person_id.in_(people), ~hidden)
+            .options(*REGISTER_LOAD)
+            .order_by(ReceptionSession.received_at.desc(), ReceptionSession.id.desc())
+            .limit(HISTORY_LIMIT)
+        )
+        .unique()
+        .scalars()
+    )
+    return PersonHistory(visits=visits, petitions=petitions)

@@ -14,10 +14,12 @@ from ..core.roles import Role, roles_required
 from ..core.scope import get_or_404
 from ..core.timeutil import local_today, to_local
 from ..core.transaction import show_again
-from ..core.validation import parse_id
+from ..core.validation import is_citizen_id, parse_id
+from ..petitions.operations import mark_duplicate
+from ..petitions.queries import petition_by_receipt_no
 from ..units.queries import units_in_scope
 from ..users.queries import hosts_for
-from . import corrections, operations
+from . import corrections, operations, queries
 from . import register as register_export
 from .forms import VisitCorrectionForm, VisitForm
 from .models import ReceptionKind, ReceptionOutcome, ReceptionSession
@@ -72,12 +74,21 @@ def record_visit():
             flash(_("The visit was not saved: correct the fields marked below."), "danger")
             return _render_desk(form)
     show_again(lambda: _render_desk(form))
+    same_matter = None
+    if form.same_matter_no.data and form.outcome.data == ReceptionOutcome.PETITION_RECEIVED:
+        same_matter = petition_by_receipt_no(form.same_matter_no.data, current_user)
+        if same_matter is None:
+            form.same_matter_no.errors.append(_("No petition with this receipt number in your units."))
+            flash(_("The visit was not saved: correct the fields marked below."), "danger")
+            return _render_desk(form)
     _session, petition = operations.record_visit(
         unit=form.unit,
         actor=current_user._get_current_object(),
         earlier_case_id=earlier.id if earlier is not None else None,
         **form.visit_data(),
     )
+    if petition is not None and same_matter is not None:
+        mark_duplicate(petition, same_matter, current_user._get_current_object())  # "same matter" at the desk
     if petition is not None:
         flash(_("Visit recorded; petition %(no)s received.", no=petition.receipt_no), "success")
         return redirect(url_for("petitions.receipt", petition_id=petition.id))
@@ -163,3 +174,15 @@ def edit_visit(visit_id: int):
         )
         return redirect(url_for("reception.register"))
     return page()
+
+
+@bp.get("/history")
+@roles_required(Role.RECEPTION, Role.HEAD)
+def person_history():
+    """The earlier visits and petitions of the citizen with a CCCD, in the user's units (a fragment of the
+    desk page, loaded as the CCCD is typed: app/static/history.js)."""
+    cccd = (request.args.get("cccd") or "").strip()
+    if not is_citizen_id(cccd):
+        return render_template("reception/_history.html", history=None, cccd=""), 400
+    history = queries.person_history(current_user, cccd)
+    return render_template("reception/_history.html", history=history, cccd=cccd)

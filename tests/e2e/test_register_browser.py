@@ -5,12 +5,14 @@ from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from app.core.timeutil import local_to_utc, local_today
 from app.extensions import db
+from app.petitions.models import Petition
 from app.reception.models import ReceptionKind, ReceptionOutcome
 from app.reception.operations import record_visit
-from tests.factories import PASSWORD, person
+from tests.factories import PASSWORD, create_petition, person
 
 pytestmark = pytest.mark.e2e
 
@@ -91,3 +93,44 @@ def test_a_mistyped_visit_and_name_are_corrected(old_visit, live_server, browser
     assert "Đặng Thị Hòa" in page.inner_text("[data-testid=register]")
     assert not errors, errors
     db.session.remove()
+
+
+@pytest.fixture
+def earlier(world, db):
+    """A petition the visitor of ``old_visit`` handed in before (made before the server starts)."""
+    petition = create_petition(
+        world, petitioners=[person("Đặng Thị Hoa", "070085007777")], summary="Khiếu nại bồi thường"
+    )
+    db.session.commit()
+    return petition.receipt_no, petition.id
+
+
+def test_the_desk_shows_the_visitors_history_and_links_the_same_matter(old_visit, earlier, live_server, browser):
+    earlier_no, earlier_id = earlier
+    page = browser.new_context(locale="vi-VN").new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "reception")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(re.compile(r".*/reception/$"))
+    page.fill("#full_name", "Đặng Thị Hoa")
+    page.fill("#citizen_id", "070085007777")
+    history = page.locator("[data-testid=person-history]")
+    expect(history.locator(f"[data-history-petition='{earlier_no}']")).to_be_visible()
+    assert "Hỏi thủ tục tách thửa đất" in history.inner_text()  # the earlier visit
+    history.locator(f"[data-same-matter='{earlier_no}']").click()
+    expect(page.locator("[data-testid=same-matter-note]")).to_be_visible()
+    page.fill("#content", "Tiếp tục khiếu nại về bồi thường")
+    page.select_option("#outcome", "petition_received")
+    page.select_option("#petition_kind", "complaint")
+    page.select_option("#subject_area_id", index=1)
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/petitions/\d+/receipt$"))
+    try:
+        new = db.session.execute(select(Petition).where(Petition.id != earlier_id)).scalar_one()
+        assert new.duplicate_of_id == earlier_id
+    finally:
+        db.session.remove()
+    assert not errors, errors

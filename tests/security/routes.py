@@ -26,6 +26,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "reception.desk": {},
     "reception.record_visit": {},
     "reception.register": {},
+    "reception.person_history": {},
     "reception.edit_visit": {"visit_id": "session"},
     "persons.edit_person": {"person_id": "visitor"},
     "petitions.edit_petition": {"petition_id": "petition"},

@@ -1,0 +1,50 @@
+// The visitor's history at the desk: when 12 digits of a CCCD are typed, the earlier visits and petitions of
+// that citizen in the officer's units are shown beside the form (a server-rendered fragment, already escaped).
+// "Same matter" puts that petition's receipt number in the form: the petition received is linked to it.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const panel = document.getElementById("person-history");
+    const cccd = document.getElementById("citizen_id");
+    const same = document.getElementById("same_matter_no");
+    if (!panel || !cccd || !same) {
+      return;
+    }
+    const note = document.getElementById("same-matter-note");
+    let shown = "";
+
+    function showChoice() {
+      note.classList.toggle("d-none", !same.value);
+      note.querySelector("[data-receipt]").textContent = same.value;
+    }
+
+    function load() {
+      const value = cccd.value.trim();
+      if (!/^\d{12}$/.test(value) || value === shown) {
+        return;
+      }
+      shown = value;
+      fetch(panel.dataset.historyUrl + "?cccd=" + encodeURIComponent(value), { credentials: "same-origin" })
+        .then(function (resp) { return resp.text(); })
+        .then(function (html) { panel.innerHTML = html; })
+        .catch(function () { shown = ""; });
+    }
+
+    cccd.addEventListener("input", load);
+    cccd.addEventListener("change", load);
+    panel.addEventListener("click", function (event) {
+      const button = event.target.closest("[data-same-matter]");
+      if (button) {
+        same.value = button.dataset.sameMatter;
+        showChoice();
+      }
+    });
+    note.querySelector("[data-action=clear-same-matter]").addEventListener("click", function () {
+      same.value = "";
+      showChoice();
+    });
+    showChoice();
+    load();
+  });
+})();
