@@ -34,6 +34,7 @@ def load_rules_command() -> None:
 @click.option("--extensions", type=click.IntRange(0, 5), default=0, help="Extensions decided (denunciations).")
 @click.option("--sites", type=click.IntRange(1, 1000), default=1, help="Sites to verify (denunciations).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", help="Language of the table (default vi).")
 def explain_command(
     kind: str,
     instance: int | None,
@@ -45,9 +46,35 @@ def explain_command(
     extensions: int,
     sites: int,
     as_json: bool,
+    lang: str,
 ) -> None:
     """Print every due date that follows from the facts, with its rule and legal basis."""
+    from flask_babel import force_locale
+
+    with force_locale(lang):
+        _explain(kind, instance, received, accepted, decided, complexity, remote, extensions, sites, as_json)
+
+
+def _dmy(iso: str | None) -> str:
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+
+
+def _explain(
+    kind: str,
+    instance: int | None,
+    received: datetime,
+    accepted: datetime | None,
+    decided: datetime | None,
+    complexity: str,
+    remote: bool,
+    extensions: int,
+    sites: int,
+    as_json: bool,
+) -> None:
+    from flask_babel import gettext as _
+
     from .engine import explain
+    from .models import DayUnit
 
     received_on = received.date()
     accepted_on = accepted.date() if accepted else None
@@ -74,16 +101,26 @@ def explain_command(
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
+    # One language throughout (the stage, the unit of days, the words between): dates as dd/mm/yyyy.
     for r in rows:
         d = r.as_dict()
         if d["due"] is None:
-            click.echo(f"{d['stage']:<20} {'—':<10}  from {d['from']}: {'; '.join(d['notes'])}")
+            click.echo(
+                f"{d['stage_label']:<32} {'—':<10}  {_('from %(start)s', start=d['from'])}: {'; '.join(d['notes'])}"
+            )
             continue
-        verified = "" if d["verified"] else " [verify]"
-        click.echo(
-            f"{d['stage']:<20} {d['due']}  {d['limit']} {d['unit']} from {d['from']} {d['start']}"
-            f"  — {d['legal_basis']} ({d['rule']}, in force {d['effective_from']}"
-            f"{' to ' + d['effective_to'] if d['effective_to'] else ''}){verified}"
+        in_force = _("in force from %(start)s", start=_dmy(d["effective_from"]))
+        if d["effective_to"]:
+            in_force += " " + _("to %(end)s", end=_dmy(d["effective_to"]))
+        to_verify = _("to verify")
+        verified = "" if d["verified"] else f" [{to_verify}]"
+        period = _(
+            "%(limit)d %(unit)s from %(start)s (%(date)s)",
+            limit=d["limit"],
+            unit=DayUnit(d["unit"]).label,
+            start=d["from"],
+            date=_dmy(d["start"]),
         )
+        click.echo(f"{d['stage_label']:<32} {_dmy(d['due'])}  {period}  — {d['legal_basis']} ({in_force}){verified}")
         for note in d["notes"]:
-            click.echo(f"{'':<31}{note}")
+            click.echo(f"{'':<44}{note}")

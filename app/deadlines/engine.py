@@ -211,7 +211,7 @@ def explain_one(
     due = compute_due(start, rule.limit_days, rule.day_unit, cal, ext_days)
     plain = start + timedelta(days=rule.limit_days) if rule.day_unit is DayUnit.CALENDAR and not ext_days else None
     if plain and plain != due:
-        notes.append(_("%(day)s is not a working day: moved to the next working day.", day=plain.isoformat()))
+        notes.append(_("%(day)s is not a working day: moved to the next working day.", day=plain.strftime("%d/%m/%Y")))
     if ext_days:
         notes.append(_("Extended %(n)d time(s) by %(days)d days.", n=len(ext_days), days=ext_days[0]))
     if not rule.is_verified:

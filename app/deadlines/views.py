@@ -17,7 +17,7 @@ from . import calendar as workdays
 from . import overrides, queries
 from . import rules as rule_table
 from .forms import OverrideEditForm, OverrideForm, RuleCreateForm, RuleFilterForm, RuleForm
-from .models import CalendarOverride, DeadlineRule
+from .models import CalendarOverride, DeadlineRule, RuleKind, Stage
 
 bp = Blueprint("deadlines", __name__, url_prefix="/admin")
 
@@ -32,7 +32,8 @@ def _flash_recomputed(count: int) -> None:
 
 
 def rule_name(rule: DeadlineRule) -> str:
-    return rule.code or f"#{rule.id}"
+    """What a rule is called on screen: its kind and stage, in the user's language (never its code)."""
+    return f"“{RuleKind(rule.kind).label} · {Stage(rule.stage).label}”"
 
 
 # ---- the rule table ----------------------------------------------------------------------------------------

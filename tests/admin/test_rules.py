@@ -194,7 +194,7 @@ def test_edit_records_history_and_recomputes_open_clocks_only(admin, world, db):
     assert after_open.due_on == load_calendar().add_working_days(after_open.started_on, 35) != open_due
     assert (after_done.limit_days, after_done.due_on) == (30, done_due)
     page = text(admin.get(url))
-    assert "Rule complaint.resolution.1 was saved." in page
+    assert "Rule “Complaint · Resolution” was saved." in page
     assert "1 open deadline got a new due date." in page
     history = re.findall(r'data-testid="history-field">(.*?)</li>', page)
     assert any("Limit" in h and "30 → 35" in h for h in history)
@@ -347,7 +347,7 @@ def test_create_a_unit_rule_used_for_that_unit_only(admin, world, db):
     assert tk_clock.due_on == load_calendar().add_calendar_days(tk_clock.started_on, 15)
     assert (tl_clock.limit_days, tl_clock.due_on) == (30, tl_due)
     page = text(admin.get(resp.location))
-    assert f"Rule #{new.id} was created." in page and "1 open deadline got a new due date." in page
+    assert "Rule “Recommendation · Resolution” was created." in page and "1 open deadline got a new due date." in page
     assert "Rule created" in page and "Quyết định 45/QĐ-UBND ngày 02/01/2026" in page
     assert "Unit TK" in row(text(admin.get("/admin/rules")), "")
     # Deactivated, the unit's clocks go back to the general rule.

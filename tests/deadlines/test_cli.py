@@ -52,10 +52,22 @@ def test_explain_as_text_shows_dates_rules_and_bases(app):
         "especially_complex",
         "--extensions",
         "2",
+        "--lang",
+        "en",
     )
     assert result.exit_code == 0, result.output
-    line = next(ln for ln in result.output.splitlines() if ln.startswith("resolution"))
-    assert "2026-06-03" in line and "Luật Tố cáo 2018, Điều 30" in line
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("Resolution"))
+    assert "03/06/2026" in line and "Luật Tố cáo 2018, Điều 30" in line
+    assert "days from acceptance" in line and "in force from" in line
+
+
+def test_explain_speaks_one_language(app):
+    result = run(app, "explain", "--kind", "complaint", "--received", "2024-04-25")
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.output.splitlines() if "Điều 27" in ln)
+    assert "13/05/2024" in line and "ngày làm việc" in line and "kể từ" in line
+    for english in (" wd ", " from ", "in force", "[verify]", "acceptance"):
+        assert english not in result.output
 
 
 @pytest.mark.parametrize(
