@@ -122,6 +122,7 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppFor
         self.hosts = {u.id: u for u in hosts}
         self.default_host = default_host
         self.host_id.choices = [(u.id, f"{u.full_name} ({u.unit.code})") for u in hosts]
+        self.host_id.validate_choice = bool(hosts)  # no choice offered: the officer recording received them
         if self.host_id.data is None and default_host is not None:
             self.host_id.data = default_host.id  # not chosen: the officer recording the visit received it
         self.setup_subjects()
@@ -134,6 +135,8 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppFor
             raise ValidationError(_l("The visit cannot be in the future."))
 
     def validate_host_id(self, field):
+        if not self.hosts:
+            return  # no choice offered (a form built without hosts): the officer recording received them
         host = self.hosts.get(field.data)
         if host is None:
             raise ValidationError(_l("Choose who received the citizens."))
@@ -187,7 +190,7 @@ class VisitForm(ReceivingUnitMixin, SubjectFieldMixin, PersonFieldsMixin, AppFor
         outcome = ReceptionOutcome(self.outcome.data)
         received = outcome is ReceptionOutcome.PETITION_RECEIVED
         return dict(
-            host=self.hosts[self.host_id.data],
+            host=self.hosts.get(self.host_id.data),
             received_at=local_to_utc(self.received_at.data),
             kind=ReceptionKind(self.kind.data),
             visitors=self.visitors(),

@@ -66,5 +66,14 @@ class Unit(TimestampMixin, Model):
         """True if this unit is ``other`` or one of its descendants."""
         return self.path.startswith(other.path)
 
+    @property
+    def body(self) -> "Unit":
+        """The body with competence this unit belongs to: itself, unless it is an office or other division
+        of a body above it (the commune's office belongs to the commune People's Committee)."""
+        unit = self
+        while unit.kind in (UnitKind.OFFICE, UnitKind.OTHER) and unit.parent is not None:
+            unit = unit.parent
+        return unit
+
     def ancestors(self) -> list[int]:
         return [int(x) for x in self.path.strip("/").split("/") if x]

@@ -284,7 +284,7 @@ def test_who_may_upload_to_a_petition(login_en, petition, files_dir, username, s
     [
         ("head", 302),
         ("handler", 302),
-        ("phead", 302),
+        ("phead", 403),  # the provincial chairman reads a commune's case, does not act on it
         ("reception", 403),
         ("inspector", 403),
         ("admin", 403),

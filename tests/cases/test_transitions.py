@@ -39,15 +39,17 @@ EXPECTED = {
 }
 
 #: Who may perform each action on a TK case assigned to ``handler`` (from the state given in SOURCE).
+#: Who may act on a case of the commune TK: its chairman and its handling officer. The provincial chairman
+#: (phead) oversees the commune and reads its cases, but does not decide a matter of the commune's competence.
 EXPECTED_ACTORS = {
-    A.ASSIGN: {"head", "phead"},
-    A.SUSPEND: {"head", "phead"},
-    A.RESUME: {"head", "phead"},
-    A.RESOLVE: {"head", "phead", "handler"},
-    A.ENFORCE: {"head", "phead", "handler"},
-    A.CLOSE: {"head", "phead", "handler"},
-    A.WITHDRAW: {"head", "phead", "handler"},
-    A.TERMINATE: {"head", "phead"},
+    A.ASSIGN: {"head"},
+    A.SUSPEND: {"head"},
+    A.RESUME: {"head"},
+    A.RESOLVE: {"head", "handler"},
+    A.ENFORCE: {"head", "handler"},
+    A.CLOSE: {"head", "handler"},
+    A.WITHDRAW: {"head", "handler"},
+    A.TERMINATE: {"head"},
 }
 SOURCE = {
     A.ASSIGN: S.ASSIGNED,

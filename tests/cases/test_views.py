@@ -389,7 +389,7 @@ def test_anonymous_users_are_sent_to_login(world, client):
 #: The action forms each user gets on a TK case assigned to ``handler`` (those who see it).
 FORMS_ON_ASSIGNED = {
     "head": ["assign", "suspend", "resolve", "withdraw", "terminate"],
-    "phead": ["assign", "suspend", "resolve", "withdraw", "terminate"],
+    "phead": [],  # the provincial chairman reads the commune's case; its chairman decides it
     "handler": ["resolve", "withdraw"],
     "admin": [],
     "inspector": [],
@@ -570,7 +570,7 @@ def test_the_timeline_has_one_entry_per_action_taken_in_the_ui(world, db, login_
                 == (S.SUSPENDED, "07/QĐ-UBND", TODAY, f"07/QĐ-UBND ({TODAY:%d/%m/%Y}): Chờ kết quả giám định")
             ),
         ),
-        ("resume", S.SUSPENDED, "phead", {}, lambda c, w: c.state is S.ASSIGNED),
+        ("resume", S.SUSPENDED, "head", {}, lambda c, w: c.state is S.ASSIGNED),
         (
             "resolve",
             S.ASSIGNED,

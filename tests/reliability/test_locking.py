@@ -38,7 +38,7 @@ def test_two_officers_edit_the_same_case_version(world, login_en):
     case = create_case(world, CaseState.ASSIGNED)
     db.session.commit()
     url = f"/cases/{case.id}"
-    first, second = login_en("head"), login_en("phead")
+    first, second = login_en("head"), login_en("head")  # two sessions (the chairman and a deputy's desk)
     # Both open the same version of the case.
     v1 = form_version(page_text(first.get(url)), "assign")
     v2 = form_version(page_text(second.get(url)), "assign")
