@@ -538,9 +538,13 @@ class Case(TimestampMixin, Model):
         # A head acts on the cases of their own body (the commune chairman on the commune's, its office's
         # included), not on those of a body below that a higher head oversees: each level resolves what is in
         # its own competence, and the provincial chairman reads a commune's case without deciding it.
-        if Role.HEAD in roles and user.has_role(Role.HEAD) and user.oversees(self.unit):
-            if user.unit.body.id == self.unit.body.id:
-                return True
+        if (
+            Role.HEAD in roles
+            and user.has_role(Role.HEAD)
+            and user.oversees(self.unit)
+            and user.unit.body.id == self.unit.body.id
+        ):
+            return True
         return bool(Role.HANDLER in roles and user.has_role(Role.HANDLER) and self.handler_id == user.id)
 
     def available_actions(self, user: User) -> list[CaseAction]:
