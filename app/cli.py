@@ -25,6 +25,9 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(backup_cli)
     from .bulk.cli import seed_bulk_command
+    from .imports.cli import import_cli
+
+    app.cli.add_command(import_cli)
 
     app.cli.add_command(seed_bulk_command)
 

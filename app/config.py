@@ -55,6 +55,8 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     #: Where attachment files are stored (outside the web root). None means instance/attachments.
     ATTACHMENTS_DIR: str | None = None
+    #: Where an uploaded register workbook waits for its column mapping (app/imports). None: instance/imports.
+    IMPORTS_DIR: str | None = None
 
     # Backups (flask backup create / restore).
     #: None means instance/backups.

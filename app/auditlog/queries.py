@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "visit.correct": _l("Visit corrected"),
     "petition.correct": _l("Petition corrected"),
     "person.correct": _l("Citizen's details corrected"),
+    "import.register": _l("Register imported from Excel"),
     "backup.create": _l("Backup created"),
     "backup.restore": _l("Backup restored"),
     "user.create": _l("User created"),

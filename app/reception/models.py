@@ -3,7 +3,18 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ColumnElement, DateTime, ForeignKey, Integer, Text, exists, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    exists,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import EnumStr
@@ -98,6 +109,8 @@ class ReceptionSession(TimestampMixin, Model):
     #: Guidance given, body referred to, or details of the refusal.
     outcome_note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Imported from the unit's Excel register (app/imports): a digest of the row; None for a desk visit.
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     #: Optimistic-locking version: a correction from a stale form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

@@ -29,6 +29,8 @@ LAYERS: list[set[str]] = [
     {"reception"},
     # Grassroots mediation records, linked to a later petition.
     {"mediation"},
+    # Import of a unit's existing Excel registers (visits), with the desk's checks.
+    {"imports"},
     {"cases"},
     {"deadlines"},
     # The case list filters and orders cases by their clocks.

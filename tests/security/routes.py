@@ -27,6 +27,8 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "reception.record_visit": {},
     "reception.register": {},
     "reception.person_history": {},
+    "imports.new_import": {},
+    "imports.edit_import": {"token": "=" + "x" * 32},
     "reception.edit_visit": {"visit_id": "session"},
     "persons.edit_person": {"person_id": "visitor"},
     "petitions.edit_petition": {"petition_id": "petition"},

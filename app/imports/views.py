@@ -1,0 +1,115 @@
+"""The import screen: upload a register workbook, map its columns, check every row, then import."""
+
+import io
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.roles import Role, roles_required
+from ..core.transaction import show_again
+from ..units.queries import units_in_scope
+from .forms import ImportUploadForm, MappingForm
+from .register import FIELDS, PREVIEW_ROWS, guess_mapping, plan_import, read_sheet, run_import
+
+bp = Blueprint("imports", __name__, url_prefix="/reception/import")
+
+#: The uploads waiting for their mapping, by token, in the uploader's own login session.
+SESSION_KEY = "imports"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config.get("IMPORTS_DIR") or Path(current_app.instance_path) / "imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _upload(token: str) -> tuple[Path, dict]:
+    """The stored workbook of one of this session's uploads (404 for any other token)."""
+    uploads = session.get(SESSION_KEY) or {}
+    if not _TOKEN.match(token) or token not in uploads:
+        abort(404)
+    path = _folder() / f"{token}.xlsx"
+    if not path.exists():
+        abort(404)
+    return path, uploads[token]
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.RECEPTION, Role.HEAD)
+def new_import():
+    form = ImportUploadForm(units_in_scope(current_user), default_unit=current_user.unit)
+
+    def page():
+        return render_template("imports/new.html", form=form)
+
+    if form.validate_on_submit():
+        show_again(page, form)
+        data = form.file.data.read()
+        sheet = read_sheet(io.BytesIO(data), form.file.data.filename)  # refused here if it is not a workbook
+        token = secrets.token_urlsafe(24)
+        (_folder() / f"{token}.xlsx").write_bytes(data)
+        uploads = dict(session.get(SESSION_KEY) or {})
+        unit = form.unit
+        assert unit is not None, "validate_unit_id keeps unit_id among the form's units"
+        uploads[token] = {"unit_id": unit.id, "filename": sheet.filename}
+        session[SESSION_KEY] = uploads
+        return redirect(url_for("imports.edit_import", token=token))
+    return page()
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@roles_required(Role.RECEPTION, Role.HEAD)
+def edit_import(token: str):
+    path, info = _upload(token)
+    unit = next((u for u in units_in_scope(current_user) if u.id == info["unit_id"]), None)
+    if unit is None:
+        abort(404)
+    with path.open("rb") as stream:
+        sheet = read_sheet(stream, info["filename"])
+    form = MappingForm(sheet.headers)
+    if not form.is_submitted():
+        for name, col in guess_mapping(sheet.headers).items():
+            getattr(form, name).data = -1 if col is None else col
+    plan = None
+
+    def page():
+        return render_template(
+            "imports/mapping.html",
+            form=form,
+            sheet=sheet,
+            unit=unit,
+            preview=sheet.rows[:PREVIEW_ROWS],
+            plan=plan,
+            fields=FIELDS,
+        )
+
+    if form.validate_on_submit():
+        show_again(page, form)
+        try:
+            plan = plan_import(sheet, form.mapping(), unit, current_user._get_current_object())
+        except DomainError as err:
+            form.form_errors.append(str(err.message))
+            return page()
+        if request.form.get("action") == "import" and plan.ok:
+            n = run_import(plan, unit, current_user._get_current_object())
+            path.unlink(missing_ok=True)
+            uploads = dict(session.get(SESSION_KEY) or {})
+            uploads.pop(token, None)
+            session[SESSION_KEY] = uploads
+            flash(
+                _(
+                    "%(n)d visits imported into the register of %(unit)s (%(already)d were imported before).",
+                    n=n,
+                    unit=unit.code,
+                    already=len(plan.already),
+                ),
+                "success",
+            )
+            return redirect(url_for("reception.register", unit=unit.id))
+    return page()
