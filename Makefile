@@ -38,7 +38,13 @@ run: translations
 	trap 'kill -TERM $$sched 2>/dev/null; wait $$sched' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: translations
+# axe-core for the accessibility browser test (tests/e2e/test_accessibility.py), pinned in its lock file.
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/e2e/axe --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility test will be skipped (CI installs it)"; fi
+
+test: translations $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The inner loop: SQLite only, no browser, on every core (pytest-xdist). `make test` is what CI runs.
