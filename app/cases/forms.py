@@ -3,10 +3,10 @@
 import re
 from typing import Any, TypeVar
 
-from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.fields import VersionField, WholeNumberField, optional_int
+from ..core.fields import DmyDateField, VersionField, WholeNumberField, optional_int
 from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..core.timeutil import local_today
@@ -77,7 +77,7 @@ class SuspendForm(ReasonForm):
         _l("Number of the suspension decision"),
         validators=[DataRequired(_l("Enter the number of the suspension decision.")), Length(max=60)],
     )
-    suspended_on = DateField(
+    suspended_on = DmyDateField(
         _l("Date of the suspension decision"),
         validators=[DataRequired(_l("Enter the date of the suspension decision."))],
         description=_l("The deadlines stop from this day."),
@@ -150,7 +150,7 @@ class ResolveForm(CaseActionForm):
     decision_no = StringField(
         _l("Decision number"), validators=[DataRequired(_l("Enter the decision number.")), Length(max=60)]
     )
-    decision_on = DateField(_l("Decision date"), validators=[DataRequired(_l("Enter the decision date."))])
+    decision_on = DmyDateField(_l("Decision date"), validators=[DataRequired(_l("Enter the decision date."))])
     outcome = SelectField(_l("Outcome"), validators=[DataRequired(_l("Choose the outcome."))])
     decision_summary = TextAreaField(_l("Summary of the decision"), validators=[Optional(), Length(max=NOTE_MAX)])
     #: A denunciation's conclusion: how the violations are handled (removed from the other kinds' forms).
@@ -172,7 +172,7 @@ class ResolveForm(CaseActionForm):
         _l("What must be enforced"),
         validators=[Length(max=NOTE_MAX)],  # not Optional(): that would skip the check below when empty
     )
-    enforcement_due_on = DateField(_l("Enforcement due date"), validators=[Optional()])
+    enforcement_due_on = DmyDateField(_l("Enforcement due date"), validators=[Optional()])
     #: What it orders recovered or returned (AMOUNTS; complaints and denunciations only).
     money_to_state = MoneyField(_l("Money to recover for the State (đồng)"), validators=[Optional()])
     money_to_citizens = MoneyField(_l("Money to return to citizens (đồng)"), validators=[Optional()])
@@ -234,7 +234,7 @@ class ResolveForm(CaseActionForm):
 
 
 class EnforceForm(CaseActionForm):
-    enforced_on = DateField(
+    enforced_on = DmyDateField(
         _l("Date enforcement was completed"), validators=[DataRequired(_l("Enter the date enforcement was completed."))]
     )
     enforcement_result = TextAreaField(
@@ -292,7 +292,7 @@ def build_form(form_class: type[F], case: Case, prefix: str, *, bound: bool = Fa
 class DeliveryForm(CaseActionForm):
     """The decision sent to the complainant and the parties."""
 
-    delivered_on = DateField(
+    delivered_on = DmyDateField(
         _l("Day the decision was sent"), validators=[DataRequired(_l("Enter the day it was sent."))]
     )
     recipients = TextAreaField(
@@ -326,7 +326,9 @@ class CourtFilingForm(CaseActionForm):
         description=_l("E.g. Tòa án nhân dân tỉnh Đồng Nai."),
     )
     court_case_no = StringField(_l("The court's case number"), validators=[Optional(), Length(max=60)])
-    filed_on = DateField(_l("Day the lawsuit was filed"), validators=[DataRequired(_l("Enter the day it was filed."))])
+    filed_on = DmyDateField(
+        _l("Day the lawsuit was filed"), validators=[DataRequired(_l("Enter the day it was filed."))]
+    )
 
     def setup(self, bound: bool) -> None:
         if not bound:
@@ -343,7 +345,9 @@ class CourtFilingForm(CaseActionForm):
 class JudgmentForm(CaseActionForm):
     """The court's judgment on the lawsuit."""
 
-    judgment_on = DateField(_l("Day of the judgment"), validators=[DataRequired(_l("Enter the day of the judgment."))])
+    judgment_on = DmyDateField(
+        _l("Day of the judgment"), validators=[DataRequired(_l("Enter the day of the judgment."))]
+    )
     judgment = TextAreaField(
         _l("What the judgment decides"),
         validators=[DataRequired(_l("Summarise the judgment.")), Length(max=NOTE_MAX)],
@@ -361,7 +365,7 @@ class VerificationForm(CaseActionForm):
     """The verification: the decision assigning it, the verifiers, the report."""
 
     decision_no = StringField(_l("Number of the decision assigning the verification"), validators=[Length(max=60)])
-    held_on = DateField(_l("Date of the verification report"), validators=[DataRequired(_l("Enter the date."))])
+    held_on = DmyDateField(_l("Date of the verification report"), validators=[DataRequired(_l("Enter the date."))])
     people = TextAreaField(
         _l("Verifiers"), validators=[DataRequired(_l("Name the officers who verified.")), Length(max=NOTE_MAX)]
     )
@@ -402,7 +406,7 @@ class VerificationForm(CaseActionForm):
 class DialogueForm(CaseActionForm):
     """The dialogue with the complainant and the parties, and its minutes."""
 
-    held_on = DateField(_l("Date of the dialogue"), validators=[DataRequired(_l("Enter the date."))])
+    held_on = DmyDateField(_l("Date of the dialogue"), validators=[DataRequired(_l("Enter the date."))])
     people = TextAreaField(
         _l("Participants"),
         validators=[DataRequired(_l("Name the participants of the dialogue.")), Length(max=NOTE_MAX)],
@@ -429,7 +433,7 @@ class DialogueForm(CaseActionForm):
 class EnforcementStepForm(CaseActionForm):
     """A step of carrying out the decision: what was done, by whom, what it recovered or returned."""
 
-    held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
+    held_on = DmyDateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
     summary = TextAreaField(
         _l("What was done"), validators=[DataRequired(_l("Say what was done.")), Length(max=NOTE_MAX)]
     )

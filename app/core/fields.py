@@ -7,14 +7,17 @@
 - ``optional_int`` / ``int_or_none``: the coercion of the selects whose options are ids or codes, with the
   same bound.
 - ``VersionField``: the hidden version of a record's form (optimistic locking), required.
+- ``DmyDateField`` / ``DmyDateTimeField``: dates typed and shown as dd/mm/yyyy (hh:mm), never the browser's
+  locale.
 """
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import format_decimal, gettext
-from wtforms import HiddenField, IntegerField
+from wtforms import DateField, DateTimeField, HiddenField, IntegerField
 from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
 
 from .i18n import LazyText
 from .i18n import lazy_gettext as _l
@@ -108,3 +111,48 @@ class VersionField(HiddenField):  # type: ignore[misc]  # WTForms ships no type 
     def pre_validate(self, form: object) -> None:
         if self.data is None:
             raise StopValidation(str(MISSING_VERSION_MESSAGE))
+
+
+#: Dates as Vietnamese officers write them (dd/mm/yyyy, shown so), and ISO dates as links and scripts send them.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
+
+
+class DmyDateField(DateField):  # type: ignore[misc]  # WTForms ships no type information: its fields are Any
+    """A date typed and shown as dd/mm/yyyy in a text input, whatever the browser's language.
+
+    A browser's own date input follows the computer's locale (mm/dd/yyyy on an English Windows); this one
+    is plain text with a mask (app/static/dates.js), parsed on the server. ISO dates are read too.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, format: Sequence[str] | None = None, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("render_kw", {})
+        kwargs["render_kw"] = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "data-date-mask": "date",
+            "maxlength": 10,
+            **kwargs["render_kw"],
+        }
+        super().__init__(*args, format=list(format or DATE_FORMATS), **kwargs)
+
+
+class DmyDateTimeField(DateTimeField):  # type: ignore[misc]  # WTForms ships no type information: its fields are Any
+    """A date and time typed and shown as dd/mm/yyyy hh:mm in a text input (see DmyDateField)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, format: Sequence[str] | None = None, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("render_kw", {})
+        kwargs["render_kw"] = {
+            "placeholder": "dd/mm/yyyy hh:mm",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "data-date-mask": "datetime",
+            "maxlength": 16,
+            **kwargs["render_kw"],
+        }
+        super().__init__(*args, format=list(format or DATETIME_FORMATS), **kwargs)

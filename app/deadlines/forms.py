@@ -5,12 +5,12 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
-from wtforms import BooleanField, DateField, Field, Form, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, Field, Form, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..admin.forms import BLANK, strip, unit_label
 from ..cases.models import Case, Complexity
-from ..core.fields import VersionField, WholeNumberField, optional_int
+from ..core.fields import DmyDateField, VersionField, WholeNumberField, optional_int
 from ..core.forms import AppForm
 from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
@@ -63,7 +63,7 @@ class ExtendResolutionForm(_ClockForm):
         _l("Number of the extension decision"),
         validators=[DataRequired(_l("Enter the number of the extension decision.")), Length(max=60)],
     )
-    decided_on = DateField(
+    decided_on = DmyDateField(
         _l("Date of the extension decision"), validators=[DataRequired(_l("Enter the date of the extension decision."))]
     )
     #: At most the rule's length of an extension (set per case below).
@@ -87,7 +87,7 @@ class ExtendResolutionForm(_ClockForm):
 
 class NoticeForm(_ClockForm):
     id_prefix = "notice"
-    sent_on = DateField(
+    sent_on = DmyDateField(
         _l("Date the notice was sent"), validators=[DataRequired(_l("Enter the date the notice was sent."))]
     )
 
@@ -119,7 +119,7 @@ def working_choice(value: object) -> bool | None:
 class RuleFilterForm(Form):  # type: ignore[misc]  # WTForms ships no type information
     """The filter above the rule table (a GET form: nothing changes, so no CSRF token)."""
 
-    on = DateField(_l("In force on"), validators=[Optional()])
+    on = DmyDateField(_l("In force on"), validators=[Optional()])
     verify = BooleanField(_l("Only rules to verify"))
 
 
@@ -165,10 +165,10 @@ class RuleForm(AppForm):
     )
     is_verified = BooleanField(_l("Verified against the legal text"), default=True)
     note = TextAreaField(_l("Note"), filters=[strip, blank_to_none], validators=[Optional(), Length(max=TEXT_MAX)])
-    effective_from = DateField(
+    effective_from = DmyDateField(
         _l("In force from"), validators=[InputRequired(_l("Enter the date from which the rule applies."))]
     )
-    effective_to = DateField(
+    effective_to = DmyDateField(
         _l("No longer in force from"),
         validators=[Optional()],
         description=_l("The first day the rule no longer applies; leave empty while it stays in force."),
@@ -311,7 +311,7 @@ class RuleCreateForm(RuleForm):
 class OverrideForm(AppForm):
     """A day the government moved: worked or off, and the document that says so."""
 
-    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
+    day = DmyDateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
     is_working_day = SelectField(
         _l("The day is"),
         coerce=working_choice,
@@ -347,4 +347,4 @@ class OverrideForm(AppForm):
 class OverrideEditForm(OverrideForm):
     """Change an override: the day itself stays (add another day instead)."""
 
-    day = None
+    day = None  # type: ignore[assignment]  # WTForms removes a field of the base form this way

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
 from ..core.roles import Role, roles_required
 from ..core.transaction import show_again
 from ..units.queries import units_in_scope
@@ -91,11 +90,7 @@ def edit_import(token: str):
 
     if form.validate_on_submit():
         show_again(page, form)
-        try:
-            plan = plan_import(sheet, form.mapping(), unit, current_user._get_current_object())
-        except DomainError as err:
-            form.form_errors.append(str(err.message))
-            return page()
+        plan = plan_import(sheet, form.mapping(), unit, current_user._get_current_object())  # a refusal: the page
         if request.form.get("action") == "import" and plan.ok:
             n = run_import(plan, unit, current_user._get_current_object())
             path.unlink(missing_ok=True)

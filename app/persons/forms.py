@@ -4,10 +4,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from wtforms import DateField, DateTimeLocalField, Field, SelectField, StringField, TextAreaField
+from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..core.fields import VersionField, optional_int
+from ..core.fields import DmyDateField, DmyDateTimeField, VersionField, optional_int
 from ..core.forms import AppForm
 from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
@@ -39,11 +39,11 @@ class _BlankIsNone(Field):
         super().process_formdata(valuelist)
 
 
-class BlankableDateField(_BlankIsNone, DateField):
+class BlankableDateField(_BlankIsNone, DmyDateField):
     pass
 
 
-class BlankableDateTimeField(_BlankIsNone, DateTimeLocalField):
+class BlankableDateTimeField(_BlankIsNone, DmyDateTimeField):
     pass
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from wtforms import BooleanField, Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..core.fields import DATE_FORMATS as CORE_DATE_FORMATS
 from ..core.fields import VersionField, WholeNumberField
 from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Channels through which another body sends the petition: its name and dispatch number are required.
 FORWARDED_CHANNELS = (Channel.TRANSFERRED, Channel.DEPUTY, Channel.FATHERLAND_FRONT)
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_FORMATS = CORE_DATE_FORMATS
 
 
 def unit_choices(units: Iterable[Unit]) -> list[tuple[int, str]]:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..core.fields import DATETIME_FORMATS as CORE_DATETIME_FORMATS
 from ..core.fields import VersionField, WholeNumberField, optional_int
 from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
@@ -26,7 +27,7 @@ from .models import ReceptionKind, ReceptionOutcome, RefusalReason
 
 #: A visit recorded a little ahead of the server clock is a clock skew, not a future visit.
 CLOCK_SKEW = timedelta(minutes=10)
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+DATETIME_FORMATS = CORE_DATETIME_FORMATS
 
 
 def local_now() -> datetime:

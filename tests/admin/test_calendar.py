@@ -155,7 +155,7 @@ def test_add_form_offered_from_the_package_list_proposes_the_opposite(admin, wor
     page = text(admin.get("/admin/calendar?year=2026"))
     assert 'href="/admin/calendar/new?day=2026-04-30"' in day_row(page, "package-days", date(2026, 4, 30))
     form = text(admin.get("/admin/calendar/new?day=2026-04-30"))
-    assert 'value="2026-04-30"' in form and '<option selected value="1">' in form
+    assert 'value="30/04/2026"' in form and '<option selected value="1">' in form
     assert text(admin.get("/admin/calendar/new?day=garbage")).count('value="2026') == 0
 
 

@@ -480,7 +480,7 @@ def test_the_handler_records_the_notice_to_the_denunciator(world, db, login_en):
     page = text(client.get(url))
     assert deadline_actions(page) == ["notice"]
     form = re.search(r'<form method="post" action="/cases/\d+/notice".*?</form>', page, re.S).group(0)
-    assert re.search(rf'name="sent_on"[^>]*type="date" value="{TODAY.isoformat()}"', form)  # today by default
+    assert re.search(rf'name="sent_on"[^>]*type="text" value="{TODAY:%d/%m/%Y}"', form)  # today by default
     resp = client.post(f"{url}/notice", {"version": case.version, "sent_on": "2024-05-24"}, token_from=url)
     page = text(follow(client, resp))
     assert "The notice of acceptance to the denunciator was recorded" in page
@@ -498,7 +498,7 @@ def test_the_handler_records_the_notice_to_the_denunciator(world, db, login_en):
         ("handler", "{tomorrow}", 422, "The notice date must lie between the start of the period and today."),
         ("handler", "2024-05-19", 422, "The notice date must lie between the start of the period and today."),
         ("handler", "", 422, "Enter the date the notice was sent."),
-        ("head", "24/05/2024", 422, "Enter the date the notice was sent."),
+        ("head", "31/02/2024", 422, "Enter the date the notice was sent."),  # no such day
         ("inspector", "2024-05-24", 302, "You cannot record notices on this case."),
         ("reception", "2024-05-24", 302, "You cannot record notices on this case."),
     ],

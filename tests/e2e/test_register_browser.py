@@ -134,3 +134,24 @@ def test_the_desk_shows_the_visitors_history_and_links_the_same_matter(old_visit
     finally:
         db.session.remove()
     assert not errors, errors
+
+
+def test_dates_are_dd_mm_yyyy_whatever_the_browsers_locale(old_visit, live_server, browser):
+    page = browser.new_context(locale="en-US").new_page()  # an English Windows would show mm/dd/yyyy
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "head")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/reception/register")
+    day = local_today() - timedelta(days=21)
+    page.locator("#f-from").press_sequentially(day.strftime("%d%m%Y"))  # the mask adds the slashes
+    assert page.input_value("#f-from") == day.strftime("%d/%m/%Y")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_load_state()
+    assert page.input_value("#f-from") == day.strftime("%d/%m/%Y")
+    assert page.locator("[data-testid=filter-warning]").count() == 0
+    expect(page.locator("[data-testid=register] tbody tr")).to_have_count(1)
+    # The desk's date and time of the visit too.
+    page.goto(f"{live_server}/reception/")
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", page.input_value("#received_at"))

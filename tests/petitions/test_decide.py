@@ -555,4 +555,4 @@ def test_refused_duplicate_keeps_a_usable_decision_form(login_en, petition):
     assert resp.status_code == 200 and 'data-testid="decision-form"' in page
     # The decision and split forms next to the refused one still carry the version; the decision, today's date.
     assert page.count(f'name="version" type="hidden" value="{petition.version}"') == 3
-    assert f'value="{local_today().isoformat()}"' in page
+    assert f'value="{local_today():%d/%m/%Y}"' in page

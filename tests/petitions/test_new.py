@@ -44,7 +44,7 @@ def officer(login_en):
 
 def test_new_petition_form_defaults(officer, world):
     page = text(officer.get(NEW))
-    assert f'value="{local_today().isoformat()}"' in page
+    assert f'value="{local_today():%d/%m/%Y}"' in page
     assert '<option selected value="post">' in page
     assert 'value="desk"' not in page  # desk petitions come with the visit
     assert '<option selected value="75">Đồng Nai</option>' in page
