@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Row, String, and_, cast, literal, select, union, update
+from sqlalchemy import ColumnElement, Integer, Row, String, and_, cast, literal, null, select, union, update
 
 from ..cases.models import Case, CaseState
 from ..core.db import affected_rows, table_of
@@ -25,6 +25,7 @@ from ..core.sql import json_sql
 from ..deadlines.models import Clock
 from ..extensions import db
 from ..flags.models import Flag, FlagKind, FlagSubject
+from ..petitions.models import Petition
 from ..units.models import Unit
 from ..users.models import User, UserRole
 from .models import Notification
@@ -51,21 +52,21 @@ def _joined(*parts):
 
 
 def _recipients(case_rows):
-    """For rows (case_id, unit_id, handler_id, kind, dedup_key, params): one row per recipient.
+    """For rows (case_id, petition_id, unit_id, handler_id, kind, dedup_key, params): one row per recipient.
 
-    Recipients: the assigned handling officer, and every active head whose unit is the case's unit or
-    above it (unit path prefix).
+    Recipients: the assigned handling officer (for a petition, the officer who registered it), and every
+    active head whose unit is the record's unit or above it (unit path prefix).
     """
     cr = case_rows.subquery("cr")
     handler = (
-        select(User.id.label("user_id"), cr.c.case_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
+        select(User.id.label("user_id"), cr.c.case_id, cr.c.petition_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
         .select_from(cr)
         .join(User, User.id == cr.c.handler_id)
         .where(User.is_active_user.is_(True))
     )
     head_unit, case_unit = db.aliased(Unit), db.aliased(Unit)
     heads = (
-        select(User.id.label("user_id"), cr.c.case_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
+        select(User.id.label("user_id"), cr.c.case_id, cr.c.petition_id, cr.c.kind, cr.c.dedup_key, cr.c.params)
         .select_from(cr)
         .join(case_unit, case_unit.id == cr.c.unit_id)
         .join(head_unit, case_unit.path.startswith(head_unit.path))
@@ -77,10 +78,12 @@ def _recipients(case_rows):
 
 
 def create_reminders(now: datetime) -> int:
-    """Create the missing notifications: overdue / due-soon flags on cases, and legal effect."""
+    """Create the missing notifications: overdue / due-soon flags on cases and petitions, and legal effect."""
+    no_id = cast(null(), Integer)
     deadline_rows = (
         select(
             Case.id.label("case_id"),
+            no_id.label("petition_id"),
             Case.unit_id,
             Case.handler_id,
             cast(Flag.kind, String).label("kind"),
@@ -92,27 +95,50 @@ def create_reminders(now: datetime) -> int:
         .join(Case, Case.id == Flag.subject_id)
         .where(Flag.subject == FlagSubject.CASE, Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
     )
+    # A petition's clocks (classification, a denunciation's acceptance) before any case is opened.
+    petition_rows = (
+        select(
+            no_id.label("case_id"),
+            Petition.id.label("petition_id"),
+            Petition.unit_id,
+            Petition.created_by_id.label("handler_id"),
+            (literal("petition_", String).concat(cast(Flag.kind, String))).label("kind"),
+            _joined("petition", Flag.kind, Clock.id, Clock.due_on).label("dedup_key"),
+            json_sql({"number": Petition.receipt_no, "stage": Clock.stage, "due_on": Clock.due_on}).label("params"),
+        )
+        .select_from(Flag)
+        .join(Clock, Clock.id == Flag.clock_id)
+        .join(Petition, Petition.id == Flag.subject_id)
+        .where(Flag.subject == FlagSubject.PETITION, Flag.kind.in_(REMINDER_KINDS), Flag.cleared_at.is_(None))
+    )
     effect_rows = select(
         Case.id.label("case_id"),
+        no_id.label("petition_id"),
         Case.unit_id,
         Case.handler_id,
         literal(LEGAL_EFFECT, String).label("kind"),
         _joined(LEGAL_EFFECT, Case.id, Case.legally_effective_on).label("dedup_key"),
         json_sql({"number": Case.number, "on": Case.legally_effective_on}).label("params"),
     ).where(Case.legally_effective_on.is_not(None), Case.state.in_(LEGAL_EFFECT_STATES))
-    parts = _recipients(deadline_rows) + _recipients(effect_rows)
+    parts = _recipients(deadline_rows) + _recipients(petition_rows) + _recipients(effect_rows)
     r = union(*parts).subquery("r")  # UNION, not UNION ALL: a handler who is also a head gets one
     exists_ = select(Notification.id).where(
         Notification.user_id == r.c.user_id, Notification.dedup_key == r.c.dedup_key
     )
     rows = select(
-        r.c.user_id, r.c.case_id, r.c.kind, r.c.dedup_key, r.c.params, literal(now, Notification.created_at.type)
+        r.c.user_id,
+        r.c.case_id,
+        r.c.petition_id,
+        r.c.kind,
+        r.c.dedup_key,
+        r.c.params,
+        literal(now, Notification.created_at.type),
     ).where(~exists_.exists())
     return affected_rows(
         db.session.execute(
             table_of(Notification)
             .insert()
-            .from_select(["user_id", "case_id", "kind", "dedup_key", "params", "created_at"], rows)
+            .from_select(["user_id", "case_id", "petition_id", "kind", "dedup_key", "params", "created_at"], rows)
             .execution_options(preserve_rowcount=True)  # PostgreSQL reports INSERT counts only when asked
         )
     )

@@ -106,8 +106,8 @@ def build_message(out) -> EmailMessage:
             paragraphs.append(_("Open the case: %(link)s", link=link))
         paragraphs += [
             _(
-                "You receive this message because you handle this case or head a unit responsible for "
-                "it. All your notifications are in TiepDan, under the bell at the top of every page."
+                "You receive this message because you handle this case or petition, or head a unit "
+                "responsible for it. All your notifications are in TiepDan, under the bell at the top of every page."
             ),
             "TiepDan",
         ]

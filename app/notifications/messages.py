@@ -50,6 +50,20 @@ def notification_text(kind: str, params) -> str:
             stage=_stage(p.get("stage")),
             due=_date(p.get("due_on")),
         )
+    if kind == "petition_overdue":
+        return _(
+            "Petition %(number)s: the deadline for “%(stage)s” was %(due)s and has passed.",
+            number=number,
+            stage=_stage(p.get("stage")),
+            due=_date(p.get("due_on")),
+        )
+    if kind == "petition_due_soon":
+        return _(
+            "Petition %(number)s: “%(stage)s” is due on %(due)s.",
+            number=number,
+            stage=_stage(p.get("stage")),
+            due=_date(p.get("due_on")),
+        )
     if kind == "legal_effect":
         return _(
             "Case %(number)s: the decision took legal effect on %(day)s; its enforcement must now be organised.",
@@ -67,6 +81,10 @@ def notification_subject(kind: str, params) -> str:
         return _("[TiepDan] Overdue: case %(number)s", number=number)
     if kind == "due_soon":
         return _("[TiepDan] Due soon: case %(number)s", number=number)
+    if kind == "petition_overdue":
+        return _("[TiepDan] Overdue: petition %(number)s", number=number)
+    if kind == "petition_due_soon":
+        return _("[TiepDan] Due soon: petition %(number)s", number=number)
     if kind == "legal_effect":
         return _("[TiepDan] Decision legally effective: case %(number)s", number=number)
     return _("[TiepDan] Case %(number)s", number=number)

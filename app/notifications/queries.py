@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from ..cases.models import Case
 from ..cases.scope import visible_cases
 from ..extensions import db
+from ..petitions.models import Petition
+from ..petitions.queries import visible_petitions
 from .models import Notification
 
 
@@ -53,4 +55,13 @@ def visible_case_ids(case_ids, user) -> set[int]:
     if not ids:
         return set()
     stmt = visible_cases(user).where(Case.id.in_(ids)).with_only_columns(Case.id)
+    return set(db.session.scalars(stmt))
+
+
+def visible_petition_ids(petition_ids, user) -> set[int]:
+    """The ids among ``petition_ids`` of petitions the user may still see (one query)."""
+    ids = {i for i in petition_ids if i}
+    if not ids:
+        return set()
+    stmt = visible_petitions(user).where(Petition.id.in_(ids)).with_only_columns(Petition.id)
     return set(db.session.scalars(stmt))

@@ -32,7 +32,8 @@ def list_notifications():
     page = parse_id(request.args.get("page", "1"), max_digits=6) or 1
     pagination = queries.page_of_notifications(current_user, page, current_app.config["PAGE_SIZE"])
     visible = queries.visible_case_ids([n.case_id for n in pagination.items], current_user)
-    items = [(n, notification_text(n.kind, n.params), n.case_id in visible) for n in pagination.items]
+    petitions = queries.visible_petition_ids([n.petition_id for n in pagination.items], current_user)
+    items = [(n, notification_text(n.kind, n.params), _link(n, visible, petitions)) for n in pagination.items]
     return render_template("notifications/list.html", pagination=pagination, items=items, form=MarkReadForm())
 
 
@@ -43,12 +44,14 @@ def read(notification_id: int):
     if not MarkReadForm().validate_on_submit():
         abort(400)
     mark_read(notification, current_user)
-    if (
-        request.form.get("next") == "case"
-        and notification.case_id
-        and queries.visible_case_ids([notification.case_id], current_user)
-    ):
-        return redirect(url_for("cases.case_detail", case_id=notification.case_id))
+    if request.form.get("next") == "case":
+        link = _link(
+            notification,
+            queries.visible_case_ids([notification.case_id], current_user),
+            queries.visible_petition_ids([notification.petition_id], current_user),
+        )
+        if link:
+            return redirect(link)
     return redirect(url_for("notifications.list_notifications", page=request.args.get("page") or None))
 
 
@@ -65,3 +68,12 @@ def read_all():
     else:
         flash(_("There were no unread notifications."), "info")
     return redirect(url_for("notifications.list_notifications"))
+
+
+def _link(notification, visible_cases: set[int], visible_petitions: set[int]) -> str | None:
+    """Where a notification leads: its case or its petition, if the user may still see it."""
+    if notification.case_id and notification.case_id in visible_cases:
+        return url_for("cases.case_detail", case_id=notification.case_id)
+    if notification.petition_id and notification.petition_id in visible_petitions:
+        return url_for("petitions.petition_detail", petition_id=notification.petition_id)
+    return None

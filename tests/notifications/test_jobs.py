@@ -118,16 +118,6 @@ def test_a_head_who_is_also_the_handler_gets_one(world):
     assert sorted(u for u, _ in recipients()) == ["both", "head", "phead"]
 
 
-def test_petition_flags_do_not_notify(world):
-    from tests.factories import create_petition
-
-    petition = create_petition(world)
-    db.session.commit()
-    now = at(clock(petition=petition, stage=Stage.FIRST_ANSWER).due_on + timedelta(days=3))
-    assert flag_deadlines(now)["raised"] > 0
-    assert create_reminders(now) == 0
-
-
 def test_legal_effect_is_announced_once(world):
     case = create_case(world, CaseState.RESOLVED, petitioners=[person("Công dân 9", "079400000009")])
     db.session.commit()
@@ -251,3 +241,29 @@ def test_notification_count_is_one_statement_whatever_the_cases(world):
         assert create_reminders(now) == 12
     assert len([s for s in statements if not s.startswith("BEGIN")]) == 1
     assert db.session.scalar(select(func.count(Notification.id))) == 12
+
+
+def test_an_overdue_petition_notifies_who_registered_it_and_the_heads_above(world, login_en):
+    from tests.factories import create_petition
+
+    petition = create_petition(
+        world, received_on=local_today() - timedelta(days=40), petitioners=[person("Cao Văn Đơn", "079500000001")]
+    )
+    db.session.commit()
+    now = at(local_today())
+    flag_deadlines(now)
+    created = create_reminders(now)
+    mine = [n for n in notifications() if n.petition_id == petition.id]
+    overdue_clocks = {n.dedup_key for n in mine}  # one reminder per overdue clock (first answer, classification...)
+    assert created == len(mine) == 3 * len(overdue_clocks) > 0
+    assert {(u, k) for u, k in recipients() if k.startswith("petition_")} == {
+        ("reception", "petition_overdue"),
+        ("head", "petition_overdue"),
+        ("phead", "petition_overdue"),
+    }
+    assert all(n.case_id is None and n.dedup_key.startswith("petition:overdue:") for n in mine)
+    assert create_reminders(now) == 0  # once
+    db.session.commit()
+    page = login_en("reception").get("/notifications/").get_data(as_text=True)
+    assert f"Petition {petition.receipt_no}: the deadline for" in page
+    assert f'href="/petitions/{petition.id}"' in page
