@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ColumnElement
+from sqlalchemy.orm import selectinload
 
 from ..cases import queries as case_queries
 from ..cases.operations import accept_petition
@@ -19,6 +20,7 @@ from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
 from ..deadlines import queries as deadline_queries
+from ..extensions import db
 from ..flags.models import FlagSubject
 from ..flags.queries import active_flags
 from ..reception import corrections
@@ -32,6 +34,7 @@ from .models import Channel, Petition, PetitionKind, PetitionState
 from .pages import render_detail
 from .queries import (
     PetitionFilters,
+    filtered_petitions,
     get_petition,
     page_of_petitions,
     parse_petition_filters,
@@ -51,6 +54,8 @@ def list_petitions() -> ResponseReturnValue:
     filters = parse_petition_filters(request.args, current_user)
     today = local_today()
     until = deadline_queries.due_soon_threshold(today)
+    if request.args.get("print") == "1":
+        return _print_register(filters, today, until)
     page = page_of_petitions(
         current_user,
         filters,
@@ -62,6 +67,7 @@ def list_petitions() -> ResponseReturnValue:
     filters.warnings.extend(page.warnings)
     export_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
     export_url = url_for("petitions.export", **export_args)
+    print_url = url_for("petitions.list_petitions", print=1, **export_args)
     return render_template(
         "petitions/list.html",
         page=page,
@@ -74,11 +80,35 @@ def list_petitions() -> ResponseReturnValue:
         subjects=all_subjects(),
         subject_groups=list(SubjectGroup),
         export_url=export_url,
+        print_url=print_url,
         deadline_filters=deadline_queries.DEADLINE_FILTERS,
         nearest_due=deadline_queries.nearest_petition_due(p.id for p in page.items),
         deadline_status=lambda due: deadline_queries.deadline_status(due, today, until),
         flags=active_flags(FlagSubject.PETITION, (p.id for p in page.items)),
         today=today,
+    )
+
+
+#: At most this many petitions are printed at once (the page says so when more matched).
+MAX_PRINTED = 2_000
+
+
+def _print_register(filters: PetitionFilters, today: date, until: date) -> str:
+    """The petition register (sổ theo dõi đơn) as printed: the list's selection, oldest first, numbered."""
+    stmt = (
+        filtered_petitions(current_user, filters, _deadline_conditions(filters, today, until))
+        .options(selectinload(Petition.case))
+        .order_by(Petition.received_on.asc(), Petition.id.asc())
+        .limit(MAX_PRINTED + 1)
+    )
+    petitions = list(db.session.execute(stmt).unique().scalars())
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before", "print")}
+    return render_template(
+        "petitions/register_print.html",
+        petitions=petitions[:MAX_PRINTED],
+        truncated=len(petitions) > MAX_PRINTED,
+        filters=filters,
+        back_url=url_for("petitions.list_petitions", **args),
     )
 
 

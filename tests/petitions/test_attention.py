@@ -98,3 +98,26 @@ def test_situation_flags_show_on_list_rows_and_pages(login_en, world, db):
     # The petition's own flag was cleared when its case took it over: its page shows none.
     assert 'data-testid="flags"' not in text(head.get(f"/petitions/{crowd.id}"))
     db.session.remove()
+
+
+def test_the_petition_register_prints_numbered_and_masked(login_en, world, db):
+    from app.petitions.models import PetitionKind
+
+    first = create_petition(world, received_on=local_today() - timedelta(days=9), summary="Đơn thứ nhất")
+    create_petition(
+        world,
+        kind=PetitionKind.DENUNCIATION,
+        received_on=local_today() - timedelta(days=2),
+        summary="Đơn tố cáo",
+        petitioners=[person("Vũ Văn Kín", "079100000077")],
+        is_identity_confidential=True,
+    )
+    db.session.commit()
+    page = text(login_en("reception").get("/petitions/?print=1"))
+    assert "Petition register" in page and 'data-action="print"' in page
+    assert page.index("Đơn thứ nhất") < page.index("Đơn tố cáo")  # oldest first
+    assert "<td>1</td>" in page and "<td>2</td>" in page
+    assert first.receipt_no in page and "Vũ Văn Kín" not in page and "Identity protected" in page
+    # The list's filters apply.
+    page = text(login_en("reception").get("/petitions/?print=1&kind=denunciation"))
+    assert "Đơn thứ nhất" not in page and "Đơn tố cáo" in page
