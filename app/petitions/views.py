@@ -102,7 +102,7 @@ def _print_register(filters: PetitionFilters, today: date, until: date) -> str:
         .limit(MAX_PRINTED + 1)
     )
     petitions = list(db.session.execute(stmt).unique().scalars())
-    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before", "print")}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "after", "before", "print")}
     return render_template(
         "petitions/register_print.html",
         petitions=petitions[:MAX_PRINTED],
