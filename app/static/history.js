@@ -26,8 +26,17 @@
       }
       shown = value;
       fetch(panel.dataset.historyUrl + "?cccd=" + encodeURIComponent(value), { credentials: "same-origin" })
-        .then(function (resp) { return resp.text(); })
-        .then(function (html) { panel.innerHTML = html; })
+        .then(function (resp) {
+          // Only the fragment itself (a lapsed session answers with the login page, after a redirect).
+          return resp.ok && !resp.redirected ? resp.text() : "";
+        })
+        .then(function (html) {
+          if (html.indexOf('data-testid="person-history"') !== -1) {
+            panel.innerHTML = html;
+          } else {
+            shown = "";
+          }
+        })
         .catch(function () { shown = ""; });
     }
 
