@@ -65,7 +65,10 @@ def list_petitions() -> ResponseReturnValue:
         extra=_deadline_conditions(filters, today, until),
     )
     filters.warnings.extend(page.warnings)
-    export_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
+    # The list's filters for its export and its printed register (never a paging or print argument).
+    export_args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k not in ("page", "after", "before", "print")
+    }
     export_url = url_for("petitions.export", **export_args)
     print_url = url_for("petitions.list_petitions", print=1, **export_args)
     return render_template(
