@@ -53,21 +53,10 @@ def edit_person(person_id: int):
         changed = corrections.correct_person(
             person, current_user._get_current_object(), expected_version=form.version.data, **form.values()
         )
+        fields = ", ".join(str(form[name].label.text) for name in changed)  # the form's own labels
         flash(
-            _("The details of %(name)s were corrected: %(fields)s.", name=person.full_name, fields=_fields(changed)),
+            _("The details of %(name)s were corrected: %(fields)s.", name=person.full_name, fields=fields),
             "success",
         )
         return redirect(back)
     return page()
-
-
-def _fields(changed: dict) -> str:
-    labels = {
-        "full_name": _("Full name"),
-        "citizen_id": _("Citizen ID (CCCD)"),
-        "phone": _("Phone"),
-        "province_code": _("Province / city"),
-        "ward_code": _("Commune / ward"),
-        "address_line": _("House number, street, hamlet"),
-    }
-    return ", ".join(labels.get(name, name) for name in changed)

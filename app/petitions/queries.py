@@ -203,3 +203,18 @@ def page_of_petitions(
         cap,
         options=(selectinload(Petition.case),),
     )
+
+
+def petitions_in_order(
+    user: User, filters: PetitionFilters, limit: int, extra: Sequence[ColumnElement[bool]] = ()
+) -> tuple[list[Petition], bool]:
+    """The matching petitions oldest first (the register as printed), at most ``limit``, and whether more
+    matched."""
+    stmt = (
+        filtered_petitions(user, filters, extra)
+        .options(selectinload(Petition.case))
+        .order_by(Petition.received_on.asc(), Petition.id.asc())
+        .limit(limit + 1)
+    )
+    petitions = list(db.session.execute(stmt).unique().scalars())
+    return petitions[:limit], len(petitions) > limit

@@ -8,7 +8,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import selectinload
 
 from ..cases import queries as case_queries
 from ..cases.operations import accept_petition
@@ -20,7 +19,6 @@ from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
 from ..deadlines import queries as deadline_queries
-from ..extensions import db
 from ..flags.models import FlagSubject
 from ..flags.queries import active_flags
 from ..reception import corrections
@@ -34,11 +32,11 @@ from .models import Channel, Petition, PetitionKind, PetitionState
 from .pages import render_detail
 from .queries import (
     PetitionFilters,
-    filtered_petitions,
     get_petition,
     page_of_petitions,
     parse_petition_filters,
     petition_by_receipt_no,
+    petitions_in_order,
 )
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
@@ -98,18 +96,14 @@ MAX_PRINTED = 2_000
 
 def _print_register(filters: PetitionFilters, today: date, until: date) -> str:
     """The petition register (sổ theo dõi đơn) as printed: the list's selection, oldest first, numbered."""
-    stmt = (
-        filtered_petitions(current_user, filters, _deadline_conditions(filters, today, until))
-        .options(selectinload(Petition.case))
-        .order_by(Petition.received_on.asc(), Petition.id.asc())
-        .limit(MAX_PRINTED + 1)
+    petitions, truncated = petitions_in_order(
+        current_user, filters, MAX_PRINTED, _deadline_conditions(filters, today, until)
     )
-    petitions = list(db.session.execute(stmt).unique().scalars())
     args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "after", "before", "print")}
     return render_template(
         "petitions/register_print.html",
-        petitions=petitions[:MAX_PRINTED],
-        truncated=len(petitions) > MAX_PRINTED,
+        petitions=petitions,
+        truncated=truncated,
         filters=filters,
         back_url=url_for("petitions.list_petitions", **args),
     )

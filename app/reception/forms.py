@@ -222,7 +222,7 @@ class VisitCorrectionForm(AppForm):
     host_id = VisitForm.host_id
     people_count = VisitForm.people_count
     content = VisitForm.content
-    outcome_note = TextAreaField(_l("Guidance given / body referred to / details"), filters=[strip])
+    outcome_note = VisitForm.outcome_note
     version = VersionField()
 
     def __init__(self, *args, hosts=(), **kwargs):

@@ -100,6 +100,13 @@ def parse_register_filters(args: Mapping[str, str], user) -> RegisterFilters:
     return RegisterFilters(**values, warnings=warnings)
 
 
+def masked_petition(user) -> ColumnElement[bool]:
+    """SQL condition on Petition: its petitioners are masked for ``user`` (confidential, not revealed)."""
+    masked: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
+    shown = shown_petition_ids(user)
+    return and_(masked, Petition.id.not_in(sorted(shown))) if shown else masked
+
+
 def _visitor_matches(q: str, user) -> ColumnElement[bool]:
     """The visit has a visitor whose name holds every word of ``q`` (as word beginnings) or whose CCCD
     begins with it; never a visit whose visitors are masked for ``user`` (a confidential petition not
@@ -118,10 +125,7 @@ def _visitor_matches(q: str, user) -> ColumnElement[bool]:
     matching = (
         select(ReceptionVisitor.session_id).join(Person, Person.id == ReceptionVisitor.person_id).where(*conditions)
     )
-    masked: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
-    shown = shown_petition_ids(user)
-    if shown:
-        masked = and_(masked, Petition.id.not_in(sorted(shown)))
+    masked = masked_petition(user)
     hidden = exists().where(Petition.reception_session_id == ReceptionSession.id, masked)
     return and_(ReceptionSession.id.in_(matching), ~hidden)
 
@@ -204,10 +208,7 @@ HISTORY_LIMIT = 10
 def person_history(user, citizen_id: str) -> PersonHistory:
     """The history of the citizen with ``citizen_id`` in the user's units (see PersonHistory)."""
     people = select(Person.id).where(Person.citizen_id == citizen_id)
-    shown = shown_petition_ids(user)
-    masked: ColumnElement[bool] = Petition.is_identity_confidential.is_(True)
-    if shown:
-        masked = and_(masked, Petition.id.not_in(sorted(shown)))
+    masked = masked_petition(user)
     petitions = list(
         db.session.execute(
             select(Petition)
