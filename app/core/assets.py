@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     def _cached(response: Response) -> Response:
         if request.endpoint in STATIC_ENDPOINTS and response.status_code in (200, 304):
             if request.args.get("v") == current:
+                response.cache_control.no_cache = None  # send_static_file's default: revalidate every time
                 response.cache_control.public = True
                 response.cache_control.max_age = MAX_AGE
                 response.cache_control.immutable = True

@@ -23,6 +23,7 @@ def test_every_asset_of_a_page_has_the_version_and_is_cached_for_a_year(app, cli
             assert resp.status_code == 200, url
             cache = resp.cache_control
             assert cache.public and cache.max_age == MAX_AGE and cache.immutable, (url, resp.headers["Cache-Control"])
+            assert not cache.no_cache, resp.headers["Cache-Control"]  # not asked again on every page
             assert "no-store" not in resp.headers["Cache-Control"]
 
 
