@@ -1,7 +1,8 @@
 """Writes on cases: opening one on acceptance, and the single function that performs a transition."""
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
 from ..core.sequences import next_number
-from ..core.timeutil import local_today, to_local, utcnow
+from ..core.timeutil import local_to_utc, local_today, to_local, utcnow
 from ..core.validation import parse_id
 from ..extensions import db
 from ..petitions.models import Petition, PetitionKind, PetitionState
@@ -159,6 +160,53 @@ def open_case(
     petition.case_id = case.id
     log_case_event(case, actor, "open", None, CaseState.ACCEPTED, petition.receipt_no)
     case_opened.send(case)
+    return case
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The decision that concluded a case before TiepDan, as the unit's register records it."""
+
+    decision_no: str
+    decision_on: date
+    outcome: Outcome
+    summary: str | None = None
+
+
+def accept_imported(
+    petition: Petition,
+    actor: User,
+    *,
+    accepted_on: date,
+    conclusion: Conclusion | None = None,
+    note: str | None = None,
+) -> Case:
+    """A petition accepted before TiepDan, read from the unit's register: its case opened on its own
+    acceptance date (its clock runs from that day, as any case's) and, when the register records the decision
+    that concluded it, resolved and closed with that decision on its date, so no clock runs on.
+
+    The rules of procedure are not judged again: the register records what was done.
+    """
+    case = open_case(petition, actor, accepted_on=accepted_on, instance=petition.instance)
+    petition.instance = case.instance
+    record_decision(petition, actor, PetitionState.ACCEPTED, on=accepted_on, note=note, imported=True)
+    if conclusion is None:
+        return case
+    if conclusion.decision_on < accepted_on:
+        raise TransitionRefused(_l("The decision date cannot be before the case was accepted."))
+    if conclusion.outcome not in case.allowed_outcomes():
+        raise TransitionRefused(_l("This outcome does not fit a case of this kind."))
+    case.decision_no = conclusion.decision_no.strip()
+    case.decision_on = conclusion.decision_on
+    case.outcome = conclusion.outcome
+    case.decision_summary = (conclusion.summary or "").strip() or None
+    stamp = local_to_utc(datetime.combine(conclusion.decision_on, time(8, 0)))
+    for action, state in ((CaseAction.RESOLVE, CaseState.RESOLVED), (CaseAction.CLOSE, CaseState.CLOSED)):
+        case.state = state
+        setattr(case, STAMPS[state], stamp)
+        _flush(case)
+        case_transitioned.send(case, action=action, on=conclusion.decision_on)
+    log_case_event(case, actor, "import", CaseState.ACCEPTED, CaseState.CLOSED, note)
     return case
 
 

@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "verification": _l("Verification recorded"),
     "delivery": _l("Decision sent to the parties"),
     "dialogue": _l("Dialogue recorded"),
+    "import": _l("Concluded before TiepDan (imported from the register)"),
 }
 #: Rows of the caseload's "needs attention" list.
 ATTENTION_LIMIT = 50

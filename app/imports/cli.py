@@ -1,5 +1,6 @@
-"""flask import register FILE --unit CODE: a unit's Excel reception register into TiepDan (the same checks
-as the import screen: every row checked, nothing saved while any row is wrong, a second run adds nothing)."""
+"""flask import register FILE --unit CODE: a unit's Excel reception register or petition register into
+TiepDan (the same checks as the import screen: every row checked, nothing saved while any row is wrong, a
+second run adds nothing)."""
 
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from ..extensions import db
 from ..units.queries import unit_by_code
 from ..users.models import User
 from ..users.queries import user_by_username
-from .register import FIELDS, guess_mapping, plan_import, read_sheet, run_import
+from .registers import ALL_FIELDS, REGISTERS, register_of
+from .workbook import guess_mapping, read_sheet
 
 import_cli = AppGroup("import", help="Import a unit's existing registers from Excel.")
 
@@ -22,9 +24,18 @@ import_cli = AppGroup("import", help="Import a unit's existing registers from Ex
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--unit", "unit_code", required=True, help="Code of the unit whose register it is.")
 @click.option("--user", "username", default=None, help="Who imports (a reception officer or head; default: a head).")
+@click.option(
+    "--register",
+    "register_name",
+    type=click.Choice(["auto", *REGISTERS]),
+    default="auto",
+    show_default=True,
+    help="Which register the workbook is (auto: the one its headers name most).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
-def import_register_command(path: str, unit_code: str, username: str | None, dry_run: bool) -> None:
-    """Import the visits of a reception register workbook (.xlsx), its headers recognised by name."""
+def import_register_command(path: str, unit_code: str, username: str | None, register_name: str, dry_run: bool) -> None:
+    """Import a reception register (visits) or a petition register workbook (.xlsx), its headers recognised
+    by name."""
     unit = unit_by_code(unit_code)
     if unit is None:
         raise click.ClickException(f"No unit with code {unit_code!r}.")
@@ -45,12 +56,14 @@ def import_register_command(path: str, unit_code: str, username: str | None, dry
             raise click.ClickException(f"Unit {unit.code} has no active head: name the importing user with --user.")
     try:
         with open(path, "rb") as stream:
-            sheet = read_sheet(stream, Path(path).name)
-        mapping = guess_mapping(sheet.headers)
-        for f in FIELDS:
+            sheet = read_sheet(stream, Path(path).name, ALL_FIELDS)
+        register = register_of(sheet.headers) if register_name == "auto" else REGISTERS[register_name]
+        click.echo(f"{register.label}: {sheet.filename}")
+        mapping = guess_mapping(sheet.headers, register.fields)
+        for f in register.fields:
             col = mapping[f.name]
             click.echo(f"{str(f.label):<32} ← {sheet.headers[col] if col is not None else '—'}")
-        plan = plan_import(sheet, mapping, unit, actor)
+        plan = register.plan(sheet, mapping, unit, actor)
         for r in plan.errors:
             click.echo(_("Row %(n)d: %(errors)s", n=r.number, errors="; ".join(r.errors)), err=True)
         click.echo(
@@ -61,14 +74,25 @@ def import_register_command(path: str, unit_code: str, username: str | None, dry
                 wrong=len(plan.errors),
             )
         )
+        if plan.noted:
+            click.echo(
+                _(
+                    "%(n)d rows will be open in TiepDan, their deadlines running (rows %(rows)s).",
+                    n=len(plan.noted),
+                    rows=", ".join(str(r.number) for r in plan.noted[:20]) + ("…" if len(plan.noted) > 20 else ""),
+                )
+            )
         if not plan.ok:
             raise click.ClickException(_("Nothing was imported: correct the rows with errors first."))
         if dry_run:
             db.session.rollback()
             return
-        n = run_import(plan, unit, actor)
+        n = register.run(plan, unit, actor)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
         raise click.ClickException(str(err.message)) from err
-    click.echo(_("%(n)d visits imported into the register of %(unit)s.", n=n, unit=unit.code))
+    if register.name == "petitions":
+        click.echo(_("%(n)d petitions imported into the register of %(unit)s.", n=n, unit=unit.code))
+    else:
+        click.echo(_("%(n)d visits imported into the register of %(unit)s.", n=n, unit=unit.code))

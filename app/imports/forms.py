@@ -1,5 +1,6 @@
-"""The forms of the register import: the workbook and its unit, then the columns of each field."""
+"""The forms of the register import: the workbook, its register and its unit, then the columns of each field."""
 
+from functools import cache
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
@@ -10,10 +11,17 @@ from ..core.fields import optional_int
 from ..core.forms import AppForm
 from ..core.i18n import lazy_gettext as _l
 from ..petitions.forms import ReceivingUnitMixin
-from .register import FIELDS
+from .registers import REGISTERS, Register
 
 
 class ImportUploadForm(ReceivingUnitMixin, AppForm):
+    register = SelectField(
+        _l("Register"),
+        choices=lambda: [(r.name, str(r.label)) for r in REGISTERS.values()],
+        default="visits",
+        validate_choice=True,
+        invalid_choice_message=_l("Choose a register from the list."),
+    )
     file = FileField(
         _l("Excel workbook (.xlsx)"),
         validators=[FileRequired(_l("Choose the workbook of the register."))],
@@ -34,29 +42,33 @@ class ImportUploadForm(ReceivingUnitMixin, AppForm):
 class MappingForm(AppForm):
     """One select per field of the register: the column it is read from (or none)."""
 
+    register: Register
+
     def __init__(self, headers: list[str], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(-1, "—")] + [(i, h or f"#{i + 1}") for i, h in enumerate(headers)]
-        for f in FIELDS:
-            select = getattr(self, f.name)
-            select.choices = choices
+        for f in self.register.fields:
+            getattr(self, f.name).choices = choices
 
     def mapping(self) -> dict[str, int | None]:
         out: dict[str, int | None] = {}
-        for f in FIELDS:
+        for f in self.register.fields:
             value = getattr(self, f.name).data
             out[f.name] = None if value is None or value < 0 else value
         return out
 
 
-for _field in FIELDS:
-    setattr(
-        MappingForm,
-        _field.name,
-        SelectField(
-            _field.label,
+@cache
+def mapping_form(name: str) -> type[MappingForm]:
+    """The mapping form of the register ``name`` (one class per register, made once)."""
+    register = REGISTERS[name]
+    fields = {
+        f.name: SelectField(
+            f.label,
             coerce=optional_int,
             validate_choice=True,
             invalid_choice_message=_l("Choose a column from the list."),
-        ),
-    )
+        )
+        for f in register.fields
+    }
+    return type(f"{name.title()}MappingForm", (MappingForm,), {"register": register, **fields})

@@ -250,6 +250,9 @@ class Petition(TimestampMixin, Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: For a confidential petition only: search_text with the petitioners, searched only where they are shown.
     search_private: Mapped[str | None] = mapped_column(Text)
+    #: Imported from a register kept in Excel before TiepDan: the digest of its row (a second import of the
+    #: same file adds nothing; see app/imports).
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     #: Optimistic-locking version: a save from a stale form is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -7,7 +7,7 @@ in ``petitions.signals``; this module imports none of them.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -17,8 +17,8 @@ from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.roles import Role
-from ..core.sequences import next_number
-from ..core.timeutil import utcnow
+from ..core.sequences import next_number, reserve_number
+from ..core.timeutil import local_to_utc, utcnow
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData, find_or_create_person
@@ -63,11 +63,17 @@ def register_petition(
     subject_area: SubjectArea | None = None,
     sites_to_verify: int | None = None,
     instance: int | None = None,
+    number: int | None = None,
+    import_key: str | None = None,
+    import_note: str | None = None,
 ) -> Petition:
     """Enter a petition in the unit's register and give it a receipt number.
 
     A denunciation's petitioners are always confidential (Law on Denunciations 2018 art. 8, 9, 47, 56),
     whatever ``is_identity_confidential`` says; other kinds are when the petitioner asked for it.
+    ``number``: the petition's number in a register kept before TiepDan (imported): kept, and the year's
+    numbering goes on after it. ``import_key``, ``import_note``: the digest of its imported row, and where it
+    was read from (the timeline's "imported" entry).
     """
     if not is_anonymous and not petitioners:
         raise TransitionRefused(_l("A petition needs at least one petitioner unless it is anonymous."))
@@ -78,7 +84,11 @@ def register_petition(
     if subject_area is not None and not subject_area.is_active:
         raise TransitionRefused(_l("This subject area is no longer used: choose another."))
     year = received_on.year
-    seq = next_number(unit.id, "petition", year)
+    if number is None:
+        seq = next_number(unit.id, "petition", year)
+    else:
+        seq = number
+        reserve_number(unit.id, "petition", year, number)
     petition = Petition(
         unit=unit,
         year=year,
@@ -103,6 +113,7 @@ def register_petition(
         duplicate_of=duplicate_of,
         created_by_id=actor.id,
         state=PetitionState.RECEIVED,
+        import_key=import_key,
     )
     db.session.add(petition)
     for i, data in enumerate(petitioners):
@@ -112,7 +123,7 @@ def register_petition(
         )
         petition.parties.append(PetitionParty(person=person, is_representative=(i == 0)))
     db.session.flush()
-    _log(petition, actor, "register", None, PetitionState.RECEIVED, None)
+    _log(petition, actor, "import" if import_key else "register", None, PetitionState.RECEIVED, import_note)
     petition_registered.send(petition)
     return petition
 
@@ -259,12 +270,15 @@ def record_decision(
     competent_body: CompetentBody | None = None,
     override_reason: str | None = None,
     lodging: Lodging | None = None,
+    imported: bool = False,
 ) -> Petition:
     """Stamp a decision that ``check_decision`` let through, log it and announce it (``petition_decided``).
 
     A rule set aside is logged first: the petition's history and the audit log name the rule and the reason.
+    ``imported``: a decision taken before TiepDan, read from the unit's register: recorded as it was taken,
+    on its own day ``on`` (the rules of procedure are not judged again).
     """
-    gate = decision_gate(petition, decision, lodging)
+    gate = None if imported else decision_gate(petition, decision, lodging)
     if gate is not None:
         reason = (override_reason or "").strip()
         assert reason, "check_decision refuses a gated decision without the head's reason"
@@ -292,7 +306,7 @@ def record_decision(
         petition.learned_on = lodging.learned_on
         petition.obstacle_days = lodging.obstacle_days or None
         petition.obstacle_reason = (lodging.obstacle_reason or "").strip() or None
-    petition.decided_at = utcnow()
+    petition.decided_at = local_to_utc(datetime.combine(on, time(8, 0))) if imported else utcnow()
     petition.decided_by_id = actor.id
     petition.state = decision
     db.session.flush()

@@ -29,10 +29,10 @@ LAYERS: list[set[str]] = [
     {"reception"},
     # Grassroots mediation records, linked to a later petition.
     {"mediation"},
-    # Import of a unit's existing Excel registers (visits), with the desk's checks.
-    {"imports"},
     {"cases"},
     {"deadlines"},
+    # Import of a unit's existing Excel registers (visits, petitions and their cases), with the desk's checks.
+    {"imports"},
     # The case list filters and orders cases by their clocks.
     {"caselist"},
     {"notifications"},

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.core.timeutil import local_today, to_local
-from app.imports.register import guess_mapping
+from app.imports.visits import FIELDS
+from app.imports.workbook import guess_mapping
 from app.reception.models import ReceptionKind, ReceptionOutcome, ReceptionSession
 from tests.petitions.helpers import row_counts, text
 
@@ -68,7 +69,7 @@ def mapping_of(page: str) -> dict[str, str]:
 
 def test_the_usual_headers_are_recognised():
     with force_locale("vi"):
-        mapping = guess_mapping(HEADERS)
+        mapping = guess_mapping(HEADERS, FIELDS)
     assert mapping == {
         "received_at": 1,
         "full_name": 2,
@@ -80,7 +81,7 @@ def test_the_usual_headers_are_recognised():
         "handling": 8,
         "host": 9,
     }
-    assert guess_mapping(["ngay tiep", "HO VA TEN", "Nội  dung"])["full_name"] == 1
+    assert guess_mapping(["ngay tiep", "HO VA TEN", "Nội  dung"], FIELDS)["full_name"] == 1
 
 
 def test_a_register_is_checked_then_imported_once(login_en, world, db):
