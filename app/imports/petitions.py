@@ -41,6 +41,7 @@ from .workbook import (
     Plan,
     RowResult,
     Sheet,
+    birth_year,
     cells_reader,
     check_mapping,
     citizen_id,
@@ -76,6 +77,7 @@ FIELDS = (
             "Tên người viết đơn",
         ),  # fmt: skip
     ),
+    ImportField("birth_year", _l("Year of birth"), False, ("Năm sinh", "Ngày sinh", "Ngày tháng năm sinh")),
     ImportField("citizen_id", _l("Citizen ID (CCCD)"), False, ("CCCD", "Số CCCD", "CCCD/CMND", "CMND", "Số CMND")),
     ImportField("address", _l("Address"), False, ("Địa chỉ", "Địa chỉ người viết đơn", "Nơi cư trú", "Nơi ở")),
     ImportField(
@@ -253,6 +255,7 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
         anonymous = fold(full_name) in ANONYMOUS_NAMES
         note_parts: list[str] = []
         cid = citizen_id(cell("citizen_id"), r, note_parts)
+        born = birth_year(cell("birth_year"), r)
         content = text(cell("content"))
         if not content:
             r.errors.append(_("The content is missing."))
@@ -346,7 +349,12 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
                 number=seq,
                 person=None
                 if anonymous
-                else PersonData(full_name=full_name, citizen_id=cid, address_line=text(cell("address"))[:300] or None),
+                else PersonData(
+                    full_name=full_name,
+                    citizen_id=cid,
+                    address_line=text(cell("address"))[:300] or None,
+                    birth_year=born,
+                ),
                 content=content,
                 kind=kind_instance[0],
                 instance=kind_instance[1],

@@ -29,6 +29,7 @@ from .workbook import (
     Plan,
     RowResult,
     Sheet,
+    birth_year,
     cells_reader,
     check_mapping,
     citizen_id,
@@ -49,6 +50,7 @@ FIELDS = (
         ("Ngày tiếp", "Ngày", "Thời gian", "Ngày giờ tiếp", "Ngày tiếp công dân", "Thời gian tiếp"),
     ),
     ImportField("full_name", _l("Visitor's full name"), True, ("Họ và tên", "Họ tên", "Họ tên người đến", "Người đến")),
+    ImportField("birth_year", _l("Year of birth"), False, ("Năm sinh", "Ngày sinh", "Ngày tháng năm sinh")),
     ImportField("citizen_id", _l("Citizen ID (CCCD)"), False, ("CCCD", "Số CCCD", "CCCD/CMND", "CMND", "Số CMND")),
     ImportField("address", _l("Address"), False, ("Địa chỉ", "Nơi cư trú", "Nơi ở")),
     ImportField("content", _l("Content"), True, ("Nội dung", "Nội dung vụ việc", "Nội dung tiếp", "Tóm tắt nội dung")),
@@ -105,6 +107,7 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
         full_name = name(cell("full_name"), r, _("The visitor's name is missing."))
         note_parts: list[str] = []
         cid = citizen_id(cell("citizen_id"), r, note_parts)
+        born = birth_year(cell("birth_year"), r)
         content = text(cell("content"))
         if not content:
             r.errors.append(_("The content is missing."))
@@ -131,6 +134,7 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
                 received_at=received_at,
                 full_name=full_name,
                 citizen_id=cid,
+                birth_year=born,
                 address_line=address or None,
                 content=content,
                 people_count=count,
@@ -165,7 +169,13 @@ def run_import(plan: Plan, unit, actor) -> int:
             import_key=r.key,
         )
         person = find_or_create_person(
-            PersonData(full_name=d["full_name"], citizen_id=d["citizen_id"], address_line=d["address_line"]), actor
+            PersonData(
+                full_name=d["full_name"],
+                citizen_id=d["citizen_id"],
+                address_line=d["address_line"],
+                birth_year=d["birth_year"],
+            ),
+            actor,
         )
         visit.visitors.append(ReceptionVisitor(person=person, is_representative=d["people_count"] >= 5))
         db.session.add(visit)

@@ -20,8 +20,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from ..core.errors import TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.text import fold
+from ..core.timeutil import local_today
 from ..extensions import db
-from ..persons.forms import MAX_PEOPLE
+from ..persons.forms import MAX_PEOPLE, MIN_BIRTH_YEAR
 
 #: A workbook holds at most this many rows to import (a larger register is split by year).
 MAX_ROWS = 20_000
@@ -208,6 +209,21 @@ def name(value: Any, r: RowResult, missing: str) -> str:
     elif len(full) > 200:
         r.errors.append(_("The name “%(value)s…” is too long.", value=full[:40]))
     return full
+
+
+def birth_year(value: Any, r: RowResult) -> int | None:
+    """A year of birth: a year (1965), or a date of birth whose year is taken; never in the future."""
+    if value is None or text(value) == "":
+        return None
+    raw = text(value)
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else None
+    if year is None:
+        born = day(value)
+        year = born.year if born is not None else None
+    if year is None or not MIN_BIRTH_YEAR <= year <= local_today().year:
+        r.errors.append(_("The year of birth “%(value)s” is not a year (e.g. 1965).", value=raw))
+        return None
+    return year
 
 
 def row_key(*parts: str) -> str:

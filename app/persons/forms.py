@@ -5,12 +5,13 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 from flask_babel import gettext as _
 from wtforms import Field, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.fields import DmyDateField, DmyDateTimeField, VersionField, optional_int
+from ..core.fields import DmyDateField, DmyDateTimeField, VersionField, WholeNumberField, optional_int
 from ..core.forms import AppForm
 from ..core.i18n import LazyText
 from ..core.i18n import lazy_gettext as _l
+from ..core.timeutil import local_today
 from ..core.validation import is_citizen_id, is_phone
 from . import divisions
 from .operations import PersonData
@@ -19,6 +20,8 @@ from .operations import PersonData
 MAX_PERSON_LINES = 20
 #: Most people a visit or a petition may count (signatories, a delegation).
 MAX_PEOPLE = 100_000
+#: The earliest year of birth a form takes.
+MIN_BIRTH_YEAR = 1900
 
 
 def strip(value: object) -> object:
@@ -112,7 +115,8 @@ def ward_field() -> SelectField:
 
 
 class PersonFieldsMixin:
-    """The fields of one citizen: name, CCCD, phone, province + ward (validated together), address line.
+    """The fields of one citizen: name, year of birth, CCCD, phone, province + ward (validated together),
+    address line.
 
     The petition form and the reception desk's visit form both use it (``templates/persons/_fields.html``
     renders them). A form using it calls :meth:`setup_address_choices` from its ``__init__``; it may
@@ -129,6 +133,15 @@ class PersonFieldsMixin:
         filters=[strip],
         description=_l("12 digits, optional"),
         render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"},
+    )
+    birth_year = WholeNumberField(
+        _l("Year of birth"),
+        min=MIN_BIRTH_YEAR,
+        max=9999,
+        range_message=_l("Enter a year of birth from 1900 to this year."),
+        validators=[Optional()],
+        invalid_value_message=_l("Enter the year of birth as four digits (e.g. 1965)."),
+        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"},
     )
     phone = StringField(_l("Phone"), validators=[Length(max=20)], filters=[strip], render_kw={"inputmode": "tel"})
     province_code = province_field()
@@ -151,6 +164,10 @@ class PersonFieldsMixin:
         if field.data and not is_citizen_id(field.data):
             raise ValidationError(_l("The citizen ID (CCCD) must be exactly 12 digits."))
 
+    def validate_birth_year(self, field: Field) -> None:
+        if field.data is not None and field.data > local_today().year:
+            raise ValidationError(_l("The year of birth cannot be in the future."))
+
     def validate_phone(self, field: Field) -> None:
         if field.data and not is_phone(field.data):
             raise ValidationError(_l("Enter a valid phone number (digits, 8 to 15 characters)."))
@@ -169,7 +186,14 @@ class PersonFieldsMixin:
 
     def has_person_details(self) -> bool:
         return any(
-            [self.full_name.data, self.citizen_id.data, self.phone.data, self.ward_code.data, self.address_line.data]
+            [
+                self.full_name.data,
+                self.birth_year.data,
+                self.citizen_id.data,
+                self.phone.data,
+                self.ward_code.data,
+                self.address_line.data,
+            ]
         )
 
     def people_named(self, lines_field: PersonLinesField) -> list[PersonData]:
@@ -200,6 +224,7 @@ class PersonFieldsMixin:
             province_code=self.province_code.data,
             ward_code=self.ward_code.data,
             address_line=self.address_line.data or None,
+            birth_year=self.birth_year.data,
         )
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ColumnElement, Integer, String
+from sqlalchemy import CheckConstraint, ColumnElement, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..core.mixins import TimestampMixin
@@ -13,7 +13,11 @@ from ..extensions import Model
 
 class Person(TimestampMixin, Model):
     __tablename__ = "persons"
-    __table_args__ = (CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_12_digits"),)
+    __table_args__ = (
+        CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_12_digits"),
+        # The desk finds a citizen without a CCCD by name and year of birth.
+        Index("ix_persons_name_birth_year", "name_folded", "birth_year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200), index=True)
@@ -25,6 +29,8 @@ class Person(TimestampMixin, Model):
     ward_code: Mapped[int | None] = mapped_column(Integer)
     #: House number, street, hamlet (thôn/ấp) — the part not covered by the codes.
     address_line: Mapped[str | None] = mapped_column(String(300))
+    #: The year of birth (năm sinh), optional: with the name it finds a citizen who gives no CCCD.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     #: ``full_name`` folded (lower case, no diacritics: "nguyen van an"), set with it: the register's search.
     name_folded: Mapped[str | None] = mapped_column(String(200))
 

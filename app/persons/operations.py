@@ -16,6 +16,7 @@ class PersonData:
     province_code: int | None = None
     ward_code: int | None = None
     address_line: str | None = None
+    birth_year: int | None = None
 
 
 def find_or_create_person(data: PersonData, actor=None, confidential: bool = False) -> Person:
@@ -38,7 +39,7 @@ def find_or_create_person(data: PersonData, actor=None, confidential: bool = Fal
     if person is None:
         person = Person(full_name=data.full_name.strip())
         db.session.add(person)
-    for field in ("citizen_id", "phone", "province_code", "ward_code", "address_line"):
+    for field in ("citizen_id", "phone", "province_code", "ward_code", "address_line", "birth_year"):
         value = getattr(data, field)
         if value not in (None, "") and getattr(person, field) in (None, ""):
             setattr(person, field, value)

@@ -407,6 +407,7 @@ def _person_data(person: Person) -> PersonData:
         province_code=person.province_code,
         ward_code=person.ward_code,
         address_line=person.address_line,
+        birth_year=person.birth_year,
     )
 
 

@@ -11,6 +11,7 @@ from ..core.filters import N_, DateRange, Filter, FilterType, parse_filters
 from ..core.i18n import lazy_gettext as _l
 from ..core.paging import Page, offset_page
 from ..core.scope import in_scope
+from ..core.text import fold
 from ..core.timeutil import local_to_utc
 from ..extensions import db
 from ..persons.models import Person
@@ -190,7 +191,8 @@ def register_rows(user, filters: RegisterFilters, limit: int) -> tuple[list[Rece
 
 @dataclass
 class PersonHistory:
-    """What the user's units hold about the citizen with one CCCD: earlier visits and petitions (with
+    """What the user's units hold about one citizen (by CCCD, or name and year of birth): earlier visits
+    and petitions (with
     their cases), newest first; never a petition, or a visit, whose petitioner is masked for the user."""
 
     visits: list[ReceptionSession]
@@ -205,9 +207,16 @@ class PersonHistory:
 HISTORY_LIMIT = 10
 
 
-def person_history(user, citizen_id: str) -> PersonHistory:
-    """The history of the citizen with ``citizen_id`` in the user's units (see PersonHistory)."""
-    people = select(Person.id).where(Person.citizen_id == citizen_id)
+def person_history(
+    user, citizen_id: str | None = None, *, name: str | None = None, birth_year: int | None = None
+) -> PersonHistory:
+    """The history in the user's units (see PersonHistory) of the citizen with ``citizen_id``, or, for one
+    who gives no CCCD, of the people recorded with ``name`` (diacritics and case ignored) and ``birth_year``."""
+    if citizen_id:
+        people = select(Person.id).where(Person.citizen_id == citizen_id)
+    else:
+        assert name and birth_year, "a citizen is found by CCCD, or by name and year of birth"
+        people = select(Person.id).where(Person.name_folded == fold(name)[:200], Person.birth_year == birth_year)
     masked = masked_petition(user)
     petitions = list(
         db.session.execute(

@@ -12,9 +12,11 @@ from ..cases.queries import case_by_number
 from ..core.db import writes_on_get
 from ..core.roles import Role, roles_required
 from ..core.scope import get_or_404
+from ..core.text import fold
 from ..core.timeutil import local_today, to_local
 from ..core.transaction import show_again
-from ..core.validation import is_citizen_id, parse_id
+from ..core.validation import is_citizen_id, parse_id, parse_int
+from ..persons.forms import MIN_BIRTH_YEAR
 from ..petitions.operations import mark_duplicate
 from ..petitions.queries import petition_by_receipt_no
 from ..units.queries import units_in_scope
@@ -179,10 +181,16 @@ def edit_visit(visit_id: int):
 @bp.get("/history")
 @roles_required(Role.RECEPTION, Role.HEAD)
 def person_history():
-    """The earlier visits and petitions of the citizen with a CCCD, in the user's units (a fragment of the
-    desk page, loaded as the CCCD is typed: app/static/history.js)."""
+    """The earlier visits and petitions of the citizen with a CCCD, or with a name and year of birth (one
+    who gives no CCCD), in the user's units (a fragment of the desk page, loaded as they are typed:
+    app/static/history.js)."""
     cccd = (request.args.get("cccd") or "").strip()
-    if not is_citizen_id(cccd):
-        return render_template("reception/_history.html", history=None, cccd=""), 400
-    history = queries.person_history(current_user, cccd)
-    return render_template("reception/_history.html", history=history, cccd=cccd)
+    name = " ".join((request.args.get("name") or "").split())[:200]
+    year = parse_int(request.args.get("birth_year"))
+    if is_citizen_id(cccd):
+        history = queries.person_history(current_user, cccd)
+        return render_template("reception/_history.html", history=history, cccd=cccd)
+    if fold(name) and year is not None and MIN_BIRTH_YEAR <= year <= local_today().year:
+        history = queries.person_history(current_user, name=name, birth_year=year)
+        return render_template("reception/_history.html", history=history, cccd="", name=name, birth_year=year)
+    return render_template("reception/_history.html", history=None, cccd=""), 400

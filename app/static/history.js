@@ -1,5 +1,6 @@
-// The visitor's history at the desk: when 12 digits of a CCCD are typed, the earlier visits and petitions of
-// that citizen in the officer's units are shown beside the form (a server-rendered fragment, already escaped).
+// The visitor's history at the desk: when 12 digits of a CCCD are typed (or, without a CCCD, the full name
+// and a four-digit year of birth), the earlier visits and petitions of that citizen in the officer's units are
+// shown beside the form (a server-rendered fragment, already escaped).
 // "Same matter" puts that petition's receipt number in the form: the petition received is linked to it.
 (function () {
   "use strict";
@@ -11,6 +12,8 @@
     if (!panel || !cccd || !same) {
       return;
     }
+    const name = document.getElementById("full_name");
+    const year = document.getElementById("birth_year");
     const note = document.getElementById("same-matter-note");
     let shown = "";
 
@@ -19,13 +22,24 @@
       note.querySelector("[data-receipt]").textContent = same.value;
     }
 
-    function load() {
+    function query() {
       const value = cccd.value.trim();
-      if (!/^\d{12}$/.test(value) || value === shown) {
+      if (/^\d{12}$/.test(value)) {
+        return "cccd=" + encodeURIComponent(value);
+      }
+      if (value === "" && name && year && name.value.trim() && /^\d{4}$/.test(year.value.trim())) {
+        return "name=" + encodeURIComponent(name.value.trim()) + "&birth_year=" + encodeURIComponent(year.value.trim());
+      }
+      return "";
+    }
+
+    function load() {
+      const asked = query();
+      if (!asked || asked === shown) {
         return;
       }
-      shown = value;
-      fetch(panel.dataset.historyUrl + "?cccd=" + encodeURIComponent(value), { credentials: "same-origin" })
+      shown = asked;
+      fetch(panel.dataset.historyUrl + "?" + asked, { credentials: "same-origin" })
         .then(function (resp) {
           // Only the fragment itself (a lapsed session answers with the login page, after a redirect).
           return resp.ok && !resp.redirected ? resp.text() : "";
@@ -42,6 +56,13 @@
 
     cccd.addEventListener("input", load);
     cccd.addEventListener("change", load);
+    if (year) {
+      year.addEventListener("input", load);
+      year.addEventListener("change", load);
+    }
+    if (name) {
+      name.addEventListener("change", load);
+    }
     panel.addEventListener("click", function (event) {
       const button = event.target.closest("[data-same-matter]");
       if (button) {

@@ -116,6 +116,7 @@ def test_the_usual_headers_are_recognised():
         "received_on": 1,
         "number": 2,
         "full_name": 3,
+        "birth_year": None,
         "citizen_id": 4,
         "address": 5,
         "content": 6,

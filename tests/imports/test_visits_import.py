@@ -73,6 +73,7 @@ def test_the_usual_headers_are_recognised():
     assert mapping == {
         "received_at": 1,
         "full_name": 2,
+        "birth_year": None,
         "citizen_id": 3,
         "address": 4,
         "content": 5,

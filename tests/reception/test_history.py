@@ -6,6 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.core.timeutil import utcnow
+from app.persons.models import Person
+from app.persons.operations import PersonData
 from app.petitions.models import Petition, PetitionKind
 from app.reception.models import ReceptionKind, ReceptionOutcome
 from app.reception.operations import record_visit
@@ -69,4 +71,38 @@ def test_same_matter_with_an_unknown_receipt_number_saves_nothing(login_en, worl
     resp = desk.post(POST_URL, visit(world, same_matter_no="TK-1999-000001"), token_from=DESK)
     assert resp.status_code == 200
     assert "No petition with this receipt number in your units." in text(resp)
+    assert row_counts() == before
+
+
+def test_a_visitor_without_a_cccd_is_found_by_name_and_year_of_birth(login_en, world, db):
+    no_card = PersonData(full_name="Trần Thị Bình", birth_year=1958)
+    earlier = create_petition(world, petitioners=[no_card], summary="Kiến nghị cấp sổ đỏ")
+    namesake = create_petition(world, petitioners=[PersonData(full_name="Trần Thị Bình", birth_year=1990)])
+    secret = create_petition(
+        world, kind=PetitionKind.DENUNCIATION, petitioners=[PersonData(full_name="Trần Thị Bình", birth_year=1958)]
+    )
+    db.session.commit()
+    desk = login_en("reception")
+    # Diacritics, case and spaces as typed do not matter; the year does.
+    page = text(desk.get("/reception/history?name=tran  thi BINH&birth_year=1958"))
+    assert f'data-history-petition="{earlier.receipt_no}"' in page and "born 1958" in page
+    assert namesake.receipt_no not in page and secret.receipt_no not in page  # never a denunciator
+    assert "No earlier visit or petition of Trần Thị Bình, born 1957" in text(
+        desk.get("/reception/history?name=Trần Thị Bình&birth_year=1957")
+    )
+    for bad in ("name=Trần Thị Bình", "name=Trần Thị Bình&birth_year=19x8", "name=&birth_year=1958",
+                "name=Trần Thị Bình&birth_year=3000"):  # fmt: skip
+        assert desk.get(f"/reception/history?{bad}").status_code == 400
+
+
+def test_the_desk_records_the_year_of_birth(login_en, world, db):
+    desk = login_en("reception")
+    resp = desk.post(POST_URL, visit(world, birth_year="1962"), token_from=DESK)
+    assert resp.status_code == 302
+    db.session.rollback()
+    assert db.session.execute(select(Person).where(Person.citizen_id == CCCD)).scalar_one().birth_year == 1962
+    before = row_counts()
+    for year, message in (("62a", "as four digits"), ("2999", "cannot be in the future"), ("1850", "from 1900")):
+        page = text(desk.post(POST_URL, visit(world, birth_year=year, citizen_id=""), token_from=DESK))
+        assert message in page, year
     assert row_counts() == before
