@@ -18,7 +18,7 @@ from ..core.errors import DomainError, PermissionRefused, StaleObject, Transitio
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import STALE_MESSAGE, check_version
 from ..core.roles import Role
-from ..core.timeutil import utcnow
+from ..core.timeutil import local_today, to_local, utcnow
 from ..extensions import db
 from ..petitions.models import Petition, PetitionState
 from ..users.models import User
@@ -150,6 +150,43 @@ def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
                 clock.suspended_days = lost
                 recompute(clock, cal)
                 _finish(clock, end)
+
+
+def on_petition_corrected(petition: Petition) -> None:
+    """The date received, kind or instance of a petition on which no case is opened was corrected: its clocks
+    are set as if it had been registered so. A clock whose stage still applies keeps its row and status and
+    gets the new start and rule (its due date recomputed, so a decided petition is on time or late by the
+    corrected facts); one whose stage no longer applies is cancelled; a stage that now applies gets its clock,
+    ended on the decision day with the decision's outcome when the petition is decided."""
+    cal, facts = load_calendar(), petition_facts(petition)
+    decided_on = to_local(petition.decided_at).date() if petition.decided_at is not None else None
+    events = [ClockEvent.PETITION_REGISTERED]
+    decision: list[ClockEvent] = []
+    if petition.state is not PetitionState.RECEIVED:
+        decision = [ClockEvent.PETITION_NOT_ACCEPTED]
+        if petition.state is PetitionState.TRANSFERRED:
+            decision.append(ClockEvent.PETITION_TRANSFERRED)
+            events.append(ClockEvent.PETITION_TRANSFERRED)
+    wanted = {life.stage: life for event in events for life in started_by(event, petition.kind, facts.instance)}
+    for clock in _clocks(petition_id=petition.id):
+        if wanted.pop(clock.stage, None) is None:
+            if clock.status is not ClockStatus.CANCELLED:
+                clock.status, clock.paused_on = ClockStatus.CANCELLED, None
+                clock.completed_on = clock.completed_on or local_today()
+            continue
+        assert LIFECYCLE[clock.stage].starts_from is StartsFrom.RECEIPT, "a petition's clocks run from receipt"
+        clock.started_on = petition.received_on
+        rule = find_rule(clock.stage, facts, clock.started_on)
+        if rule is not None and clock.fixed_due_on is None:
+            clock.rule, clock.limit_days, clock.day_unit = rule, rule.limit_days, rule.day_unit
+        recompute(clock, cal)
+    for life in wanted.values():
+        started = _start(life.stage, facts, petition.received_on, cal, petition=petition)
+        if started is None or decided_on is None:
+            continue
+        status = next((s for e in decision if (s := life.outcome(e)) is not None), None)
+        if status is not None:
+            _finish(started, decided_on, status)
 
 
 # --- Cases -----------------------------------------------------------------------------------------------

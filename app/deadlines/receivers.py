@@ -8,7 +8,7 @@ from datetime import date
 from ..cases.models import Case, CaseAction
 from ..cases.signals import case_decision_delivered, case_opened, case_taken_to_court, case_transitioned
 from ..petitions.models import Petition, PetitionState
-from ..petitions.signals import petition_decided, petition_reclassified, petition_registered
+from ..petitions.signals import petition_corrected, petition_decided, petition_reclassified, petition_registered
 from . import clocks, procedure
 
 
@@ -25,6 +25,10 @@ def _petition_decided(petition: Petition, *, on: date, **_: object) -> None:
 
 def _petition_reclassified(petition: Petition, **_: object) -> None:
     clocks.refresh_petition_rules(petition)
+
+
+def _petition_corrected(petition: Petition, **_: object) -> None:
+    clocks.on_petition_corrected(petition)
 
 
 def _case_opened(case: Case, **_: object) -> None:
@@ -50,6 +54,7 @@ def connect() -> None:
     petition_registered.connect(_petition_registered)
     petition_decided.connect(_petition_decided)
     petition_reclassified.connect(_petition_reclassified)
+    petition_corrected.connect(_petition_corrected)
     case_opened.connect(_case_opened)
     case_transitioned.connect(_case_transitioned)
     case_taken_to_court.connect(_case_taken_to_court)

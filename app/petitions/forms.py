@@ -542,9 +542,13 @@ class DuplicateForm(AppForm):
 
 
 class PetitionCorrectionForm(SubjectFieldMixin, AppForm):
-    """Correct a petition's summary, content, sender, number of signatories or subject area (the area is
-    the head's to correct, with a reason, once the petition is decided)."""
+    """Correct a petition's summary, content, sender, number of signatories, or what its processing rests on:
+    the date received, the kind, a complaint's instance and the subject area (the head's to correct, with a
+    reason, once the petition is decided; no longer here once a case is opened on it)."""
 
+    received_on = PetitionForm.received_on
+    kind = PetitionForm.kind
+    instance = PetitionForm.instance
     summary = PetitionForm.summary
     content = PetitionForm.content
     source_agency = PetitionForm.source_agency
@@ -554,7 +558,10 @@ class PetitionCorrectionForm(SubjectFieldMixin, AppForm):
         _l("Reason for the correction"),
         validators=[Length(max=1000)],
         filters=[strip],
-        description=_l("Required to correct the subject area of a decided petition."),
+        description=_l(
+            "Required to correct what the decision of a decided petition rests on: the date received, the kind, "
+            "the instance or the subject area."
+        ),
     )
     version = VersionField()
 
@@ -563,8 +570,21 @@ class PetitionCorrectionForm(SubjectFieldMixin, AppForm):
         super().__init__(*args, **kwargs)
         self.petition = petition
         self.setup_subjects(keep=petition.subject_area)
+        # Shown locked (disabled): not sent, so kept as they are.
         if self.is_submitted() and not self.subject_area_id.raw_data:
-            self.subject_area_id.data = petition.subject_area_id  # shown locked (disabled): not sent
+            self.subject_area_id.data = petition.subject_area_id
+        if self.is_submitted() and not self.received_on.raw_data:
+            self.received_on.data = petition.received_on
+            self.received_on.raw_data = [petition.received_on.strftime("%d/%m/%Y")]  # for InputRequired
+        if self.is_submitted() and not self.kind.raw_data:
+            self.kind.data = petition.kind.value
+        if self.is_submitted() and not self.instance.raw_data:
+            self.instance.data = petition.instance or 1
+        if not self.is_submitted() and petition.instance is None:
+            self.instance.data = 1
+
+    validate_instance = PetitionForm.validate_instance
+    validate_received_on = PetitionForm.validate_received_on
 
     def subject_required(self) -> bool:
         return self.petition.subject_area_id is not None  # an old petition without an area may stay so
@@ -578,4 +598,7 @@ class PetitionCorrectionForm(SubjectFieldMixin, AppForm):
             signatory_count=self.signatory_count.data,
             subject_area=self.subject_area,
             reason=self.reason.data or None,
+            received_on=self.received_on.data,
+            kind=PetitionKind(self.kind.data),
+            instance=self.instance.data if self.kind.data == PetitionKind.COMPLAINT else None,
         )

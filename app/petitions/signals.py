@@ -17,3 +17,7 @@ petition_decided = _events.signal("petition-decided")
 
 #: A fact a petition's deadlines depend on changed (a denunciation's sites to verify). Sender: the Petition.
 petition_reclassified = _events.signal("petition-reclassified")
+
+#: A petition's date received, kind or instance was corrected (a petition on which no case is opened).
+#: Sender: the Petition.
+petition_corrected = _events.signal("petition-corrected")

@@ -4,14 +4,16 @@ Each correction checks the version the form was opened at (two officers cannot o
 changes only the fields that may change, and is an event with the values before and after: an audit
 event (``visit.correct``, ``petition.correct``, ``person.correct``) and, on a petition, a line of its
 timeline. A person on a confidential petition is corrected only by someone the identity is shown to, and
-their event names the fields changed, never the values. The subject area a decision classified a petition
-under is locked once the petition is decided: only a head changes it then, with a reason.
+their event names the fields changed, never the values. What a petition's decision rests on (the date
+received, the kind, the instance, the subject area) is locked once the petition is decided: only a head
+changes it then, with a reason.
 """
 
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..audit.operations import record
@@ -20,18 +22,32 @@ from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
 from ..core.roles import Role
 from ..core.scope import in_scope
+from ..core.timeutil import local_today, to_local
 from ..extensions import db
 from ..persons.models import Person
 from ..persons.operations import PersonData
-from ..petitions.models import Petition, PetitionEvent, PetitionParty, PetitionState
+from ..petitions.models import Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
+from ..petitions.signals import petition_corrected
 from ..privacy import policy
 from ..search.text import petition_documents
 from ..subjects.models import SubjectArea
 from .models import ReceptionKind, ReceptionSession, ReceptionVisitor
 
 #: The fields of a petition that may be corrected, and those its processing decision rests on.
-PETITION_FIELDS = ("summary", "content", "source_agency", "source_dispatch_no", "signatory_count", "subject_area_id")
-PETITION_DECIDED_FIELDS = ("subject_area_id",)
+PETITION_FIELDS = (
+    "summary",
+    "content",
+    "source_agency",
+    "source_dispatch_no",
+    "signatory_count",
+    "subject_area_id",
+    "received_on",
+    "kind",
+    "instance",
+)
+PETITION_DECIDED_FIELDS = ("subject_area_id", "received_on", "kind", "instance")
+#: The fields its clocks run from: a correction of one sets them again (deadlines.clocks).
+PETITION_CLOCK_FIELDS = ("received_on", "kind", "instance")
 VISIT_FIELDS = ("received_at", "kind", "host_id", "people_count", "content", "outcome_note")
 PERSON_FIELDS = tuple(f.name for f in dataclass_fields(PersonData))
 
@@ -121,29 +137,78 @@ def correct_petition(
     subject_area: SubjectArea | None = None,
     **values: Any,
 ) -> dict[str, list[Any]]:
-    """Correct the summary, content, sender, number of signatories or subject area of a petition."""
+    """Correct the summary, content, sender, number of signatories of a petition, or what its processing
+    rests on: the date received, the kind, a complaint's instance, the subject area.
+
+    Those are locked once the petition is decided (a head corrects them, with a reason) and can no longer be
+    corrected here once a case is opened on it (the case carries them, and its clocks run from them). A
+    correction of the date, kind or instance sets the petition's clocks again (``petition_corrected``); a
+    petition corrected into a denunciation has its petitioners kept confidential from then on, and one
+    corrected out of it stays confidential (an identity once protected is never exposed by a correction).
+    """
     _may_correct(actor, petition.unit)
     if petition.state is PetitionState.SPLIT:
         raise TransitionRefused(_l("A petition split into its contents is corrected in its parts."))
     check_version(petition, expected_version)
     if subject_area is not None:
         values["subject_area_id"] = subject_area.id
+    if "kind" in values:
+        values["kind"] = PetitionKind(values["kind"])
+        if values["kind"] is not PetitionKind.COMPLAINT:
+            values["instance"] = None
     reason = (reason or "").strip() or None
+    moved = [n for n in PETITION_CLOCK_FIELDS if n in values and values[n] != getattr(petition, n)]
+    if moved and petition.case_id is not None:
+        raise TransitionRefused(
+            _l(
+                "A case was opened on this petition: its date received, kind and instance are the case's now and "
+                "are not corrected here."
+            )
+        )
+    _check_received_on(petition, values.get("received_on"))
     locked = [n for n in PETITION_DECIDED_FIELDS if n in values and values[n] != getattr(petition, n)]
     if locked and decided_fields_locked(petition):
         if not actor.has_role(Role.HEAD):
             raise PermissionRefused(
-                _l("The petition is decided: only a head corrects the subject area its decision rests on.")
+                _l(
+                    "The petition is decided: only a head corrects what its decision rests on (the date "
+                    "received, the kind, the instance, the subject area)."
+                )
             )
         if not reason:
             raise TransitionRefused(_l("Give the reason for correcting what the decision rests on."))
     changes = _apply(petition, values, PETITION_FIELDS)
     if not changes:
         raise TransitionRefused(NOTHING_CHANGED)
+    if petition.kind is PetitionKind.DENUNCIATION:
+        petition.is_identity_confidential = True  # a denunciator's identity is always protected (art. 8, 47)
+    else:
+        petition.sites_to_verify = None  # the sites to verify are a denunciation's
     db.session.add(PetitionEvent(petition_id=petition.id, actor_id=actor.id, action="correct", note=reason))
     db.session.flush()
+    if moved:
+        petition_corrected.send(petition)
     record("petition.correct", actor=actor, petition=petition, reason=reason, detail={"changes": changes})
     return changes
+
+
+def _check_received_on(petition: Petition, received_on: date | None) -> None:
+    """The date received may move within the year of the receipt number, never after the decision or today."""
+    if received_on is None or received_on == petition.received_on:
+        return
+    if received_on > local_today():
+        raise TransitionRefused(_l("The date received cannot be in the future."))
+    if received_on.year != petition.year:
+        raise TransitionRefused(
+            _(
+                "The date received stays in %(year)d, the year of receipt number %(no)s: a petition of another "
+                "year is registered anew.",
+                year=petition.year,
+                no=petition.receipt_no,
+            )
+        )
+    if petition.decided_at is not None and received_on > to_local(petition.decided_at).date():
+        raise TransitionRefused(_l("The date received cannot be after the processing decision."))
 
 
 # --- A person --------------------------------------------------------------------------------------------

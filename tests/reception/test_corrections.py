@@ -4,19 +4,22 @@ locked but for a head with a reason."""
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.core.timeutil import utcnow
+from app.core.locking import UNCHECKED
+from app.core.timeutil import local_to_utc, local_today, utcnow
+from app.deadlines.models import Clock
 from app.persons.models import Person
-from app.petitions.models import FiledReason, PetitionEvent, PetitionKind, PetitionState
+from app.petitions.models import FiledReason, Petition, PetitionEvent, PetitionKind, PetitionState
+from app.petitions.operations import decide_petition
 from app.reception.models import ReceptionKind, ReceptionOutcome, ReceptionSession
 from app.reception.operations import record_visit
 from app.subjects.queries import active_subjects
-from tests.factories import create_petition, person
+from tests.factories import create_case, create_petition, person
 from tests.petitions.helpers import row_counts, text
 
 
@@ -270,7 +273,7 @@ def test_the_subject_area_of_a_decided_petition_is_the_heads_with_a_reason(login
     desk = login_en("reception")
     before = row_counts()
     resp = desk.post(url, petition_form(petition, subject_area_id=str(area.id)), token_from=url)
-    assert resp.status_code == 200 and "only a head corrects the subject area" in text(resp)
+    assert resp.status_code == 200 and "only a head corrects what its decision rests on" in text(resp)
     head = login_en("head")
     resp = head.post(url, petition_form(petition, subject_area_id=str(area.id)), token_from=url)
     assert resp.status_code == 200 and "Give the reason" in text(resp)
@@ -286,3 +289,104 @@ def test_the_subject_area_of_a_decided_petition_is_the_heads_with_a_reason(login
     fresh = db.session.get(type(petition), petition.id)
     resp = desk.post(url, petition_form(fresh, summary="Kiến nghị sửa lại"), token_from=url)
     assert resp.status_code == 302
+
+
+def clocks_of(db, petition) -> dict[str, Clock]:
+    db.session.rollback()
+    rows = db.session.execute(select(Clock).where(Clock.petition_id == petition.id).order_by(Clock.id)).scalars()
+    return {c.stage.value: c for c in rows}
+
+
+def test_the_date_received_and_kind_of_a_received_petition_are_corrected_and_its_clocks_follow(login_en, world, db):
+    received = date(local_today().year - 1, 6, 20)  # a past day whose week before is in the same year
+    petition = create_petition(world, kind=PetitionKind.RECOMMENDATION, received_on=received)
+    db.session.commit()
+    before = {stage: (c.id, c.due_on) for stage, c in clocks_of(db, petition).items()}
+    assert set(before) == {"first_answer", "classification"}  # a recommendation has no acceptance clock
+    earlier = received - timedelta(days=7)
+    desk = login_en("reception")
+    url = f"/petitions/{petition.id}/edit"
+    form = petition_form(petition, received_on=earlier.strftime("%d/%m/%Y"), kind="denunciation")
+    assert desk.post(url, form, token_from=url).status_code == 302
+    db.session.rollback()
+    fresh = db.session.get(Petition, petition.id)
+    assert fresh.kind is PetitionKind.DENUNCIATION and fresh.received_on == earlier
+    assert fresh.is_identity_confidential  # a denunciator's identity is protected from then on
+    after = clocks_of(db, petition)
+    assert set(after) == {"first_answer", "classification", "acceptance"}
+    assert all(c.started_on == earlier and c.is_open for c in after.values())  # still to decide
+    assert after["first_answer"].id == before["first_answer"][0]  # the same clock, moved
+    assert after["first_answer"].due_on < before["first_answer"][1]
+    assert after["acceptance"].rule.kind.value == "denunciation"
+    (event,) = audit(db, "petition.correct")
+    changes = json.loads(event.detail)["changes"]
+    assert changes["kind"] == ["recommendation", "denunciation"] and changes["received_on"][1] == earlier.isoformat()
+
+
+def test_a_decided_petitions_date_and_kind_are_the_heads_and_its_deadlines_are_counted_again(login_en, world, db):
+    received = local_today() - timedelta(days=2)
+    petition = create_petition(world, kind=PetitionKind.RECOMMENDATION, received_on=received)
+    decide_petition(petition, world.users["reception"], PetitionState.TRANSFERRED, expected_version=UNCHECKED,
+                    transferred_to="Sở Tài nguyên và Môi trường", on=local_today())  # fmt: skip
+    db.session.commit()
+    assert {k: c.status.value for k, c in clocks_of(db, petition).items()} == {
+        "first_answer": "done", "classification": "done"}  # fmt: skip
+    url = f"/petitions/{petition.id}/edit"
+    form = petition_form(petition, kind="complaint", instance="1")
+    before = row_counts()
+    page = text(login_en("reception").post(url, form, token_from=url))
+    assert "only a head corrects what its decision rests on" in page and row_counts() == before
+    head = login_en("head")
+    assert "Give the reason" in text(head.post(url, form, token_from=url)) and row_counts() == before
+    resp = head.post(url, {**form, "reason": "Vào sổ nhầm loại đơn"}, token_from=url)
+    assert resp.status_code == 302
+    clocks = clocks_of(db, petition)
+    # The complaint's acceptance clock exists now, ended as a transferred petition's is (no longer applies);
+    # the answer stays done on the decision day.
+    assert clocks["acceptance"].status.value == "cancelled" and clocks["acceptance"].completed_on == local_today()
+    assert clocks["first_answer"].status.value == "done"
+    assert db.session.get(Petition, petition.id).instance == 1
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"received_on": "01/01/2001"}, "stays in"),
+        ({"received_on": "31/12/2999"}, "cannot be in the future"),
+        ({"kind": "rumour"}, "Choose a kind from the list"),
+    ],
+)
+def test_bad_corrections_of_the_date_received_or_kind_change_nothing(login_en, world, db, changes, message):
+    petition = create_petition(world)
+    db.session.commit()
+    url = f"/petitions/{petition.id}/edit"
+    before = row_counts()
+    page = text(login_en("reception").post(url, petition_form(petition, **changes), token_from=url))
+    assert message in page and row_counts() == before
+
+
+def test_a_petition_decided_before_the_corrected_date_is_refused(login_en, world, db):
+    year = local_today().year - 1
+    petition = create_petition(world, kind=PetitionKind.RECOMMENDATION, received_on=date(year, 6, 10))
+    decide_petition(petition, world.users["reception"], PetitionState.GUIDED, expected_version=UNCHECKED,
+                    guidance="Đến Tòa án", on=date(year, 6, 12))  # fmt: skip
+    petition.decided_at = local_to_utc(datetime(year, 6, 12, 9, 0))
+    db.session.commit()
+    url = f"/petitions/{petition.id}/edit"
+    before = row_counts()
+    form = petition_form(petition, received_on=f"15/06/{year}", reason="Sửa ngày")
+    assert "cannot be after the processing decision" in text(login_en("head").post(url, form, token_from=url))
+    assert row_counts() == before
+
+
+def test_an_accepted_petitions_date_and_kind_are_its_cases(login_en, world, db):
+    case = create_case(world)
+    petition = case.petitions[0]
+    db.session.commit()
+    url = f"/petitions/{petition.id}/edit"
+    page = text(login_en("head").get(url))
+    assert 'data-testid="case-lock"' in page
+    before = row_counts()
+    form = petition_form(petition, kind="recommendation", reason="Nhầm loại")
+    page = text(login_en("head").post(url, form, token_from=url))
+    assert "A case was opened on this petition" in page and row_counts() == before
