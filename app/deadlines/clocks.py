@@ -31,6 +31,7 @@ from .lifecycle import (
     NOTICE_EVENTS,
     RERULE_EVENTS,
     ClockEvent,
+    Lifecycle,
     StartsFrom,
     started_by,
 )
@@ -154,39 +155,61 @@ def on_petition_decided(petition: Petition, accepted: bool, on: date) -> None:
 
 def on_petition_corrected(petition: Petition) -> None:
     """The date received, kind or instance of a petition on which no case is opened was corrected: its clocks
-    are set as if it had been registered so. A clock whose stage still applies keeps its row and status and
-    gets the new start and rule (its due date recomputed, so a decided petition is on time or late by the
-    corrected facts); one whose stage no longer applies is cancelled; a stage that now applies gets its clock,
-    ended on the decision day with the decision's outcome when the petition is decided."""
+    are set as if it had been registered so. A clock whose stage still applies keeps its row and gets the new
+    start and rule, its due date recomputed and its status replayed (running while the petition awaits its
+    decision; else ended on the decision day as the decision ends it, so a decided petition is on time or
+    late by the corrected facts); one whose stage no longer applies is cancelled; a stage that now applies
+    gets its clock, replayed the same way."""
     cal, facts = load_calendar(), petition_facts(petition)
-    decided_on = to_local(petition.decided_at).date() if petition.decided_at is not None else None
+    clocks = _clocks(petition_id=petition.id)
+    decided_on = _decision_day(petition, clocks)
     events = [ClockEvent.PETITION_REGISTERED]
     decision: list[ClockEvent] = []
-    if petition.state is not PetitionState.RECEIVED:
+    if decided_on is not None:
         decision = [ClockEvent.PETITION_NOT_ACCEPTED]
         if petition.state is PetitionState.TRANSFERRED:
             decision.append(ClockEvent.PETITION_TRANSFERRED)
             events.append(ClockEvent.PETITION_TRANSFERRED)
     wanted = {life.stage: life for event in events for life in started_by(event, petition.kind, facts.instance)}
-    for clock in _clocks(petition_id=petition.id):
-        if wanted.pop(clock.stage, None) is None:
+    for clock in clocks:
+        life = wanted.pop(clock.stage, None)
+        if life is None:
             if clock.status is not ClockStatus.CANCELLED:
                 clock.status, clock.paused_on = ClockStatus.CANCELLED, None
                 clock.completed_on = clock.completed_on or local_today()
             continue
-        assert LIFECYCLE[clock.stage].starts_from is StartsFrom.RECEIPT, "a petition's clocks run from receipt"
+        assert life.starts_from is StartsFrom.RECEIPT, "a petition's clocks run from receipt"
         clock.started_on = petition.received_on
         rule = find_rule(clock.stage, facts, clock.started_on)
         if rule is not None and clock.fixed_due_on is None:
             clock.rule, clock.limit_days, clock.day_unit = rule, rule.limit_days, rule.day_unit
+        clock.status, clock.completed_on, clock.paused_on = ClockStatus.RUNNING, None, None
         recompute(clock, cal)
+        _replay_decision(clock, life, decision, decided_on)
     for life in wanted.values():
         started = _start(life.stage, facts, petition.received_on, cal, petition=petition)
-        if started is None or decided_on is None:
-            continue
-        status = next((s for e in decision if (s := life.outcome(e)) is not None), None)
-        if status is not None:
-            _finish(started, decided_on, status)
+        if started is not None:
+            _replay_decision(started, life, decision, decided_on)
+
+
+def _decision_day(petition: Petition, clocks: list[Clock]) -> date | None:
+    """The day a decided petition's decision was taken (its answer clock ended on it; the day it was
+    recorded otherwise), or None while it awaits one."""
+    if petition.state is PetitionState.RECEIVED:
+        return None
+    ended = [c.completed_on for c in clocks if c.stage is Stage.FIRST_ANSWER and c.completed_on is not None]
+    if ended:
+        return ended[0]
+    assert petition.decided_at is not None, "a decided petition has its decision time"
+    return to_local(petition.decided_at).date()
+
+
+def _replay_decision(clock: Clock, life: Lifecycle, decision: list[ClockEvent], decided_on: date | None) -> None:
+    if decided_on is None:
+        return
+    status = next((s for e in decision if (s := life.outcome(e)) is not None), None)
+    if status is not None:
+        _finish(clock, decided_on, status)
 
 
 # --- Cases -----------------------------------------------------------------------------------------------

@@ -74,14 +74,8 @@ def import_register_command(path: str, unit_code: str, username: str | None, reg
                 wrong=len(plan.errors),
             )
         )
-        if plan.noted:
-            click.echo(
-                _(
-                    "%(n)d rows will be open in TiepDan, their deadlines running (rows %(rows)s).",
-                    n=len(plan.noted),
-                    rows=", ".join(str(r.number) for r in plan.noted[:20]) + ("…" if len(plan.noted) > 20 else ""),
-                )
-            )
+        for r in plan.noted:
+            click.echo(_("Row %(n)d: %(notes)s", n=r.number, notes="; ".join(r.notes)))
         if not plan.ok:
             raise click.ClickException(_("Nothing was imported: correct the rows with errors first."))
         if dry_run:

@@ -51,6 +51,7 @@ from .workbook import (
     not_a_date,
     people,
     row_key,
+    saving,
     text,
 )
 
@@ -169,8 +170,9 @@ def _channel(words: str, has_agency: bool) -> Channel | None:
 
 
 def _state(words: str) -> PetitionState | None:
-    """The decision a register's handling column records (None: words it does not know)."""
-    if not words or _has(words, "chua", "dang xu ly", "cho xu ly", "dang nghien cuu", "chua xu ly"):
+    """The decision a register's handling column records (None: words it does not know). "Chưa thụ lý" is
+    not yet decided, "Đã chuyển, chưa có kết quả" is transferred."""
+    if not words or _has(words, "chua xu ly", "chua thu ly", "chua giai quyet", "chua chuyen", "chua huong dan"):
         return PetitionState.RECEIVED
     for phrases, state in (
         (("rut", "rut don"), PetitionState.WITHDRAWN),
@@ -181,6 +183,8 @@ def _state(words: str) -> PetitionState | None:
     ):
         if _has(words, *phrases):
             return state
+    if _has(words, "chua", "dang xu ly", "cho xu ly", "dang nghien cuu"):
+        return PetitionState.RECEIVED
     return None
 
 
@@ -215,15 +219,18 @@ def _outcome(words: str, kind: PetitionKind) -> Outcome | None:
     return None
 
 
-def _number(value, r: RowResult) -> int | None:
+def _number(value, r: RowResult, year: int | None) -> int | None:
+    """The petition's number in the register: "125", "125/2025", "Số 125", "TK-2025-000125" all give 125
+    (a group of digits that is the year received is the year, not the number)."""
     raw = text(value)
     if not raw:
         return None
-    digits = re.search(r"\d+", raw)
-    if digits is None or not 1 <= int(digits.group()) <= MAX_NUMBER:
+    groups = [int(g) for g in re.findall(r"[0-9]+", raw)]
+    numbers = [g for g in groups if g != year] or groups
+    if not numbers or not 1 <= numbers[0] <= MAX_NUMBER:
         r.errors.append(_("The number “%(value)s” is not a number of the register.", value=raw))
         return None
-    return int(digits.group())
+    return numbers[0]
 
 
 def check_actor(unit, actor) -> None:
@@ -246,7 +253,7 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
             r.errors.append(not_a_date(cell("received_on")))
         elif received_on > today:
             r.errors.append(_("A petition cannot be received in the future."))
-        seq = _number(cell("number"), r)
+        seq = _number(cell("number"), r, received_on.year if received_on else None)
         if seq is not None and received_on is not None:
             numbered.append((r, received_on.year, seq))
         full_name = name(
@@ -254,7 +261,8 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
         )
         anonymous = fold(full_name) in ANONYMOUS_NAMES
         note_parts: list[str] = []
-        cid = citizen_id(cell("citizen_id"), r, note_parts)
+        old_card: list[str] = []
+        cid = citizen_id(cell("citizen_id"), r, old_card)
         born = birth_year(cell("birth_year"), r)
         content = text(cell("content"))
         if not content:
@@ -337,6 +345,11 @@ def plan_import(sheet: Sheet, mapping: dict[str, int | None], unit, actor) -> Pl
         if not r.errors:
             assert received_on is not None and kind_instance is not None and state is not None and channel is not None
             assert decided_on is not None
+            if old_card and kind_instance[0] is PetitionKind.DENUNCIATION:
+                # The note is shown where the petitioner is not: a denunciator's old ID card is not kept.
+                r.notes.append(_("The old ID card number is not kept: a denunciator's identity is confidential."))
+            else:
+                note_parts[:0] = old_card
             if state is PetitionState.RECEIVED:
                 r.notes.append(_("Still to process: its clocks run from the day it was received."))
             elif state is PetitionState.ACCEPTED and conclusion is None:
@@ -415,33 +428,34 @@ def run_import(plan: Plan, unit, actor) -> int:
     if not plan.ok:
         raise TransitionRefused(_l("Nothing was imported: correct the rows with errors first."))
     source = _("Imported from %(file)s, row %(row)d")
-    for r in sorted(plan.ready, key=lambda r: r.data["number"] is None):
-        d = r.data
-        petition = register_petition(
-            unit=unit,
-            actor=actor,
-            received_on=d["received_on"],
-            channel=d["channel"],
-            kind=d["kind"],
-            summary=d["content"] if len(d["content"]) <= 500 else d["content"][:499] + "…",
-            content=d["content"] if len(d["content"]) > 500 else "",
-            petitioners=[d["person"]] if d["person"] else [],
-            signatory_count=d["people_count"],
-            is_anonymous=d["person"] is None,
-            source_agency=d["source_agency"],
-            instance=d["instance"],
-            number=d["number"],
-            import_key=r.key,
-            import_note="; ".join(
-                part
-                for part in (
-                    source % {"file": plan.filename, "row": r.number},
-                    d["note"] if d["state"] is PetitionState.RECEIVED else None,
-                )
-                if part
-            ),
-        )
-        _decide(petition, actor, d)
+    with saving():
+        for r in sorted(plan.ready, key=lambda r: r.data["number"] is None):
+            d = r.data
+            petition = register_petition(
+                unit=unit,
+                actor=actor,
+                received_on=d["received_on"],
+                channel=d["channel"],
+                kind=d["kind"],
+                summary=d["content"] if len(d["content"]) <= 500 else d["content"][:499] + "…",
+                content=d["content"] if len(d["content"]) > 500 else "",
+                petitioners=[d["person"]] if d["person"] else [],
+                signatory_count=d["people_count"],
+                is_anonymous=d["person"] is None,
+                source_agency=d["source_agency"],
+                instance=d["instance"],
+                number=d["number"],
+                import_key=r.key,
+                import_note="; ".join(
+                    part
+                    for part in (
+                        source % {"file": plan.filename, "row": r.number},
+                        d["note"] if d["state"] is PetitionState.RECEIVED else None,
+                    )
+                    if part
+                ),
+            )
+            _decide(petition, actor, d)
     db.session.flush()
     record(
         "import.register",
@@ -473,7 +487,7 @@ def _decide(petition: Petition, actor, d: dict) -> None:
         state,
         on=on,
         note=note,
-        transferred_to=(d["transferred_to"] or d["handling"]) if state is PetitionState.TRANSFERRED else None,
+        transferred_to=(d["transferred_to"] or d["handling"])[:300] if state is PetitionState.TRANSFERRED else None,
         transfer_dispatch_no=d["decision_no"] if state is PetitionState.TRANSFERRED else None,
         guidance=(" — ".join(p for p in (d["handling"], d["transferred_to"]) if p))
         if state is PetitionState.GUIDED

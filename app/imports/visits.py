@@ -38,6 +38,7 @@ from .workbook import (
     not_a_date,
     people,
     row_key,
+    saving,
     text,
     when,
 )
@@ -152,34 +153,35 @@ def run_import(plan: Plan, unit, actor) -> int:
     """Save the rows of a plan without errors (all of them: a plan with one wrong row saves nothing)."""
     if not plan.ok:
         raise TransitionRefused(_l("Nothing was imported: correct the rows with errors first."))
-    for r in plan.ready:
-        d = r.data
-        visit = ReceptionSession(
-            unit=unit,
-            received_at=d["received_at"],
-            kind=d["kind"],
-            host_id=d["host"].id,
-            is_delegation=d["people_count"] >= 5,
-            people_count=d["people_count"],
-            content=d["content"],
-            outcome=d["outcome"],
-            refusal_reason=RefusalReason.OTHER if d["outcome"] is ReceptionOutcome.REFUSED else None,
-            outcome_note=d["note"],
-            created_by_id=actor.id,
-            import_key=r.key,
-        )
-        person = find_or_create_person(
-            PersonData(
-                full_name=d["full_name"],
-                citizen_id=d["citizen_id"],
-                address_line=d["address_line"],
-                birth_year=d["birth_year"],
-            ),
-            actor,
-        )
-        visit.visitors.append(ReceptionVisitor(person=person, is_representative=d["people_count"] >= 5))
-        db.session.add(visit)
-    db.session.flush()
+    with saving():
+        for r in plan.ready:
+            d = r.data
+            visit = ReceptionSession(
+                unit=unit,
+                received_at=d["received_at"],
+                kind=d["kind"],
+                host_id=d["host"].id,
+                is_delegation=d["people_count"] >= 5,
+                people_count=d["people_count"],
+                content=d["content"],
+                outcome=d["outcome"],
+                refusal_reason=RefusalReason.OTHER if d["outcome"] is ReceptionOutcome.REFUSED else None,
+                outcome_note=d["note"],
+                created_by_id=actor.id,
+                import_key=r.key,
+            )
+            person = find_or_create_person(
+                PersonData(
+                    full_name=d["full_name"],
+                    citizen_id=d["citizen_id"],
+                    address_line=d["address_line"],
+                    birth_year=d["birth_year"],
+                ),
+                actor,
+            )
+            visit.visitors.append(ReceptionVisitor(person=person, is_representative=d["people_count"] >= 5))
+            db.session.add(visit)
+        db.session.flush()
     record(
         "import.register",
         actor=actor,

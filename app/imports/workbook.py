@@ -7,7 +7,9 @@ and, only when no row is wrong, the import. Each imported record carries a diges
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
@@ -15,6 +17,7 @@ from typing import IO, Any
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..core.errors import TransitionRefused
@@ -30,6 +33,9 @@ MAX_ROWS = 20_000
 PREVIEW_ROWS = 5
 #: The header row is looked for among this many top rows.
 HEADER_SEARCH = 10
+#: No register kept in Excel goes back further: an earlier date is a typing error.
+MIN_YEAR = 1990
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,12 @@ def text(value: Any) -> str:
 
 def when(value: Any) -> datetime | None:
     """The local date and time of a cell: an Excel date, or text as dd/mm/yyyy [hh:mm] or yyyy-mm-dd (a
-    date alone is taken at 8:00, the opening of the desk)."""
+    date alone is taken at 8:00, the opening of the desk); None for anything else or before MIN_YEAR."""
+    moment = _when(value)
+    return moment if moment is not None and moment.year >= MIN_YEAR else None
+
+
+def _when(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, second=0, microsecond=0)
     if isinstance(value, date):
@@ -176,14 +187,14 @@ def day(value: Any) -> date | None:
 
 
 def not_a_date(value: Any) -> str:
-    return _("The date “%(value)s” is not a date (dd/mm/yyyy).", value=text(value))
+    return _("The date “%(value)s” is not a date (dd/mm/yyyy) from %(year)d on.", value=text(value), year=MIN_YEAR)
 
 
 def citizen_id(value: Any, r: RowResult, notes: list[str]) -> str | None:
     """A row's CCCD (12 digits), or None; an old 9-digit ID card goes into ``notes`` (the record's words);
     anything else is the row's error."""
     cid = "".join(ch for ch in text(value) if ch.isalnum())
-    if (cid and not cid.isdigit()) or len(cid) not in (0, 9, 12):
+    if (cid and not _DIGITS.fullmatch(cid)) or len(cid) not in (0, 9, 12):
         r.errors.append(_("The CCCD “%(value)s” must be 12 digits (or an old ID card of 9).", value=cid))
         return None
     if len(cid) == 9:
@@ -196,7 +207,7 @@ def people(value: Any, r: RowResult) -> int:
     raw = text(value)
     if not raw:
         return 1
-    if raw.isdigit() and 1 <= int(raw) <= MAX_PEOPLE:
+    if _DIGITS.fullmatch(raw) and 1 <= int(raw) <= MAX_PEOPLE:
         return int(raw)
     r.errors.append(_("The number of people “%(value)s” is not a whole number.", value=raw))
     return 1
@@ -216,7 +227,7 @@ def birth_year(value: Any, r: RowResult) -> int | None:
     if value is None or text(value) == "":
         return None
     raw = text(value)
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else None
+    year = int(raw) if _DIGITS.fullmatch(raw) and len(raw) == 4 else None
     if year is None:
         born = day(value)
         year = born.year if born is not None else None
@@ -232,14 +243,30 @@ def row_key(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+@contextmanager
+def saving() -> Iterator[None]:
+    """Save an import as one savepoint: a row another officer saved meanwhile (the same number, the same
+    key) refuses the whole import with a message, never a failed request."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError as err:
+        raise TransitionRefused(_l("The register changed while you checked it: check every row again.")) from err
+
+
 def mark_already(results: Iterable[RowResult], column: InstrumentedAttribute) -> None:
-    """Mark the rows whose key is already in ``column`` (imported before) or met earlier in the file."""
+    """Mark the rows whose key is already in ``column`` (imported before); a row the same as an earlier
+    row of the file is an error (two records of one visit or petition, or two that must be told apart)."""
     keyed = [r for r in results if r.key]
     known_keys: set[str] = set()
     keys = [r.key for r in keyed]
     for start in range(0, len(keys), 500):  # SQLite allows a bounded number of parameters in one IN
         known_keys.update(db.session.execute(select(column).where(column.in_(keys[start : start + 500]))).scalars())
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for r in keyed:
-        r.already = r.key in known_keys or r.key in seen
-        seen.add(r.key)
+        if r.key in seen:
+            r.errors.append(_("This row is the same as row %(row)d: remove one, or tell them apart.", row=seen[r.key]))
+            r.data = {}
+            continue
+        r.already = r.key in known_keys
+        seen[r.key] = r.number

@@ -19,6 +19,19 @@ class PersonData:
     birth_year: int | None = None
 
 
+def data_of(person: Person) -> PersonData:
+    """What a new person row copies from ``person`` (a confidential petitioner gets their own row)."""
+    return PersonData(
+        full_name=person.full_name,
+        citizen_id=person.citizen_id,
+        phone=person.phone,
+        province_code=person.province_code,
+        ward_code=person.ward_code,
+        address_line=person.address_line,
+        birth_year=person.birth_year,
+    )
+
+
 def find_or_create_person(data: PersonData, actor=None, confidential: bool = False) -> Person:
     """Reuse the person with the same citizen ID (filling in what they lacked), else create one.
 

@@ -21,7 +21,7 @@ from ..core.sequences import next_number, reserve_number
 from ..core.timeutil import local_to_utc, utcnow
 from ..extensions import db
 from ..persons.models import Person
-from ..persons.operations import PersonData, find_or_create_person
+from ..persons.operations import PersonData, data_of, find_or_create_person
 from ..subjects.models import SubjectArea
 from ..units.models import Unit
 from ..users.models import User
@@ -361,7 +361,7 @@ def split_petition(
             kind is PetitionKind.DENUNCIATION or part.is_identity_confidential or petition.is_identity_confidential
         )
         people: list[PersonData | Person] = (
-            [_person_data(p) for p in petition.petitioners] if confidential else list(petition.petitioners)
+            [data_of(p) for p in petition.petitioners] if confidential else list(petition.petitioners)
         )
         child = register_petition(
             unit=petition.unit,
@@ -396,19 +396,6 @@ def split_petition(
         _log(child, actor, "split_from", None, child.state, None)
     petition_decided.send(petition, on=on)
     return children
-
-
-def _person_data(person: Person) -> PersonData:
-    """What a confidential part's new person row copies from the split petition's petitioner."""
-    return PersonData(
-        full_name=person.full_name,
-        citizen_id=person.citizen_id,
-        phone=person.phone,
-        province_code=person.province_code,
-        ward_code=person.ward_code,
-        address_line=person.address_line,
-        birth_year=person.birth_year,
-    )
 
 
 def link_duplicate(petition: Petition, original: Petition, actor: User, *, expected_version: object) -> None:

@@ -25,7 +25,7 @@ from ..core.scope import in_scope
 from ..core.timeutil import local_today, to_local
 from ..extensions import db
 from ..persons.models import Person
-from ..persons.operations import PersonData
+from ..persons.operations import PersonData, data_of, find_or_create_person
 from ..petitions.models import Petition, PetitionEvent, PetitionKind, PetitionParty, PetitionState
 from ..petitions.signals import petition_corrected
 from ..privacy import policy
@@ -156,6 +156,8 @@ def correct_petition(
         values["kind"] = PetitionKind(values["kind"])
         if values["kind"] is not PetitionKind.COMPLAINT:
             values["instance"] = None
+        elif values["kind"] is petition.kind and values.get("instance") == petition.complaint_instance:
+            values["instance"] = petition.instance  # a first complaint registered without an instance stays so
     reason = (reason or "").strip() or None
     moved = [n for n in PETITION_CLOCK_FIELDS if n in values and values[n] != getattr(petition, n)]
     if moved and petition.case_id is not None:
@@ -177,11 +179,14 @@ def correct_petition(
             )
         if not reason:
             raise TransitionRefused(_l("Give the reason for correcting what the decision rests on."))
+    was_confidential = petition.is_identity_confidential
     changes = _apply(petition, values, PETITION_FIELDS)
     if not changes:
         raise TransitionRefused(NOTHING_CHANGED)
     if petition.kind is PetitionKind.DENUNCIATION:
         petition.is_identity_confidential = True  # a denunciator's identity is always protected (art. 8, 47)
+        if not was_confidential:
+            _separate_petitioners(petition, actor)
     else:
         petition.sites_to_verify = None  # the sites to verify are a denunciation's
     db.session.add(PetitionEvent(petition_id=petition.id, actor_id=actor.id, action="correct", note=reason))
@@ -190,6 +195,14 @@ def correct_petition(
         petition_corrected.send(petition)
     record("petition.correct", actor=actor, petition=petition, reason=reason, detail={"changes": changes})
     return changes
+
+
+def _separate_petitioners(petition: Petition, actor) -> None:
+    """Give each petitioner of a petition that became confidential their own person row (as a denunciator
+    registered at the desk gets): the row they shared names their other records, and a correction of it
+    there would show here."""
+    for party in petition.parties:
+        party.person = find_or_create_person(data_of(party.person), actor, confidential=True)
 
 
 def _check_received_on(petition: Petition, received_on: date | None) -> None:

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date
 
+import pytest
 from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -243,7 +244,7 @@ def test_the_command_finds_a_petition_register_by_its_headers(app, world, db, tm
         dry = runner.invoke(args=["import", "register", str(path), "--unit", "TK", "--dry-run"])
         assert dry.exit_code == 0, dry.output
         assert "Petition register" in dry.output and "7 rows to import" in dry.output
-        assert "3 rows will be open in TiepDan" in dry.output
+        assert "Row 9: Its case stays open" in dry.output and "Row 4: Still to process" in dry.output
         assert db.session.scalar(select(func.count()).select_from(Petition)) == 0
         done = runner.invoke(args=["import", "register", str(path), "--unit", "TK", "--register", "petitions"])
         assert done.exit_code == 0, done.output
@@ -254,3 +255,77 @@ def test_the_command_finds_a_petition_register_by_its_headers(app, world, db, tm
         select(func.count()).select_from(PetitionEvent).where(PetitionEvent.action == "import")
     )
     assert imported == 7
+
+
+def import_rows(desk, world, data, action="import"):
+    url = upload(desk, world, workbook(data)).headers["Location"]
+    mapping = mapping_of(desk.get(url).get_data(as_text=True))
+    return desk.post(url, {**mapping, "action": action}, token_from=url)
+
+
+def test_a_denunciators_old_id_card_is_never_written_where_the_name_is_hidden(login_en, world, db):
+    denunciation = [1, d(11, 2), "17", "Vũ Thị Tố", "123456789", "", "Tố cáo cán bộ địa chính", "Tố cáo", "", 1,
+                    "Chuyển đơn", "Công an huyện", d(11, 5), "", None, "", ""]  # fmt: skip
+    complaint = [2, d(11, 3), "18", "Lê Văn Khiếu", "987654321", "", "Khiếu nại bồi thường", "Khiếu nại", "", 1,
+                 "", "", None, "", None, "", ""]  # fmt: skip
+    desk = login_en("reception")
+    page = text(import_rows(desk, world, [denunciation, complaint], action="check"))
+    assert "The old ID card number is not kept" in page
+    assert import_rows(desk, world, [denunciation, complaint]).status_code == 302
+    hidden, shown = petitions(db)
+    assert hidden.is_identity_confidential
+    page = text(login_en("head").get(f"/petitions/{hidden.id}"))
+    assert "Vũ Thị Tố" not in page and "123456789" not in page
+    assert "CMND 987654321" in text(login_en("head").get(f"/petitions/{shown.id}"))  # kept where it may be
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"Số người": "①"}, "is not a whole number"),
+        ({"Số người": "²"}, "is not a whole number"),
+        ({"CCCD": "０７９１２３４０００１１"}, "must be 12 digits"),  # full-width digits
+        ({"Ngày nhận đơn": "01/01/0001"}, "is not a date"),
+        ({"Ngày nhận đơn": "01/01/1980"}, "from 1990 on"),
+    ],
+)
+def test_odd_cells_are_row_errors(login_en, world, db, changes, message):
+    page = text(import_rows(login_en("reception"), world, rows((0, changes)), action="check"))
+    assert message in page and "1 row has errors" in page
+
+
+def test_a_long_handling_text_fits_the_transfer_target(login_en, world, db):
+    long = "Chuyển đơn " + "đến cơ quan có thẩm quyền giải quyết " * 12
+    assert import_rows(login_en("reception"), world, rows((1, {"Hướng xử lý": long, "Chuyển đến": ""})))
+    moved = petitions(db)[1]
+    assert moved.state is PetitionState.TRANSFERRED and len(moved.transferred_to) == 300
+
+
+def test_two_identical_rows_are_an_error_not_one_record(login_en, world, db):
+    twice = rows()[6:7] * 2
+    page = text(import_rows(login_en("reception"), world, twice, action="check"))
+    assert "This row is the same as row 4" in page and petitions(db) == []
+
+
+@pytest.mark.parametrize(
+    "value, number",
+    [("125", 125), (f"125/{YEAR}", 125), ("Số 125", 125), (f"TK-{YEAR}-000125", 125), (f"{YEAR}", YEAR)],
+)
+def test_the_number_is_read_from_the_usual_spellings(login_en, world, db, value, number):
+    import_rows(login_en("reception"), world, [rows((0, {"Số đơn": value}))[0]])
+    assert [p.seq for p in petitions(db)] == [number]
+
+
+@pytest.mark.parametrize(
+    "handling, state",
+    [
+        ("Chưa thụ lý", PetitionState.RECEIVED),
+        ("Đã chuyển, chưa có kết quả", PetitionState.TRANSFERRED),
+        ("Đang xử lý", PetitionState.RECEIVED),
+        ("Rút đơn", PetitionState.WITHDRAWN),
+        ("Không thụ lý", PetitionState.FILED),
+    ],
+)
+def test_the_handling_words(login_en, world, db, handling, state):
+    import_rows(login_en("reception"), world, [rows((0, {"Hướng xử lý": handling}))[0]])
+    assert petitions(db)[0].state is state

@@ -324,10 +324,11 @@ def test_the_date_received_and_kind_of_a_received_petition_are_corrected_and_its
 
 
 def test_a_decided_petitions_date_and_kind_are_the_heads_and_its_deadlines_are_counted_again(login_en, world, db):
-    received = local_today() - timedelta(days=2)
+    received = date(local_today().year - 1, 6, 10)
+    decided = date(local_today().year - 1, 6, 12)  # the decision's own day, not the day it is corrected
     petition = create_petition(world, kind=PetitionKind.RECOMMENDATION, received_on=received)
     decide_petition(petition, world.users["reception"], PetitionState.TRANSFERRED, expected_version=UNCHECKED,
-                    transferred_to="Sở Tài nguyên và Môi trường", on=local_today())  # fmt: skip
+                    transferred_to="Sở Tài nguyên và Môi trường", on=decided)  # fmt: skip
     db.session.commit()
     assert {k: c.status.value for k, c in clocks_of(db, petition).items()} == {
         "first_answer": "done", "classification": "done"}  # fmt: skip
@@ -341,11 +342,57 @@ def test_a_decided_petitions_date_and_kind_are_the_heads_and_its_deadlines_are_c
     resp = head.post(url, {**form, "reason": "Vào sổ nhầm loại đơn"}, token_from=url)
     assert resp.status_code == 302
     clocks = clocks_of(db, petition)
-    # The complaint's acceptance clock exists now, ended as a transferred petition's is (no longer applies);
-    # the answer stays done on the decision day.
-    assert clocks["acceptance"].status.value == "cancelled" and clocks["acceptance"].completed_on == local_today()
-    assert clocks["first_answer"].status.value == "done"
+    # The complaint's acceptance clock exists now, ended as a transferred petition's is (no longer applies)
+    # on the decision day; the answer stays done on that day.
+    assert clocks["acceptance"].status.value == "cancelled" and clocks["acceptance"].completed_on == decided
+    assert clocks["first_answer"].status.value == "done" and clocks["first_answer"].completed_on == decided
     assert db.session.get(Petition, petition.id).instance == 1
+
+
+def test_a_kind_corrected_and_corrected_back_has_its_clocks_running_again(login_en, world, db):
+    petition = create_petition(world, kind=PetitionKind.COMPLAINT)
+    db.session.commit()
+    url = f"/petitions/{petition.id}/edit"
+    desk = login_en("reception")
+    assert desk.post(url, petition_form(petition, kind="recommendation"), token_from=url).status_code == 302
+    assert clocks_of(db, petition)["acceptance"].status.value == "cancelled"
+    fresh = db.session.get(Petition, petition.id)
+    assert desk.post(url, petition_form(fresh, kind="complaint", instance="1"), token_from=url).status_code == 302
+    clocks = clocks_of(db, petition)
+    assert {k: c.status.value for k, c in clocks.items()} == {
+        "first_answer": "running", "classification": "running", "acceptance": "running"}  # fmt: skip
+    assert clocks["acceptance"].completed_on is None
+
+
+def test_a_petition_corrected_into_a_denunciation_gets_its_own_person_rows(login_en, world, db):
+    other = create_petition(world, kind=PetitionKind.RECOMMENDATION, summary="Kiến nghị cấp sổ đỏ")
+    later = create_petition(world, kind=PetitionKind.COMPLAINT, summary="Tố giác chủ tịch xã nhận hối lộ")
+    shared = other.petitioners[0].id
+    assert later.petitioners[0].id == shared  # one CCCD, one person row
+    db.session.commit()
+    url = f"/petitions/{later.id}/edit"
+    assert login_en("reception").post(url, petition_form(later, kind="denunciation"), token_from=url).status_code == 302
+    db.session.rollback()
+    fresh = db.session.get(Petition, later.id)
+    assert fresh.is_identity_confidential and fresh.petitioners[0].id != shared
+    assert fresh.petitioners[0].citizen_id == other.petitioners[0].citizen_id  # the same details, its own row
+    # The shared row's page (from the recommendation) no longer lists the denunciation.
+    page = text(login_en("reception").get(f"/persons/{shared}/edit?next=/"))
+    assert later.receipt_no not in page and "Tố giác" not in page
+
+
+def test_a_decided_first_complaint_registered_without_an_instance_is_still_the_officers_to_correct(login_en, world, db):
+    petition = create_petition(world, kind=PetitionKind.COMPLAINT)
+    assert petition.instance is None
+    decide_petition(petition, world.users["reception"], PetitionState.GUIDED, expected_version=UNCHECKED,
+                    guidance="Đến Tòa án", on=local_today())  # fmt: skip
+    db.session.commit()
+    url = f"/petitions/{petition.id}/edit"
+    form = petition_form(petition, summary="Khiếu nại đã hướng dẫn", kind="complaint", instance="1")
+    resp = login_en("reception").post(url, form, token_from=url)
+    assert resp.status_code == 302
+    (event,) = audit(db, "petition.correct")
+    assert set(json.loads(event.detail)["changes"]) == {"summary"}
 
 
 @pytest.mark.parametrize(
