@@ -6,7 +6,18 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint venv translations extract-messages clean-venv bench
+.PHONY: run test test-fast lint venv translations extract-messages clean-venv bench system-deps
+
+# The system packages the documents need (Debian/Ubuntu): Pango for WeasyPrint's PDFs, serif fonts with every
+# Vietnamese letter (Liberation Serif, Times New Roman's metric twin, and DejaVu Serif), and poppler-utils
+# (pdftotext, which the document tests read PDFs with). Run as root, or prefix with sudo.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core poppler-utils
+system-deps:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then echo "Installing $$missing"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "System packages for documents: present"; fi; \
+	else echo "Install with your system's packages: Pango, Liberation or DejaVu serif fonts, poppler-utils"; fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +40,8 @@ extract-messages: venv
 # default SECRET_KEY, send Secure cookies and count login attempts in Redis).
 run: export FLASK_DEPLOYMENT = development
 run: translations
+	@fc-list 2>/dev/null | grep -qiE "liberation serif|dejavu serif" || \
+	  echo "Note: no Vietnamese serif font found; documents' PDFs need them: run 'sudo make system-deps'."
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo ""

@@ -151,12 +151,13 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .attachments.views import bp as attachments_bp
     from .auditlog.views import bp as audit_bp
+    from .documents.views import bp as documents_bp
     from .imports.views import bp as imports_bp
     from .mediation.views import bp as mediation_bp
     from .privacy.views import bp as privacy_bp
     from .subjects.views import bp as subjects_bp
 
-    for bp in (privacy_bp, attachments_bp, audit_bp, api_bp, subjects_bp, mediation_bp, imports_bp):
+    for bp in (privacy_bp, attachments_bp, audit_bp, api_bp, subjects_bp, mediation_bp, imports_bp, documents_bp):
         app.register_blueprint(bp)
 
 

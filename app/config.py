@@ -57,6 +57,8 @@ class DefaultConfig:
     ATTACHMENTS_DIR: str | None = None
     #: Where an uploaded register workbook waits for its column mapping (app/imports). None: instance/imports.
     IMPORTS_DIR: str | None = None
+    #: The language documents are issued in (official documents are in Vietnamese whatever the interface's).
+    DOCUMENT_LOCALE = "vi"
 
     # Backups (flask backup create / restore).
     #: None means instance/backups.

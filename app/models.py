@@ -5,6 +5,7 @@ from .audit.models import AuditEvent
 from .cases.models import Case, CaseEvent, CaseTally
 from .core.sequences import SequenceCounter
 from .deadlines.models import CalendarOverride, Clock, DeadlineRule, DeadlineRuleChange, Extension
+from .documents.models import DocumentSettings, DocumentTemplate, IssuedDocument
 from .flags.models import Flag
 from .mediation.models import MediationRecord
 from .notifications.models import Notification
@@ -27,8 +28,11 @@ __all__ = [
     "Clock",
     "DeadlineRule",
     "DeadlineRuleChange",
+    "DocumentSettings",
+    "DocumentTemplate",
     "Extension",
     "Flag",
+    "IssuedDocument",
     "MediationRecord",
     "Notification",
     "Person",

@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "delivery": _l("Decision sent to the parties"),
     "dialogue": _l("Dialogue recorded"),
     "import": _l("Concluded before TiepDan (imported from the register)"),
+    "document": _l("Document issued"),
 }
 #: Rows of the caseload's "needs attention" list.
 ATTENTION_LIMIT = 50

@@ -440,3 +440,8 @@ def _log(
             note=note or None,
         )
     )
+
+
+def log_petition_event(petition: Petition, actor: User, action: str, note: str | None) -> None:
+    """Append a line to the petition's history that changes no state (a document issued on it…)."""
+    _log(petition, actor, action, petition.state, petition.state, note)

@@ -37,6 +37,8 @@ LAYERS: list[set[str]] = [
     {"caselist"},
     {"notifications"},
     {"attachments"},
+    # The documents a unit issues on petitions and cases (their drafts read the clocks and the identity rule).
+    {"documents"},
     # The audit log page reads the events with their petitions, cases and users (app.audit, the writer, is low).
     {"auditlog"},
     {"scheduler"},

@@ -43,6 +43,16 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "petitions.decide": {"petition_id": "walk_in"},
     "petitions.mark_duplicate": {"petition_id": "walk_in"},
     "petitions.export": {},
+    # documents
+    "documents.new_petition_document": {"petition_id": "petition", "code": "=receipt"},
+    "documents.new_case_document": {"case_id": "case", "code": "=work_minutes"},
+    "documents.show_document": {"document_id": "document"},
+    "documents.download_docx": {"document_id": "document"},
+    "documents.download_pdf": {"document_id": "document"},
+    "documents.signoff": {"document_id": "document"},
+    "documents.edit_templates": {},
+    "documents.default_docx": {},
+    "documents.template_docx": {"template_id": "template"},
     # cases
     "cases.list_cases": {},
     "cases.caseload": {},

@@ -6,7 +6,8 @@
   TK's subtree (build_world has only TL's reception officer, head and handler);
 - in TK: a reception session whose visitor handed in a petition, a confidential denunciation accepted as
   a case assigned to ``handler``, an attachment, a notification, a unit-specific deadline rule, a
-  calendar override (national data), an audit event and a login session.
+  calendar override (national data), an issued (redacted) document, a DOCX template, an audit event and a
+  login session.
 
 Pass ``text`` to put that string in every free-text field (the escaping test).
 """
@@ -28,6 +29,8 @@ from app.cases.operations import accept_petition, perform
 from app.core.locking import UNCHECKED
 from app.core.roles import Role
 from app.core.timeutil import local_today, utcnow
+from app.documents.content import PLACEHOLDERS
+from app.documents.models import DocumentState, DocumentTemplate, IssuedDocument
 from app.extensions import db
 from app.mediation.models import MediationRecord, MediationResult
 from app.notifications.models import Notification
@@ -202,6 +205,39 @@ def build_scene(world, text: str | None = None) -> Scene:
         created_by_id=u["reception"].id,
     )
     db.session.add(s.objects["mediation"])
+    s.objects["document"] = IssuedDocument(
+        unit_id=units["TK"].id,
+        kind="verification_assignment",
+        state=DocumentState.ISSUED,
+        case_id=case.id,
+        year=local_today().year,
+        symbol="QĐ-UBND",
+        seq=1,
+        number="1/QĐ-UBND",
+        issued_on=local_today(),
+        recipient=t("Hoàng Văn Xử"),
+        is_redacted=True,
+        created_by_id=u["head"].id,
+        content={
+            **{name: t("Nội dung văn bản") for name in PLACEHOLDERS},
+            "paragraphs": [t("Điều 1. Giao xác minh")],
+            "recipients": [t("Lưu: hồ sơ")],
+            "labels": {},
+            "paper": "A4",
+            "redacted": True,
+            "number": "1/QĐ-UBND",
+        },
+    )
+    db.session.add(s.objects["document"])
+    s.objects["template"] = DocumentTemplate(
+        unit_id=units["TK"].id,
+        kind="receipt",
+        filename=t("mau") + ".docx",
+        data=b"not used",
+        sha256="0" * 64,
+        uploaded_by_id=u["admin"].id,
+    )
+    db.session.add(s.objects["template"])
     s.objects["unit"] = units["TK"]
     s.objects["user"] = u["handler"]
     s.objects["audit"] = record(
