@@ -19,6 +19,7 @@ from ..core.roles import Role, login_required, roles_required
 from ..core.timeutil import local_today
 from ..core.transaction import is_stale, on_refusal, show_again
 from ..deadlines import queries as deadline_queries
+from ..documents.content import answer_by, letterhead, place_date
 from ..flags.models import FlagSubject
 from ..flags.queries import active_flags
 from ..reception import corrections
@@ -163,7 +164,16 @@ def petition_detail(petition_id: int) -> ResponseReturnValue:
 @bp.get("/<int:petition_id>/receipt")
 @login_required
 def receipt(petition_id: int) -> ResponseReturnValue:
-    return render_template("petitions/receipt.html", petition=get_petition(petition_id, current_user))
+    """The receipt slip handed over at the desk (A5); the receipt as a document (Word, PDF, on the timeline)
+    is issued from the petition's documents panel."""
+    petition = get_petition(petition_id, current_user)
+    head = letterhead(petition.unit)
+    return render_template(
+        "petitions/receipt.html",
+        petition=petition,
+        place_date=place_date(head.place, petition.received_on),
+        answer_by=answer_by(petition),
+    )
 
 
 def _refuse(petition_id: int, message: str) -> str:

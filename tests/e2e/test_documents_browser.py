@@ -83,3 +83,27 @@ def test_a_document_is_issued_in_three_clicks_and_prints_with_the_motto_on_one_l
     )
     assert not errors, errors
     db.session.remove()
+
+
+def test_the_desk_receipt_slip_keeps_the_motto_on_one_line_on_a5(petitions, live_server, browser):
+    receipt_id, _moved = petitions
+    page = browser.new_context(locale="vi-VN").new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "reception")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/petitions/{receipt_id}/receipt")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 470, "height": 800})  # A5 less its 12 mm margins, at 96 dpi
+    assert (
+        page.evaluate(
+            """() => { const el = document.querySelector('[data-testid=motto]');
+                   return Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)); }"""
+        )
+        == 1
+    )
+    text = page.inner_text("[data-testid=receipt]")
+    assert "Tân Khai, ngày" in text and "Ấp 4" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert page.locator("[data-testid=receipt-answer-by]").is_visible()
+    db.session.remove()
