@@ -99,7 +99,8 @@ def test_the_desk_receipt_slip_keeps_the_motto_on_one_line_on_a5(petitions, live
     assert (
         page.evaluate(
             """() => { const el = document.querySelector('[data-testid=motto]');
-                   return Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)); }"""
+                   const line = parseFloat(getComputedStyle(el).lineHeight);
+                   return Math.round(el.getBoundingClientRect().height / line); }"""
         )
         == 1
     )
