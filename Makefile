@@ -9,9 +9,10 @@ PORT ?= 5000
 .PHONY: run test test-fast lint venv translations extract-messages clean-venv bench system-deps
 
 # The system packages the documents need (Debian/Ubuntu): Pango for WeasyPrint's PDFs, serif fonts with every
-# Vietnamese letter (Liberation Serif, Times New Roman's metric twin, and DejaVu Serif), and poppler-utils
+# Vietnamese letter (Liberation Serif 2, Times New Roman's metric twin: version 1 lacks most Vietnamese letters;
+# and DejaVu Serif), and poppler-utils
 # (pdftotext, which the document tests read PDFs with). Run as root, or prefix with sudo.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core poppler-utils
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core poppler-utils
 system-deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

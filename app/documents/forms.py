@@ -35,6 +35,7 @@ class IssueForm(AppForm):
         _l("Recipients (Nơi nhận)"), validators=[Length(max=2000)], description=_l("One a line.")
     )
     enclosures = TextAreaField(_l("Documents handed in"), validators=[Length(max=2000)])
+    signer_authority = StringField(_l("Signed on behalf of"), validators=[Length(max=100)], filters=[strip])
     signer_title = StringField(_l("Signer's title"), validators=[Length(max=100)], filters=[strip])
     signer_name = StringField(_l("Signer's name"), validators=[Length(max=200)], filters=[strip])
 

@@ -3,6 +3,7 @@ register, on the petition's or case's timeline; a redacted copy waits for a seco
 every print and download is an audit event."""
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -73,6 +74,7 @@ def issue_document(
     body: str,
     recipients: str,
     enclosures: str = "",
+    signer_authority: str | None = None,
     signer_title: str = "",
     signer_name: str = "",
 ) -> IssuedDocument:
@@ -101,9 +103,13 @@ def issue_document(
             )
     unit = petition.unit.body
     head = letterhead(unit)
-    if signer_title.strip() or signer_name.strip():
-        head = head.__class__(**{**head.__dict__, "signer_title": signer_title.strip() or head.signer_title,
-                                 "signer_name": signer_name.strip() or head.signer_name})  # fmt: skip
+    head = replace(
+        head,
+        signer_title=signer_title.strip() or head.signer_title,
+        signer_name=signer_name.strip() or head.signer_name,
+        # The form's line as typed (empty: none, as on a receipt the officer signs); None: the unit's.
+        signer_authority=head.signer_authority if signer_authority is None else signer_authority.strip(),
+    )
     symbol = _symbol(kind, head.body_symbol)
     document = IssuedDocument(
         unit_id=unit.id,

@@ -4,8 +4,9 @@ sign-off, and a unit's letterhead and DOCX templates (administrators)."""
 import io
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -59,10 +60,13 @@ def _issue(kind: DocumentKind, subject: Petition | Case) -> ResponseReturnValue:
         form.recipient.data = _recipient(kind, subject, proposed.addressee)
         form.body.data = "\n\n".join(p for p in proposed.paragraphs if p)
         form.recipients.data = "\n".join(proposed.recipients)
+        form.signer_authority.data = head.signer_authority
         form.signer_title.data = head.signer_title
         form.signer_name.data = head.signer_name
-        if kind.code == "receipt":
-            form.signer_title.data = _("RECEIVING OFFICER")
+        if kind.code == "receipt":  # the receiving officer signs the receipt, in their own name
+            with force_locale(current_app.config["DOCUMENT_LOCALE"]):
+                form.signer_title.data = _("RECEIVING OFFICER")
+            form.signer_authority.data = ""
             form.signer_name.data = user.full_name
     redact = must_redact(kind, subject)
 
@@ -83,6 +87,7 @@ def _issue(kind: DocumentKind, subject: Petition | Case) -> ResponseReturnValue:
             body=form.body.data,
             recipients=form.recipients.data or "",
             enclosures=(form.enclosures.data or "") if kind.has_enclosures else "",
+            signer_authority=form.signer_authority.data or "",
             signer_title=form.signer_title.data or "",
             signer_name=form.signer_name.data or "",
         )

@@ -49,6 +49,15 @@ def pdf_text(data: bytes, tmp_path) -> str:
     return unicodedata.normalize("NFC", " ".join(out.split()))
 
 
+def font_families(data: bytes, tmp_path) -> set[str]:
+    """The font families a PDF embeds (pdffonts: "ABCDEF+LiberationSerif-Bold" -> "LiberationSerif")."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    names = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
+    return {name.split("+")[-1].split("-")[0].split(",")[0] for name in names}
+
+
 def unhyphen(value: str) -> str:
     return re.sub(r"[-\s]", "", value)
 
@@ -104,15 +113,19 @@ def test_the_receipt_is_issued_from_the_petition_page_and_is_the_same_in_print_d
     today = local_today()
     assert f"Tân Khai, ngày {today.day:02d}" in show if today.day < 10 else f"Tân Khai, ngày {today.day}" in show
     assert "Bản sao quyết định thu hồi đất" in show and 'class="document paper-A5"' in show
+    assert "CÁN BỘ TIẾP NHẬN" in show and "TM. ỦY BAN NHÂN DÂN" not in show  # the officer signs a receipt
 
     word = desk.get(f"/documents/{doc.id}/docx")
     assert word.status_code == 200 and word.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     words = docx_text(word.data)
     assert petition.receipt_no in words and "Nguyễn Văn An" in words and "GIẤY BIÊN NHẬN ĐƠN" in words
     assert "Độc lập - Tự do - Hạnh phúc" in words and answer_by.group(1) in words
-    printed = pdf_text(desk.get(f"/documents/{doc.id}/pdf").data, tmp_path)
+    pdf = desk.get(f"/documents/{doc.id}/pdf").data
+    printed = pdf_text(pdf, tmp_path)
     assert petition.receipt_no in printed and "Nguyễn Văn An" in printed and "Tân Hưng" in printed
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in printed  # the motto on one line, its diacritics kept
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in printed  # its diacritics kept
+    # Every letter from one serif family: a font lacking Vietnamese letters would mix in a fallback font.
+    assert len(font_families(pdf, tmp_path)) == 1, font_families(pdf, tmp_path)
 
     # On the timeline, and every print and download audited.
     db.session.rollback()
