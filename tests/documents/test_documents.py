@@ -255,15 +255,23 @@ def test_every_case_document_in_docx_and_pdf(login_en, world, db, tmp_path, code
     assert json.dumps(doc.content, ensure_ascii=False).count(case.number) >= 1
 
 
-@pytest.mark.parametrize(
-    "code, state, details",
-    [
-        ("guidance_slip", PetitionState.GUIDED, {"guidance": "Tòa án nhân dân huyện Tân Phú"}),
-        ("delegation_reply", None, {}),
-    ],
-)
-def test_the_other_petition_documents(login_en, world, db, tmp_path, code, state, details):
-    petition = create_petition(world, signatory_count=6)
+PETITION_SETUPS = {
+    "receipt": (None, {}),
+    "transfer_slip": (PetitionState.TRANSFERRED, {"transferred_to": "Tòa án nhân dân huyện Tân Phú"}),
+    "guidance_slip": (PetitionState.GUIDED, {"guidance": "Văn phòng đăng ký đất đai huyện"}),
+    "refusal_notice": (PetitionState.FILED, {"filed_reason": FiledReason.ALREADY_RESOLVED}),
+    "delegation_reply": (None, {}),
+}
+
+
+def test_every_petition_kind_is_covered():
+    assert set(PETITION_SETUPS) == {k for k, kind in KINDS.items() if kind.subject == "petition"}
+
+
+@pytest.mark.parametrize("code", sorted(PETITION_SETUPS))
+def test_every_petition_document_in_docx_and_pdf(login_en, world, db, tmp_path, code):
+    state, details = PETITION_SETUPS[code]
+    petition = create_petition(world, signatory_count=6, petitioners=[person("Đinh Thị Ngọc", "079123456711")])
     if state is not None:
         decide_petition(petition, world.users["reception"], state, expected_version=UNCHECKED, on=local_today(),
                         **details)  # fmt: skip
@@ -271,10 +279,15 @@ def test_the_other_petition_documents(login_en, world, db, tmp_path, code, state
     desk = login_en("reception")
     assert issue(desk, f"/documents/petition/{petition.id}/{code}/new").status_code == 302
     doc = documents(db)[-1]
+    words = docx_text(desk.get(f"/documents/{doc.id}/docx").data)
     printed = pdf_text(desk.get(f"/documents/{doc.id}/pdf").data, tmp_path)
-    assert doc.number in printed and petition.receipt_no in printed
-    for value in details.values():
-        assert value in printed
+    expected = [doc.number, doc.content["title"], petition.receipt_no, "Đinh Thị Ngọc"]
+    expected += [v for v in details.values() if type(v) is str]
+    if code == "refusal_notice":
+        expected.append("Luật Khiếu nại năm 2011, Điều 11")  # the reason's article
+    for value in expected:
+        assert value in words, value
+        assert unhyphen(value) in unhyphen(printed), value
 
 
 def upload(client, world, data: bytes, kind="receipt", filename="mau.docx"):
