@@ -157,16 +157,29 @@ def identifiers(subject: Petition | Case) -> list[str]:
 def leaks(text: str, subject: Petition | Case) -> list[str]:
     """The identifiers of the petitioners still in ``text`` (names compared without diacritics or case)."""
     folded = f" {fold(text)} "
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^0-9]", "", text)
     out = []
     for value in identifiers(subject):
-        if value.isdigit() or re.fullmatch(r"[0-9 .+-]+", value):
-            plain = re.sub(r"\D", "", value)
-            if plain and plain in digits:
+        if re.fullmatch(r"[0-9 .+()-]+", value):
+            # Digits in any spacing, a phone also as +84… (its leading 0 dropped).
+            plain = re.sub(r"[^0-9]", "", value)
+            core = plain[1:] if plain.startswith("0") else plain
+            if core and core in digits:
                 out.append(value)
         elif fold(value) and f" {fold(value)} " in folded:
             out.append(value)
     return out
+
+
+def strings(value: Any) -> list[str]:
+    """Every text in a document's content (its placeholders, lists and labels)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
 
 
 def draft(kind: DocumentKind, subject: Petition | Case, on: date, head: Letterhead) -> Draft:
@@ -233,7 +246,7 @@ def content(
             "received_on": petition.received_on.strftime("%d/%m/%Y"),
             "petitioner": name,
             "address": address,
-            "summary": petition.summary,
+            "summary": str(WITHHELD) if redact else petition.summary,
             "case_number": subject.number
             if isinstance(subject, Case)
             else (petition.case.number if petition.case else ""),

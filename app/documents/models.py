@@ -121,6 +121,8 @@ class IssuedDocument(Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The one-time token of the form it was issued from: posting that form again issues nothing new.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

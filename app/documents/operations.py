@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.operations import record
 from ..cases.models import Case
@@ -24,8 +26,8 @@ from ..petitions.operations import log_petition_event
 from ..privacy import policy
 from ..units.models import Unit
 from ..users.models import User
-from .content import content, is_confidential, leaks, letterhead, must_redact, subject_petition
-from .kinds import KINDS, DocumentKind
+from .content import content, is_confidential, leaks, letterhead, must_redact, strings, subject_petition
+from .kinds import KINDS, DocumentKind, Recipient
 from .models import DocumentSettings, DocumentState, DocumentTemplate, IssuedDocument
 from .render import check_template
 
@@ -77,9 +79,15 @@ def issue_document(
     signer_authority: str | None = None,
     signer_title: str = "",
     signer_name: str = "",
+    form_token: str | None = None,
 ) -> IssuedDocument:
     """Issue ``kind`` on ``subject``: numbered now, or, for a redacted copy, once a second officer signs the
-    redaction off. ``body``: the text as the officer edited it (paragraphs separated by blank lines)."""
+    redaction off. ``body``: the text as the officer edited it (paragraphs separated by blank lines).
+    ``form_token``: the issue form's one-time token: the same form posted twice issues one document."""
+    if form_token:
+        earlier = db.session.scalar(select(IssuedDocument).where(IssuedDocument.form_token == form_token))
+        if earlier is not None:
+            return earlier  # a second post of the same form (a double click, a resent request)
     if not can_issue(kind, subject, actor):
         raise PermissionRefused(_l("You cannot issue this document on this record now."))
     if on > local_today():
@@ -91,16 +99,6 @@ def issue_document(
     if not paragraphs:
         raise TransitionRefused(_l("Write the text of the document."))
     redact = must_redact(kind, subject)
-    if redact:
-        named = leaks("\n".join([body, recipient, addressee, recipients, enclosures]), subject)
-        if named:
-            raise TransitionRefused(
-                _(
-                    "This copy must not name the petitioner, whose identity is confidential: remove %(n)d mention(s) "
-                    "of their name, CCCD, phone or address.",
-                    n=len(named),
-                )
-            )
     unit = petition.unit.body
     head = letterhead(unit)
     head = replace(
@@ -111,6 +109,28 @@ def issue_document(
         signer_authority=head.signer_authority if signer_authority is None else signer_authority.strip(),
     )
     symbol = _symbol(kind, head.body_symbol)
+    document_content = content(
+        kind,
+        subject,
+        on=on,
+        head=head,
+        number=_draft_number(kind, petition, symbol),
+        addressee=addressee.strip(),
+        paragraphs=paragraphs,
+        recipients=[r.strip() for r in recipients.splitlines() if r.strip()],
+        enclosures=" ".join(enclosures.split()),
+    )
+    if redact:
+        # Every text of the copy, and who it is said to go to: none may name the petitioner.
+        named = leaks("\n".join([recipient, *strings(document_content)]), subject)
+        if named:
+            raise TransitionRefused(
+                _(
+                    "This copy must not name the petitioner, whose identity is confidential: remove %(n)d mention(s) "
+                    "of their name, CCCD, phone or address.",
+                    n=len(named),
+                )
+            )
     document = IssuedDocument(
         unit_id=unit.id,
         kind=kind.code,
@@ -122,25 +142,35 @@ def issue_document(
         recipient=recipient.strip()[:300] or "…",
         is_redacted=redact,
         created_by_id=actor.id,
-        content=content(
-            kind,
-            subject,
-            on=on,
-            head=head,
-            number=_draft_number(kind, petition, symbol),
-            addressee=addressee.strip(),
-            paragraphs=paragraphs,
-            recipients=[r.strip() for r in recipients.splitlines() if r.strip()],
-            enclosures=" ".join(enclosures.split()),
-        ),
+        content=document_content,
         issued_on=on,
+        form_token=form_token or None,
     )
-    db.session.add(document)
+    try:
+        with db.session.begin_nested():
+            db.session.add(document)
+            db.session.flush()
+    except IntegrityError:
+        # The same form posted twice at once: the first post issued it.
+        earlier = db.session.scalar(select(IssuedDocument).where(IssuedDocument.form_token == form_token))
+        if form_token and earlier is not None:
+            return earlier
+        raise
     if not redact:
         _number(document, kind, petition)
     db.session.flush()
     _log(document, subject, actor, "issue" if not redact else "redact")
     return document
+
+
+def can_sign_off(document: IssuedDocument, subject: Petition | Case, user: User) -> bool:
+    """``user`` may sign off ``document``'s redaction: it waits for it, they did not write it, and they act on
+    its record (the officers of the petition's units, the case's head or handler)."""
+    if document.state is not DocumentState.AWAITING_SIGNOFF or user.id == document.created_by_id:
+        return False
+    if isinstance(subject, Petition):
+        return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(subject.unit)
+    return subject.actor_role_ok((Role.HEAD, Role.HANDLER), user)
 
 
 def sign_off(document: IssuedDocument, subject: Petition | Case, kind: DocumentKind, actor: User, *, version) -> None:
@@ -150,11 +180,7 @@ def sign_off(document: IssuedDocument, subject: Petition | Case, kind: DocumentK
         raise TransitionRefused(_l("This document is not waiting for a sign-off."))
     if actor.id == document.created_by_id:
         raise PermissionRefused(_l("A second officer or the head signs the redaction off, not its author."))
-    if isinstance(subject, Petition):
-        acts = actor.has_any_role(Role.RECEPTION, Role.HEAD) and actor.oversees(document.unit)
-    else:
-        acts = subject.actor_role_ok((Role.HEAD, Role.HANDLER), actor)
-    if not acts:
+    if not can_sign_off(document, subject, actor):
         raise PermissionRefused(_l("You cannot sign off documents of this unit."))
     document.signed_off_by_id, document.signed_off_at = actor.id, utcnow()
     _number(document, kind, subject_petition(subject))
@@ -181,6 +207,12 @@ def _symbol(kind: DocumentKind, body_symbol: str) -> str:
     return f"{kind.type_symbol}-{body_symbol}" if kind.type_symbol else f"{body_symbol}-TCD"
 
 
+def _series(symbol: str) -> str:
+    """The counter of a symbol (the counters' key is short: a long symbol is known by its digest)."""
+    key = f"d:{symbol}"
+    return key if len(key) <= 16 else "d:" + hashlib.sha256(symbol.encode()).hexdigest()[:14]
+
+
 def _draft_number(kind: DocumentKind, petition: Petition, symbol: str) -> str:
     return petition.receipt_no if kind.type_symbol is None else f"…/{symbol}"
 
@@ -191,7 +223,7 @@ def _number(document: IssuedDocument, kind: DocumentKind, petition: Petition) ->
     if kind.type_symbol is None:
         document.number = petition.receipt_no
     else:
-        document.seq = next_number(document.unit_id, f"doc:{document.symbol}"[:16], document.year)
+        document.seq = next_number(document.unit_id, _series(document.symbol), document.year)
         document.number = f"{document.seq}/{document.symbol}"
     document.content = {**document.content, "number": document.number}
     document.state = DocumentState.ISSUED
@@ -203,7 +235,12 @@ def _log(document: IssuedDocument, subject: Petition | Case, actor: User, action
         note = _("%(doc)s (redacted copy for %(to)s): awaiting sign-off", doc=label, to=document.recipient)
     else:
         on = document.issued_on.strftime("%d/%m/%Y") if document.issued_on else "…"
-        note = _("%(doc)s no. %(no)s of %(on)s to %(to)s", doc=label, no=document.number, on=on, to=document.recipient)
+        if KINDS[document.kind].recipient is Recipient.PETITIONER and is_confidential(subject):
+            # The timeline is read by people the petitioner is hidden from: it does not say who it went to.
+            note = _("%(doc)s no. %(no)s of %(on)s", doc=label, no=document.number, on=on)
+        else:
+            note = _("%(doc)s no. %(no)s of %(on)s to %(to)s", doc=label, no=document.number, on=on,
+                     to=document.recipient)  # fmt: skip
     if isinstance(subject, Petition):
         log_petition_event(subject, actor, "document", note)
     else:

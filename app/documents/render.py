@@ -2,6 +2,8 @@
 uploaded template, else the default one built here) and the PDF (the print page through WeasyPrint)."""
 
 import io
+import multiprocessing
+import resource
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,13 +44,64 @@ def pdf(content: dict[str, Any]) -> bytes:
     return HTML(string=html(content)).write_pdf(stylesheets=[css])
 
 
+#: A unit's template renders in a child process with these limits: a template that loops for ever or builds
+#: a huge text fails instead of holding a worker.
+TEMPLATE_SECONDS = 10
+TEMPLATE_MEMORY = 512 * 1024 * 1024
+
+
+class TemplateFailed(Exception):
+    """A unit's template could not render a document (an error, or past the time or memory limit)."""
+
+
 def docx(content: dict[str, Any], template: bytes | None) -> bytes:
-    """The DOCX of a document: ``template`` (a unit's upload) or the default layout, filled in."""
-    doc = DocxTemplate(io.BytesIO(template or default_template()))
+    """The DOCX of a document: ``template`` (a unit's upload, rendered apart: ``TemplateFailed`` if it
+    cannot) or the default layout, filled in."""
+    if template is None:
+        return _render(default_template(), content)
+    return _render_apart(template, content)
+
+
+def _render(template: bytes, content: dict[str, Any]) -> bytes:
+    doc = DocxTemplate(io.BytesIO(template))
     doc.render(content, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _render_child(conn, template: bytes, content: dict[str, Any]) -> None:  # pragma: no cover (a child process)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (TEMPLATE_MEMORY, TEMPLATE_MEMORY))
+        conn.send(("ok", _render(template, content)))
+    except BaseException as err:  # noqa: BLE001  (whatever the template raised is its failure, told to the parent)
+        conn.send(("error", f"{type(err).__name__}: {err}"[:300]))
+    finally:
+        conn.close()
+
+
+def _render_apart(template: bytes, content: dict[str, Any]) -> bytes:
+    """Render an uploaded template in a forked child process, within TEMPLATE_SECONDS and TEMPLATE_MEMORY."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_render_child, args=(child, template, content), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(TEMPLATE_SECONDS):
+            raise TemplateFailed(_("it took longer than %(n)d seconds", n=TEMPLATE_SECONDS))
+        status, value = parent.recv()
+    except EOFError as err:  # the child died (its memory limit)
+        raise TemplateFailed(_("it used too much memory")) from err
+    finally:
+        parent.close()
+        process.join(1)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if status != "ok":
+        raise TemplateFailed(value)
+    return value
 
 
 def unit_template(unit_id: int, kind: str) -> DocumentTemplate | None:
@@ -81,10 +134,27 @@ def check_template(data: bytes, sample: dict[str, Any]) -> None:
         raise TransitionRefused(
             _("The template lacks required placeholders: %(names)s.", names=", ".join("{{ %s }}" % n for n in missing))
         )
-    try:
-        docx(sample, data)
-    except Exception as err:  # a template that parses may still fail on real data (a loop over a text…)
-        raise TransitionRefused(_("The template fails on a sample document: %(error)s", error=str(err)[:200])) from err
+    for shape in samples(sample):
+        try:
+            _render_apart(data, shape)
+        except TemplateFailed as err:  # a template that parses may still fail on real data (a loop over a text…)
+            raise TransitionRefused(
+                _("The template fails on a sample document: %(error)s", error=str(err)[:200])
+            ) from err
+
+
+def samples(sample: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sample document in several shapes (no paragraph, one, several; empty optional fields), for the
+    upload check: a template must render them all."""
+    shapes = []
+    for n in (0, 1, 3, 8):
+        shape = {**sample, "paragraphs": ["…"] * n, "recipients": ["…"] * min(n, 3)}
+        if n == 0:
+            shape.update(
+                dict.fromkeys(("issuer_parent", "subtitle", "addressee", "signer_authority", "enclosures"), "")
+            )
+        shapes.append(shape)
+    return shapes
 
 
 @cache

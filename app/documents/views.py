@@ -3,6 +3,7 @@ sign-off, and a unit's letterhead and DOCX templates (administrators)."""
 
 import io
 import re
+import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -26,11 +27,12 @@ from .forms import IssueForm, SettingsForm, SignOffForm, TemplateUploadForm
 from .kinds import KINDS, DocumentKind, Recipient
 from .models import DocumentSettings, DocumentState, DocumentTemplate, IssuedDocument
 from .queries import documents_panel
-from .render import default_template, docx, html, pdf, unit_template
+from .render import TemplateFailed, default_template, docx, html, pdf, unit_template
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _kind(code: str, subject: str) -> DocumentKind:
@@ -53,6 +55,7 @@ def _issue(kind: DocumentKind, subject: Petition | Case) -> ResponseReturnValue:
     form = IssueForm()
     head = letterhead(subject_petition(subject).unit)
     if not form.is_submitted():
+        form.form_token.data = secrets.token_urlsafe(24)
         today = local_today()
         proposed = draft(kind, subject, today, head)
         form.issued_on.data = today
@@ -90,6 +93,7 @@ def _issue(kind: DocumentKind, subject: Petition | Case) -> ResponseReturnValue:
             signer_authority=form.signer_authority.data or "",
             signer_title=form.signer_title.data or "",
             signer_name=form.signer_name.data or "",
+            form_token=form.form_token.data if _TOKEN.fullmatch(form.form_token.data or "") else None,
         )
         if document.state is DocumentState.AWAITING_SIGNOFF:
             flash(_("The redacted copy waits for a second officer or the head to sign the redaction off."), "info")
@@ -148,7 +152,9 @@ def show_document(document_id: int) -> ResponseReturnValue:
     if document.state is DocumentState.ISSUED:
         operations.record_output(document, current_user, "print")
     signoff = (
-        SignOffForm(data={"version": document.version}) if document.state is DocumentState.AWAITING_SIGNOFF else None
+        SignOffForm(data={"version": document.version})
+        if operations.can_sign_off(document, subject, current_user)
+        else None
     )
     return html(document.content, toolbar=True, document=document, signoff=signoff, back=_subject_url(subject))
 
@@ -159,7 +165,12 @@ def _download(document_id: int, output: str) -> ResponseReturnValue:
         abort(404)
     if output == "docx":
         template = unit_template(document.unit_id, document.kind)
-        data, mimetype = docx(document.content, template.data if template else None), DOCX_TYPE
+        try:
+            data = docx(document.content, template.data if template else None)
+        except TemplateFailed as err:  # the unit's template fails on this document: the default layout instead
+            current_app.logger.warning("document %s: its unit's template failed (%s)", document.id, err)
+            data = docx(document.content, None)
+        mimetype = DOCX_TYPE
     else:
         data, mimetype = pdf(document.content), "application/pdf"
     operations.record_output(document, current_user, output)
@@ -199,10 +210,10 @@ def signoff(document_id: int) -> ResponseReturnValue:
 
 def _admin_unit():
     units = [u for u in units_in_scope(current_user) if u.body.id == u.id]
-    chosen = request.args.get("unit", type=int)
-    unit = next((u for u in units if u.id == chosen), None) or next(
-        (u for u in units if u.id == current_user.unit.body.id), units[0] if units else None
-    )
+    if "unit" in request.args:
+        unit = next((u for u in units if str(u.id) == request.args["unit"]), None)  # another unit's: not found
+    else:
+        unit = next((u for u in units if u.id == current_user.unit.body.id), units[0] if units else None)
     if unit is None:
         abort(404)
     return unit, units

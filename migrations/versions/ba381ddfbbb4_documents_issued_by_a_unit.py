@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('signed_off_at', sa.DateTime(), nullable=True),
     sa.Column('signed_off_by_id', sa.Integer(), nullable=True),
+    sa.Column('form_token', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("state <> 'issued' OR number IS NOT NULL", name=op.f('ck_issued_documents_issued_has_number')),
     sa.CheckConstraint('petition_id IS NOT NULL OR case_id IS NOT NULL', name=op.f('ck_issued_documents_has_subject')),
@@ -77,7 +78,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['signed_off_by_id'], ['users.id'], name=op.f('fk_issued_documents_signed_off_by_id_users')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_issued_documents_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_documents')),
-    sa.UniqueConstraint('unit_id', 'year', 'symbol', 'seq', name='uq_issued_documents_number')
+    sa.UniqueConstraint('unit_id', 'year', 'symbol', 'seq', name='uq_issued_documents_number'),
+    sa.UniqueConstraint('form_token', name=op.f('uq_issued_documents_form_token'))
     )
     with op.batch_alter_table('issued_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_issued_documents_case_id'), ['case_id'], unique=False)

@@ -17,12 +17,13 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.cases.models import CaseState
 from app.core.locking import UNCHECKED
+from app.core.roles import Role
 from app.core.timeutil import local_today
 from app.documents.kinds import KINDS
 from app.documents.models import DocumentState, IssuedDocument
 from app.petitions.models import FiledReason, PetitionEvent, PetitionKind, PetitionState
 from app.petitions.operations import decide_petition
-from tests.factories import create_case, create_petition, person
+from tests.factories import PASSWORD, create_case, create_petition, create_user, person
 from tests.petitions.helpers import row_counts, text
 from tests.privacy.helpers import reveal
 
@@ -367,3 +368,148 @@ def test_the_letterhead_is_the_units(login_en, world, db):
     # A second save from the form opened before the first is refused (it carried no version).
     again = admin.post(url, {"action": "settings", "settings-body_symbol": "X", "settings-version": ""}, token_from=url)
     assert again.status_code == 200 and "UBND-TK" in text(admin.get(url))
+
+
+# --- What the red team found --------------------------------------------------------------------------------
+
+
+def sign_off_as(client, doc_id: int):
+    show = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', show)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', show)
+    if token is None or version is None:
+        return None  # no sign-off form for this user
+    return client.post(f"/documents/{doc_id}/signoff", {"csrf_token": token.group(1), "version": version.group(1)})
+
+
+@pytest.fixture
+def secret(world, db):
+    """A denunciation transferred to the police, its summary naming the denunciator."""
+    petition = create_petition(world, kind=PetitionKind.DENUNCIATION, summary="Bà Lê Thị Kín tố cáo cán bộ",
+                               petitioners=[person("Lê Thị Kín", "079188800001", phone="0912345678")])  # fmt: skip
+    decide_petition(petition, world.users["reception"], PetitionState.TRANSFERRED, expected_version=UNCHECKED,
+                    transferred_to="Công an huyện", on=local_today())  # fmt: skip
+    db.session.commit()
+    return petition
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("signer_title", "Người tố cáo: Lê Thị Kín"),
+        ("signer_name", "le thi kin"),
+        ("recipient", "Bà Lê Thị Kín"),
+        ("addressee", "Lê Thị Kín"),
+        ("recipients", "Như trên;\nBà Lê Thị Kín;"),
+        ("body", "Liên hệ +84 912 345 678."),
+        ("body", "CCCD 0791 8880 0001."),
+    ],
+)
+def test_no_field_of_a_redacted_copy_may_name_the_denunciator(login_en, world, db, secret, field, value):
+    desk = login_en("reception")
+    url = f"/documents/petition/{secret.id}/transfer_slip/new"
+    before = row_counts()
+    changes = {"body": "Nội dung đã che.", field: value}
+    assert "must not name the petitioner" in text(issue(desk, url, **changes))
+    assert row_counts() == before
+
+
+def test_a_redacted_copy_drafted_from_a_naming_summary_is_refused_until_edited(login_en, world, db, secret):
+    desk = login_en("reception")
+    url = f"/documents/petition/{secret.id}/transfer_slip/new"
+    assert "must not name the petitioner" in text(issue(desk, url))  # the draft quotes the summary
+    assert issue(desk, url, body="Đơn tố cáo cán bộ địa chính, chuyển để giải quyết.").status_code == 302
+    (doc,) = documents(db)
+    assert "Lê Thị Kín" not in json.dumps(doc.content, ensure_ascii=False)  # the summary placeholder too
+
+
+def test_the_timeline_never_names_a_confidential_petitioner(login_en, world, db):
+    petition = create_petition(
+        world, kind=PetitionKind.DENUNCIATION, petitioners=[person("Lê Thị Kín", "079188800001")]
+    )
+    db.session.commit()
+    desk = login_en("reception")  # the officer who registered it hands its receipt over
+    resp = issue(desk, f"/documents/petition/{petition.id}/receipt/new")
+    assert resp.status_code == 302
+    (doc,) = documents(db)
+    head = login_en("head")  # the identity is not revealed to the head
+    page = text(head.get(f"/petitions/{petition.id}"))
+    assert "Lê Thị Kín" not in page and doc.number in page  # on the timeline and the panel, unnamed
+    assert head.get(f"/documents/{doc.id}").status_code == 404  # the receipt names her: not for the head
+    assert head.get(f"/documents/{doc.id}/pdf").status_code == 404
+    assert desk.get(f"/documents/{doc.id}").status_code == 200
+
+
+def test_the_author_of_a_redacted_copy_does_not_sign_it_off(login_en, world, db, secret):
+    desk = login_en("reception")
+    url = f"/documents/petition/{secret.id}/transfer_slip/new"
+    assert issue(desk, url, body="Đơn tố cáo cán bộ, chuyển để giải quyết.").status_code == 302
+    (doc,) = documents(db)
+    assert sign_off_as(desk, doc.id) is None  # no form for the author
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', desk.get(f"/petitions/{secret.id}").get_data(as_text=True)
+    )
+    desk.post(f"/documents/{doc.id}/signoff", {"csrf_token": token.group(1), "version": str(doc.version)})
+    assert documents(db)[0].state is DocumentState.AWAITING_SIGNOFF and documents(db)[0].number is None
+    assert sign_off_as(login_en("tl_reception"), doc.id) is None  # another commune: not even found
+    assert login_en("tl_reception").get(f"/documents/{doc.id}").status_code == 404
+    assert sign_off_as(login_en("head"), doc.id).status_code == 302
+    assert documents(db)[0].state is DocumentState.ISSUED
+
+
+def test_the_same_form_posted_twice_issues_one_document(login_en, world, db):
+    petition = create_petition(world)
+    db.session.commit()
+    desk = login_en("reception")
+    url = f"/documents/petition/{petition.id}/receipt/new"
+    data = form_of(desk.get(url).get_data(as_text=True))
+    first = desk.post(url, data, token_from=url)
+    second = desk.post(url, data, token_from=url)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(documents(db)) == 1
+
+
+def test_a_unit_template_failing_on_a_document_falls_back_to_the_default_layout(login_en, world, db):
+    admin = login_en("admin")
+    default = admin.get("/documents/templates/default.docx").data
+    doc = Document(io.BytesIO(default))
+    doc.add_paragraph("Mẫu riêng {{ 10 // (paragraphs|length - 5) }}")  # passes the sample shapes, fails on 5
+    out = io.BytesIO()
+    doc.save(out)
+    assert upload(admin, world, out.getvalue()).status_code == 302
+    petition = create_petition(world)
+    db.session.commit()
+    desk = login_en("reception")
+    body = "\n\n".join(f"Đoạn {i}." for i in range(5))
+    assert issue(desk, f"/documents/petition/{petition.id}/receipt/new", body=body).status_code == 302
+    word = desk.get(f"/documents/{documents(db)[-1].id}/docx")
+    assert word.status_code == 200 and "Đoạn 4." in docx_text(word.data) and "Mẫu riêng" not in docx_text(word.data)
+
+
+def test_a_template_that_runs_too_long_or_too_big_is_refused(login_en, world, db, monkeypatch):
+    monkeypatch.setattr("app.documents.render.TEMPLATE_SECONDS", 2)
+    admin = login_en("admin")
+    default = admin.get("/documents/templates/default.docx").data
+    for heavy, message in (
+        ("{% for a in (number * 100000) %}{% for b in (number * 100000) %}{% endfor %}{% endfor %}", "longer than"),
+        ("{{ (number * 2000000000)|length }}", "fails on a sample document"),
+    ):
+        doc = Document(io.BytesIO(default))
+        doc.add_paragraph(heavy)
+        out = io.BytesIO()
+        doc.save(out)
+        assert message in text(upload(admin, world, out.getvalue())), heavy
+
+
+def test_an_administrator_manages_only_the_templates_of_their_units(login_en, world, db):
+    create_user(username="tl_admin", full_name="Quản trị xã", unit=world.units["TL"], roles=[Role.ADMIN],
+                password=PASSWORD)  # fmt: skip
+    db.session.commit()
+    admin = login_en("admin")
+    assert admin.get(f"/documents/templates?unit={world.units['TK'].id}").status_code == 200
+    assert admin.get("/documents/templates?unit=999999").status_code == 404
+    outsider = login_en("tl_admin")
+    assert outsider.get(f"/documents/templates?unit={world.units['TK'].id}").status_code == 404
+    before = row_counts()
+    assert upload(outsider, world, b"PK").status_code == 404  # the upload names TK: refused, not saved to TL
+    assert row_counts() == before
