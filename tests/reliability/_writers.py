@@ -66,3 +66,48 @@ def write_petitions(url: str, tag: str, units: dict, user_id: int, per_thread: i
     for w in workers:
         w.join(timeout=120)
     out.put(errors)
+
+
+def write_documents(url: str, petition_ids: list[int], user_id: int, threads: int, start, out):
+    """Start ``threads`` threads that each issue a transfer slip on their share of ``petition_ids``; report
+    the errors."""
+    from app import create_app
+
+    app = create_app(
+        {"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
+    )
+    errors: list[str] = []
+
+    def run(thread_no: int) -> None:
+        from app.core.timeutil import local_today
+        from app.documents.kinds import KINDS
+        from app.documents.operations import issue_document
+        from app.extensions import db
+        from app.petitions.models import Petition
+        from app.users.models import User
+
+        with app.app_context():
+            start.wait(timeout=60)
+            for petition_id in petition_ids[thread_no::threads]:
+                try:
+                    issue_document(
+                        KINDS["transfer_slip"],
+                        db.session.get(Petition, petition_id),
+                        db.session.get(User, user_id),
+                        on=local_today(),
+                        recipient="Thanh tra huyện",
+                        addressee="Thanh tra huyện",
+                        body=f"Chuyển đơn {petition_id}.",
+                        recipients="Như trên;",
+                    )
+                    db.session.commit()
+                except Exception as err:  # noqa: BLE001 - reported to the parent
+                    db.session.rollback()
+                    errors.append(f"{petition_id}: {err!r}")
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    out.put(errors)

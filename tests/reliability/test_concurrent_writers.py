@@ -60,3 +60,38 @@ def test_processes_and_threads_register_petitions_at_once(app, db, world):
     assert db.session.scalar(select(func.count()).select_from(ReceptionSession)) == sum(
         (PER_THREAD + 1) // 2 for _ in range(PROCESSES * THREADS)
     )
+
+
+def test_processes_and_threads_issue_documents_at_once(app, db, world):
+    """The outgoing register under concurrent writers: every document numbered, none twice, no gap."""
+    from app.core.locking import UNCHECKED
+    from app.core.timeutil import local_today
+    from app.documents.models import IssuedDocument
+    from app.petitions.models import PetitionState
+    from app.petitions.operations import decide_petition
+    from tests.factories import create_petition, person
+    from tests.reliability._writers import write_documents
+
+    ids = []
+    for i in range(PROCESSES * THREADS * 2):
+        p = create_petition(world, petitioners=[person(f"Người {i}", f"0791000{i:05d}")])
+        decide_petition(p, world.users["reception"], PetitionState.TRANSFERRED, expected_version=UNCHECKED,
+                        transferred_to="Thanh tra huyện", on=local_today())  # fmt: skip
+        ids.append(p.id)
+    url, user_id = app.config["SQLALCHEMY_DATABASE_URI"], world.users["reception"].id
+    db.session.commit()
+    db.session.remove()
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    shares = [ids[n::PROCESSES] for n in range(PROCESSES)]
+    procs = [ctx.Process(target=write_documents, args=(url, share, user_id, THREADS, start, out)) for share in shares]
+    for p in procs:
+        p.start()
+    start.set()
+    errors = [e for _ in procs for e in out.get(timeout=180)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert errors == []
+    numbers = db.session.execute(select(IssuedDocument.number)).scalars().all()
+    assert sorted(numbers, key=lambda n: int(n.split("/")[0])) == [f"{i}/PC-UBND" for i in range(1, len(ids) + 1)]
