@@ -66,8 +66,8 @@ class SettingsForm(AppForm):
     signer_authority = StringField(_l("Signed on behalf of"), validators=[Length(max=100)], filters=[clean])
     signer_title = StringField(_l("Signer's title"), validators=[Length(max=100)], filters=[clean])
     signer_name = StringField(_l("Signer's name"), validators=[Length(max=200)], filters=[clean])
-    #: The settings' version when they exist (a first save has none).
-    version = HiddenField()
+    #: The settings' version when they exist (a first save has none: not a VersionField, which requires one).
+    settings_version = HiddenField()
 
     def values(self) -> dict[str, Any]:
         return {n: getattr(self, n).data for n in ("body_symbol", "place_name", "signer_authority", "signer_title",

@@ -72,12 +72,26 @@ def _render(template: bytes, content: dict[str, Any]) -> bytes:
 
 def _render_child(conn, template: bytes, content: dict[str, Any]) -> None:  # pragma: no cover (a child process)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (TEMPLATE_MEMORY, TEMPLATE_MEMORY))
+        # TEMPLATE_MEMORY more than the worker already maps (a forked child starts with all of it).
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = _address_space() + TEMPLATE_MEMORY
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         conn.send(("ok", _render(template, content)))
     except BaseException as err:  # noqa: BLE001  (whatever the template raised is its failure, told to the parent)
         conn.send(("error", f"{type(err).__name__}: {err}"[:300]))
     finally:
         conn.close()
+
+
+def _address_space() -> int:  # pragma: no cover (read in the child process)
+    """The bytes of address space this process maps now (Linux; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _render_apart(template: bytes, content: dict[str, Any]) -> bytes:

@@ -267,7 +267,7 @@ def edit_templates() -> ResponseReturnValue:
     action = request.form.get("action")
     if action == "settings" and form.validate_on_submit():
         show_again(page, form)
-        operations.save_settings(unit, current_user, version=form.version.data, **form.values())
+        operations.save_settings(unit, current_user, version=form.settings_version.data, **form.values())
         flash(_("The letterhead of %(unit)s was saved.", unit=unit.name), "success")
         return redirect(url_for("documents.edit_templates", unit=unit.id))
     if action == "upload" and upload.validate_on_submit():
@@ -281,7 +281,7 @@ def edit_templates() -> ResponseReturnValue:
         flash(_("The template of “%(kind)s” for %(unit)s was saved.", kind=str(kind.label), unit=unit.name), "success")
         return redirect(url_for("documents.edit_templates", unit=unit.id))
     if settings is not None and not form.is_submitted():
-        form.version.data = settings.version
+        form.settings_version.data = settings.version
     return page()
 
 
