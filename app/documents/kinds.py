@@ -90,6 +90,18 @@ def _main_petition(case: Case) -> Petition:
     return case.petitions[0]
 
 
+def _received_yours(p: Petition, f: Facts) -> str:
+    """The opening line of a letter to the petitioner: when their petition came, its number and matter."""
+    return _(
+        "On %(date)s, %(unit)s received your %(kind)s (receipt no. %(no)s) about: %(summary)s",
+        date=f.received_on,
+        unit=f.unit_name,
+        kind=str(p.kind.label).lower(),
+        no=p.receipt_no,
+        summary=p.summary,
+    )
+
+
 def _receipt(p: Petition, f: Facts) -> Draft:
     return Draft(
         subtitle="",
@@ -142,14 +154,7 @@ def _guidance_slip(p: Petition, f: Facts) -> Draft:
         subtitle=_("Re: guidance on where to send a petition"),
         addressee=f.petitioner,
         paragraphs=[
-            _(
-                "On %(date)s, %(unit)s received your %(kind)s (receipt no. %(no)s) about: %(summary)s",
-                date=f.received_on,
-                unit=f.unit_name,
-                kind=str(p.kind.label).lower(),
-                no=p.receipt_no,
-                summary=p.summary,
-            ),  # fmt: skip
+            _received_yours(p, f),
             _("Its content is not within the competence of %(unit)s.", unit=f.unit_name),
             _("You are guided to send your petition to: %(guidance)s", guidance=p.guidance or "…"),
         ],
@@ -169,14 +174,7 @@ def _acceptance_notice(c: Case, f: Facts) -> Draft:
         addressee=f.petitioner,
         paragraphs=[
             _("Pursuant to the %(basis)s;", basis=basis),
-            _(
-                "On %(date)s, %(unit)s received your %(kind)s (receipt no. %(no)s) about: %(summary)s",
-                date=f.received_on,
-                unit=f.unit_name,
-                kind=str(c.kind.label).lower(),
-                no=p.receipt_no,
-                summary=p.summary,
-            ),  # fmt: skip
+            _received_yours(p, f),
             _(
                 "It meets the conditions for resolution and was accepted on %(date)s as case %(case)s.",
                 date=_d(c.accepted_on),
@@ -206,14 +204,7 @@ def _refusal_notice(p: Petition, f: Facts) -> Draft:
         subtitle=_("Re: a petition not accepted for resolution"),
         addressee=f.petitioner,
         paragraphs=[
-            _(
-                "On %(date)s, %(unit)s received your %(kind)s (receipt no. %(no)s) about: %(summary)s",
-                date=f.received_on,
-                unit=f.unit_name,
-                kind=str(p.kind.label).lower(),
-                no=p.receipt_no,
-                summary=p.summary,
-            ),  # fmt: skip
+            _received_yours(p, f),
             _("The petition is not accepted for resolution. Reason: %(reason)s.", reason=reason),
             _("Legal basis: %(basis)s.", basis=str(REFUSAL_BASIS[p.kind])),
             p.decision_note or "",

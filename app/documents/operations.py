@@ -17,52 +17,19 @@ from ..cases.operations import log_case_event
 from ..core.errors import PermissionRefused, TransitionRefused
 from ..core.i18n import lazy_gettext as _l
 from ..core.locking import check_version
-from ..core.roles import Role
 from ..core.sequences import next_number
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
 from ..petitions.models import Petition
 from ..petitions.operations import log_petition_event
-from ..privacy import policy
 from ..units.models import Unit
 from ..users.models import User
 from .content import content, is_confidential, leaks, letterhead, must_redact, strings, subject_petition
 from .kinds import KINDS, DocumentKind, Recipient
 from .models import DocumentSettings, DocumentState, DocumentTemplate, IssuedDocument
+from .policy import can_issue, can_sign_off
+from .queries import current_templates, settings_of
 from .render import check_template
-
-
-def can_issue(kind: DocumentKind, subject: Petition | Case, user: User) -> bool:
-    """``user`` may issue ``kind`` on ``subject`` now: its state allows it, the user acts on it (the desk and
-    the head on a petition of their units, the head or the handler on a case), and a document naming a
-    confidential petitioner only by someone it is shown to."""
-    if not kind.available(subject):
-        return False
-    if isinstance(subject, Petition):
-        allowed = user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(subject.unit)
-    else:
-        allowed = subject.actor_role_ok((Role.HEAD, Role.HANDLER), user)
-    if not allowed:
-        return False
-    if kind.code == "receipt" and isinstance(subject, Petition):
-        # The officer who registered a confidential petition hands its receipt over at once (privacy.policy).
-        return policy.shows_identity_on_receipt(user, subject)
-    return must_redact(kind, subject) or shows_identity(user, subject)
-
-
-def shows_identity(user: User, subject: Petition | Case) -> bool:
-    petitions = [subject] if isinstance(subject, Petition) else list(subject.petitions)
-    return all(policy.shows_identity(user, p) for p in petitions)
-
-
-def can_read(document: IssuedDocument, subject: Petition | Case, user: User) -> bool:
-    """A document that names a confidential petitioner is read only by someone it is shown to (a receipt
-    also by the officer who just registered the petition, as the receipt slip)."""
-    if document.is_redacted or not is_confidential(subject):
-        return True
-    if document.kind == "receipt" and isinstance(subject, Petition):
-        return policy.shows_identity_on_receipt(user, subject)
-    return shows_identity(user, subject)
 
 
 def issue_document(
@@ -163,16 +130,6 @@ def issue_document(
     return document
 
 
-def can_sign_off(document: IssuedDocument, subject: Petition | Case, user: User) -> bool:
-    """``user`` may sign off ``document``'s redaction: it waits for it, they did not write it, and they act on
-    its record (the officers of the petition's units, the case's head or handler)."""
-    if document.state is not DocumentState.AWAITING_SIGNOFF or user.id == document.created_by_id:
-        return False
-    if isinstance(subject, Petition):
-        return user.has_any_role(Role.RECEPTION, Role.HEAD) and user.oversees(subject.unit)
-    return subject.actor_role_ok((Role.HEAD, Role.HANDLER), user)
-
-
 def sign_off(document: IssuedDocument, subject: Petition | Case, kind: DocumentKind, actor: User, *, version) -> None:
     """A second officer (or the head) confirms the redaction of a copy: it is numbered and issued."""
     check_version(document, version)
@@ -257,7 +214,7 @@ def _log(document: IssuedDocument, subject: Petition | Case, actor: User, action
 
 
 def save_settings(unit: Unit, actor: User, *, version, **values: Any) -> DocumentSettings:
-    settings = db.session.get(DocumentSettings, unit.id)
+    settings = settings_of(unit.id)
     if settings is None:
         settings = DocumentSettings(unit_id=unit.id)
         db.session.add(settings)
@@ -277,13 +234,7 @@ def upload_template(
     """Replace ``unit``'s template of ``kind`` by an uploaded DOCX, once it is checked."""
     check_template(data, sample)
     now = utcnow()
-    for old in db.session.execute(
-        db.select(DocumentTemplate).where(
-            DocumentTemplate.unit_id == unit.id,
-            DocumentTemplate.kind == kind.code,
-            DocumentTemplate.replaced_at.is_(None),
-        )
-    ).scalars():
+    for old in current_templates(unit.id, kind.code):
         old.replaced_at = now
     template = DocumentTemplate(
         unit_id=unit.id,

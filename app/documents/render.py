@@ -18,13 +18,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import select
 
 from ..core.errors import TransitionRefused
 from ..core.i18n import lazy_gettext as _l
-from ..extensions import db
 from .content import PLACEHOLDERS, REQUIRED_PLACEHOLDERS
-from .models import DocumentTemplate
 
 #: Fonts with every Vietnamese letter, the first one present is used (Times New Roman where it is installed,
 #: else its metric twin Liberation Serif, else DejaVu Serif: the set-up installs the last two).
@@ -116,14 +113,6 @@ def _render_apart(template: bytes, content: dict[str, Any]) -> bytes:
     if status != "ok":
         raise TemplateFailed(value)
     return value
-
-
-def unit_template(unit_id: int, kind: str) -> DocumentTemplate | None:
-    return db.session.scalar(
-        select(DocumentTemplate).where(
-            DocumentTemplate.unit_id == unit_id, DocumentTemplate.kind == kind, DocumentTemplate.replaced_at.is_(None)
-        )
-    )
 
 
 def check_template(data: bytes, sample: dict[str, Any]) -> None:

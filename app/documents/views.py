@@ -14,10 +14,8 @@ from flask_login import current_user, login_required
 from ..cases.models import Case
 from ..cases.queries import get_case
 from ..core.roles import Role, roles_required
-from ..core.scope import get_or_404
 from ..core.timeutil import local_today
 from ..core.transaction import show_again
-from ..extensions import db
 from ..petitions.models import Petition
 from ..petitions.queries import get_petition
 from ..units.queries import units_in_scope
@@ -25,9 +23,10 @@ from . import operations
 from .content import PLACEHOLDERS, draft, letterhead, must_redact, subject_petition
 from .forms import IssueForm, SettingsForm, SignOffForm, TemplateUploadForm
 from .kinds import KINDS, DocumentKind, Recipient
-from .models import DocumentSettings, DocumentState, DocumentTemplate, IssuedDocument
-from .queries import documents_panel
-from .render import TemplateFailed, default_template, docx, html, pdf, unit_template
+from .models import DocumentState, IssuedDocument
+from .policy import can_issue, can_read, can_sign_off
+from .queries import current_templates, document_by_id, documents_panel, settings_of, template_in_scope, unit_template
+from .render import TemplateFailed, default_template, docx, html, pdf
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -50,7 +49,7 @@ def _subject_url(subject: Petition | Case) -> str:
 
 def _issue(kind: DocumentKind, subject: Petition | Case) -> ResponseReturnValue:
     user = current_user._get_current_object()
-    if not operations.can_issue(kind, subject, user):
+    if not can_issue(kind, subject, user):
         abort(403)
     form = IssueForm()
     head = letterhead(subject_petition(subject).unit)
@@ -132,13 +131,16 @@ def new_case_document(case_id: int, code: str) -> ResponseReturnValue:
 
 def _document(document_id: int) -> tuple[IssuedDocument, Petition | Case]:
     """The document if its petition or case is visible to the user and it may be read by them (else 404)."""
-    document = get_or_404(db.select(IssuedDocument).where(IssuedDocument.id == document_id))
-    subject: Petition | Case = (
-        get_petition(document.petition_id, current_user)
-        if document.petition_id
-        else get_case(document.case_id, current_user)
-    )
-    if not operations.can_read(document, subject, current_user):
+    document = document_by_id(document_id)
+    if document is None:
+        abort(404)
+    subject: Petition | Case
+    if document.petition_id is not None:
+        subject = get_petition(document.petition_id, current_user)
+    else:
+        assert document.case_id is not None, "a document has a petition or a case (has_subject)"
+        subject = get_case(document.case_id, current_user)
+    if not can_read(document, subject, current_user):
         abort(404)
     return document, subject
 
@@ -151,11 +153,7 @@ def show_document(document_id: int) -> ResponseReturnValue:
     document, subject = _document(document_id)
     if document.state is DocumentState.ISSUED:
         operations.record_output(document, current_user, "print")
-    signoff = (
-        SignOffForm(data={"version": document.version})
-        if operations.can_sign_off(document, subject, current_user)
-        else None
-    )
+    signoff = SignOffForm(data={"version": document.version}) if can_sign_off(document, subject, current_user) else None
     return html(document.content, toolbar=True, document=document, signoff=signoff, back=_subject_url(subject))
 
 
@@ -239,17 +237,10 @@ def sample_content(kind: DocumentKind, unit) -> dict:
 @roles_required(Role.ADMIN)
 def edit_templates() -> ResponseReturnValue:
     unit, units = _admin_unit()
-    settings = db.session.get(DocumentSettings, unit.id)
+    settings = settings_of(unit.id)
     form = SettingsForm(obj=settings, prefix="settings")
     upload = TemplateUploadForm(prefix="upload")
-    templates = {
-        t.kind: t
-        for t in db.session.execute(
-            db.select(DocumentTemplate).where(
-                DocumentTemplate.unit_id == unit.id, DocumentTemplate.replaced_at.is_(None)
-            )
-        ).scalars()
-    }
+    templates = {t.kind: t for t in current_templates(unit.id)}
 
     def page() -> str:
         return render_template(
@@ -296,9 +287,8 @@ def default_docx() -> ResponseReturnValue:
 @bp.get("/templates/<int:template_id>.docx")
 @roles_required(Role.ADMIN)
 def template_docx(template_id: int) -> ResponseReturnValue:
-    unit_ids = {u.id for u in units_in_scope(current_user)}
-    template = get_or_404(db.select(DocumentTemplate).where(DocumentTemplate.id == template_id))
-    if template.unit_id not in unit_ids:
+    template = template_in_scope(template_id, {u.id for u in units_in_scope(current_user)})
+    if template is None:
         abort(404)
     return send_file(io.BytesIO(template.data), mimetype=DOCX_TYPE, as_attachment=True,
                      download_name=template.filename, max_age=0)  # fmt: skip

@@ -4,14 +4,19 @@ import threading
 from datetime import date, datetime
 
 
+def _app(url: str):
+    """The app of a writer process, on the test database at ``url``."""
+    from app import create_app
+
+    return create_app(
+        {"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
+    )
+
+
 def write_petitions(url: str, tag: str, units: dict, user_id: int, per_thread: int, threads: int, start, out):
     """Start ``threads`` threads that each register ``per_thread`` petitions, alternating between the units
     and between the two entry points (the desk's record_visit and register_petition); report the errors."""
-    from app import create_app
-
-    app = create_app(
-        {"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
-    )
+    app = _app(url)
     errors: list[str] = []
 
     def run(thread_no: int) -> None:
@@ -71,11 +76,7 @@ def write_petitions(url: str, tag: str, units: dict, user_id: int, per_thread: i
 def write_documents(url: str, petition_ids: list[int], user_id: int, threads: int, start, out):
     """Start ``threads`` threads that each issue a transfer slip on their share of ``petition_ids``; report
     the errors."""
-    from app import create_app
-
-    app = create_app(
-        {"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
-    )
+    app = _app(url)
     errors: list[str] = []
 
     def run(thread_no: int) -> None:
